@@ -1,0 +1,14 @@
+"""Test overlay: demo-safe defaults, fast hashing, in-memory email. DATABASE_URL still selects
+SQLite (default) or PostgreSQL, so the same suite runs on both."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
+LANGUAGE_CODE = "vi"

@@ -1,0 +1,21 @@
+"""URL map: the Material site (records + approval workflow), auth, admin, language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Site
+
+from records.viewsets import RecordsApp
+from workflows.viewsets import change_request_app
+
+site = Site(
+    title=_("Quản lý cán bộ"),
+    viewsets=[RecordsApp(), change_request_app()],
+)
+
+urlpatterns = [
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", site.urls),
+]

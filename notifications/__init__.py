@@ -1,0 +1,1 @@
+"""Reminders, escalation and digests by email; the Celery tasks live here."""

@@ -1,0 +1,110 @@
+"""The write guard for tracked records: no save without a named change context.
+
+Every write to a tracked model happens inside `tracked_change(...)`, which names who
+proposed, who approved, why, and which change request. Outside it, `save()` and `delete()`
+raise, and bulk queryset writes are refused always, because they bypass history.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UntrackedWriteError(RuntimeError):
+    """A tracked record was about to change outside an approved change request."""
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    reason: str
+    proposed_by: Any = None
+    approved_by: Any = None
+    change_request: Any = None
+
+    def __post_init__(self):
+        if not self.reason or not self.reason.strip():
+            raise ValueError("A tracked change needs a reason.")
+        if self.approved_by is None:
+            raise ValueError("A tracked change needs the user who approved or performed it.")
+
+
+_current: ContextVar[ChangeContext | None] = ContextVar("tracked_change", default=None)
+
+
+@contextmanager
+def tracked_change(context: ChangeContext):
+    """Allow writes to tracked models for the duration, stamped with `context`."""
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def current_change() -> ChangeContext | None:
+    return _current.get()
+
+
+def _refuse_bulk(model, operation):
+    raise UntrackedWriteError(
+        _("%(op)s trên %(model)s bị từ chối: mọi thay đổi hồ sơ phải đi qua yêu cầu thay đổi có phê duyệt.")
+        % {"op": operation, "model": model._meta.verbose_name}
+    )
+
+
+class TrackedQuerySet(models.QuerySet):
+    """Bulk writes skip save() and history, so they are refused outright."""
+
+    def update(self, **kwargs):
+        _refuse_bulk(self.model, "update()")
+
+    def delete(self):
+        _refuse_bulk(self.model, "delete()")
+
+    def bulk_create(self, *args, **kwargs):
+        _refuse_bulk(self.model, "bulk_create()")
+
+    def bulk_update(self, *args, **kwargs):
+        _refuse_bulk(self.model, "bulk_update()")
+
+    def update_or_create(self, *args, **kwargs):
+        _refuse_bulk(self.model, "update_or_create()")
+
+
+class TrackedModel(models.Model):
+    """Abstract base for records whose every write must be attributable."""
+
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if current_change() is None:
+            raise UntrackedWriteError(
+                _("Không thể lưu %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if current_change() is None:
+            raise UntrackedWriteError(
+                _("Không thể xoá %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
+            )
+        return super().delete(*args, **kwargs)
+
+
+def stamp_history_row(sender, instance, history_instance, **kwargs):
+    """Copy the active change context onto the history row simple-history is about to write."""
+    context = current_change()
+    if context is None or not hasattr(history_instance, "change_request_id"):
+        return
+    history_instance.history_change_reason = context.reason
+    history_instance.history_user = context.approved_by
+    history_instance.proposed_by = context.proposed_by
+    history_instance.approved_by = context.approved_by
+    history_instance.change_request = context.change_request

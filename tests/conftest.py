@@ -1,0 +1,111 @@
+"""Shared fixtures: a small unit tree and one user per role, everyone named by what they do.
+
+    Bộ Tài chính (ministry)
+    ├── Cục Thuế (agency)            viewer: xem_cuc, inspector: thanhtra_cuc, approver: lanhdao_cuc
+    │   ├── Chi cục KV1 (sub_agency) officer: canbo_kv1, approver: lanhdao_kv1
+    │   └── Chi cục KV2 (sub_agency) officer: canbo_kv2, approver: lanhdao_kv2
+    └── Kho bạc (agency)             officer: canbo_kb
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from records.models import Employee
+from records.services import load_initial_employees
+from records.tracking import ChangeContext
+from units.models import Role, RoleGrant, Unit
+
+PASSWORD = "Test-password-2026"
+
+
+@pytest.fixture
+def tree(db):
+    def unit(parent, code, name, kind):
+        fields = {"code": code, "name": name, "kind": kind}
+        if parent is None:
+            return Unit.objects.add_root(fields)
+        return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
+
+    ministry = unit(None, "BTC", "Bộ Tài chính", Unit.Kind.MINISTRY)
+    cuc = unit(ministry, "BTC.CT", "Cục Thuế", Unit.Kind.AGENCY)
+    kho_bac = unit(ministry, "BTC.KB", "Kho bạc Nhà nước", Unit.Kind.AGENCY)
+    kv1 = unit(cuc, "BTC.CT.KV1", "Chi cục Thuế khu vực I", Unit.Kind.SUB_AGENCY)
+    kv2 = unit(cuc, "BTC.CT.KV2", "Chi cục Thuế khu vực II", Unit.Kind.SUB_AGENCY)
+    return {"ministry": ministry, "cuc": cuc, "kho_bac": kho_bac, "kv1": kv1, "kv2": kv2}
+
+
+def make_user(username, *grants, email=True):
+    user = get_user_model().objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.test" if email else "",
+        first_name=username,
+    )
+    for unit, role in grants:
+        RoleGrant.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def people(tree):
+    t = tree
+    return {
+        "canbo_kv1": make_user("canbo_kv1", (t["kv1"], Role.OFFICER)),
+        "lanhdao_kv1": make_user("lanhdao_kv1", (t["kv1"], Role.APPROVER)),
+        "canbo_kv2": make_user("canbo_kv2", (t["kv2"], Role.OFFICER)),
+        "lanhdao_kv2": make_user("lanhdao_kv2", (t["kv2"], Role.APPROVER)),
+        "xem_cuc": make_user("xem_cuc", (t["cuc"], Role.VIEWER)),
+        "thanhtra_cuc": make_user("thanhtra_cuc", (t["cuc"], Role.INSPECTOR)),
+        "lanhdao_cuc": make_user("lanhdao_cuc", (t["cuc"], Role.APPROVER), (t["cuc"], Role.OFFICER)),
+        "canbo_kb": make_user("canbo_kb", (t["kho_bac"], Role.OFFICER)),
+        "nobody": make_user("nobody"),
+    }
+
+
+@pytest.fixture
+def loader(db):
+    return get_user_model().objects.create_user(username="loader", password=PASSWORD)
+
+
+def make_employee(unit, loader, *, citizen_id, full_name="Nguyễn Văn An", **overrides):
+    row = {
+        "full_name": full_name,
+        "date_of_birth": datetime.date(1985, 3, 14),
+        "sex": Employee.Sex.MALE,
+        "citizen_id": citizen_id,
+        "rank_code": "01.003",
+        "salary_step": 3,
+        "salary_coefficient": Decimal("3.00"),
+        "position": "Chuyên viên",
+        "employment_status": Employee.EmploymentStatus.CIVIL_SERVANT,
+        "managing_unit": unit,
+        **overrides,
+    }
+    (employee,) = load_initial_employees(
+        rows=[row], context=ChangeContext(reason="Dữ liệu kiểm thử", approved_by=loader)
+    )
+    return employee
+
+
+@pytest.fixture
+def employee_kv1(tree, loader):
+    return make_employee(tree["kv1"], loader, citizen_id="001085000001", full_name="Nguyễn Văn An")
+
+
+@pytest.fixture
+def employee_kv2(tree, loader):
+    return make_employee(tree["kv2"], loader, citizen_id="001085000002", full_name="Trần Thị Bình")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a fixture user in on the test client and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

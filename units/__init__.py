@@ -1,0 +1,1 @@
+"""The organisation tree (đơn vị) and people's role grants in it."""

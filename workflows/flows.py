@@ -1,0 +1,146 @@
+"""ChangeRequestFlow: submit → approve (or return / reject) → apply → end, with rework loop."""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from . import services, views
+from .models import ChangeRequest, ChangeRequestProcess, ChangeRequestTask
+from .permissions import (
+    can_approve_change_request,
+    can_manage_workflow,
+    can_rework_change_request,
+    can_view_change_request,
+)
+
+
+def change_request_of(task) -> ChangeRequest:
+    return task.process.change_request
+
+
+class _ScopedTaskMixin:
+    """Task pages answer 404 to users who may not see the request, so existence is not disclosed."""
+
+    def can_view(self, user, task):
+        if not can_view_change_request(user, change_request_of(task)):
+            raise Http404
+        return True
+
+    def can_unassign(self, user, task):
+        if task.owner_id is None:
+            return False
+        return task.owner_id == user.pk or can_manage_workflow(user)
+
+
+class ApprovalStep(_ScopedTaskMixin, flow.View):
+    """A human step taken by an approver of the managing unit (never the submitter)."""
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and can_approve_change_request(user, change_request_of(task))
+
+    def can_execute(self, user, task):
+        # Re-checked at execution, so a grant revoked after assignment stops the approval.
+        return task.owner_id == user.pk and can_approve_change_request(user, change_request_of(task))
+
+
+class ReworkStep(_ScopedTaskMixin, flow.View):
+    """A human step assigned to the submitter when the request is returned."""
+
+    def can_assign(self, user, task):
+        return False
+
+    def can_execute(self, user, task):
+        return task.owner_id == user.pk and can_rework_change_request(user, change_request_of(task))
+
+
+class ChangeRequestFlow(flow.Flow):
+    """Thay đổi hồ sơ cán bộ
+
+    Cán bộ tổ chức đề xuất thay đổi, lãnh đạo đơn vị phê duyệt, hệ thống cập nhật hồ sơ và lưu lịch sử.
+    """
+
+    process_class = ChangeRequestProcess
+    task_class = ChangeRequestTask
+    lock_impl = lock.select_for_update_lock
+    process_title = _("Thay đổi hồ sơ cán bộ")
+    process_summary_template = "{{ process.change_request }} — {{ process.change_request.get_status_display }}"
+
+    submit = (
+        flow.StartHandle(this.start_process)
+        .Annotation(title=_("Gửi đề xuất"))
+        .Next(this.approve)
+    )
+    approve = (
+        ApprovalStep(views.ApproveChangeView.as_view())
+        .Annotation(
+            title=_("Phê duyệt thay đổi"),
+            summary_template="{{ process.change_request }}",
+        )
+        .Next(this.route_decision)
+    )
+    route_decision = (
+        flow.Switch()
+        .Annotation(title=_("Theo quyết định"))
+        .Case(this.apply, this.is_approved)
+        .Case(this.rework, this.is_returned)
+        .Default(this.rejected)
+    )
+    apply = flow.Function(this.apply_changes).Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
+    check_applied = (
+        flow.If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
+    )
+    rework = (
+        ReworkStep(views.ReworkChangeView.as_view())
+        .Annotation(title=_("Chỉnh sửa và gửi lại"), summary_template="{{ process.change_request }}")
+        .Assign(this.submitter)
+        .Next(this.route_resubmission)
+    )
+    route_resubmission = (
+        flow.If(this.is_submitted).Annotation(title=_("Gửi lại?")).Then(this.approve).Else(this.withdrawn)
+    )
+    end = flow.End().Annotation(title=_("Hoàn tất"))
+    rejected = flow.End().Annotation(title=_("Bị từ chối"))
+    withdrawn = flow.End().Annotation(title=_("Đã rút"))
+
+    def start_process(self, activation, change_request):
+        """Link the new process to its change request; the submitter owns the start task."""
+        activation.process.save()
+        activation.task.owner = change_request.submitted_by
+        change_request.process = activation.process
+        change_request.save(update_fields=["process"])
+        return activation.process
+
+    def apply_changes(self, activation):
+        services.apply_change_request(change_request=activation.process.change_request)
+
+    def submitter(self, activation):
+        return activation.process.change_request.submitted_by
+
+    def _status_is(self, activation, status):
+        return activation.process.change_request.status == status
+
+    def is_approved(self, activation):
+        return self._status_is(activation, ChangeRequest.Status.APPROVED)
+
+    def is_returned(self, activation):
+        return self._status_is(activation, ChangeRequest.Status.RETURNED)
+
+    def is_applied(self, activation):
+        return self._status_is(activation, ChangeRequest.Status.APPLIED)
+
+    def is_submitted(self, activation):
+        return self._status_is(activation, ChangeRequest.Status.SUBMITTED)
+
+    def has_view_permission(self, user, obj=None):
+        """Any user with a grant may open the flow's pages; objects are scoped further."""
+        from units.models import RoleGrant
+
+        if not user.is_authenticated:
+            return False
+        if obj is not None:
+            return can_view_change_request(user, obj.change_request)
+        return RoleGrant.objects.filter(user=user).exists()
+
+    def has_manage_permission(self, user, obj=None):
+        return can_manage_workflow(user)

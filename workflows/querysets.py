@@ -1,0 +1,45 @@
+"""viewflow's process and task querysets, narrowed to the units a user may see or approve.
+
+viewflow's stock queue filters by permission string alone, which would show every unit's
+approvals to every approver. Every list viewflow builds (dashboard, inbox, queue, archive)
+goes through these methods, so scoping them here scopes all of them.
+"""
+
+from django.db.models import Q
+from viewflow.workflow.managers import ProcessQuerySet, TaskQuerySet
+
+
+class ScopedProcessQuerySet(ProcessQuerySet):
+    def filter_available(self, flow_classes, user):
+        from .selectors import list_change_requests
+
+        return super().filter_available(flow_classes, user).filter(change_request__in=list_change_requests(user=user))
+
+    def visible_to(self, user):
+        from .selectors import list_change_requests
+
+        return self.filter(change_request__in=list_change_requests(user=user))
+
+
+class ScopedTaskQuerySet(TaskQuerySet):
+    def visible_to(self, user):
+        from .selectors import list_change_requests
+
+        return self.filter(process__change_request__in=list_change_requests(user=user))
+
+    def filter_available(self, flow_classes, user):
+        return super().filter_available(flow_classes, user).visible_to(user)
+
+    def user_queue(self, user, flow_class=None):
+        """Tasks the user may take: their own, and unassigned approvals they are entitled to."""
+        from .selectors import list_approvable_change_requests
+
+        queryset = self.filter(flow_task_type="HUMAN")
+        if flow_class is not None:
+            queryset = queryset.filter(process__flow_class=flow_class)
+        return queryset.filter(
+            Q(owner=user) | Q(owner__isnull=True, process__change_request__in=list_approvable_change_requests(user=user))
+        ).visible_to(user)
+
+    def user_archive(self, user, flow_class=None):
+        return super().user_archive(user, flow_class=flow_class).visible_to(user)

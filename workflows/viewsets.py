@@ -1,0 +1,55 @@
+"""The Material frontend's workflow app: viewflow's Inbox/Queue/Archive with scoped views."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.flow import FlowAppViewset
+
+from . import views
+from .flows import ChangeRequestFlow
+
+
+def _scoped_to_visible_process(view, process_class):
+    """Every page about one process answers 404 unless the user may see its request."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        process_pk = kwargs.get("process_pk")
+        if process_pk is not None:
+            if not process_class._default_manager.visible_to(request.user).filter(pk=process_pk).exists():
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _wrap_patterns(patterns, process_class):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _wrap_patterns(pattern.url_patterns, process_class)
+        elif isinstance(pattern, URLPattern):
+            pattern.callback = _scoped_to_visible_process(pattern.callback, process_class)
+
+
+class ChangeRequestFlowAppViewset(FlowAppViewset):
+    """FlowAppViewset with every list and detail view narrowed to the user's units."""
+
+    task_list_view_class = views.ScopedDashboardTaskListView
+    process_list_view_class = views.ScopedDashboardProcessListView
+    process_detail_view_class = views.ScopedDetailProcessView
+    process_cancel_view_class = views.ScopedCancelProcessView
+    inbox_view_class = views.ScopedInboxListView
+
+    def _get_urls(self):
+        patterns = super()._get_urls()
+        _wrap_patterns(patterns, self._flow_class.process_class)
+        return patterns
+
+
+def change_request_app():
+    return ChangeRequestFlowAppViewset(ChangeRequestFlow, icon="approval", title=_("Phê duyệt hồ sơ"))
