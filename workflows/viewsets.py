@@ -45,6 +45,10 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     process_cancel_view_class = views.ScopedCancelProcessView
     inbox_view_class = views.ScopedInboxListView
 
+    def has_view_permission(self, user, obj=None):
+        # Anonymous users pass here so the URL wrapper can send them to the login page.
+        return not user.is_authenticated or super().has_view_permission(user, obj=obj)
+
     def _get_urls(self):
         patterns = super()._get_urls()
         _wrap_patterns(patterns, self._flow_class.process_class)

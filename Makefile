@@ -1,0 +1,57 @@
+# Two commands for a newcomer: `make demo` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+# The demo runs on embedded defaults: SQLite under var/, a file-system Celery broker,
+# emails written to var/mail/. Nothing else needs to be running.
+DEMO_ENV := DEBUG=1 DEMO_MODE=1
+
+.PHONY: install demo serve test test-postgres test-integration messages check clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+demo: install
+	@mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	@$(MAKE) --no-print-directory serve
+
+# Web server, Celery worker and beat together; Ctrl-C stops all three.
+serve:
+	@echo "→ http://127.0.0.1:8000/  (Ctrl-C dừng tất cả / stops everything)"
+	@$(DEMO_ENV) bash -c 'trap "trap - INT TERM EXIT; kill 0 2>/dev/null" INT TERM EXIT; \
+	  $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 --pool=prefork & \
+	  $(BIN)/celery -A config beat --loglevel=INFO & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
+	  wait'
+
+test: install
+	$(BIN)/python -m pytest -q -m "not integration"
+
+# The same suite on PostgreSQL (DATABASE_URL must point at a server you may create test DBs on).
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb} $(BIN)/python -m pytest -q -m "not integration"
+
+# A real Celery worker on Redis delivering a reminder to a local SMTP sink (needs PostgreSQL + Redis).
+test-integration: install
+	RUN_INTEGRATION=1 CELERY_TASK_ALWAYS_EAGER=0 \
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb} \
+	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15} \
+	$(BIN)/python -m pytest -q -m integration tests/integration
+
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages
+
+clean:
+	rm -rf var

@@ -1,0 +1,121 @@
+"""Real services for the integration suite: an SMTP sink on 127.0.0.1 and a Celery worker
+process on Redis, sharing the committed test database. Run by .ci/run, stage 3."""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+ENABLED = os.environ.get("RUN_INTEGRATION") == "1"
+
+
+def _reachable(host, port):
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        pytest.fail("The integration suite needs CELERY_BROKER_URL=redis://… (see .ci/run).")
+    parsed = urlparse(url)
+    if not _reachable(parsed.hostname, parsed.port or 6379):
+        pytest.fail(f"Redis is not reachable at {url}")
+    return url
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.5)
+        with self.lock:
+            return list(self.messages)
+
+
+@pytest.fixture
+def smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    controller.start()
+    try:
+        inbox.port = controller.server.sockets[0].getsockname()[1]
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
+    """A real `celery worker` process on the test database, sending mail to the sink."""
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("The integration suite shares its database with a worker process: run it on PostgreSQL.")
+    database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "VAR_DIR": str(tmp_path),
+    }
+    log = open(tmp_path / "worker.log", "w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and "ready." not in (tmp_path / "worker.log").read_text():
+            if worker.poll() is not None:
+                pytest.fail("Celery worker exited:\n" + (tmp_path / "worker.log").read_text())
+            time.sleep(0.5)
+        worker.log_path = tmp_path / "worker.log"
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    if ENABLED:
+        return
+    skip = pytest.mark.skip(reason="integration suite: set RUN_INTEGRATION=1 (run by .ci/run)")
+    for item in items:
+        if "integration" in item.keywords:
+            item.add_marker(skip)

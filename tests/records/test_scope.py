@@ -1,0 +1,52 @@
+"""Who sees which records: own unit for officers, subtrees read-only for upper units."""
+
+from django.urls import reverse
+
+
+def listed(client, **params):
+    response = client.get(reverse("records:employee-list"), params)
+    assert response.status_code == 200
+    return {e.full_name for e in response.context["page"]}
+
+
+def test_officer_sees_only_own_unit(client, people, employee_kv1, employee_kv2):
+    client.force_login(people["canbo_kv1"])
+    assert listed(client) == {"Nguyễn Văn An"}
+
+
+def test_upper_unit_viewer_sees_subtree_read_only(client, people, employee_kv1, employee_kv2):
+    client.force_login(people["xem_cuc"])
+    assert listed(client) == {"Nguyễn Văn An", "Trần Thị Bình"}
+    page = client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).content.decode()
+    assert "Bạn chỉ được xem hồ sơ này" in page
+    assert reverse("records:employee-propose", args=[employee_kv1.pk]) not in page
+
+
+def test_other_branch_sees_nothing(client, people, employee_kv1, employee_kv2):
+    client.force_login(people["canbo_kb"])
+    assert listed(client) == set()
+    assert client.get(reverse("records:employee-detail", args=[employee_kv2.pk])).status_code == 404
+
+
+def test_user_without_grants_sees_nothing(client, people, employee_kv1):
+    client.force_login(people["nobody"])
+    assert listed(client) == set()
+    assert client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).status_code == 404
+
+
+def test_search_by_name_and_citizen_id(client, people, employee_kv1, employee_kv2):
+    client.force_login(people["xem_cuc"])
+    assert listed(client, q="bình") == {"Trần Thị Bình"}
+    assert listed(client, q="001085000001") == {"Nguyễn Văn An"}
+
+
+def test_anonymous_is_sent_to_login(client, employee_kv1):
+    response = client.get(reverse("records:employee-list"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_pages_are_vietnamese_by_default(client, people, employee_kv1):
+    client.force_login(people["canbo_kv1"])
+    page = client.get(reverse("records:employee-list")).content.decode()
+    assert "Danh sách cán bộ" in page
+    assert 'lang="vi"' in page or "Tìm theo họ tên" in page

@@ -1,0 +1,14 @@
+"""How a person is named on screen and in email: Vietnamese order, family name first."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def person(user):
+    """'Nguyễn Thị Hồng Nhung' from last_name='Nguyễn Thị Hồng', first_name='Nhung'; else the username."""
+    if user is None:
+        return "—"
+    name = f"{user.last_name} {user.first_name}".strip()
+    return name or user.get_username()
