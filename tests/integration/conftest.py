@@ -62,11 +62,14 @@ class _Inbox:
 def smtp_sink():
     from aiosmtpd.controller import Controller
 
+    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check it is up
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=0)
+    inbox.port = port
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        inbox.port = controller.server.sockets[0].getsockname()[1]
         yield inbox
     finally:
         controller.stop()
