@@ -50,3 +50,17 @@ def test_pages_are_vietnamese_by_default(client, people, employee_kv1):
     page = client.get(reverse("records:employee-list")).content.decode()
     assert "Danh sách cán bộ" in page
     assert 'lang="vi"' in page or "Tìm theo họ tên" in page
+
+
+def test_login_page_is_vietnamese(client):
+    page = client.get("/accounts/login/").content.decode()
+    assert "<title>Đăng nhập — Quản lý cán bộ</title>" in page
+    assert "Tên đăng nhập" in page
+
+
+def test_sidebar_names_people_family_name_first(client, people):
+    user = people["canbo_kv1"]
+    user.first_name, user.last_name = "Nhung", "Nguyễn Thị Hồng"
+    user.save()
+    client.force_login(user)
+    assert "Nguyễn Thị Hồng Nhung" in client.get(reverse("records:employee-list")).content.decode()
