@@ -64,3 +64,11 @@ def test_sidebar_names_people_family_name_first(client, people):
     user.save()
     client.force_login(user)
     assert "Nguyễn Thị Hồng Nhung" in client.get(reverse("records:employee-list")).content.decode()
+
+
+def test_english_is_switchable(client, people):
+    client.force_login(people["canbo_kv1"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(reverse("records:employee-list")).content.decode()
+    assert "Employee list" in page
+    assert "Danh sách cán bộ" not in page
