@@ -10,18 +10,7 @@ from .models import Employee
 from .permissions import can_propose_change
 from .selectors import display_value, get_employee, list_employee_versions, list_employees
 
-DETAIL_FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "citizen_id",
-    "rank_code",
-    "salary_step",
-    "salary_coefficient",
-    "position",
-    "employment_status",
-    "managing_unit",
-)
+DETAIL_FIELDS = (*Employee.CHANGEABLE_FIELDS, "managing_unit")
 
 
 @login_required

@@ -184,7 +184,8 @@ class ScopedDashboardTaskListView(flow_views.DashboardTaskListView):
 
 class ScopedDashboardProcessListView(flow_views.DashboardProcessListView):
     def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
+        queryset = super().get_queryset().visible_to(self.request.user)
+        return queryset if queryset.ordered else queryset.order_by("-created")
 
 
 class ScopedInboxListView(flow_views.FlowInboxListView):

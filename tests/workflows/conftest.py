@@ -7,9 +7,9 @@ from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 
 
-def propose(client, employee, *, reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT", **changes):
-    """POST the propose form with the employee's current values overridden by `changes`."""
-    data = {
+def form_data(employee, *, reason, **changes):
+    """The proposal form as a person would submit it: current values, some changed, a reason."""
+    return {
         "full_name": employee.full_name,
         "date_of_birth": employee.date_of_birth.isoformat(),
         "sex": employee.sex,
@@ -22,6 +22,11 @@ def propose(client, employee, *, reason="Nâng bậc lương thường xuyên th
         "reason": reason,
         **changes,
     }
+
+
+def propose(client, employee, *, reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT", **changes):
+    """POST the propose form with the employee's current values overridden by `changes`."""
+    data = form_data(employee, reason=reason, **changes)
     return client.post(reverse("records:employee-propose", args=[employee.pk]), data)
 
 

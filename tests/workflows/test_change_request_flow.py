@@ -8,7 +8,7 @@ from records.models import Employee
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
 
-from .conftest import decide, open_task, propose, task_url
+from .conftest import decide, form_data, open_task, propose, task_url
 
 
 def queue_ids(client):
@@ -139,18 +139,7 @@ def test_stale_base_is_refused_and_returned_for_rework(client, people, employee_
     assert rework.pk in {t.pk for t in inbox}
     response = client.post(
         task_url(rework, "execute"),
-        {
-            "full_name": employee.full_name,
-            "date_of_birth": employee.date_of_birth.isoformat(),
-            "sex": employee.sex,
-            "citizen_id": employee.citizen_id,
-            "rank_code": employee.rank_code,
-            "salary_step": employee.salary_step,
-            "salary_coefficient": str(employee.salary_coefficient),
-            "position": "Đội trưởng",
-            "employment_status": employee.employment_status,
-            "reason": "Bổ nhiệm đội trưởng (gửi lại)",
-        },
+        form_data(employee, reason="Bổ nhiệm đội trưởng (gửi lại)", position="Đội trưởng"),
     )
     assert response.status_code == 302
     second.refresh_from_db()
