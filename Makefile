@@ -30,7 +30,7 @@ demo: install
 serve:
 	@echo "→ http://127.0.0.1:8000/  (Ctrl-C dừng tất cả / stops everything)"
 	@$(DEMO_ENV) bash -c 'trap "trap - INT TERM EXIT; kill 0 2>/dev/null" INT TERM EXIT; \
-	  $(BIN)/celery -A config worker --loglevel=INFO --concurrency=2 --pool=prefork & \
+	  $(BIN)/celery -A config worker --loglevel=INFO --pool=solo & \
 	  $(BIN)/celery -A config beat --loglevel=INFO & \
 	  $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
 	  wait'
