@@ -11,9 +11,7 @@ from viewflow.workflow.managers import ProcessQuerySet, TaskQuerySet
 
 class ScopedProcessQuerySet(ProcessQuerySet):
     def filter_available(self, flow_classes, user):
-        from .selectors import list_change_requests
-
-        return super().filter_available(flow_classes, user).filter(change_request__in=list_change_requests(user=user))
+        return super().filter_available(flow_classes, user).visible_to(user)
 
     def visible_to(self, user):
         from .selectors import list_change_requests

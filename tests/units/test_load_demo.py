@@ -78,25 +78,22 @@ def test_prints_the_demo_accounts_table():
     assert "chỉ dùng cho bản demo" in output
 
 
+def table_counts():
+    return (
+        Unit.objects.count(),
+        get_user_model().objects.count(),
+        RoleGrant.objects.count(),
+        Employee.objects.count(),
+        Employee.history.count(),
+    )
+
+
 @pytest.mark.django_db
 def test_running_twice_adds_nothing():
     load(40)
-    before = (
-        Unit.objects.count(),
-        get_user_model().objects.count(),
-        RoleGrant.objects.count(),
-        Employee.objects.count(),
-        Employee.history.count(),
-    )
+    before = table_counts()
     load(40)
-    after = (
-        Unit.objects.count(),
-        get_user_model().objects.count(),
-        RoleGrant.objects.count(),
-        Employee.objects.count(),
-        Employee.history.count(),
-    )
-    assert after == before
+    assert table_counts() == before
 
 
 @pytest.mark.django_db
