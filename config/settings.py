@@ -158,6 +158,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
+MEDIA_URL = "/media/"
+# Uploaded import files. Never served publicly: the import pages read them with permission checks.
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
 # --- Email ----------------------------------------------------------------------------
 # Default: each message is written to a file under var/mail/. Production:

@@ -1,4 +1,4 @@
-"""URL map: the Material site (records + approval workflow), auth, admin, language switch."""
+"""URL map: the Material site (records, units + approval workflow), auth, admin, language switch."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
 from records.viewsets import RecordsApp
+from units.viewsets import UnitsApp
 from workflows.viewsets import change_request_app
 
 site = Site(
     title=_("Quản lý cán bộ"),
-    viewsets=[RecordsApp(), change_request_app()],
+    viewsets=[RecordsApp(), UnitsApp(), change_request_app()],
 )
 
 urlpatterns = [

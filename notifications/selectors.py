@@ -16,7 +16,8 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
     """{approver: [ChangeRequest, ...]} for approval tasks pending longer than `older_than`.
 
     A task someone has taken is theirs alone; an untaken one is waiting on every approver
-    of the managing unit except the submitter.
+    of the unit at the request's current level, except the submitter and anyone who decided
+    an earlier level (they may not decide this one).
     """
     now = now or timezone.now()
     tasks = (
@@ -25,11 +26,11 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
             created__lte=now - older_than,
         )
-        .select_related("process__change_request__employee__managing_unit", "owner")
+        .select_related("process__change_request__pending_unit", "owner")
         .order_by("created")
     )
     tasks = [t for t in tasks if t.process.change_request.status == ChangeRequest.Status.SUBMITTED]
-    unit_ids = {t.process.change_request.employee.managing_unit_id for t in tasks if t.owner_id is None}
+    unit_ids = {t.process.change_request.pending_unit_id for t in tasks if t.owner_id is None}
     approvers_by_unit = defaultdict(set)
     for unit_id, user_id in RoleGrant.objects.filter(unit_id__in=unit_ids, role=Role.APPROVER).values_list(
         "unit_id", "user_id"
@@ -42,7 +43,10 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
         if task.owner_id is not None:
             recipients = {task.owner_id}
         else:
-            recipients = approvers_by_unit[change_request.employee.managing_unit_id] - {change_request.submitted_by_id}
+            earlier = {
+                d.decided_by_id for d in change_request.decisions.all() if d.level < change_request.current_level
+            }
+            recipients = approvers_by_unit[change_request.pending_unit_id] - {change_request.submitted_by_id} - earlier
         for user_id in recipients:
             items[user_id].append(change_request)
 

@@ -52,7 +52,7 @@ def send_digest_email(*, digest_id: int) -> bool:
             return False
         requests = list(
             ChangeRequest.objects.filter(pk__in=digest.change_request_ids)
-            .select_related("employee__managing_unit", "submitted_by")
+            .select_related("unit", "employee", "submitted_by")
             .order_by("submitted_at")
         )
         with translation.override(settings.LANGUAGE_CODE):

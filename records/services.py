@@ -1,23 +1,10 @@
-"""Writes to personnel records. Each runs inside a tracked change, so history names who,
-who approved, why and which request."""
+"""Writes to personnel records outside a change request: only initial data loading, which is
+still tracked (history names the loader and the reason)."""
 
 from django.db import transaction
 
 from .models import Employee
 from .tracking import ChangeContext, tracked_change
-
-
-def apply_employee_changes(*, employee: Employee, changes: dict, context: ChangeContext) -> Employee:
-    """Set the given field values on the employee, validate, and save one history version."""
-    unknown = set(changes) - set(Employee.CHANGEABLE_FIELDS)
-    if unknown:
-        raise ValueError(f"Fields not changeable by request: {sorted(unknown)}")
-    with transaction.atomic(), tracked_change(context):
-        for name, value in changes.items():
-            setattr(employee, name, value)
-        employee.full_clean()
-        employee.save()
-    return employee
 
 
 def load_initial_employees(*, rows: list[dict], context: ChangeContext) -> list[Employee]:

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,66 @@ class TrackedModel(models.Model):
                 _("Không thể xoá %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
             )
         return super().delete(*args, **kwargs)
+
+
+class TrackedHistory(models.Model):
+    """Columns every history row of a tracked record carries: who proposed, who approved,
+    and which change request caused it (the reason is simple-history's change_reason)."""
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người đề xuất"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người phê duyệt"),
+    )
+    change_request = models.ForeignKey(
+        "workflows.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("yêu cầu thay đổi"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def bulk_create_tracked(model, objs: list, *, batch_size: int = 1000, validate: bool = True) -> list:
+    """Insert many tracked rows and their history rows in two bulk statements each batch.
+
+    The one bulk write allowed: it needs an active change context, and writes the same
+    who / approver / why / request columns on every history row as save() would.
+    """
+    context = current_change()
+    if context is None:
+        _refuse_bulk(model, "bulk_create()")
+    if validate:  # the importer validates the whole file first, and says so
+        for obj in objs:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+    created = models.QuerySet(model=model).bulk_create(objs, batch_size=batch_size)
+    model.history.bulk_history_create(
+        created,
+        batch_size=batch_size,
+        default_user=context.approved_by,
+        default_change_reason=context.reason,
+        custom_historical_attrs={
+            "proposed_by": context.proposed_by,
+            "approved_by": context.approved_by,
+            "change_request": context.change_request,
+        },
+    )
+    return created
 
 
 def stamp_history_row(sender, instance, history_instance, **kwargs):

@@ -1,36 +1,73 @@
-"""Pages of the personnel record: the scoped list, the detail page, the history page."""
+"""Pages of the personnel record: the scoped list, the file (form 2C sections and every
+sub-record), and its history."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from units.permissions import can_propose_for_unit
+from units.selectors import list_visible_units
 from workflows.selectors import list_open_change_requests_for_employee
 
-from .models import Employee
-from .permissions import can_propose_change
-from .selectors import display_value, get_employee, list_employee_versions, list_employees
-
-DETAIL_FIELDS = (*Employee.CHANGEABLE_FIELDS, "managing_unit")
+from .models import Discipline, Employee, FamilyMember
+from .permissions import can_propose_change, can_view_sensitive
+from .selectors import (
+    display_value,
+    employee_history_sources,
+    get_employee,
+    get_employee_file,
+    list_employees,
+    list_history,
+    subrecord_sections,
+)
 
 
 @login_required
 def employee_list(request):
-    """Employees the user may see, searchable by name or CCCD."""
+    """Employees the user may see, searchable by name or CCCD, filterable by unit."""
     search = request.GET.get("q", "")
-    page = Paginator(list_employees(user=request.user, search=search), 50).get_page(request.GET.get("page"))
-    return render(request, "records/employee_list.html", {"page": page, "search": search})
+    units = list_visible_units(user=request.user)
+    unit = units.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else None
+    page = Paginator(list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "records/employee_list.html",
+        {
+            "page": page,
+            "search": search,
+            "units": units,
+            "unit": unit,
+            "hiring_units": [u for u in units if can_propose_for_unit(request.user, u)],
+        },
+    )
 
 
 @login_required
 def employee_detail(request, pk):
-    employee = get_employee(user=request.user, pk=pk)
-    fields = [Employee._meta.get_field(name) for name in DETAIL_FIELDS]
+    """The whole file on one page, in a fixed number of queries whatever the number of rows."""
+    employee = get_employee_file(user=request.user, pk=pk)
+    sensitive = can_view_sensitive(request.user, employee)
+    sections = []
+    for title, names in Employee.SECTIONS:
+        rows = []
+        for name in names:
+            field = Employee._meta.get_field(name)
+            masked = name in Employee.SENSITIVE_FIELDS and not sensitive
+            rows.append({"label": field.verbose_name, "value": "•••" if masked else display_value(field, getattr(employee, name))})
+        sections.append({"title": title, "rows": rows})
+    sections[0]["rows"].append(
+        {"label": Employee._meta.get_field("managing_unit").verbose_name, "value": employee.managing_unit}
+    )
     return render(
         request,
         "records/employee_detail.html",
         {
             "employee": employee,
-            "rows": [{"label": f.verbose_name, "value": display_value(f, getattr(employee, f.name))} for f in fields],
+            "sections": sections,
+            "subrecords": subrecord_sections(employee, sensitive=sensitive),
+            "sensitive": sensitive,
             "can_propose": can_propose_change(request.user, employee),
             "open_requests": list_open_change_requests_for_employee(user=request.user, employee=employee),
         },
@@ -39,10 +76,12 @@ def employee_detail(request, pk):
 
 @login_required
 def employee_history(request, pk):
-    """Every version: field diffs, who proposed, who approved, when, why, and the request."""
+    """Every change to the file: what was added, changed (old → new) or removed, who proposed,
+    who approved, when, why, and the request."""
     employee = get_employee(user=request.user, pk=pk)
+    hidden = () if can_view_sensitive(request.user, employee) else (Discipline, FamilyMember)
     return render(
         request,
         "records/employee_history.html",
-        {"employee": employee, "versions": list_employee_versions(employee=employee)},
+        {"employee": employee, "entries": list_history(sources=employee_history_sources(employee), hidden_models=hidden)},
     )

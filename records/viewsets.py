@@ -1,10 +1,11 @@
-"""The records app in the Material site: employee list, detail, history, propose."""
+"""The records app in the Material site: employees (list, detail, history, propose, new hire,
+transfer)."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from workflows.views import propose_change
+from workflows.views import propose_changes, propose_new, transfer_employee
 
 from . import views
 
@@ -19,7 +20,13 @@ class RecordsApp(Application):
     list_path = path("employees/", views.employee_list, name="employee-list")
     detail_path = path("employees/<int:pk>/", views.employee_detail, name="employee-detail")
     history_path = path("employees/<int:pk>/history/", views.employee_history, name="employee-history")
-    propose_path = path("employees/<int:pk>/propose/", propose_change, name="employee-propose")
+    propose_path = path(
+        "employees/<int:pk>/propose/", propose_changes, {"key": "records.employee"}, name="employee-propose"
+    )
+    transfer_path = path("employees/<int:pk>/transfer/", transfer_employee, name="employee-transfer")
+    new_path = path(
+        "units/<int:parent_pk>/new-employee/", propose_new, {"key": "records.employee"}, name="employee-new"
+    )
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users reach the views, which send them to the login page; what a

@@ -15,26 +15,38 @@ from django.contrib.auth import get_user_model
 
 from records.models import Employee
 from records.services import load_initial_employees
-from records.tracking import ChangeContext
+from records.tracking import ChangeContext, tracked_change
 from units.models import Role, RoleGrant, Unit
 
 PASSWORD = "Test-password-2026"
 
 
 @pytest.fixture
-def tree(db):
+def loader(db):
+    return get_user_model().objects.create_user(username="loader", password=PASSWORD)
+
+
+def setup_context(loader):
+    """Test data is written like demo data: tracked, naming the loader and a reason."""
+    return tracked_change(ChangeContext(reason="Dữ liệu kiểm thử", approved_by=loader))
+
+
+@pytest.fixture
+def tree(db, loader):
     def unit(parent, code, name, kind):
         fields = {"code": code, "name": name, "kind": kind}
         if parent is None:
             return Unit.objects.add_root(fields)
         return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
 
-    ministry = unit(None, "BTC", "Bộ Tài chính", Unit.Kind.MINISTRY)
-    cuc = unit(ministry, "BTC.CT", "Cục Thuế", Unit.Kind.AGENCY)
-    kho_bac = unit(ministry, "BTC.KB", "Kho bạc Nhà nước", Unit.Kind.AGENCY)
-    kv1 = unit(cuc, "BTC.CT.KV1", "Chi cục Thuế khu vực I", Unit.Kind.SUB_AGENCY)
-    kv2 = unit(cuc, "BTC.CT.KV2", "Chi cục Thuế khu vực II", Unit.Kind.SUB_AGENCY)
-    return {"ministry": ministry, "cuc": cuc, "kho_bac": kho_bac, "kv1": kv1, "kv2": kv2}
+    with setup_context(loader):
+        ministry = unit(None, "BTC", "Bộ Tài chính", Unit.Kind.MINISTRY)
+        cuc = unit(ministry, "BTC.CT", "Cục Thuế", Unit.Kind.AGENCY)
+        kho_bac = unit(ministry, "BTC.KB", "Kho bạc Nhà nước", Unit.Kind.AGENCY)
+        kv1 = unit(cuc, "BTC.CT.KV1", "Chi cục Thuế khu vực I", Unit.Kind.SUB_AGENCY)
+        kv2 = unit(cuc, "BTC.CT.KV2", "Chi cục Thuế khu vực II", Unit.Kind.SUB_AGENCY)
+    return {name: Unit.objects.get(pk=u.pk) for name, u in
+            {"ministry": ministry, "cuc": cuc, "kho_bac": kho_bac, "kv1": kv1, "kv2": kv2}.items()}
 
 
 def make_user(username, *grants, email=True):
@@ -65,11 +77,6 @@ def people(tree):
     }
 
 
-@pytest.fixture
-def loader(db):
-    return get_user_model().objects.create_user(username="loader", password=PASSWORD)
-
-
 def make_employee(unit, loader, *, citizen_id, full_name="Nguyễn Văn An", **overrides):
     row = {
         "full_name": full_name,
@@ -79,7 +86,6 @@ def make_employee(unit, loader, *, citizen_id, full_name="Nguyễn Văn An", **o
         "rank_code": "01.003",
         "salary_step": 3,
         "salary_coefficient": Decimal("3.00"),
-        "position": "Chuyên viên",
         "employment_status": Employee.EmploymentStatus.CIVIL_SERVANT,
         "managing_unit": unit,
         **overrides,

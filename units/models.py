@@ -1,12 +1,45 @@
-"""The organisation tree as a materialised path, and who holds which role in which unit."""
+"""The organisation tree (unit details, staffing quotas, positions), all changed only through
+change requests and kept with history, and who holds which role in which unit."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from records.tracking import TrackedHistory, TrackedModel, TrackedQuerySet, _refuse_bulk, current_change
+
+# Columns treebeard itself maintains with bulk updates when the tree grows or moves.
+TREE_FIELDS = {"path", "depth", "numchild"}
 
 
-class Unit(MP_Node):
+class UnitQuerySet(MP_NodeQuerySet):
+    """treebeard keeps its tree columns with bulk updates; those pass inside a tracked change.
+    Every other bulk write would skip history and is refused. Units are closed, never deleted."""
+
+    def update(self, **kwargs):
+        if current_change() is None or set(kwargs) - TREE_FIELDS:
+            _refuse_bulk(self.model, "update()")
+        return super().update(**kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_bulk(self.model, "delete()")
+
+    def bulk_create(self, *args, **kwargs):
+        _refuse_bulk(self.model, "bulk_create()")
+
+    def bulk_update(self, *args, **kwargs):
+        _refuse_bulk(self.model, "bulk_update()")
+
+
+class UnitManager(MP_NodeManager):
+    def get_queryset(self):
+        return UnitQuerySet(self.model).order_by("path")
+
+
+class Unit(TrackedModel, MP_Node):
     """A node of the organisation tree: Bộ → Tổng cục/Cục → Chi cục …  # đơn vị"""
 
     class Kind(models.TextChoices):
@@ -20,8 +53,21 @@ class Unit(MP_Node):
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     kind = models.CharField(_("loại đơn vị"), max_length=32, choices=Kind.choices)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    founding_decision_number = models.CharField(_("số quyết định thành lập"), max_length=64, blank=True)
+    founding_decision_date = models.DateField(_("ngày quyết định thành lập"), null=True, blank=True)
+    active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    active_to = models.DateField(
+        _("ngừng hoạt động từ ngày"), null=True, blank=True, help_text=_("Đơn vị đã giải thể, sáp nhập vẫn giữ lịch sử.")
+    )
+
+    objects = UnitManager()
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False, excluded_fields=["numchild"])
 
     node_order_by = ["code"]
+    EDITABLE_FIELDS = (
+        "name", "kind", "address", "founding_decision_number", "founding_decision_date", "active_from", "active_to",
+    )
 
     class Meta:
         verbose_name = _("đơn vị")
@@ -29,6 +75,85 @@ class Unit(MP_Node):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_active(self) -> bool:
+        from django.utils import timezone
+
+        return self.active_to is None or self.active_to > timezone.localdate()
+
+    def clean(self):
+        errors: dict = {}
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            errors["active_to"] = [_("Ngày ngừng hoạt động phải sau ngày bắt đầu hoạt động.")]
+        if self.founding_decision_date and self.active_from and self.active_from < self.founding_decision_date:
+            errors["active_from"] = [_("Đơn vị không thể hoạt động trước ngày có quyết định thành lập.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self):
+        return f"{self.code} {self.name}"
+
+
+class StaffingQuota(TrackedModel):
+    """Approved headcount of a unit for a year and a staff category  # biên chế"""
+
+    class Category(models.TextChoices):
+        CIVIL_SERVANT = "civil_servant", _("Công chức")
+        PUBLIC_EMPLOYEE = "public_employee", _("Viên chức")
+        CONTRACT = "contract", _("Hợp đồng lao động")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="staffing_quotas", verbose_name=_("đơn vị"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(2000)])
+    category = models.CharField(_("loại biên chế"), max_length=16, choices=Category.choices)
+    approved = models.PositiveIntegerField(_("số được giao"))
+    decision_number = models.CharField(_("số quyết định giao"), max_length=64, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("year", "category", "approved", "decision_number", "decision_date")
+
+    class Meta:
+        verbose_name = _("chỉ tiêu biên chế")
+        verbose_name_plural = _("chỉ tiêu biên chế")
+        ordering = ["-year", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "category"], name="one_quota_per_unit_year_category")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.year} · {self.get_category_display()}: {self.approved}"
+
+    def describe(self):
+        return _("Biên chế %(category)s năm %(year)s: %(n)s") % {
+            "category": self.get_category_display(), "year": self.year, "n": self.approved
+        }
+
+
+class Position(TrackedModel):
+    """A position in a unit and how many posts it has  # chức vụ"""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("đơn vị"))
+    name = models.CharField(_("tên chức vụ"), max_length=128)
+    posts = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    is_leadership = models.BooleanField(_("chức vụ lãnh đạo"), default=False)
+
+    objects = TrackedQuerySet.as_manager()
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("name", "posts", "is_leadership")
+
+    class Meta:
+        verbose_name = _("chức vụ")
+        verbose_name_plural = _("chức vụ")
+        ordering = ["unit", "-is_leadership", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="unique_position_name_per_unit")]
+
+    def __str__(self):
+        return self.name
+
+    def describe(self):
+        return _("%(name)s: %(n)s người") % {"name": self.name, "n": self.posts}
 
 
 class Role(models.TextChoices):

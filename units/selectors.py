@@ -40,9 +40,13 @@ def has_role_on_unit(*, user, unit, role: Role) -> bool:
     return user.is_authenticated and RoleGrant.objects.filter(user=user, unit=unit, role=role).exists()
 
 
-def has_grant_covering(*, user, unit) -> bool:
-    """Whether any grant of the user is on `unit` or one of its ancestors."""
+def has_grant_covering(*, user, unit, roles=None) -> bool:
+    """Whether any grant of the user (of one of `roles`, any when None) is on `unit` or one of
+    its ancestors."""
     if not user.is_authenticated:
         return False
     ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    return RoleGrant.objects.filter(user=user, unit__path__in=ancestor_paths).exists()
+    grants = RoleGrant.objects.filter(user=user, unit__path__in=ancestor_paths)
+    if roles is not None:
+        grants = grants.filter(role__in=list(roles))
+    return grants.exists()

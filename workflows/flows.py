@@ -1,4 +1,5 @@
-"""ChangeRequestFlow: submit → approve (or return / reject) → apply → end, with rework loop."""
+"""ChangeRequestFlow: submit → approve, once per level (or return / reject) → apply → end,
+with a rework loop; imports are applied by a Celery task the flow waits for."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -82,9 +83,21 @@ class ChangeRequestFlow(flow.Flow):
     route_decision = (
         flow.Switch()
         .Annotation(title=_("Theo quyết định"))
+        .Case(this.queue_import, this.is_approved_import)
         .Case(this.apply, this.is_approved)
+        .Case(this.approve, this.is_submitted)  # approved at this level; the next level decides
         .Case(this.rework, this.is_returned)
         .Default(this.rejected)
+    )
+    queue_import = (
+        flow.Function(this.start_import)
+        .Annotation(title=_("Đưa tệp vào hàng đợi nhập"))
+        .Next(this.wait_import)
+    )
+    wait_import = (
+        flow.Handle(this.finish_import)
+        .Annotation(title=_("Nhập dữ liệu từ tệp"))
+        .Next(this.check_applied)
     )
     apply = flow.Function(this.apply_changes).Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
     check_applied = (
@@ -114,11 +127,23 @@ class ChangeRequestFlow(flow.Flow):
     def apply_changes(self, activation):
         services.apply_change_request(change_request=activation.process.change_request)
 
+    def start_import(self, activation):
+        from records.imports import queue_import_apply
+
+        queue_import_apply(change_request=activation.process.change_request)
+
+    def finish_import(self, activation):
+        """Called by the import task once the batch is applied or refused (see import_finished)."""
+
     def submitter(self, activation):
         return activation.process.change_request.submitted_by
 
     def _status_is(self, activation, status):
         return activation.process.change_request.status == status
+
+    def is_approved_import(self, activation):
+        change_request = activation.process.change_request
+        return change_request.kind == ChangeRequest.Kind.IMPORT and change_request.status == ChangeRequest.Status.APPROVED
 
     def is_approved(self, activation):
         return self._status_is(activation, ChangeRequest.Status.APPROVED)
@@ -144,3 +169,13 @@ class ChangeRequestFlow(flow.Flow):
 
     def has_manage_permission(self, user, obj=None):
         return can_manage_workflow(user)
+
+
+def import_finished(change_request: ChangeRequest) -> None:
+    """Resume the flow waiting on an import: on to the end if it was applied, else to rework."""
+    from viewflow.workflow.status import STATUS
+
+    task = ChangeRequestTask.objects.get(
+        process=change_request.process, flow_task=ChangeRequestFlow.wait_import, status=STATUS.NEW
+    )
+    ChangeRequestFlow.wait_import.run(task)

@@ -1,41 +1,187 @@
-"""Forms for proposing, deciding and reworking a change request."""
+"""Forms for proposing, deciding and reworking a change request.
+
+ChangeSetForm edits one root object (an employee, a unit, an inspection plan…) and the
+child rows under it in one page, and turns what the officer changed into the operations of
+one change request: applied together, or not at all.
+"""
+
+import copy
+from dataclasses import dataclass
 
 from django import forms
-from django.forms.models import fields_for_model, model_to_dict
+from django.db import models
+from django.forms.models import modelform_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from records.models import Employee
-
+from . import changesets
 from .services import Decision
 
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-class ChangeProposalForm(forms.Form):
-    """Every changeable field, pre-filled with the current (or proposed) value, plus the reason.
 
-    It only parses input; the record as it would be after the change is validated by the
-    service against the locked row, so one rule set decides.
-    """
+def _widgets(model, fields):
+    return {name: DATE_WIDGET for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
 
-    def __init__(self, *args, employee: Employee, proposed: dict | None = None, reason: str = "", **kwargs):
-        initial = model_to_dict(employee, fields=Employee.CHANGEABLE_FIELDS)
-        initial.update(proposed or {})
-        initial["reason"] = reason
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields.update(
-            fields_for_model(
-                Employee,
-                fields=Employee.CHANGEABLE_FIELDS,
-                widgets={"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")},
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of `model` under the root, linked by the FK `parent`."""
+
+    model: type
+    parent: str
+
+    @property
+    def fields(self):
+        return self.model.EDITABLE_FIELDS
+
+    @property
+    def prefix(self):
+        return self.model._meta.model_name
+
+
+class ChangeSetForm:
+    """The root's fields, one formset per child kind, and the reason; yields operations."""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        root_model,
+        root=None,
+        root_fields,
+        children=(),
+        fixed=None,
+        proposed=None,
+        reason="",
+        ref=None,
+        field_querysets=None,
+    ):
+        self.root_model, self.root, self.root_fields = root_model, root, tuple(root_fields)
+        self.children = list(children)
+        self.fixed = fixed or {}  # values set by the page, not the user (e.g. the hiring unit)
+        self.ref = ref
+        proposed = proposed or []
+        root_initial, child_initial = self._initial_from(proposed)
+        RootForm = modelform_factory(root_model, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields))
+        instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
+        self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root")
+        for name, queryset in (field_querysets or {}).items():
+            if name in self.root_form.fields:
+                self.root_form.fields[name].queryset = queryset
+        self.formsets = []
+        for child in self.children:
+            FormSet = modelformset_factory(
+                child.model,
+                fields=child.fields,
+                widgets=_widgets(child.model, child.fields),
+                extra=max(1, len(child_initial[child.prefix]["create"])),
+                can_delete=True,
             )
-        )
-        self.fields["reason"] = forms.CharField(
-            label=_("Lý do thay đổi"),
-            widget=forms.Textarea(attrs={"rows": 3}),
-            help_text=_("Căn cứ, số quyết định… Người phê duyệt và thanh tra sẽ thấy nội dung này."),
-        )
+            queryset = child.model._default_manager.filter(**{child.parent: root}) if root is not None else child.model._default_manager.none()
+            formset = FormSet(data, queryset=queryset, prefix=child.prefix, initial=child_initial[child.prefix]["create"])
+            for form in formset.initial_forms:
+                changes = child_initial[child.prefix]["update"].get(form.instance.pk)
+                if changes:
+                    form.initial.update(changes)
+                if form.instance.pk in child_initial[child.prefix]["delete"]:
+                    form.initial["DELETE"] = True
+            formset.child = child
+            formset.title = child.model._meta.verbose_name_plural
+            self.formsets.append(formset)
+        self.reason_form = ReasonForm(data, initial={"reason": reason})
 
-    def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in Employee.CHANGEABLE_FIELDS}
+    @staticmethod
+    def _fixed_attrs(model, fixed):
+        return {model._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in fixed.items()}
+
+    def _initial_from(self, proposed):
+        """Form initial values from a returned request's operations, so rework starts from them."""
+        root_label = changesets.label_of(self.root_model)
+        root_initial = {}
+        child_initial = {c.prefix: {"create": [], "update": {}, "delete": set()} for c in self.children}
+        by_label = {changesets.label_of(c.model): c for c in self.children}
+        for op in proposed:
+            model = changesets.spec_for(op["model"]).model
+            values = {
+                k: v for k, v in changesets.python_values(model, op.get("values") or {}).items()
+                if not (isinstance(v, str) and v.startswith("$"))
+            }
+            if op["model"] == root_label:
+                root_initial.update(values)
+            elif op["model"] in by_label:
+                slot = child_initial[by_label[op["model"]].prefix]
+                if op["action"] == changesets.CREATE:
+                    slot["create"].append(values)
+                elif op["action"] == changesets.UPDATE:
+                    slot["update"][op["pk"]] = values
+                else:
+                    slot["delete"].add(op["pk"])
+        return root_initial, child_initial
+
+    def is_valid(self) -> bool:
+        valid = self.root_form.is_valid() and self.reason_form.is_valid()
+        for formset in self.formsets:
+            valid = formset.is_valid() and valid
+        return valid
+
+    @property
+    def reason(self) -> str:
+        return self.reason_form.cleaned_data["reason"]
+
+    def operations(self) -> list[dict]:
+        ops = []
+        values = {name: self.root_form.cleaned_data[name] for name in self.root_fields}
+        parent_value = None
+        if self.root is None:
+            ops.append(changesets.make_create(self.root_model, {**values, **self.fixed}, ref=self.ref))
+            parent_value = f"${self.ref}"
+        else:
+            update = changesets.make_update(self.root, values)
+            if update:
+                ops.append(update)
+            parent_value = self.root.pk
+        for formset in self.formsets:
+            child = formset.child
+            for form in formset.forms:
+                instance = form.instance
+                if instance.pk and form.cleaned_data.get("DELETE"):
+                    ops.append(changesets.make_delete(child.model._default_manager.get(pk=instance.pk)))
+                    continue
+                if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                    continue
+                row = {name: form.cleaned_data.get(name) for name in child.fields}
+                if instance.pk:
+                    update = changesets.make_update(child.model._default_manager.get(pk=instance.pk), row)
+                    if update:
+                        ops.append(update)
+                else:
+                    ops.append(changesets.make_create(child.model, {**row, child.parent: parent_value}))
+        return ops
+
+    def add_error(self, message):
+        self.reason_form.add_error(None, message)
+
+    @property
+    def non_field_errors(self):
+        return self.reason_form.non_field_errors()
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do thay đổi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Căn cứ, số quyết định… Người phê duyệt và thanh tra sẽ thấy nội dung này."),
+        error_messages={"required": _("Phải nêu lý do thay đổi.")},
+    )
+
+
+class TransferForm(forms.Form):
+    target_unit = forms.ModelChoiceField(label=_("Đơn vị tiếp nhận"), queryset=None)
+    reason = ReasonForm.base_fields["reason"]
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_unit"].queryset = units
 
 
 class DecisionForm(forms.Form):

@@ -1,4 +1,5 @@
-"""A change request: proposed field values for one record, against a known base version."""
+"""A change request: a set of changes to tracked records, approved level by level and applied
+atomically; the approval decisions it gathered; and bulk imports that travel as one request."""
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +11,16 @@ from .querysets import ScopedProcessQuerySet, ScopedTaskQuerySet
 
 
 class ChangeRequest(models.Model):
-    """Proposed values for a personnel record, carried by ChangeRequestFlow to approval."""
+    """A set of operations on tracked records (workflows.changesets), carried by
+    ChangeRequestFlow through every approval level and then applied in one transaction."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEE = "employee", _("Thay đổi hồ sơ cán bộ")
+        NEW_HIRE = "new_hire", _("Tiếp nhận cán bộ mới")
+        TRANSFER = "transfer", _("Điều động, chuyển đơn vị quản lý")
+        UNIT = "unit", _("Thông tin đơn vị, biên chế, chức vụ")
+        INSPECTION = "inspection", _("Công tác kiểm tra")
+        IMPORT = "import", _("Nhập dữ liệu từ tệp Excel")
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Chờ phê duyệt")
@@ -22,16 +32,43 @@ class ChangeRequest(models.Model):
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
 
-    employee = models.ForeignKey(
-        "records.Employee", on_delete=models.PROTECT, related_name="change_requests", verbose_name=_("cán bộ")
+    kind = models.CharField(_("loại yêu cầu"), max_length=16, choices=Kind.choices, default=Kind.EMPLOYEE)
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("đơn vị"),
+        help_text=_("Đơn vị quản lý dữ liệu được thay đổi; đơn vị này đề xuất và phê duyệt."),
     )
-    proposed_changes = models.JSONField(_("giá trị đề xuất"), default=dict)
-    base_version = models.ForeignKey(
-        "records.HistoricalEmployee",
+    target_unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incoming_change_requests",
+        verbose_name=_("đơn vị tiếp nhận"),
+    )
+    employee = models.ForeignKey(
+        "records.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="change_requests",
+        verbose_name=_("cán bộ"),
+    )
+    title = models.CharField(_("nội dung"), max_length=255)
+    # The page the request was made on (workflows.editors), so rework reopens the same page.
+    subject_model = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
+    subject_pk = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
+    operations = models.JSONField(_("các thay đổi đề xuất"), default=list)
+    current_level = models.PositiveSmallIntegerField(_("cấp phê duyệt hiện tại"), default=0)
+    pending_unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("phiên bản gốc"),
-        help_text=_("Phiên bản hồ sơ mà đề xuất dựa trên."),
+        verbose_name=_("đơn vị đang phê duyệt"),
     )
     reason = models.TextField(_("lý do"))
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
@@ -68,7 +105,91 @@ class ChangeRequest(models.Model):
         indexes = [models.Index(fields=["status", "submitted_at"])]
 
     def __str__(self):
-        return _("Yêu cầu #%(pk)s — %(employee)s") % {"pk": self.pk, "employee": self.employee}
+        return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}
+
+    def approval_units(self) -> list:
+        """The units whose approvers decide, in order: the managing unit, and for a transfer
+        the receiving unit too."""
+        units = [self.unit]
+        if self.kind == self.Kind.TRANSFER and self.target_unit_id:
+            units.append(self.target_unit)
+        return units
+
+
+class ApprovalDecision(models.Model):
+    """One approver's decision at one level of a request: the trail of who approved what, when."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("yêu cầu thay đổi")
+    )
+    level = models.PositiveSmallIntegerField(_("cấp"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    decision = models.CharField(_("quyết định"), max_length=16)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người quyết định")
+    )
+    decided_at = models.DateTimeField(_("thời điểm"))
+
+    class Meta:
+        verbose_name = _("ý kiến phê duyệt")
+        verbose_name_plural = _("ý kiến phê duyệt")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.change_request_id} · {self.level} · {self.decision}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded xlsx file of employees for one unit: validated as a whole, then carried
+    to approval as one change request, then applied all-or-nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ kiểm tra")
+        VALIDATING = "validating", _("Đang kiểm tra")
+        INVALID = "invalid", _("Có lỗi, không nhập")
+        SUBMITTED = "submitted", _("Chờ phê duyệt")
+        APPLYING = "applying", _("Đang nhập")
+        APPLIED = "applied", _("Đã nhập")
+        REJECTED = "rejected", _("Không được phê duyệt")
+        FAILED = "failed", _("Lỗi khi nhập")
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("đơn vị"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+    file = models.FileField(_("tệp"), upload_to="imports/%Y/%m/")
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    reason = models.TextField(_("lý do"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("số dòng"), default=0)
+    rows_done = models.PositiveIntegerField(_("số dòng đã xử lý"), default=0)
+    errors = models.JSONField(_("lỗi"), default=list, blank=True)
+    summary = models.JSONField(_("tổng hợp"), default=dict, blank=True)
+    change_request = models.OneToOneField(
+        ChangeRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="import_batch",
+        verbose_name=_("yêu cầu thay đổi"),
+    )
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.unit})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
 
 
 class ChangeRequestProcess(Process):

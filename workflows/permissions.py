@@ -1,24 +1,32 @@
 """Who may view, approve or rework a change request: the single place each decision is made."""
 
-from records.permissions import can_propose_change, can_view_employee
 from units.models import Role
+from units.permissions import can_propose_for_unit, can_view_unit
 from units.selectors import has_role_on_unit
 
 
 def can_view_change_request(user, change_request) -> bool:
-    return can_view_employee(user, change_request.employee)
+    """People who may see the unit whose data it changes, or the unit receiving a transfer."""
+    if can_view_unit(user, change_request.unit):
+        return True
+    return change_request.target_unit_id is not None and can_view_unit(user, change_request.target_unit)
 
 
 def can_approve_change_request(user, change_request) -> bool:
-    """An approver of the managing unit decides; the submitter never approves their own request."""
+    """An approver of the unit at the current level decides. The submitter never approves their
+    own request, and nobody approves two levels of the same request."""
     if not user.is_authenticated or change_request.submitted_by_id == user.pk:
         return False
-    return has_role_on_unit(user=user, unit=change_request.employee.managing_unit, role=Role.APPROVER)
+    if change_request.pending_unit_id is None:
+        return False
+    if change_request.decisions.filter(decided_by=user, level__lt=change_request.current_level).exists():
+        return False
+    return has_role_on_unit(user=user, unit=change_request.pending_unit, role=Role.APPROVER)
 
 
 def can_rework_change_request(user, change_request) -> bool:
-    """The submitter edits a returned request, while still an officer of the managing unit."""
-    return change_request.submitted_by_id == user.pk and can_propose_change(user, change_request.employee)
+    """The submitter edits a returned request, while still an officer of the unit."""
+    return change_request.submitted_by_id == user.pk and can_propose_for_unit(user, change_request.unit)
 
 
 def can_manage_workflow(user) -> bool:

@@ -1,19 +1,17 @@
-"""Every write a change request makes: submit, decide, apply, resubmit, withdraw."""
-
-import json
+"""Every write a change request makes: submit, decide (level by level), apply, resubmit, withdraw."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records.models import Employee
-from records.permissions import can_propose_change
-from records.services import apply_employee_changes
 from records.tracking import ChangeContext
+from units.models import Unit
+from units.permissions import can_propose_for_unit
 
-from .models import ChangeRequest
+from . import changesets
+from .models import ApprovalDecision, ChangeRequest
 from .permissions import can_approve_change_request, can_rework_change_request
 
 
@@ -24,35 +22,6 @@ class Decision:
     CHOICES = (APPROVE, RETURN, REJECT)
 
 
-def serialize_changes(changes: dict) -> dict:
-    """Field values as JSON-safe primitives (dates ISO, decimals as strings)."""
-    return json.loads(json.dumps(changes, cls=DjangoJSONEncoder))
-
-
-def deserialize_changes(data: dict) -> dict:
-    """JSON values back to Python values of each Employee field."""
-    return {name: Employee._meta.get_field(name).to_python(value) for name, value in data.items()}
-
-
-def latest_version(employee):
-    return employee.history.order_by("-history_date", "-history_id").first()
-
-
-def _validated_changes(*, employee: Employee, changes: dict) -> dict:
-    """Keep only real differences, and validate the record as it would be after them."""
-    unknown = set(changes) - set(Employee.CHANGEABLE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Không được đề xuất thay đổi các trường: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    changed = {name: value for name, value in changes.items() if getattr(employee, name) != value}
-    if not changed:
-        raise ValidationError(_("Không có thay đổi nào so với hồ sơ hiện tại."))
-    candidate = Employee.objects.get(pk=employee.pk)
-    for name, value in changed.items():
-        setattr(candidate, name, value)
-    candidate.full_clean()
-    return changed
-
-
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -60,32 +29,89 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
-def submit_change_request(*, employee: Employee, submitted_by, changes: dict, reason: str) -> ChangeRequest:
-    """An officer of the managing unit proposes new values; the approval flow starts."""
+def _allowed_fields(kind: str) -> set[str]:
+    if kind in (ChangeRequest.Kind.TRANSFER, ChangeRequest.Kind.NEW_HIRE):
+        return changesets.fields_with_managing_unit()
+    return changesets.default_fields()
+
+
+def _check_operations(*, kind, unit, operations, user):
+    """Every operation must concern data of `unit`, and the whole set must apply cleanly."""
+    if kind == ChangeRequest.Kind.IMPORT:
+        return
+    for op in operations:
+        changesets.spec_for(op.get("model", ""))
+        owner = changesets.owning_unit(op, refs_unit=unit)
+        if owner is None or owner.pk != unit.pk:
+            raise PermissionDenied(_("Yêu cầu chỉ được thay đổi dữ liệu do đơn vị %(unit)s quản lý.") % {"unit": unit})
+    changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind))
+
+
+def submit_change_request(
+    *,
+    kind: str,
+    unit: Unit,
+    submitted_by,
+    operations: list[dict],
+    reason: str,
+    title: str,
+    employee: Employee | None = None,
+    target_unit: Unit | None = None,
+    subject_model: str = "",
+    subject_pk: int | None = None,
+) -> ChangeRequest:
+    """An officer of the unit proposes a set of changes; the approval flow starts."""
     from .flows import ChangeRequestFlow
 
-    if not can_propose_change(submitted_by, employee):
-        raise PermissionDenied(_("Bạn không có quyền đề xuất thay đổi hồ sơ này."))
+    if not can_propose_for_unit(submitted_by, unit):
+        raise PermissionDenied(_("Bạn không có quyền đề xuất thay đổi dữ liệu của đơn vị này."))
     reason = _require_reason(reason)
     with transaction.atomic():
-        employee = Employee.objects.select_for_update().get(pk=employee.pk)
-        changed = _validated_changes(employee=employee, changes=changes)
+        _check_operations(kind=kind, unit=unit, operations=operations, user=submitted_by)
         change_request = ChangeRequest(
+            kind=kind,
+            unit=unit,
+            target_unit=target_unit,
             employee=employee,
-            proposed_changes=serialize_changes(changed),
-            base_version=latest_version(employee),
+            title=title[:255],
+            subject_model=subject_model,
+            subject_pk=subject_pk,
+            operations=operations,
             reason=reason,
             submitted_by=submitted_by,
             submitted_at=timezone.now(),
         )
+        change_request.pending_unit = change_request.approval_units()[0]
         change_request.full_clean(exclude=["process"])
         change_request.save()
         ChangeRequestFlow.submit.run(change_request=change_request)
     return change_request
 
 
+def submit_transfer(*, employee: Employee, target_unit: Unit, submitted_by, reason: str) -> ChangeRequest:
+    """Move an employee's file to another unit; the sending and the receiving unit both approve."""
+    if target_unit.pk == employee.managing_unit_id:
+        raise ValidationError({"target_unit": _("Đơn vị tiếp nhận phải khác đơn vị đang quản lý.")})
+    if not target_unit.is_active:
+        raise ValidationError({"target_unit": _("Đơn vị tiếp nhận đã ngừng hoạt động.")})
+    values = {"managing_unit": target_unit.pk}
+    if employee.position_id:
+        values["position"] = None  # a position belongs to the old unit
+    return submit_change_request(
+        kind=ChangeRequest.Kind.TRANSFER,
+        unit=employee.managing_unit,
+        target_unit=target_unit,
+        employee=employee,
+        submitted_by=submitted_by,
+        operations=[changesets.make_update(employee, values)],
+        reason=reason,
+        title=_("Chuyển %(name)s sang %(unit)s") % {"name": employee.full_name, "unit": target_unit},
+    )
+
+
 def decide_change_request(*, change_request: ChangeRequest, user, decision: str, comment: str = "") -> ChangeRequest:
-    """The approver approves, returns for rework, or rejects. Returning or rejecting needs a comment."""
+    """The approver of the current level approves (passing it to the next level, if any),
+    returns it for rework, or rejects it. Returning or rejecting needs a comment."""
     if decision not in Decision.CHOICES:
         raise ValidationError(_("Quyết định không hợp lệ."))
     if not can_approve_change_request(user, change_request):
@@ -95,67 +121,99 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
     comment = (comment or "").strip()
     if decision != Decision.APPROVE and not comment:
         raise ValidationError({"comment": _("Phải ghi ý kiến khi trả lại hoặc từ chối.")})
-    change_request.status = {
-        Decision.APPROVE: ChangeRequest.Status.APPROVED,
-        Decision.RETURN: ChangeRequest.Status.RETURNED,
-        Decision.REJECT: ChangeRequest.Status.REJECTED,
-    }[decision]
+    now = timezone.now()
+    levels = change_request.approval_units()
+    ApprovalDecision.objects.create(
+        change_request=change_request,
+        level=change_request.current_level,
+        unit=change_request.pending_unit,
+        decision=decision,
+        comment=comment,
+        decided_by=user,
+        decided_at=now,
+    )
     change_request.decided_by = user
-    change_request.decided_at = timezone.now()
+    change_request.decided_at = now
     change_request.decision_comment = comment
+    if decision == Decision.APPROVE and change_request.current_level + 1 < len(levels):
+        change_request.current_level += 1
+        change_request.pending_unit = levels[change_request.current_level]
+    else:
+        change_request.status = {
+            Decision.APPROVE: ChangeRequest.Status.APPROVED,
+            Decision.RETURN: ChangeRequest.Status.RETURNED,
+            Decision.REJECT: ChangeRequest.Status.REJECTED,
+        }[decision]
+        change_request.pending_unit = None
     change_request.save()
     return change_request
 
 
-def apply_change_request(*, change_request: ChangeRequest) -> bool:
-    """Write an approved request into the record, in one transaction with the row locked.
+def _return_for_rework(change_request: ChangeRequest, message: str) -> bool:
+    change_request.status = ChangeRequest.Status.RETURNED
+    change_request.decision_comment = message
+    change_request.save()
+    return False
 
-    Refuses, and returns the request for rework, when the record changed since the
-    version the request was proposed against. Returns whether the change was applied.
+
+def apply_change_request(*, change_request: ChangeRequest) -> bool:
+    """Write an approved request into the records, in one transaction.
+
+    Refuses, and returns the request for rework, when a row changed since the version the
+    request was proposed against, or when the set no longer applies cleanly. Returns
+    whether the change was applied.
     """
     if change_request.status != ChangeRequest.Status.APPROVED:
         raise ValidationError(_("Chỉ áp dụng được yêu cầu đã phê duyệt."))
+    operations = change_request.operations
     with transaction.atomic():
-        employee = Employee.objects.select_for_update().get(pk=change_request.employee_id)
-        if latest_version(employee).pk != change_request.base_version_id:
-            change_request.status = ChangeRequest.Status.RETURNED
-            change_request.decision_comment = _(
-                "Hồ sơ đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
-                "Vui lòng kiểm tra lại giá trị hiện tại và gửi lại."
+        if changesets.stale_operations(operations):
+            return _return_for_rework(
+                change_request,
+                _(
+                    "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
+                    "Vui lòng kiểm tra lại giá trị hiện tại và gửi lại."
+                ),
             )
-            change_request.save()
-            return False
-        apply_employee_changes(
-            employee=employee,
-            changes=deserialize_changes(change_request.proposed_changes),
-            context=ChangeContext(
-                reason=change_request.reason,
-                proposed_by=change_request.submitted_by,
-                approved_by=change_request.decided_by,
-                change_request=change_request,
-            ),
-        )
+        try:
+            refs = changesets.apply_operations(
+                operations,
+                context=ChangeContext(
+                    reason=change_request.reason,
+                    proposed_by=change_request.submitted_by,
+                    approved_by=change_request.decided_by,
+                    change_request=change_request,
+                ),
+                allow_fields=_allowed_fields(change_request.kind),
+            )
+        except changesets.ChangeSetInvalid as exc:
+            return _return_for_rework(
+                change_request, _("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)}
+            )
+        if change_request.kind == ChangeRequest.Kind.NEW_HIRE and "employee" in refs:
+            change_request.employee = refs["employee"]
         change_request.status = ChangeRequest.Status.APPLIED
         change_request.applied_at = timezone.now()
         change_request.save()
     return True
 
 
-def resubmit_change_request(*, change_request: ChangeRequest, user, changes: dict, reason: str) -> ChangeRequest:
-    """The submitter edits a returned request against the record as it is now, and sends it again."""
+def resubmit_change_request(*, change_request: ChangeRequest, user, operations: list[dict], reason: str) -> ChangeRequest:
+    """The submitter edits a returned request against the data as it is now, and sends it again
+    from the first approval level."""
     if not can_rework_change_request(user, change_request):
         raise PermissionDenied(_("Bạn không có quyền chỉnh sửa yêu cầu này."))
     if change_request.status != ChangeRequest.Status.RETURNED:
         raise ValidationError(_("Yêu cầu không ở trạng thái trả lại để chỉnh sửa."))
     reason = _require_reason(reason)
     with transaction.atomic():
-        employee = Employee.objects.select_for_update().get(pk=change_request.employee_id)
-        changed = _validated_changes(employee=employee, changes=changes)
-        change_request.proposed_changes = serialize_changes(changed)
-        change_request.base_version = latest_version(employee)
+        _check_operations(kind=change_request.kind, unit=change_request.unit, operations=operations, user=user)
+        change_request.operations = operations
         change_request.reason = reason
         change_request.status = ChangeRequest.Status.SUBMITTED
         change_request.submitted_at = timezone.now()
+        change_request.current_level = 0
+        change_request.pending_unit = change_request.approval_units()[0]
         change_request.decided_by = None
         change_request.decided_at = None
         change_request.decision_comment = ""

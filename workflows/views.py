@@ -1,9 +1,10 @@
-"""Pages of the change-request process: propose, decide, rework, and scoped viewflow lists."""
+"""Pages of the change-request process: propose (any editor), transfer, decide, rework, and
+viewflow's list and detail pages narrowed to the user's units."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,29 +13,20 @@ from viewflow.workflow.flow import views as flow_views
 
 from records.models import Employee
 from records.permissions import can_propose_change
-from records.selectors import display_value, get_employee
+from records.selectors import get_employee
+from units.models import Position, Unit
+from units.permissions import can_propose_for_unit, can_view_unit
 
-from . import services
-from .forms import ChangeProposalForm, DecisionForm
+from . import changesets, services
+from .editors import editor_for
+from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
 from .selectors import list_open_change_requests_for_employee
 
 
-def change_rows(change_request: ChangeRequest, *, against=None) -> list[dict]:
-    """Field-level diff of a request: label, value at the base version (or `against`), proposed value."""
-    base = against if against is not None else change_request.base_version
-    proposed = services.deserialize_changes(change_request.proposed_changes)
-    rows = []
-    for name, value in proposed.items():
-        field = Employee._meta.get_field(name)
-        rows.append(
-            {
-                "field": field.verbose_name,
-                "old": display_value(field, getattr(base, name)),
-                "new": display_value(field, value),
-            }
-        )
-    return rows
+def change_rows(change_request: ChangeRequest) -> list[dict]:
+    """What a request changes, row by row, as a person reads it."""
+    return changesets.describe_operations(change_request.operations)
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -45,42 +37,148 @@ def _apply_errors(form, exc: ValidationError):
         form.add_error(None, exc)
 
 
-@login_required
-def propose_change(request, pk):
-    """An officer of the managing unit proposes new values, side by side with the current ones."""
-    employee = get_employee(user=request.user, pk=pk)
-    if not can_propose_change(request.user, employee):
-        raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
-    form = ChangeProposalForm(request.POST or None, employee=employee)
+def _visible_root(user, editor, pk):
+    """The object an editor page is about, or 404 when the user may not see it."""
+    root = editor.model._default_manager.filter(pk=pk).first()
+    if root is None or not can_view_unit(user, editor.owner_unit(root)):
+        raise Http404
+    return root
+
+
+def _field_querysets(unit):
+    return {
+        "position": Position.objects.filter(unit=unit),
+        "inspected_unit": Unit.objects.filter(path__startswith=unit.path),
+    }
+
+
+def _back_url(editor, root, parent):
+    target = root if root is not None else parent
+    if isinstance(target, Employee):
+        return reverse("records:employee-detail", args=[target.pk])
+    if isinstance(target, Unit):
+        return reverse("units:unit-detail", args=[target.pk])
+    if editor.key == "records.inspectionplan" or target._meta.model_name == "inspectionplan":
+        return reverse("units:plan-detail", args=[target.pk])
+    return reverse("units:plan-detail", args=[target.plan_id])
+
+
+def _change_set_page(request, *, editor, root, unit, parent=None):
+    """Shared by proposing changes to a root and proposing a new one under `parent`."""
+    if not can_propose_for_unit(request.user, unit):
+        raise PermissionDenied(_("Bạn chỉ được xem dữ liệu này, không được đề xuất thay đổi."))
+    new = root is None
+    form = ChangeSetForm(
+        request.POST or None,
+        root_model=editor.model,
+        root=root,
+        root_fields=editor.root_fields,
+        children=editor.children,
+        fixed={editor.parent_field: parent} if new else None,
+        ref=editor.ref,
+        field_querysets=_field_querysets(unit),
+    )
+    back = _back_url(editor, root, parent)
     if request.method == "POST" and form.is_valid():
         try:
             change_request = services.submit_change_request(
-                employee=employee,
+                kind=editor.new_kind if new else editor.kind,
+                unit=unit,
                 submitted_by=request.user,
-                changes=form.changes(),
+                operations=form.operations(),
+                reason=form.reason,
+                title=editor.title(root, new=new) if not new else _title_for_new(editor, form),
+                employee=root if isinstance(root, Employee) else None,
+                subject_model=editor.key,
+                subject_pk=root.pk if root is not None else None,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(message)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu #%(pk)s để phê duyệt.") % {"pk": change_request.pk})
+            return redirect(back)
+    return render(
+        request,
+        "workflows/change_set.html",
+        {
+            "form": form,
+            "editor": editor,
+            "root": root,
+            "unit": unit,
+            "parent": parent,
+            "back": back,
+            "sections": _sections(editor, form),
+            "open_requests": list_open_change_requests_for_employee(user=request.user, employee=root)
+            if isinstance(root, Employee)
+            else [],
+        },
+    )
+
+
+def _title_for_new(editor, form):
+    data = form.root_form.cleaned_data
+    name = data.get("full_name") or data.get("title") or data.get("name") or ""
+    return f"{editor.title(None, new=True)}: {name}".strip(": ")
+
+
+def _sections(editor, form):
+    """The root form's fields grouped as the record's sections (form 2C for an employee)."""
+    sections = getattr(editor.model, "SECTIONS", None) or ((editor.model._meta.verbose_name, editor.root_fields),)
+    return [(title, [form.root_form[name] for name in names if name in form.root_form.fields]) for title, names in sections]
+
+
+@login_required
+def propose_changes(request, key, pk):
+    """Propose changes to an object and the rows under it, as one request."""
+    try:
+        editor = editor_for(key)
+    except KeyError:
+        raise Http404
+    root = _visible_root(request.user, editor, pk)
+    return _change_set_page(request, editor=editor, root=root, unit=editor.owner_unit(root))
+
+
+@login_required
+def propose_new(request, key, parent_pk):
+    """Propose a new object (a new hire, an inspection plan…) under a unit or plan."""
+    try:
+        editor = editor_for(key)
+    except KeyError:
+        raise Http404
+    parent_model = editor.model._meta.get_field(editor.parent_field).related_model
+    parent_editor = editor_for(parent_model._meta.label_lower) if parent_model is not Unit else None
+    parent = parent_model._default_manager.filter(pk=parent_pk).first()
+    if parent is None:
+        raise Http404
+    unit = parent if parent_editor is None else parent_editor.owner_unit(parent)
+    if not can_view_unit(request.user, unit):
+        raise Http404
+    return _change_set_page(request, editor=editor, root=None, unit=unit, parent=parent)
+
+
+@login_required
+def transfer_employee(request, pk):
+    """Move an employee to another unit; the sending and the receiving unit both approve."""
+    employee = get_employee(user=request.user, pk=pk)
+    if not can_propose_change(request.user, employee):
+        raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
+    units = Unit.objects.filter(active_to__isnull=True).exclude(pk=employee.managing_unit_id).order_by("path")
+    form = TransferForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change_request = services.submit_transfer(
+                employee=employee,
+                target_unit=form.cleaned_data["target_unit"],
+                submitted_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(
-                request, _("Đã gửi yêu cầu #%(pk)s để phê duyệt.") % {"pk": change_request.pk}
-            )
+            messages.success(request, _("Đã gửi yêu cầu #%(pk)s để phê duyệt.") % {"pk": change_request.pk})
             return redirect("records:employee-detail", pk=employee.pk)
-    rows = [
-        (form[name], display_value(Employee._meta.get_field(name), getattr(employee, name)))
-        for name in Employee.CHANGEABLE_FIELDS
-    ]
-    return render(
-        request,
-        "workflows/propose_change.html",
-        {
-            "employee": employee,
-            "form": form,
-            "rows": rows,
-            "open_requests": list_open_change_requests_for_employee(user=request.user, employee=employee),
-        },
-    )
+    return render(request, "workflows/transfer.html", {"employee": employee, "form": form})
 
 
 class _ChangeRequestTaskView(
@@ -88,7 +186,7 @@ class _ChangeRequestTaskView(
     flow_views.TaskSuccessUrlMixin,
     generic.FormView,
 ):
-    """Shared base of the human steps: the request, its diff, and a form that ends the task."""
+    """Shared base of the human steps: the request, what it changes, and a form that ends the task."""
 
     success_message = _("Công việc {task} đã hoàn thành.")
 
@@ -98,10 +196,16 @@ class _ChangeRequestTaskView(
 
     def get_context_data(self, **kwargs):
         change_request = self.change_request
+        levels = change_request.approval_units()
         return super().get_context_data(
             change_request=change_request,
             employee=change_request.employee,
             rows=change_rows(change_request),
+            levels=[
+                {"number": i + 1, "unit": unit, "current": i == change_request.current_level, "done": i < change_request.current_level}
+                for i, unit in enumerate(levels)
+            ],
+            decisions=change_request.decisions.select_related("decided_by", "unit"),
             **kwargs,
         )
 
@@ -111,7 +215,7 @@ class _ChangeRequestTaskView(
 
 
 class ApproveChangeView(_ChangeRequestTaskView):
-    """The approver sees old → new for each field and the reason, and decides."""
+    """The approver sees old → new for each change, the reason and the levels, and decides."""
 
     form_class = DecisionForm
     template_name = "workflows/approve_task.html"
@@ -131,45 +235,67 @@ class ApproveChangeView(_ChangeRequestTaskView):
 
 
 class ReworkChangeView(_ChangeRequestTaskView):
-    """The submitter edits a returned request against the current record, or withdraws it."""
+    """The submitter edits a returned request on the page it was made on, or withdraws it.
+    Transfers and imports are withdrawn and made again."""
 
-    form_class = ChangeProposalForm
     template_name = "workflows/rework_task.html"
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("initial", None)  # the form builds its own from the request
+    def editable(self) -> bool:
         change_request = self.change_request
-        kwargs.update(
-            employee=change_request.employee,
-            proposed=services.deserialize_changes(change_request.proposed_changes),
-            reason=change_request.reason,
+        return bool(change_request.subject_model) and change_request.kind not in (
+            ChangeRequest.Kind.TRANSFER,
+            ChangeRequest.Kind.IMPORT,
         )
-        return kwargs
+
+    def get_form(self, form_class=None):
+        if not self.editable():
+            return None
+        change_request = self.change_request
+        editor = editor_for(change_request.subject_model)
+        root = editor.model._default_manager.filter(pk=change_request.subject_pk).first() if change_request.subject_pk else None
+        parent = None
+        if root is None:
+            create = next(op for op in change_request.operations if op["model"] == editor.key)
+            parent_model = editor.model._meta.get_field(editor.parent_field).related_model
+            parent = parent_model._default_manager.get(pk=create["values"][editor.parent_field])
+        return ChangeSetForm(
+            self.request.POST if self.request.method == "POST" else None,
+            root_model=editor.model,
+            root=root,
+            root_fields=editor.root_fields,
+            children=editor.children,
+            fixed={editor.parent_field: parent} if root is None else None,
+            ref=editor.ref,
+            proposed=change_request.operations,
+            reason=change_request.reason,
+            field_querysets=_field_querysets(change_request.unit),
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Returned requests compare with the record as it is now: that is what a resubmission changes.
-        context["rows"] = change_rows(self.change_request, against=self.change_request.employee)
+        form = context.get("form")
+        if form is not None:
+            context["sections"] = _sections(editor_for(self.change_request.subject_model), form)
         return context
 
     def post(self, request, *args, **kwargs):
         if "_withdraw" in request.POST:
             services.withdraw_change_request(change_request=self.change_request, user=request.user)
             return self.finish_task(None)
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
+        form = self.get_form()
+        if form is None or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         try:
             services.resubmit_change_request(
                 change_request=self.change_request,
-                user=self.request.user,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
+                user=request.user,
+                operations=form.operations(),
+                reason=form.reason,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
-            return self.form_invalid(form)
+            for message in exc.messages:
+                form.add_error(message)
+            return self.render_to_response(self.get_context_data(form=form))
         return self.finish_task(form)
 
 
@@ -203,6 +329,7 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         change_request = self.object.change_request
         context["change_request"] = change_request
         context["rows"] = change_rows(change_request)
+        context["decisions"] = change_request.decisions.select_related("decided_by", "unit")
         return context
 
 
@@ -212,5 +339,7 @@ class ScopedCancelProcessView(flow_views.CancelProcessView):
 
 
 def change_request_url(change_request: ChangeRequest) -> str:
-    """The process page of a request, where its steps and diff are shown."""
+    """The process page of a request, where its steps and changes are shown."""
     return reverse("changerequest:process_detail", args=[change_request.process_id])
+
+

@@ -28,7 +28,7 @@ def two_requests(client, people, tree, loader, employee_kv1):
     employee_kv2 = make_employee(tree["kv2"], loader, citizen_id="001085000012", full_name="Phạm Thị Dung")
     client.force_login(people["canbo_kv1"])
     propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
-    propose(client, other_kv1, position="Đội phó")
+    propose(client, other_kv1, main_duties="Đội phó đội kiểm tra")
     client.force_login(people["canbo_kv2"])
     propose(client, employee_kv2, salary_step=5, salary_coefficient="3.66")
     overdue_kv1, fresh_kv1, overdue_kv2 = ChangeRequest.objects.order_by("pk")

@@ -3,31 +3,22 @@
 import pytest
 from django.urls import reverse
 
+from tests.pages import submit_page
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 
 
-def form_data(employee, *, reason, **changes):
-    """The proposal form as a person would submit it: current values, some changed, a reason."""
-    return {
-        "full_name": employee.full_name,
-        "date_of_birth": employee.date_of_birth.isoformat(),
-        "sex": employee.sex,
-        "citizen_id": employee.citizen_id,
-        "rank_code": employee.rank_code,
-        "salary_step": employee.salary_step,
-        "salary_coefficient": str(employee.salary_coefficient),
-        "position": employee.position,
-        "employment_status": employee.employment_status,
-        "reason": reason,
-        **changes,
-    }
-
-
-def propose(client, employee, *, reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT", **changes):
-    """POST the propose form with the employee's current values overridden by `changes`."""
-    data = form_data(employee, reason=reason, **changes)
-    return client.post(reverse("records:employee-propose", args=[employee.pk]), data)
+def propose(client, employee, *, reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT", add=None, remove=None, edit=None, **fields):
+    """Submit the employee's change page with `fields` changed (and rows added/removed/edited)."""
+    return submit_page(
+        client,
+        reverse("records:employee-propose", args=[employee.pk]),
+        reason=reason,
+        fields=fields,
+        add=add,
+        remove=remove,
+        edit=edit,
+    )
 
 
 def open_task(change_request, node):

@@ -8,7 +8,9 @@ from records.models import Employee
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
 
-from .conftest import decide, form_data, open_task, propose, task_url
+from tests.pages import submit_page
+
+from .conftest import decide, open_task, propose, task_url
 
 
 def queue_ids(client):
@@ -19,8 +21,16 @@ def queue_ids(client):
 
 def test_officer_proposal_is_approved_applied_and_recorded(client, people, employee_kv1, submitted):
     assert submitted.status == ChangeRequest.Status.SUBMITTED
-    assert submitted.proposed_changes == {"salary_step": 4, "salary_coefficient": "3.33"}
-    assert submitted.base_version == employee_kv1.history.latest()
+    assert submitted.operations == [
+        {
+            "action": "update",
+            "model": "records.employee",
+            "pk": employee_kv1.pk,
+            "values": {"salary_step": 4, "salary_coefficient": "3.33"},
+            "base": employee_kv1.history.latest().history_id,
+        }
+    ]
+    assert submitted.unit == employee_kv1.managing_unit
 
     client.force_login(people["lanhdao_kv1"])
     assert submitted.pk in queue_ids(client)
@@ -117,7 +127,7 @@ def test_submitter_cannot_approve_own_request(client, tree, people, employee_kv1
 def test_stale_base_is_refused_and_returned_for_rework(client, people, employee_kv1):
     client.force_login(people["canbo_kv1"])
     propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33", reason="Nâng bậc")
-    propose(client, employee_kv1, position="Đội trưởng", reason="Bổ nhiệm đội trưởng")
+    propose(client, employee_kv1, main_duties="Đội trưởng đội kiểm tra", reason="Giao nhiệm vụ")
     first, second = ChangeRequest.objects.order_by("pk")
 
     client.force_login(people["lanhdao_kv1"])
@@ -129,7 +139,7 @@ def test_stale_base_is_refused_and_returned_for_rework(client, people, employee_
     assert first.status == ChangeRequest.Status.APPLIED
     assert second.status == ChangeRequest.Status.RETURNED
     employee = Employee.objects.get(pk=employee_kv1.pk)
-    assert employee.position == "Chuyên viên"  # the stale proposal was not applied
+    assert employee.main_duties == ""  # the stale proposal was not applied
     rework = open_task(second, ChangeRequestFlow.rework)
     assert rework.owner == people["canbo_kv1"]
 
@@ -137,18 +147,16 @@ def test_stale_base_is_refused_and_returned_for_rework(client, people, employee_
     client.force_login(people["canbo_kv1"])
     inbox = client.get(reverse("changerequest:inbox")).context["object_list"]
     assert rework.pk in {t.pk for t in inbox}
-    response = client.post(
-        task_url(rework, "execute"),
-        form_data(employee, reason="Bổ nhiệm đội trưởng (gửi lại)", position="Đội trưởng"),
-    )
+    response = submit_page(client, task_url(rework, "execute"), reason="Giao nhiệm vụ (gửi lại)")
     assert response.status_code == 302
     second.refresh_from_db()
     assert second.status == ChangeRequest.Status.SUBMITTED
-    assert second.base_version == employee.history.latest()
+    assert second.operations[0]["base"] == employee.history.latest().history_id
+    assert second.operations[0]["values"] == {"main_duties": "Đội trưởng đội kiểm tra"}
 
     client.force_login(people["lanhdao_kv1"])
     decide(client, second, "approve")
-    assert Employee.objects.get(pk=employee_kv1.pk).position == "Đội trưởng"
+    assert Employee.objects.get(pk=employee_kv1.pk).main_duties == "Đội trưởng đội kiểm tra"
 
 
 def test_returned_request_goes_back_to_submitter_and_can_be_withdrawn(client, people, submitted):

@@ -1,0 +1,38 @@
+"""Models of the personnel file and of inspection work; one module per group."""
+
+from ..tracking import TrackedHistory
+from .audit import ExportLog
+from .employee import Employee, citizen_id_validator, rank_code_validator
+from .inspection import FollowUpAction, Inspection, InspectionPlan
+from .salary import SalaryRank, SalaryTable
+from .subrecords import (
+    SUBRECORD_MODELS,
+    Commendation,
+    Discipline,
+    Evaluation,
+    FamilyMember,
+    SalaryHistory,
+    Training,
+    WorkHistory,
+)
+
+__all__ = [
+    "TrackedHistory",
+    "ExportLog",
+    "Employee",
+    "citizen_id_validator",
+    "rank_code_validator",
+    "FollowUpAction",
+    "Inspection",
+    "InspectionPlan",
+    "SalaryRank",
+    "SalaryTable",
+    "SUBRECORD_MODELS",
+    "Commendation",
+    "Discipline",
+    "Evaluation",
+    "FamilyMember",
+    "SalaryHistory",
+    "Training",
+    "WorkHistory",
+]

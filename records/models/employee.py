@@ -1,0 +1,313 @@
+"""The personnel record of a civil servant or public employee (form 2C-BNV/2008), with history."""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..tracking import TrackedHistory, TrackedModel
+
+citizen_id_validator = RegexValidator(
+    regex=r"^\d{12}$", message=_("Số CCCD phải gồm đúng 12 chữ số."), code="invalid_citizen_id"
+)
+rank_code_validator = RegexValidator(
+    regex=r"^(V\.)?\d{2}(\.\d{2,3}){1,2}[a-zA-Z]?$",
+    message=_("Mã ngạch không đúng định dạng (ví dụ: 01.003 hoặc V.07.01.03)."),
+    code="invalid_rank_code",
+)
+
+
+def not_in_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError(_("Ngày không được ở tương lai."), code="future_date")
+
+
+def check_date_order(errors: dict, start, end, *, end_field: str, message=None):
+    """Add an error on `end_field` when a range runs backwards."""
+    if start and end and end < start:
+        errors.setdefault(end_field, []).append(message or _("Ngày kết thúc phải sau ngày bắt đầu."))
+
+
+class Employee(TrackedModel):
+    """A civil servant, public employee or contract worker (cán bộ, công chức, viên chức)."""
+
+    class Sex(models.TextChoices):
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
+
+    class EmploymentStatus(models.TextChoices):
+        CIVIL_SERVANT = "civil_servant", _("Công chức")
+        PUBLIC_EMPLOYEE = "public_employee", _("Viên chức")
+        CONTRACT = "contract", _("Hợp đồng lao động")
+
+    class Qualification(models.TextChoices):  # trình độ chuyên môn
+        NONE = "", _("Chưa qua đào tạo")
+        VOCATIONAL = "vocational", _("Trung cấp")
+        COLLEGE = "college", _("Cao đẳng")
+        BACHELOR = "bachelor", _("Đại học")
+        MASTER = "master", _("Thạc sĩ")
+        DOCTOR = "doctor", _("Tiến sĩ")
+
+    class PoliticalTheory(models.TextChoices):  # lý luận chính trị
+        NONE = "", _("Chưa có")
+        ELEMENTARY = "elementary", _("Sơ cấp")
+        INTERMEDIATE = "intermediate", _("Trung cấp")
+        ADVANCED = "advanced", _("Cao cấp")
+        BACHELOR = "bachelor", _("Cử nhân")
+
+    class StateManagement(models.TextChoices):  # quản lý nhà nước
+        NONE = "", _("Chưa có")
+        SPECIALIST = "specialist", _("Chuyên viên")
+        PRINCIPAL = "principal", _("Chuyên viên chính")
+        SENIOR = "senior", _("Chuyên viên cao cấp")
+
+    # 1–11: identity and recruitment
+    full_name = models.CharField(_("họ và tên khai sinh"), max_length=128)
+    other_names = models.CharField(_("tên gọi khác"), max_length=128, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), validators=[not_in_future])
+    sex = models.CharField(_("giới tính"), max_length=8, choices=Sex.choices)
+    place_of_birth = models.CharField(_("nơi sinh"), max_length=255, blank=True)
+    home_town = models.CharField(_("quê quán"), max_length=255, blank=True)
+    ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default="Kinh")
+    religion = models.CharField(_("tôn giáo"), max_length=64, blank=True, default="Không")
+    permanent_address = models.CharField(_("nơi đăng ký thường trú"), max_length=255, blank=True)
+    current_address = models.CharField(_("nơi ở hiện nay"), max_length=255, blank=True)
+    citizen_id = models.CharField(_("số CCCD"), max_length=12, unique=True, validators=[citizen_id_validator])
+    citizen_id_issue_date = models.DateField(_("ngày cấp CCCD"), null=True, blank=True, validators=[not_in_future])
+    citizen_id_issue_place = models.CharField(_("nơi cấp CCCD"), max_length=255, blank=True)
+    social_insurance_number = models.CharField(_("số sổ BHXH"), max_length=16, blank=True)
+    occupation_at_recruitment = models.CharField(_("nghề nghiệp khi được tuyển dụng"), max_length=255, blank=True)
+    recruitment_date = models.DateField(_("ngày tuyển dụng"), null=True, blank=True, validators=[not_in_future])
+    recruiting_agency = models.CharField(_("cơ quan tuyển dụng"), max_length=255, blank=True)
+
+    # 12–14: position, rank and salary
+    position = models.ForeignKey(
+        "units.Position",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="holders",
+        verbose_name=_("chức vụ"),
+    )
+    main_duties = models.CharField(_("công việc chính được giao"), max_length=255, blank=True)
+    rank_code = models.CharField(_("mã ngạch"), max_length=16, validators=[rank_code_validator])
+    salary_step = models.PositiveSmallIntegerField(
+        _("bậc lương"), validators=[MinValueValidator(1), MaxValueValidator(16)]
+    )
+    salary_coefficient = models.DecimalField(
+        _("hệ số lương"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1.00")), MaxValueValidator(Decimal("10.00"))],
+    )
+    salary_effective_date = models.DateField(_("ngày hưởng bậc lương"), null=True, blank=True)
+    position_allowance = models.DecimalField(
+        _("phụ cấp chức vụ (hệ số)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("2.00"))],
+    )
+    seniority_allowance_percent = models.PositiveSmallIntegerField(
+        _("phụ cấp vượt khung (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    other_allowances = models.CharField(_("phụ cấp khác"), max_length=255, blank=True)
+
+    # 15: education
+    general_education = models.CharField(_("trình độ giáo dục phổ thông"), max_length=16, blank=True, default="12/12")
+    qualification = models.CharField(
+        _("trình độ chuyên môn cao nhất"), max_length=16, choices=Qualification.choices, blank=True
+    )
+    major = models.CharField(_("chuyên ngành"), max_length=255, blank=True)
+    political_theory = models.CharField(
+        _("lý luận chính trị"), max_length=16, choices=PoliticalTheory.choices, blank=True
+    )
+    state_management = models.CharField(
+        _("quản lý nhà nước"), max_length=16, choices=StateManagement.choices, blank=True
+    )
+    foreign_language = models.CharField(_("ngoại ngữ"), max_length=128, blank=True)
+    it_skill = models.CharField(_("tin học"), max_length=128, blank=True)
+
+    # 16–20: Party, mass organisations, military, titles
+    party_join_date = models.DateField(_("ngày vào Đảng"), null=True, blank=True, validators=[not_in_future])
+    party_official_date = models.DateField(_("ngày chính thức vào Đảng"), null=True, blank=True, validators=[not_in_future])
+    mass_organisation_join_date = models.DateField(
+        _("ngày tham gia tổ chức chính trị – xã hội"), null=True, blank=True, validators=[not_in_future]
+    )
+    mass_organisation = models.CharField(_("tổ chức chính trị – xã hội"), max_length=128, blank=True)
+    military_enlist_date = models.DateField(_("ngày nhập ngũ"), null=True, blank=True, validators=[not_in_future])
+    military_discharge_date = models.DateField(_("ngày xuất ngũ"), null=True, blank=True, validators=[not_in_future])
+    military_rank = models.CharField(_("quân hàm cao nhất"), max_length=64, blank=True)
+    honorary_title = models.CharField(_("danh hiệu được phong tặng cao nhất"), max_length=128, blank=True)
+    strengths = models.CharField(_("sở trường công tác"), max_length=255, blank=True)
+
+    # 23–24, 29: health and personal circumstances (sensitive)
+    health_status = models.CharField(_("tình trạng sức khoẻ"), max_length=64, blank=True)
+    height_cm = models.PositiveSmallIntegerField(
+        _("chiều cao (cm)"), null=True, blank=True, validators=[MinValueValidator(100), MaxValueValidator(230)]
+    )
+    weight_kg = models.PositiveSmallIntegerField(
+        _("cân nặng (kg)"), null=True, blank=True, validators=[MinValueValidator(30), MaxValueValidator(200)]
+    )
+    blood_type = models.CharField(_("nhóm máu"), max_length=4, blank=True)
+    policy_status = models.CharField(_("thương binh hạng / gia đình liệt sĩ"), max_length=128, blank=True)
+    personal_history = models.TextField(_("đặc điểm lịch sử bản thân"), blank=True)
+
+    employment_status = models.CharField(_("tình trạng"), max_length=16, choices=EmploymentStatus.choices)
+    managing_unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="employees", verbose_name=_("đơn vị quản lý")
+    )
+
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+
+    # Fields an officer may propose to change through a change request. The managing unit
+    # changes only through a transfer (both units approve), which is a separate request kind.
+    CHANGEABLE_FIELDS = (
+        "full_name",
+        "other_names",
+        "date_of_birth",
+        "sex",
+        "place_of_birth",
+        "home_town",
+        "ethnicity",
+        "religion",
+        "permanent_address",
+        "current_address",
+        "citizen_id",
+        "citizen_id_issue_date",
+        "citizen_id_issue_place",
+        "social_insurance_number",
+        "occupation_at_recruitment",
+        "recruitment_date",
+        "recruiting_agency",
+        "position",
+        "main_duties",
+        "rank_code",
+        "salary_step",
+        "salary_coefficient",
+        "salary_effective_date",
+        "position_allowance",
+        "seniority_allowance_percent",
+        "other_allowances",
+        "general_education",
+        "qualification",
+        "major",
+        "political_theory",
+        "state_management",
+        "foreign_language",
+        "it_skill",
+        "party_join_date",
+        "party_official_date",
+        "mass_organisation_join_date",
+        "mass_organisation",
+        "military_enlist_date",
+        "military_discharge_date",
+        "military_rank",
+        "honorary_title",
+        "strengths",
+        "health_status",
+        "height_cm",
+        "weight_kg",
+        "blood_type",
+        "policy_status",
+        "personal_history",
+        "employment_status",
+    )
+    # Seen only by the managing unit and inspectors (records.permissions.can_view_sensitive).
+    SENSITIVE_FIELDS = (
+        "health_status",
+        "height_cm",
+        "weight_kg",
+        "blood_type",
+        "policy_status",
+        "personal_history",
+    )
+    # The form sections the profile is shown and edited in, in the order of form 2C.
+    SECTIONS = (
+        (
+            _("Sơ yếu lý lịch"),
+            (
+                "full_name", "other_names", "date_of_birth", "sex", "place_of_birth", "home_town",
+                "ethnicity", "religion", "permanent_address", "current_address", "citizen_id",
+                "citizen_id_issue_date", "citizen_id_issue_place", "social_insurance_number",
+                "employment_status",
+            ),
+        ),
+        (
+            _("Tuyển dụng, chức vụ"),
+            ("occupation_at_recruitment", "recruitment_date", "recruiting_agency", "position", "main_duties"),
+        ),
+        (
+            _("Ngạch, bậc lương, phụ cấp"),
+            (
+                "rank_code", "salary_step", "salary_coefficient", "salary_effective_date",
+                "position_allowance", "seniority_allowance_percent", "other_allowances",
+            ),
+        ),
+        (
+            _("Trình độ"),
+            (
+                "general_education", "qualification", "major", "political_theory", "state_management",
+                "foreign_language", "it_skill",
+            ),
+        ),
+        (
+            _("Đảng, đoàn thể, quân ngũ"),
+            (
+                "party_join_date", "party_official_date", "mass_organisation", "mass_organisation_join_date",
+                "military_enlist_date", "military_discharge_date", "military_rank", "honorary_title", "strengths",
+            ),
+        ),
+        (
+            _("Sức khoẻ, hoàn cảnh"),
+            ("health_status", "height_cm", "weight_kg", "blood_type", "policy_status", "personal_history"),
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("cán bộ")
+        verbose_name_plural = _("cán bộ")
+        ordering = ["full_name", "pk"]
+        indexes = [models.Index(fields=["managing_unit", "full_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def clean(self):
+        errors: dict = {}
+        if self.full_name and not re.search(r"\S+\s+\S+", self.full_name.strip()):
+            errors["full_name"] = [_("Họ và tên phải gồm ít nhất họ và tên.")]
+        born = self.date_of_birth
+        for name in ("recruitment_date", "party_join_date", "citizen_id_issue_date", "military_enlist_date"):
+            value = getattr(self, name)
+            if born and value and value < born:
+                errors.setdefault(name, []).append(_("Ngày này không thể trước ngày sinh."))
+        check_date_order(
+            errors, self.party_join_date, self.party_official_date, end_field="party_official_date",
+            message=_("Ngày chính thức phải sau ngày vào Đảng."),
+        )
+        check_date_order(
+            errors, self.military_enlist_date, self.military_discharge_date, end_field="military_discharge_date",
+            message=_("Ngày xuất ngũ phải sau ngày nhập ngũ."),
+        )
+        if self.position_id and self.managing_unit_id and self.position.unit_id != self.managing_unit_id:
+            errors.setdefault("position", []).append(_("Chức vụ không thuộc đơn vị quản lý của cán bộ."))
+        if self.rank_code and self.salary_step and self.salary_coefficient is not None and "rank_code" not in errors:
+            from .salary import check_salary
+
+            errors.update(
+                check_salary(
+                    rank_code=self.rank_code,
+                    step=self.salary_step,
+                    coefficient=self.salary_coefficient,
+                    on=self.salary_effective_date,
+                    fields=("rank_code", "salary_step", "salary_coefficient"),
+                )
+            )
+        if errors:
+            raise ValidationError(errors)

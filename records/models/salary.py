@@ -1,0 +1,127 @@
+"""The salary table of civil-service ranks, kept as versioned data (bảng lương theo ngạch).
+
+A new table (a decree changing coefficients) is a new SalaryTable row with its own
+effective date; a salary is checked against the table in force on its effective date.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def validate_coefficients(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Bảng hệ số phải là danh sách không rỗng."))
+    try:
+        numbers = [Decimal(str(v)) for v in value]
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("Hệ số lương phải là số."))
+    if any(b <= a for a, b in zip(numbers, numbers[1:])):
+        raise ValidationError(_("Hệ số các bậc phải tăng dần."))
+
+
+class SalaryTable(models.Model):
+    """One version of the salary table, in force from `effective_from`."""
+
+    name = models.CharField(_("tên bảng lương"), max_length=255)
+    source = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("bảng lương")
+        verbose_name_plural = _("bảng lương")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+
+class SalaryRank(models.Model):
+    """A rank's coefficients by step in one table version (ngạch, hệ số theo bậc)."""
+
+    table = models.ForeignKey(SalaryTable, on_delete=models.CASCADE, related_name="ranks", verbose_name=_("bảng lương"))
+    rank_code = models.CharField(_("mã ngạch"), max_length=16)
+    rank_name = models.CharField(_("tên ngạch"), max_length=128)
+    scale_group = models.CharField(_("nhóm ngạch"), max_length=16, help_text=_("Ví dụ: A1, A2.1, B"))
+    coefficients = models.JSONField(_("hệ số theo bậc"), validators=[validate_coefficients])
+    months_per_step = models.PositiveSmallIntegerField(
+        _("số tháng giữ bậc"),
+        default=36,
+        help_text=_("36 tháng với ngạch yêu cầu đại học trở lên, 24 tháng với cao đẳng trở xuống (TT 03/2021/TT-BNV)."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ngạch trong bảng lương")
+        verbose_name_plural = _("ngạch trong bảng lương")
+        constraints = [models.UniqueConstraint(fields=["table", "rank_code"], name="unique_rank_per_table")]
+        ordering = ["rank_code"]
+
+    def __str__(self):
+        return f"{self.rank_code} {self.rank_name}"
+
+
+_held_index: ContextVar[list | None] = ContextVar("salary_index", default=None)
+
+
+@contextmanager
+def salary_index_held():
+    """Read the salary tables once for a batch of checks (an import), not once per row."""
+    token = _held_index.set(_load_index())
+    try:
+        yield
+    finally:
+        _held_index.reset(token)
+
+
+def salary_index() -> list[tuple[datetime.date, dict[str, tuple[Decimal, ...]]]]:
+    """Every table version, newest first, as {rank code: coefficients}."""
+    held = _held_index.get()
+    return held if held is not None else _load_index()
+
+
+def _load_index():
+    index = []
+    for table in SalaryTable.objects.prefetch_related("ranks").order_by("-effective_from"):
+        index.append(
+            (table.effective_from, {r.rank_code: tuple(Decimal(str(c)) for c in r.coefficients) for r in table.ranks.all()})
+        )
+    return index
+
+
+def coefficients_for(rank_code: str, on: datetime.date | None = None) -> tuple[Decimal, ...] | None:
+    """The coefficients of a rank in the table in force on `on` (today when None)."""
+    on = on or timezone.localdate()
+    for effective_from, ranks in salary_index():
+        if effective_from <= on:
+            return ranks.get(rank_code)
+    return None
+
+
+def check_salary(*, rank_code, step, coefficient, on=None, fields=("rank_code", "salary_step", "salary_coefficient")) -> dict:
+    """Errors (by field name) where rank, step and coefficient disagree with the salary table."""
+    rank_field, step_field, coefficient_field = fields
+    coefficients = coefficients_for(rank_code, on)
+    if coefficients is None:
+        return {rank_field: [_("Mã ngạch %(code)s không có trong bảng lương đang áp dụng.") % {"code": rank_code}]}
+    if not 1 <= step <= len(coefficients):
+        return {step_field: [_("Ngạch %(code)s chỉ có %(n)s bậc.") % {"code": rank_code, "n": len(coefficients)}]}
+    expected = coefficients[step - 1]
+    if Decimal(str(coefficient)) != expected:
+        return {
+            coefficient_field: [
+                _("Hệ số lương bậc %(step)s của ngạch %(code)s là %(expected)s.")
+                % {"step": step, "code": rank_code, "expected": expected}
+            ]
+        }
+    return {}

@@ -1,0 +1,290 @@
+"""Dated sub-records of a personnel file: work, salary, training, commendation, discipline,
+evaluation and family. Each carries its decision number and date where one exists."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ..tracking import TrackedHistory, TrackedModel
+from .employee import check_date_order, not_in_future, rank_code_validator
+
+
+def month_year(value) -> str:
+    return value.strftime("%m/%Y") if value else "…"
+
+
+def period(start, end) -> str:
+    return f"{month_year(start)}–{month_year(end) if end else _('nay')}"
+
+
+class SubRecord(TrackedModel):
+    """Base of every row that belongs to one employee's file (each declares its `employee` FK
+    with its own related name, and its own history)."""
+
+    # Fields an officer edits, in form order; `employee` is set by the request, never edited.
+    EDITABLE_FIELDS: tuple = ()
+    SENSITIVE = False
+
+    class Meta:
+        abstract = True
+
+    def describe(self) -> str:
+        """One line a person reads in a diff or a history entry."""
+        raise NotImplementedError
+
+
+class DecisionFields(models.Model):
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True, validators=[not_in_future])
+
+    class Meta:
+        abstract = True
+
+    def decision_suffix(self) -> str:
+        if not self.decision_number:
+            return ""
+        date = f" {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
+        return f" (QĐ {self.decision_number}{date})"
+
+
+class WorkHistory(DecisionFields, SubRecord):  # quá trình công tác
+    start_date = models.DateField(_("từ ngày"), validators=[not_in_future])
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Để trống nếu đang công tác."))
+    organisation = models.CharField(_("cơ quan, đơn vị"), max_length=255)
+    title = models.CharField(_("chức danh, chức vụ"), max_length=255)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="work_history", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("start_date", "end_date", "organisation", "title", "decision_number", "decision_date")
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["start_date", "pk"]
+
+    def clean(self):
+        errors: dict = {}
+        check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self):
+        return f"{self.title}, {self.organisation}, {period(self.start_date, self.end_date)}{self.decision_suffix()}"
+
+
+class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lương
+    effective_date = models.DateField(_("ngày hưởng"))
+    rank_code = models.CharField(_("mã ngạch"), max_length=16, validators=[rank_code_validator])
+    salary_step = models.PositiveSmallIntegerField(_("bậc"), validators=[MinValueValidator(1), MaxValueValidator(16)])
+    salary_coefficient = models.DecimalField(_("hệ số"), max_digits=4, decimal_places=2)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="salary_history", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("effective_date", "rank_code", "salary_step", "salary_coefficient", "decision_number", "decision_date")
+
+    class Meta:
+        verbose_name = _("diễn biến lương")
+        verbose_name_plural = _("diễn biến lương")
+        ordering = ["effective_date", "pk"]
+
+    def clean(self):
+        from .salary import check_salary
+
+        if self.rank_code and self.salary_step and self.salary_coefficient is not None:
+            errors = check_salary(
+                rank_code=self.rank_code,
+                step=self.salary_step,
+                coefficient=self.salary_coefficient,
+                on=self.effective_date,
+            )
+            if errors:
+                raise ValidationError(errors)
+
+    def describe(self):
+        return _("Ngạch %(rank)s bậc %(step)s, hệ số %(coef)s từ %(date)s%(decision)s") % {
+            "rank": self.rank_code,
+            "step": self.salary_step,
+            "coef": self.salary_coefficient,
+            "date": self.effective_date.strftime("%d/%m/%Y") if self.effective_date else "…",
+            "decision": self.decision_suffix(),
+        }
+
+
+class Training(DecisionFields, SubRecord):  # đào tạo (văn bằng), bồi dưỡng (khoá ngắn hạn)
+    class Kind(models.TextChoices):
+        DEGREE = "degree", _("Đào tạo")
+        COURSE = "course", _("Bồi dưỡng")
+
+    class Mode(models.TextChoices):
+        FULL_TIME = "full_time", _("Chính quy")
+        PART_TIME = "part_time", _("Vừa làm vừa học")
+        REMOTE = "remote", _("Từ xa, trực tuyến")
+        IN_SERVICE = "in_service", _("Tập trung ngắn hạn")
+
+    kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("chuyên ngành / nội dung"), max_length=255)
+    institution = models.CharField(_("cơ sở đào tạo"), max_length=255, blank=True)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    mode = models.CharField(_("hình thức"), max_length=16, choices=Mode.choices, blank=True)
+    certificate = models.CharField(_("văn bằng, chứng chỉ"), max_length=128, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="trainings", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = (
+        "kind", "name", "institution", "start_date", "end_date", "mode", "certificate", "decision_number", "decision_date",
+    )
+
+    class Meta:
+        verbose_name = _("đào tạo, bồi dưỡng")
+        verbose_name_plural = _("đào tạo, bồi dưỡng")
+        ordering = ["start_date", "pk"]
+
+    def clean(self):
+        errors: dict = {}
+        check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
+        if self.start_date and self.start_date > timezone.localdate() and not self.end_date:
+            errors.setdefault("end_date", []).append(_("Khoá học trong tương lai phải có ngày kết thúc dự kiến."))
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self):
+        return f"{self.get_kind_display()} {self.name}, {period(self.start_date, self.end_date)}"
+
+
+class Commendation(DecisionFields, SubRecord):  # khen thưởng
+    form = models.CharField(_("hình thức khen thưởng"), max_length=128, help_text=_("Ví dụ: Bằng khen của Bộ trưởng"))
+    reason = models.CharField(_("thành tích"), max_length=255, blank=True)
+    authority = models.CharField(_("cấp quyết định"), max_length=128, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1945)])
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="commendations", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("year", "form", "reason", "authority", "decision_number", "decision_date")
+
+    class Meta:
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = _("khen thưởng")
+        ordering = ["year", "pk"]
+
+    def clean(self):
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": _("Năm khen thưởng không được ở tương lai.")})
+
+    def describe(self):
+        return f"{self.form} ({self.year}){self.decision_suffix()}"
+
+
+class Discipline(DecisionFields, SubRecord):  # kỷ luật
+    class Form(models.TextChoices):
+        REPRIMAND = "reprimand", _("Khiển trách")
+        WARNING = "warning", _("Cảnh cáo")
+        SALARY_DEMOTION = "salary_demotion", _("Hạ bậc lương")
+        DEMOTION = "demotion", _("Giáng chức")
+        DISMISSAL_FROM_POST = "dismissal_from_post", _("Cách chức")
+        DISMISSAL = "dismissal", _("Buộc thôi việc")
+
+    form = models.CharField(_("hình thức kỷ luật"), max_length=24, choices=Form.choices)
+    reason = models.CharField(_("lý do"), max_length=255)
+    authority = models.CharField(_("cấp quyết định"), max_length=128, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ"), validators=[not_in_future])
+    effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="disciplines", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("form", "reason", "authority", "effective_from", "effective_to", "decision_number", "decision_date")
+    SENSITIVE = True
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+        ordering = ["effective_from", "pk"]
+
+    def clean(self):
+        errors: dict = {}
+        check_date_order(errors, self.effective_from, self.effective_to, end_field="effective_to")
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self):
+        return f"{self.get_form_display()}: {self.reason}, {self.effective_from:%d/%m/%Y}{self.decision_suffix()}"
+
+
+class Evaluation(SubRecord):  # đánh giá, xếp loại hằng năm
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("Hoàn thành xuất sắc nhiệm vụ")
+        GOOD = "good", _("Hoàn thành tốt nhiệm vụ")
+        ADEQUATE = "adequate", _("Hoàn thành nhiệm vụ")
+        FAILED = "failed", _("Không hoàn thành nhiệm vụ")
+
+    year = models.PositiveSmallIntegerField(_("năm"), validators=[MinValueValidator(1990)])
+    rating = models.CharField(_("xếp loại"), max_length=16, choices=Rating.choices)
+    comment = models.CharField(_("nhận xét"), max_length=500, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("year", "rating", "comment")
+
+    class Meta:
+        verbose_name = _("đánh giá, xếp loại")
+        verbose_name_plural = _("đánh giá, xếp loại")
+        ordering = ["year", "pk"]
+        constraints = [models.UniqueConstraint(fields=["employee", "year"], name="one_evaluation_per_year")]
+
+    def clean(self):
+        if self.year and self.year > timezone.localdate().year:
+            raise ValidationError({"year": _("Chưa thể đánh giá năm ở tương lai.")})
+
+    def describe(self):
+        return f"{self.year}: {self.get_rating_display()}"
+
+
+class FamilyMember(SubRecord):  # quan hệ gia đình
+    class Side(models.TextChoices):
+        OWN = "own", _("Về bản thân")
+        SPOUSE = "spouse", _("Về bên vợ hoặc chồng")
+
+    side = models.CharField(_("bên"), max_length=8, choices=Side.choices, default=Side.OWN)
+    relation = models.CharField(_("quan hệ"), max_length=32, help_text=_("Bố, mẹ, vợ, chồng, con, anh, chị, em…"))
+    full_name = models.CharField(_("họ và tên"), max_length=128)
+    birth_year = models.PositiveSmallIntegerField(_("năm sinh"), validators=[MinValueValidator(1900)])
+    details = models.CharField(
+        _("quê quán, nghề nghiệp, chức danh, đơn vị công tác, học tập, nơi ở"), max_length=500, blank=True
+    )
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="family", verbose_name=_("cán bộ")
+    )
+    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    EDITABLE_FIELDS = ("side", "relation", "full_name", "birth_year", "details")
+    SENSITIVE = True
+
+    class Meta:
+        verbose_name = _("quan hệ gia đình")
+        verbose_name_plural = _("quan hệ gia đình")
+        ordering = ["side", "birth_year", "pk"]
+
+    def clean(self):
+        if self.birth_year and self.birth_year > timezone.localdate().year:
+            raise ValidationError({"birth_year": _("Năm sinh không được ở tương lai.")})
+
+    def describe(self):
+        return f"{self.relation}: {self.full_name} ({self.birth_year})"
+
+
+SUBRECORD_MODELS = (WorkHistory, SalaryHistory, Training, Commendation, Discipline, Evaluation, FamilyMember)

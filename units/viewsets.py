@@ -1,0 +1,39 @@
+"""The organisation app in the Material site: units, quotas, positions, inspection work."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
+
+from workflows.views import propose_changes, propose_new
+
+from . import views
+
+
+class UnitsApp(Application):
+    app_name = "units"
+    title = _("Tổ chức, biên chế")
+    icon = "account_tree"
+    menu_template_name = "units/menu.html"
+
+    index_path = path("", views.unit_list, name="index")
+    list_path = path("units/", views.unit_list, name="unit-list")
+    detail_path = path("units/<int:pk>/", views.unit_detail, name="unit-detail")
+    history_path = path("units/<int:pk>/history/", views.unit_history, name="unit-history")
+    propose_path = path("units/<int:pk>/propose/", propose_changes, {"key": "units.unit"}, name="unit-propose")
+    new_plan_path = path(
+        "units/<int:parent_pk>/new-plan/", propose_new, {"key": "records.inspectionplan"}, name="plan-new"
+    )
+    plan_path = path("plans/<int:pk>/", views.plan_detail, name="plan-detail")
+    plan_history_path = path("plans/<int:pk>/history/", views.plan_history, name="plan-history")
+    plan_propose_path = path(
+        "plans/<int:pk>/propose/", propose_changes, {"key": "records.inspectionplan"}, name="plan-propose"
+    )
+    new_inspection_path = path(
+        "plans/<int:parent_pk>/new-inspection/", propose_new, {"key": "records.inspection"}, name="inspection-new"
+    )
+    inspection_propose_path = path(
+        "inspections/<int:pk>/propose/", propose_changes, {"key": "records.inspection"}, name="inspection-propose"
+    )
+
+    def has_view_permission(self, user, obj=None):
+        return True

@@ -1,0 +1,344 @@
+"""What a change request carries: operations on tracked records (create, update, delete), and
+how they are validated, applied in one transaction, checked for staleness and shown to people.
+
+An operation is plain JSON, so a request stores exactly what was approved:
+    {"action": "update", "model": "records.employee", "pk": 7, "values": {...}, "base": 123}
+`base` is the history id of the row the proposal was made against. A create may name itself
+with "ref" ("employee"); later operations point at it with the value "$employee".
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from records.models import Employee, WorkHistory
+from records.models.subrecords import SUBRECORD_MODELS, period
+from records.selectors import describe_row, display_value
+from records.tracking import ChangeContext, tracked_change
+
+CREATE, UPDATE, DELETE = "create", "update", "delete"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one tracked model takes part in requests."""
+
+    model: type
+    fields: tuple  # what an officer may set
+    parent: str | None  # FK to the owning object, fixed when the row is created
+    owner: Callable  # row -> the unit whose officers propose and approvers approve
+
+
+def _specs() -> dict[str, Spec]:
+    Unit = apps.get_model("units", "Unit")
+    StaffingQuota = apps.get_model("units", "StaffingQuota")
+    Position = apps.get_model("units", "Position")
+    InspectionPlan = apps.get_model("records", "InspectionPlan")
+    Inspection = apps.get_model("records", "Inspection")
+    FollowUpAction = apps.get_model("records", "FollowUpAction")
+    specs = [
+        Spec(Employee, (*Employee.CHANGEABLE_FIELDS, "managing_unit"), None, lambda e: e.managing_unit),
+        Spec(Unit, Unit.EDITABLE_FIELDS, None, lambda u: u),
+        Spec(StaffingQuota, StaffingQuota.EDITABLE_FIELDS, "unit", lambda q: q.unit),
+        Spec(Position, Position.EDITABLE_FIELDS, "unit", lambda p: p.unit),
+        Spec(InspectionPlan, InspectionPlan.EDITABLE_FIELDS, "unit", lambda p: p.unit),
+        Spec(Inspection, Inspection.EDITABLE_FIELDS, "plan", lambda i: i.plan.unit),
+        Spec(FollowUpAction, FollowUpAction.EDITABLE_FIELDS, "inspection", lambda f: f.inspection.plan.unit),
+    ]
+    specs += [Spec(m, m.EDITABLE_FIELDS, "employee", lambda r: r.employee.managing_unit) for m in SUBRECORD_MODELS]
+    return {m.model._meta.label_lower: m for m in specs}
+
+
+_SPECS: dict[str, Spec] | None = None
+
+
+def spec_for(label: str) -> Spec:
+    global _SPECS
+    if _SPECS is None:
+        _SPECS = _specs()
+    try:
+        return _SPECS[label]
+    except KeyError:
+        raise ValidationError(_("Loại dữ liệu không được phép thay đổi qua yêu cầu: %(label)s") % {"label": label})
+
+
+def label_of(model) -> str:
+    return model._meta.label_lower
+
+
+# --- building operations -------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def latest_history_id(obj) -> int | None:
+    row = obj.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
+    return row
+
+
+def make_create(model, values: dict, *, ref: str | None = None) -> dict:
+    op = {"action": CREATE, "model": label_of(model), "pk": None, "values": {k: _json_value(v) for k, v in values.items()}}
+    if ref:
+        op["ref"] = ref
+    return op
+
+
+def make_update(obj, values: dict) -> dict | None:
+    """An update with only the values that differ from the row as it is; None when nothing does."""
+    changed = {}
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        current = getattr(obj, field.attname)
+        new = value.pk if isinstance(value, models.Model) else value
+        if current != new:
+            changed[name] = _json_value(value)
+    if not changed:
+        return None
+    return {"action": UPDATE, "model": label_of(type(obj)), "pk": obj.pk, "values": changed, "base": latest_history_id(obj)}
+
+
+def make_delete(obj) -> dict:
+    return {"action": DELETE, "model": label_of(type(obj)), "pk": obj.pk, "values": {}, "base": latest_history_id(obj)}
+
+
+# --- applying ------------------------------------------------------------------------------
+
+
+class ChangeSetInvalid(ValidationError):
+    """Some operations failed validation; nothing was written. `messages` name each row."""
+
+
+def _assign(obj, values: dict, refs: dict):
+    for name, raw in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            if isinstance(raw, str) and raw.startswith("$"):
+                raw = refs[raw[1:]].pk
+            setattr(obj, field.attname, None if raw in (None, "") else field.target_field.to_python(raw))
+        else:
+            setattr(obj, name, field.to_python(raw))
+
+
+def operation_label(op: dict, index: int) -> str:
+    model = spec_for(op["model"]).model
+    return _("%(model)s (thay đổi %(n)s)") % {"model": str(model._meta.verbose_name).capitalize(), "n": index + 1}
+
+
+def _run(op: dict, refs: dict, allowed: set[str]):
+    spec = spec_for(op["model"])
+    values = op.get("values") or {}
+    forbidden = set(values) - allowed.intersection(set(spec.fields) | ({spec.parent} if spec.parent else set()))
+    if forbidden:
+        raise ValidationError(_("Không được thay đổi: %(fields)s") % {"fields": ", ".join(sorted(forbidden))})
+    if op["action"] == CREATE:
+        obj = spec.model()
+        _assign(obj, values, refs)
+        obj.full_clean()
+        obj.save()
+        if op.get("ref"):
+            refs[op["ref"]] = obj
+        return obj
+    obj = spec.model._default_manager.select_for_update().filter(pk=op["pk"]).first()
+    if obj is None:
+        raise ValidationError(_("Dòng dữ liệu này không còn tồn tại."))
+    if op["action"] == UPDATE:
+        _assign(obj, values, refs)
+        obj.full_clean()
+        obj.save()
+    elif op["action"] == DELETE:
+        obj.delete()
+    else:
+        raise ValidationError(_("Thao tác không hợp lệ."))
+    return obj
+
+
+def _messages(exc: ValidationError, model) -> list[str]:
+    """Each message prefixed by the label of the field it is about."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    out = []
+    for name, errors in exc.error_dict.items():
+        label = "" if name == "__all__" else f"{model._meta.get_field(name).verbose_name}: "
+        out += [f"{label}{message}" for error in errors for message in error.messages]
+    return out
+
+
+def check_work_history(employee_id: int) -> list[str]:
+    """Work-history periods of one person may not overlap; an open period is ongoing."""
+    rows = list(WorkHistory.objects.filter(employee_id=employee_id).order_by("start_date", "pk"))
+    problems = []
+    for previous, current in zip(rows, rows[1:]):
+        if previous.end_date is None or current.start_date <= previous.end_date:
+            problems.append(
+                _("Quá trình công tác chồng lấn: %(a)s (%(pa)s) và %(b)s (%(pb)s).")
+                % {
+                    "a": previous.organisation,
+                    "pa": period(previous.start_date, previous.end_date),
+                    "b": current.organisation,
+                    "pb": period(current.start_date, current.end_date),
+                }
+            )
+    return problems
+
+
+def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fields: set[str] | None = None) -> dict:
+    """Apply every operation in one transaction, or none. Returns the created rows by ref.
+
+    `allow_fields` limits which fields may be written (the managing unit only by transfer).
+    Raises ChangeSetInvalid listing every problem, each prefixed by the row it concerns.
+    """
+    refs: dict = {}
+    problems: list[str] = []
+    allowed = allow_fields if allow_fields is not None else default_fields()
+    with transaction.atomic(), tracked_change(context):
+        employees = set()
+        for index, op in enumerate(operations):
+            try:
+                with transaction.atomic():
+                    obj = _run(op, refs, allowed)
+            except ValidationError as exc:
+                model = spec_for(op["model"]).model
+                problems += [f"{operation_label(op, index)}: {m}" for m in _messages(exc, model)]
+                continue
+            except IntegrityError:
+                problems.append(f"{operation_label(op, index)}: " + _("trùng với dữ liệu đã có."))
+                continue
+            if isinstance(obj, Employee):
+                employees.add(obj.pk)
+            elif getattr(obj, "employee_id", None):
+                employees.add(obj.employee_id)
+        for employee_id in employees:
+            problems += check_work_history(employee_id)
+        if problems:
+            raise ChangeSetInvalid(problems)
+    return refs
+
+
+def default_fields() -> set[str]:
+    """Every field a request may write, except the managing unit (only transfers and new hires)."""
+    spec_for("records.employee")
+    fields = {name for spec in _SPECS.values() for name in spec.fields}
+    fields |= {spec.parent for spec in _SPECS.values() if spec.parent}
+    return fields - {"managing_unit"}
+
+
+def fields_with_managing_unit() -> set[str]:
+    return default_fields() | {"managing_unit"}
+
+
+class _DryRun(Exception):
+    pass
+
+
+def validate_operations(operations: list[dict], *, user, allow_fields: set[str] | None = None) -> None:
+    """Apply the operations in a transaction that is always rolled back: the one rule set that
+    will decide at apply time decides now, so a request with errors is never submitted."""
+    if not operations:
+        raise ValidationError(_("Không có thay đổi nào so với dữ liệu hiện tại."))
+    try:
+        with transaction.atomic():
+            apply_operations(
+                operations,
+                context=ChangeContext(reason="kiểm tra trước khi gửi", proposed_by=user, approved_by=user),
+                allow_fields=allow_fields,
+            )
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+def stale_operations(operations: list[dict]) -> list[int]:
+    """Indexes of operations whose row changed since the request was made."""
+    stale = []
+    for index, op in enumerate(operations):
+        if op["action"] == CREATE:
+            continue
+        obj = spec_for(op["model"]).model._default_manager.filter(pk=op["pk"]).first()
+        if obj is None or latest_history_id(obj) != op.get("base"):
+            stale.append(index)
+    return stale
+
+
+def owning_unit(op: dict, *, refs_unit=None):
+    """The unit that manages the row an operation touches (its officers propose it)."""
+    spec = spec_for(op["model"])
+    if op["action"] != CREATE:
+        obj = spec.model._default_manager.filter(pk=op["pk"]).first()
+        return spec.owner(obj) if obj is not None else None
+    values = op.get("values") or {}
+    if spec.parent:
+        raw = values.get(spec.parent)
+        if isinstance(raw, str) and raw.startswith("$"):
+            return refs_unit
+        parent_model = spec.model._meta.get_field(spec.parent).related_model
+        parent = parent_model._default_manager.filter(pk=raw).first()
+        return spec_for(label_of(parent_model)).owner(parent) if parent is not None else None
+    if spec.model is Employee:
+        Unit = apps.get_model("units", "Unit")
+        return Unit.objects.filter(pk=values.get("managing_unit")).first()
+    return None
+
+
+# --- describing --------------------------------------------------------------------------
+
+
+def python_values(model, values: dict) -> dict:
+    out = {}
+    for name, raw in values.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            out[name] = raw
+        else:
+            try:
+                out[name] = field.to_python(raw)
+            except ValidationError:
+                out[name] = raw
+    return out
+
+
+def _instance(model, values: dict):
+    obj = model()
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            if not (isinstance(value, str) and value.startswith("$")):
+                setattr(obj, field.attname, value)
+        else:
+            setattr(obj, name, value)
+    return obj
+
+
+def describe_operation(op: dict) -> dict:
+    """One operation as a person reads it: what kind of row, added / changed / removed, and
+    for a change the old → new value of each field (old as of the version it was proposed against)."""
+    model = spec_for(op["model"]).model
+    values = python_values(model, op.get("values") or {})
+    row = {"action": op["action"], "model": model._meta.verbose_name, "fields": []}
+    if op["action"] == CREATE:
+        row["object"] = describe_row(_instance(model, values))
+        return row
+    base = model.history.filter(history_id=op.get("base")).first() if op.get("base") else None
+    current = base.instance if base is not None else model._default_manager.filter(pk=op["pk"]).first()
+    row["object"] = describe_row(current) if current is not None else f"#{op['pk']}"
+    if op["action"] == UPDATE:
+        for name, value in values.items():
+            field = model._meta.get_field(name)
+            old = getattr(current, field.attname) if current is not None else None
+            row["fields"].append(
+                {"field": field.verbose_name, "old": display_value(field, old), "new": display_value(field, value)}
+            )
+    return row
+
+
+def describe_operations(operations: list[dict]) -> list[dict]:
+    return [describe_operation(op) for op in operations]

@@ -1,0 +1,94 @@
+"""The pages on which changes are proposed: which root object, which child rows, which
+request kind. One entry per kind of page; propose, new and rework views all read from here."""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from .forms import Child
+from .models import ChangeRequest
+
+
+@dataclass(frozen=True)
+class Editor:
+    key: str  # the root model's label
+    kind: str  # request kind when editing an existing root
+    new_kind: str  # request kind when creating one
+    root_fields: tuple
+    children: tuple = field(default_factory=tuple)
+    ref: str = "root"
+    parent_field: str | None = None  # for a new root: the FK fixed by the page (unit, plan…)
+
+    @property
+    def model(self):
+        return apps.get_model(self.key)
+
+    @property
+    def verbose_name(self):
+        return self.model._meta.verbose_name
+
+    def owner_unit(self, root):
+        from .changesets import spec_for
+
+        return spec_for(self.key).owner(root)
+
+    def title(self, root, *, new: bool) -> str:
+        if new:
+            return _("Thêm mới: %(model)s") % {"model": self.model._meta.verbose_name}
+        return str(root)
+
+
+def _editors() -> dict[str, Editor]:
+    from records.models import SUBRECORD_MODELS, Employee, FollowUpAction, Inspection, InspectionPlan
+    from units.models import Position, StaffingQuota, Unit
+
+    return {
+        e.key: e
+        for e in (
+            Editor(
+                "records.employee",
+                ChangeRequest.Kind.EMPLOYEE,
+                ChangeRequest.Kind.NEW_HIRE,
+                Employee.CHANGEABLE_FIELDS,
+                tuple(Child(m, "employee") for m in SUBRECORD_MODELS),
+                ref="employee",
+                parent_field="managing_unit",
+            ),
+            Editor(
+                "units.unit",
+                ChangeRequest.Kind.UNIT,
+                ChangeRequest.Kind.UNIT,
+                Unit.EDITABLE_FIELDS,
+                (Child(StaffingQuota, "unit"), Child(Position, "unit")),
+            ),
+            Editor(
+                "records.inspectionplan",
+                ChangeRequest.Kind.INSPECTION,
+                ChangeRequest.Kind.INSPECTION,
+                InspectionPlan.EDITABLE_FIELDS,
+                (Child(Inspection, "plan"),),
+                ref="plan",
+                parent_field="unit",
+            ),
+            Editor(
+                "records.inspection",
+                ChangeRequest.Kind.INSPECTION,
+                ChangeRequest.Kind.INSPECTION,
+                Inspection.EDITABLE_FIELDS,
+                (Child(FollowUpAction, "inspection"),),
+                ref="inspection",
+                parent_field="plan",
+            ),
+        )
+    }
+
+
+_EDITORS = None
+
+
+def editor_for(key: str) -> Editor:
+    global _EDITORS
+    if _EDITORS is None:
+        _EDITORS = _editors()
+    return _EDITORS[key]
