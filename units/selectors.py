@@ -24,10 +24,20 @@ def subtree_q(*, user, prefix: str = "", roles=None) -> Q:
     `prefix` is the lookup path to the Unit (e.g. "managing_unit__"). Uses the
     materialised path, so the test is an indexed `LIKE 'path%'`.
     """
-    paths = list(list_granted_units(user=user, roles=roles).values_list("path", flat=True))
+    paths = _granted_paths(user, roles)
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+
+
+def _granted_paths(user, roles) -> list[str]:
+    """The paths of the user's granted units, read once per user object (one per request, so
+    a revoked grant still takes effect on the very next request)."""
+    cache = user.__dict__.setdefault("_granted_paths", {})
+    key = tuple(sorted(roles)) if roles is not None else None
+    if key not in cache:
+        cache[key] = list(list_granted_units(user=user, roles=roles).values_list("path", flat=True))
+    return cache[key]
 
 
 def list_visible_units(*, user) -> QuerySet:
