@@ -1,17 +1,22 @@
-"""Administrators manage the unit tree and role grants in the Django admin."""
+"""Administrators manage role grants in the Django admin; units, quotas and positions are shown
+read-only there, since they change only through approved requests."""
 
 from django.contrib import admin
-from treebeard.admin import TreeAdmin
-from treebeard.forms import movenodeform_factory
 
-from .models import RoleGrant, Unit
+from records.admin import ReadOnlyHistoryAdmin
+
+from .models import Position, RoleGrant, StaffingQuota, Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(TreeAdmin):
-    form = movenodeform_factory(Unit)
-    list_display = ("name", "code", "kind")
+class UnitAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("name", "code", "kind", "active_to")
     search_fields = ("name", "code")
+    ordering = ("path",)
+
+
+admin.site.register(StaffingQuota, ReadOnlyHistoryAdmin)
+admin.site.register(Position, ReadOnlyHistoryAdmin)
 
 
 @admin.register(RoleGrant)
