@@ -90,13 +90,17 @@ def describe_row(obj) -> str:
         return str(obj._meta.verbose_name)
 
 
-def list_history(*, sources, hidden_models=()) -> list[dict]:
+MASK = "•••"
+
+
+def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
     """The history of a set of rows as entries a person reads, newest first.
 
     `sources` is a list of (model, filter) pairs, e.g. the employee and each sub-record table
     filtered by that employee. Rows written by one change request form one entry, with what
     was added, changed (old → new) and removed, who proposed, who approved, why and when.
-    Rows of `hidden_models` are shown as changed without their content.
+    Rows of `hidden_models` are shown as changed without their content, and values of
+    `masked_fields` as •••.
     """
     items = []
     for model, lookup in sources:
@@ -108,7 +112,9 @@ def list_history(*, sources, hidden_models=()) -> list[dict]:
         for object_id, versions in groupby(rows, key=lambda r: r.id):
             previous = None
             for row in versions:
-                items.append(_history_item(model, row, previous, hidden=model in hidden_models))
+                items.append(
+                    _history_item(model, row, previous, hidden=model in hidden_models, masked=masked_fields)
+                )
                 previous = row
     items.sort(key=lambda i: (i["row"].history_date, i["row"].history_id))
     entries = []
@@ -133,7 +139,7 @@ def list_history(*, sources, hidden_models=()) -> list[dict]:
     return entries
 
 
-def _history_item(model, row, previous, *, hidden: bool) -> dict:
+def _history_item(model, row, previous, *, hidden: bool, masked=()) -> dict:
     action = {"+": "added", "~": "changed", "-": "removed"}[row.history_type]
     item = {"row": row, "action": action, "model": model._meta.verbose_name, "fields": [], "object": ""}
     if hidden:
@@ -144,6 +150,9 @@ def _history_item(model, row, previous, *, hidden: bool) -> dict:
         delta = row.diff_against(previous, foreign_keys_are_objs=False)
         for change in delta.changes:
             field = model._meta.get_field(change.field)
+            if change.field in masked:
+                item["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
+                continue
             item["fields"].append(
                 {"field": field.verbose_name, "old": display_value(field, change.old), "new": display_value(field, change.new)}
             )

@@ -12,6 +12,7 @@ from workflows.selectors import list_open_change_requests_for_employee
 from .models import Discipline, Employee, FamilyMember
 from .permissions import can_propose_change, can_view_sensitive
 from .selectors import (
+    MASK,
     display_value,
     employee_history_sources,
     get_employee,
@@ -55,7 +56,8 @@ def employee_detail(request, pk):
         for name in names:
             field = Employee._meta.get_field(name)
             masked = name in Employee.SENSITIVE_FIELDS and not sensitive
-            rows.append({"label": field.verbose_name, "value": "•••" if masked else display_value(field, getattr(employee, name))})
+            value = MASK if masked else display_value(field, getattr(employee, name))
+            rows.append({"label": field.verbose_name, "value": value})
         sections.append({"title": title, "rows": rows})
     sections[0]["rows"].append(
         {"label": Employee._meta.get_field("managing_unit").verbose_name, "value": employee.managing_unit}
@@ -79,9 +81,10 @@ def employee_history(request, pk):
     """Every change to the file: what was added, changed (old → new) or removed, who proposed,
     who approved, when, why, and the request."""
     employee = get_employee(user=request.user, pk=pk)
-    hidden = () if can_view_sensitive(request.user, employee) else (Discipline, FamilyMember)
-    return render(
-        request,
-        "records/employee_history.html",
-        {"employee": employee, "entries": list_history(sources=employee_history_sources(employee), hidden_models=hidden)},
+    sensitive = can_view_sensitive(request.user, employee)
+    entries = list_history(
+        sources=employee_history_sources(employee),
+        hidden_models=() if sensitive else (Discipline, FamilyMember),
+        masked_fields=() if sensitive else Employee.SENSITIVE_FIELDS,
     )
+    return render(request, "records/employee_history.html", {"employee": employee, "entries": entries})

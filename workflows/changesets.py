@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from records.models import Employee, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
-from records.selectors import describe_row, display_value
+from records.selectors import MASK, describe_row, display_value
 from records.tracking import ChangeContext, tracked_change
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
@@ -318,12 +318,15 @@ def _instance(model, values: dict):
     return obj
 
 
-def describe_operation(op: dict) -> dict:
+def describe_operation(op: dict, *, masked: bool = False) -> dict:
     """One operation as a person reads it: what kind of row, added / changed / removed, and
     for a change the old → new value of each field (old as of the version it was proposed against)."""
     model = spec_for(op["model"]).model
     values = python_values(model, op.get("values") or {})
     row = {"action": op["action"], "model": model._meta.verbose_name, "fields": []}
+    if masked and getattr(model, "SENSITIVE", False):
+        row["object"] = _("(nội dung được bảo vệ)")
+        return row
     if op["action"] == CREATE:
         row["object"] = describe_row(_instance(model, values))
         return row
@@ -334,11 +337,15 @@ def describe_operation(op: dict) -> dict:
         for name, value in values.items():
             field = model._meta.get_field(name)
             old = getattr(current, field.attname) if current is not None else None
+            if masked and name in getattr(model, "SENSITIVE_FIELDS", ()):
+                row["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
+                continue
             row["fields"].append(
                 {"field": field.verbose_name, "old": display_value(field, old), "new": display_value(field, value)}
             )
     return row
 
 
-def describe_operations(operations: list[dict]) -> list[dict]:
-    return [describe_operation(op) for op in operations]
+def describe_operations(operations: list[dict], *, masked: bool = False) -> list[dict]:
+    """Every operation as a person reads it; sensitive rows and fields hidden when `masked`."""
+    return [describe_operation(op, masked=masked) for op in operations]

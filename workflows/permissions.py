@@ -12,6 +12,18 @@ def can_view_change_request(user, change_request) -> bool:
     return change_request.target_unit_id is not None and can_view_unit(user, change_request.target_unit)
 
 
+def can_view_sensitive_in_request(user, change_request) -> bool:
+    """Sensitive values in a request (health, family, discipline) are shown to those who see them
+    in the file, and to approvers of any of the request's levels."""
+    from records.permissions import can_view_sensitive
+
+    if change_request.employee_id and can_view_sensitive(user, change_request.employee):
+        return True
+    if not change_request.employee_id and has_role_on_unit(user=user, unit=change_request.unit, role=Role.OFFICER):
+        return True
+    return any(has_role_on_unit(user=user, unit=unit, role=Role.APPROVER) for unit in change_request.approval_units())
+
+
 def can_approve_change_request(user, change_request) -> bool:
     """An approver of the unit at the current level decides. The submitter never approves their
     own request, and nobody approves two levels of the same request."""

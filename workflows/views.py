@@ -21,12 +21,14 @@ from . import changesets, services
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
+from .permissions import can_view_sensitive_in_request
 from .selectors import list_open_change_requests_for_employee
 
 
-def change_rows(change_request: ChangeRequest) -> list[dict]:
-    """What a request changes, row by row, as a person reads it."""
-    return changesets.describe_operations(change_request.operations)
+def change_rows(change_request: ChangeRequest, user) -> list[dict]:
+    """What a request changes, row by row, as this user may read it."""
+    masked = not can_view_sensitive_in_request(user, change_request)
+    return changesets.describe_operations(change_request.operations, masked=masked)
 
 
 def _apply_errors(form, exc: ValidationError):
@@ -200,7 +202,7 @@ class _ChangeRequestTaskView(
         return super().get_context_data(
             change_request=change_request,
             employee=change_request.employee,
-            rows=change_rows(change_request),
+            rows=change_rows(change_request, self.request.user),
             levels=[
                 {"number": i + 1, "unit": unit, "current": i == change_request.current_level, "done": i < change_request.current_level}
                 for i, unit in enumerate(levels)
@@ -328,7 +330,7 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         context = super().get_context_data(**kwargs)
         change_request = self.object.change_request
         context["change_request"] = change_request
-        context["rows"] = change_rows(change_request)
+        context["rows"] = change_rows(change_request, self.request.user)
         context["decisions"] = change_request.decisions.select_related("decided_by", "unit")
         return context
 

@@ -274,7 +274,7 @@ def test_inspection_plan_inspections_and_follow_ups(client, people, tree):
 
 def test_sensitive_sections_only_for_the_managing_unit_and_inspectors(client, people, employee_kv1):
     client.force_login(people["canbo_kv1"])
-    propose(client, employee_kv1, health_status="Tốt", add={"discipline": [DISCIPLINE]})
+    propose(client, employee_kv1, health_status="Bệnh mãn tính", add={"discipline": [DISCIPLINE]})
     client.force_login(people["lanhdao_kv1"])
     decide(client, ChangeRequest.objects.get(), "approve")
     url = reverse("records:employee-detail", args=[employee_kv1.pk])
@@ -284,6 +284,7 @@ def test_sensitive_sections_only_for_the_managing_unit_and_inspectors(client, pe
         assert ("Chậm nộp báo cáo" in page) is sees, username
         history = client.get(reverse("records:employee-history", args=[employee_kv1.pk])).content.decode()
         assert ("Chậm nộp báo cáo" in history) is sees, username
+        assert ("Bệnh mãn tính" in page) is sees and ("Bệnh mãn tính" in history) is sees, username
 
 
 def test_detail_page_queries_do_not_grow_with_rows(client, people, employee_kv1, django_assert_max_num_queries):
@@ -297,3 +298,15 @@ def test_detail_page_queries_do_not_grow_with_rows(client, people, employee_kv1,
         response = client.get(reverse("records:employee-detail", args=[employee_kv1.pk]))
     assert response.status_code == 200
     assert response.content.decode().count("Khoá ") == 6
+
+
+def test_request_page_hides_sensitive_changes_from_upper_viewers(client, people, employee_kv1):
+    client.force_login(people["canbo_kv1"])
+    propose(client, employee_kv1, health_status="Bệnh mãn tính", add={"discipline": [DISCIPLINE]})
+    change_request = ChangeRequest.objects.get()
+    url = reverse("changerequest:process_detail", args=[change_request.process_id])
+    for username, sees in (("lanhdao_kv1", True), ("thanhtra_cuc", True), ("xem_cuc", False)):
+        client.force_login(people[username])
+        page = client.get(url).content.decode()
+        assert ("Bệnh mãn tính" in page) is sees, username
+        assert ("Chậm nộp báo cáo" in page) is sees, username
