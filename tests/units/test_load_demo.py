@@ -1,15 +1,45 @@
-"""The load_demo command builds the demo tree, employees and accounts, idempotently."""
+"""The load_demo command builds the demo tree, quotas, positions, complete personnel files,
+inspection work and accounts, idempotently, every write attributed to the admin."""
 
 import io
 import re
+from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
-from records.models import Employee
-from units.management.commands.load_demo import DEMO_PASSWORD, DEMO_REASON
-from units.models import Role, RoleGrant, Unit
+from records.models import (
+    SUBRECORD_MODELS,
+    Commendation,
+    Discipline,
+    Employee,
+    Evaluation,
+    FamilyMember,
+    FollowUpAction,
+    Inspection,
+    InspectionPlan,
+    SalaryHistory,
+    SalaryRank,
+    Training,
+    WorkHistory,
+)
+from records.models.salary import check_salary
+from units.management.commands import load_demo
+from units.management.commands.load_demo import (
+    DEMO_PASSWORD,
+    DEMO_REASON,
+    EVALUATION_YEARS,
+    INSPECTION_YEARS,
+    LEADERS,
+    QUOTA_YEARS,
+    UNDER_QUOTA,
+    SalaryScales,
+    build_people,
+)
+from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 
 EXPECTED_PARENTS = {
     "BTC": None,
@@ -20,22 +50,14 @@ EXPECTED_PARENTS = {
     "BTC.KBNN": "BTC",
     "BTC.KBNN.KV1": "BTC.KBNN",
 }
+TRACKED_MODELS = (
+    Unit, StaffingQuota, Position, Employee, *SUBRECORD_MODELS, InspectionPlan, Inspection, FollowUpAction,
+)
 
 
 @pytest.fixture(autouse=True)
 def demo_mode(settings):
     settings.DEMO_MODE = True
-
-
-@pytest.mark.django_db
-def test_refuses_to_run_outside_demo_mode(settings):
-    from django.core.management.base import CommandError
-
-    settings.DEMO_MODE = False
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("load_demo", employees=1, stdout=io.StringIO())
-    assert not get_user_model().objects.exists()
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +71,30 @@ def load(n=40):
     return out.getvalue()
 
 
+@pytest.fixture
+def full_demo(db):
+    """The default data set, for checks that need the whole of it (quotas, rare records)."""
+    load(200)
+
+
+@pytest.mark.django_db
+def test_refuses_to_run_outside_demo_mode(settings):
+    settings.DEMO_MODE = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", employees=1, stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
+
+
+@pytest.mark.django_db
+def test_refuses_to_write_data_dated_after_today(monkeypatch):
+    monkeypatch.setattr(load_demo, "REFERENCE_DATE", date.today() + timedelta(days=30))
+    with pytest.raises(CommandError):
+        call_command("load_demo", employees=1, stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
+
+
+# --- units ------------------------------------------------------------------------------
 @pytest.mark.django_db
 def test_builds_the_unit_tree_with_the_right_parents():
     load()
@@ -64,57 +110,253 @@ def test_builds_the_unit_tree_with_the_right_parents():
 
 
 @pytest.mark.django_db
+def test_every_unit_has_an_address_a_founding_decision_and_a_start_date():
+    load()
+    for unit in Unit.objects.all():
+        assert unit.address and unit.founding_decision_number, unit.code
+        assert unit.founding_decision_date <= unit.active_from <= date.today(), unit.code
+        assert unit.active_to is None
+        unit.full_clean()
+
+
+@pytest.mark.django_db
+def test_fills_missing_details_of_a_unit_from_an_older_demo_and_keeps_edited_ones():
+    load(0)
+    admin = get_user_model().objects.get(username="admin")
+    from records.tracking import ChangeContext, tracked_change
+
+    unit = Unit.objects.get(code="BTC.CT.KV1")
+    with tracked_change(ChangeContext(reason="Sửa tay", approved_by=admin)):
+        unit.address, unit.founding_decision_number = "", "99/QĐ-SỬA"
+        unit.save()
+    output = load(0)
+    unit.refresh_from_db()
+    assert unit.address == "187 Giảng Võ, Hà Nội"
+    assert unit.founding_decision_number == "99/QĐ-SỬA"
+    assert "bổ sung thông tin (details filled): 1" in output
+
+
+@pytest.mark.django_db
+def test_each_unit_has_positions_with_leadership_flagged():
+    load()
+    positions = {(p.unit.code, p.name): p for p in Position.objects.select_related("unit")}
+    for unit_code, name, _rank in LEADERS:
+        assert positions[(unit_code, name)].is_leadership, (unit_code, name)
+    assert not positions[("BTC.CT.KV1", "Chuyên viên")].is_leadership
+    assert {code for code, _name in positions} == set(EXPECTED_PARENTS)
+    assert all(p.posts >= 1 for p in positions.values())
+
+
+def test_every_unit_with_staff_is_within_its_posts_and_quota_but_one(full_demo):
+    holders = Counter(Employee.objects.exclude(position=None).values_list("position", flat=True))
+    for position in Position.objects.all():
+        assert holders[position.pk] <= position.posts, position
+    headcount = Counter(Employee.objects.values_list("managing_unit__code", "employment_status"))
+    quotas = {(q.unit.code, q.year, q.category): q.approved for q in StaffingQuota.objects.select_related("unit")}
+    for (unit_code, category), actual in headcount.items():
+        current = quotas[(unit_code, QUOTA_YEARS[1], category)]
+        previous = quotas[(unit_code, QUOTA_YEARS[0], category)]
+        assert previous >= current, (unit_code, category)
+        if (unit_code, category) in UNDER_QUOTA:
+            assert current < actual
+        else:
+            assert actual < current <= actual + 5, (unit_code, category, actual, current)
+    assert {year for _u, year, _c in quotas} == set(QUOTA_YEARS)
+
+
+# --- employees --------------------------------------------------------------------------
+@pytest.mark.django_db
 def test_creates_the_requested_number_of_employees():
     load(40)
     assert Employee.objects.count() == 40
 
 
 @pytest.mark.django_db
-def test_prints_the_demo_accounts_table():
-    output = load()
-    for username in ("admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue"):
-        assert username in output
-    assert DEMO_PASSWORD in output
-    assert "chỉ dùng cho bản demo" in output
+def test_every_employee_passes_full_clean():
+    load()
+    for employee in Employee.objects.all():
+        employee.full_clean()
+        assert employee.place_of_birth and employee.home_town and employee.current_address
+        assert employee.citizen_id_issue_date and employee.recruitment_date and employee.salary_effective_date
+        assert employee.qualification and employee.foreign_language and employee.it_skill
 
 
+@pytest.mark.django_db
+def test_leaders_hold_the_leadership_position_of_their_own_unit():
+    load(len(LEADERS) + 24)
+    employees = list(Employee.objects.select_related("position", "managing_unit").order_by("pk"))
+    for employee, (unit_code, name, _rank) in zip(employees, LEADERS):
+        assert (employee.managing_unit.code, employee.position.name) == (unit_code, name)
+        assert employee.position.is_leadership and employee.position_allowance > 0
+    for employee in employees:
+        if employee.position:
+            assert employee.position.unit_id == employee.managing_unit_id
+    staff = employees[len(LEADERS):]
+    assert any(e.position and e.position.name == "Chuyên viên" for e in staff)
+    assert all(e.position_allowance == 0 for e in staff)
+
+
+@pytest.mark.django_db
+def test_salary_history_follows_the_salary_table_and_ends_at_the_current_salary():
+    load()
+    months = dict(SalaryRank.objects.values_list("rank_code", "months_per_step"))
+    converted = SalaryScales().first_table_date  # older salaries appear converted on this day
+    for employee in Employee.objects.all():
+        rows = list(employee.salary_history.order_by("effective_date"))
+        assert rows, employee
+        for row in rows:
+            assert check_salary(
+                rank_code=row.rank_code, step=row.salary_step, coefficient=row.salary_coefficient, on=row.effective_date
+            ) == {}
+        last = rows[-1]
+        assert (last.rank_code, last.salary_step, last.salary_coefficient, last.effective_date) == (
+            employee.rank_code, employee.salary_step, employee.salary_coefficient, employee.salary_effective_date,
+        )
+        for before, after in zip(rows, rows[1:]):
+            assert after.salary_coefficient > before.salary_coefficient
+            if after.rank_code == before.rank_code and before.effective_date != converted:  # a regular step increase
+                assert after.salary_step == before.salary_step + 1
+                gap = (after.effective_date.year - before.effective_date.year) * 12 + (
+                    after.effective_date.month - before.effective_date.month
+                )
+                assert gap == months[after.rank_code], employee
+
+
+@pytest.mark.django_db
+def test_work_history_is_consecutive_from_recruitment_and_ends_open():
+    load()
+    for employee in Employee.objects.all():
+        rows = list(employee.work_history.order_by("start_date"))
+        assert rows[0].start_date == employee.recruitment_date
+        for before, after in zip(rows, rows[1:]):
+            assert before.end_date == after.start_date - timedelta(days=1)
+        assert rows[-1].end_date is None
+        assert rows[-1].organisation == employee.managing_unit.name
+        if employee.position and employee.position.is_leadership:
+            assert rows[-1].title == employee.position.name
+
+
+@pytest.mark.django_db
+def test_every_employee_has_trainings_evaluations_and_family():
+    load()
+    for employee in Employee.objects.all():
+        assert 1 <= employee.trainings.count() <= 3
+        assert 2 <= employee.family.count() <= 5
+        years = set(employee.evaluations.values_list("year", flat=True))
+        expected = {y for y in EVALUATION_YEARS if employee.recruitment_date <= date(y, 6, 30)}
+        assert years == expected, employee
+        degree = employee.trainings.order_by("start_date").first()
+        assert degree.kind == Training.Kind.DEGREE and degree.end_date < employee.recruitment_date
+
+
+def test_the_default_data_set_has_rows_of_every_kind(full_demo):
+    for model in TRACKED_MODELS:
+        assert model.objects.exists(), model.__name__
+    for model in SUBRECORD_MODELS:
+        for row in model.objects.all():
+            row.full_clean()
+    # Someone disciplined in a year is rated as not completing their tasks that year.
+    for discipline in Discipline.objects.all():
+        evaluation = Evaluation.objects.get(employee=discipline.employee, year=discipline.effective_from.year)
+        assert evaluation.rating == Evaluation.Rating.FAILED
+    assert Employee.objects.count() == 200
+
+
+# --- inspection work --------------------------------------------------------------------
+@pytest.mark.django_db
+def test_inspection_plans_each_year_for_the_ministry_and_the_tax_agency():
+    load(0)
+    for planner in ("BTC", "BTC.CT"):
+        for year in INSPECTION_YEARS:
+            plan = InspectionPlan.objects.get(unit__code=planner, year=year)
+            plan.full_clean()
+            inspections = list(plan.inspections.select_related("inspected_unit"))
+            assert 2 <= len(inspections) <= 3
+            for inspection in inspections:
+                inspection.full_clean()
+                assert inspection.inspected_unit.path.startswith(plan.unit.path)
+                assert inspection.inspected_unit != plan.unit
+                assert inspection.scope and inspection.team and inspection.findings
+    actions = list(FollowUpAction.objects.all())
+    for action in actions:
+        action.full_clean()
+    assert any(a.is_overdue for a in actions)
+    assert {a.status for a in actions} >= {
+        FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS, FollowUpAction.Status.DONE,
+    }
+
+
+# --- idempotency and attribution --------------------------------------------------------
 def table_counts():
-    return (
-        Unit.objects.count(),
-        get_user_model().objects.count(),
-        RoleGrant.objects.count(),
-        Employee.objects.count(),
-        Employee.history.count(),
-    )
+    counts = {
+        "users": get_user_model().objects.count(),
+        "grants": RoleGrant.objects.count(),
+    }
+    for model in TRACKED_MODELS:
+        counts[model.__name__] = model.objects.count()
+        counts[f"{model.__name__} history"] = model.history.count()
+    return counts
 
 
 @pytest.mark.django_db
 def test_running_twice_adds_nothing():
     load(40)
     before = table_counts()
-    load(40)
+    output = load(40)
     assert table_counts() == before
+    assert "Cán bộ mới (employees created): 0 / 40" in output
 
 
 @pytest.mark.django_db
-def test_a_larger_count_later_only_adds_the_missing_employees():
+def test_a_larger_count_later_only_adds_the_missing_employees_and_their_files():
     load(40)
     first = set(Employee.objects.values_list("citizen_id", flat=True))
+    work_before = set(WorkHistory.objects.values_list("pk", "employee_id"))
     load(50)
     assert Employee.objects.count() == 50
     assert first <= set(Employee.objects.values_list("citizen_id", flat=True))
+    assert work_before < set(WorkHistory.objects.values_list("pk", "employee_id"))
+    assert not Employee.objects.filter(work_history=None).exists()
+    assert not Employee.objects.filter(salary_history=None).exists()
 
 
 @pytest.mark.django_db
-def test_every_employee_has_one_history_row_with_the_demo_reason():
-    load()
+def test_adds_a_missing_kind_of_sub_record_without_touching_the_others():
+    load(20)
+    employee = Employee.objects.order_by("pk").first()
     admin = get_user_model().objects.get(username="admin")
+    from records.tracking import ChangeContext, tracked_change
+
+    with tracked_change(ChangeContext(reason="Xoá để thử", approved_by=admin)):
+        for row in employee.family.all():
+            row.delete()
+    commendations = Commendation.objects.count()
+    load(20)
+    assert 2 <= employee.family.count() <= 5
+    assert Commendation.objects.count() == commendations
+
+
+def test_the_people_do_not_depend_on_how_many_are_asked_for(db):
+    scales = SalaryScales()
+    ten, thirty = build_people(10, scales), build_people(30, scales)
+    assert [p.fields for p in ten] == [p.fields for p in thirty[:10]]
+    assert [p.subrecords for p in ten] == [p.subrecords for p in thirty[:10]]
+
+
+def test_every_history_row_names_the_admin_and_the_demo_reason(full_demo):
+    admin = get_user_model().objects.get(username="admin")
+    for model in TRACKED_MODELS:
+        rows = list(model.history.all())
+        assert rows, model.__name__
+        for row in rows:
+            assert row.history_change_reason == DEMO_REASON, model.__name__
+            assert row.history_user_id == admin.pk, model.__name__
+            assert row.approved_by_id == admin.pk, model.__name__
+            assert row.proposed_by_id is None and row.change_request_id is None, model.__name__
     for employee in Employee.objects.all():
-        rows = list(employee.history.all())
-        assert len(rows) == 1
-        assert rows[0].history_change_reason == DEMO_REASON
-        assert rows[0].approved_by_id == admin.pk
-        assert rows[0].proposed_by_id is None
+        assert employee.history.count() == 1
+    for model in (SalaryHistory, FamilyMember):
+        assert model.history.count() == model.objects.count()
 
 
 @pytest.mark.django_db
@@ -123,6 +365,16 @@ def test_citizen_ids_are_unique_twelve_digit_strings():
     ids = list(Employee.objects.values_list("citizen_id", flat=True))
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"\d{12}", value) for value in ids)
+
+
+# --- accounts ---------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_prints_the_demo_accounts_table():
+    output = load()
+    for username in ("admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue"):
+        assert username in output
+    assert DEMO_PASSWORD in output
+    assert "chỉ dùng cho bản demo" in output
 
 
 @pytest.mark.django_db
@@ -143,8 +395,9 @@ def test_password_is_set_only_when_the_account_is_created():
     assert user.check_password(DEMO_PASSWORD)
     user.set_password("Một-mật-khẩu-khác-2026")
     user.save()
-    load()
+    output = load()
     user.refresh_from_db()
     assert not user.check_password(DEMO_PASSWORD)
+    assert "(đã đổi / changed)" in output
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and not admin.role_grants.exists()
