@@ -27,6 +27,20 @@ def not_in_future(value):
         raise ValidationError(_("Ngày không được ở tương lai."), code="future_date")
 
 
+def check_citizen_id(citizen_id: str, *, sex, born) -> dict:
+    """A CCCD encodes the province of birth registration (001–096), then sex and century
+    (0/1: male/female born 1900–1999, 2/3: born 2000–2099), then the last two digits of the
+    birth year (Thông tư 59/2021/TT-BCA, art. 7)."""
+    if not 1 <= int(citizen_id[:3]) <= 96:
+        return {"citizen_id": [_("Ba chữ số đầu của CCCD phải là mã tỉnh từ 001 đến 096.")]}
+    if born is None or sex not in ("male", "female"):
+        return {}
+    expected = (0 if born.year < 2000 else 2) + (0 if sex == "male" else 1)
+    if int(citizen_id[3]) != expected or citizen_id[4:6] != f"{born.year % 100:02d}":
+        return {"citizen_id": [_("Số CCCD không khớp với giới tính và năm sinh.")]}
+    return {}
+
+
 def check_date_order(errors: dict, start, end, *, end_field: str, message=None):
     """Add an error on `end_field` when a range runs backwards."""
     if start and end and end < start:
@@ -283,6 +297,8 @@ class Employee(TrackedModel):
         if self.full_name and not re.search(r"\S+\s+\S+", self.full_name.strip()):
             errors["full_name"] = [_("Họ và tên phải gồm ít nhất họ và tên.")]
         born = self.date_of_birth
+        if self.citizen_id and len(self.citizen_id) == 12 and self.citizen_id.isdigit():
+            errors.update(check_citizen_id(self.citizen_id, sex=self.sex, born=born))
         for name in ("recruitment_date", "party_join_date", "citizen_id_issue_date", "military_enlist_date"):
             value = getattr(self, name)
             if born and value and value < born:

@@ -310,3 +310,12 @@ def test_request_page_hides_sensitive_changes_from_upper_viewers(client, people,
         page = client.get(url).content.decode()
         assert ("Bệnh mãn tính" in page) is sees, username
         assert ("Chậm nộp báo cáo" in page) is sees, username
+
+
+def test_citizen_id_must_match_sex_and_birth_year(client, people, employee_kv1):
+    client.force_login(people["canbo_kv1"])
+    response = propose(client, employee_kv1, citizen_id="001185000001")  # female code for a man
+    assert "Số CCCD không khớp với giới tính và năm sinh." in response.content.decode()
+    response = propose(client, employee_kv1, citizen_id="099085000001")
+    assert "mã tỉnh từ 001 đến 096" in response.content.decode()
+    assert propose(client, employee_kv1, citizen_id="079085123456").status_code == 302
