@@ -125,9 +125,14 @@ def _title_for_new(editor, form):
 
 
 def _sections(editor, form):
-    """The root form's fields grouped as the record's sections (form 2C for an employee)."""
+    """The root form's fields grouped as the record's sections (form 2C for an employee); a
+    section is shown open when it is the first or has errors."""
     sections = getattr(editor.model, "SECTIONS", None) or ((editor.model._meta.verbose_name, editor.root_fields),)
-    return [(title, [form.root_form[name] for name in names if name in form.root_form.fields]) for title, names in sections]
+    out = []
+    for index, (title, names) in enumerate(sections):
+        fields = [form.root_form[name] for name in names if name in form.root_form.fields]
+        out.append({"title": title, "fields": fields, "open": index == 0 or any(f.errors for f in fields)})
+    return out
 
 
 @login_required

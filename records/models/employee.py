@@ -292,6 +292,9 @@ class Employee(TrackedModel):
     def __str__(self):
         return self.full_name
 
+    def describe(self):
+        return f"{self.full_name}, {self.date_of_birth:%d/%m/%Y}, CCCD {self.citizen_id}" if self.date_of_birth else self.full_name
+
     def clean(self):
         errors: dict = {}
         if self.full_name and not re.search(r"\S+\s+\S+", self.full_name.strip()):
