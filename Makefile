@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 # emails written to var/mail/. Nothing else needs to be running.
 DEMO_ENV := DEBUG=1 DEMO_MODE=1
 
-.PHONY: install demo serve test test-postgres test-integration messages check clean
+.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -48,6 +48,15 @@ test-integration: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb} \
 	CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15} \
 	$(BIN)/python -m pytest -q -m integration tests/integration
+
+# Django's deployment checklist under production settings (HTTPS behind a TLS proxy, no
+# DEBUG, no DEMO_MODE, two-factor authentication on); any warning fails. A throw-away key.
+CHECK_DEPLOY_ENV := DEBUG=0 DEMO_MODE=0 ALLOWED_HOSTS=qlcb.example.gov.vn \
+	CSRF_TRUSTED_ORIGINS=https://qlcb.example.gov.vn SITE_URL=https://qlcb.example.gov.vn BEHIND_TLS_PROXY=1
+
+check-deploy: install
+	$(CHECK_DEPLOY_ENV) SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete

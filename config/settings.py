@@ -4,6 +4,7 @@ The demo runs on embedded defaults (SQLite, a file-system Celery broker, file em
 production sets DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL. Bad values fail at start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -71,6 +72,10 @@ INSTALLED_APPS = [
     "simple_history",
     "viewflow",
     "viewflow.workflow",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "config.security.SecurityConfig",
     "units",
     "records",
     "workflows",
@@ -84,10 +89,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.security.DeniedAccessLogMiddleware",
+    "config.security.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.security.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -132,16 +143,50 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Auth -----------------------------------------------------------------------------
+# --- Auth (OWASP ASVS level 2) --------------------------------------------------------
+# Accounts are created by administrators only (no sign-up page); the demo loader is the
+# only other source of accounts and runs only with DEMO_MODE or DEBUG.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    # Django's MinimumLengthValidator with a Vietnamese message (see config/security.py).
+    {"NAME": "config.security.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# AxesStandaloneBackend only refuses locked-out logins (it has no get_user, so force_login
+# and session loading use ModelBackend). It needs the request: authenticate(request, ...).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lockout by username + client IP after repeated failures, lifted after a cool-off
+# (or at once by an administrator: admin → Access attempts, or `manage.py axes_reset_username`).
+AXES_FAILURE_LIMIT = _env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"  # templates/accounts/lockout.html, HTTP 429
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_COOLOFF_MESSAGE = _("Tài khoản tạm thời bị khoá do đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.")
+
+# Two-factor authentication (TOTP) for approvers, inspectors, unit administrators and
+# staff: after the password they verify a code, or enrol an authenticator app first.
+# OTP_REQUIRED=0 switches the requirement off (the test overlay does; `check --deploy`
+# warns). Demo accounts are exempt only in DEMO_MODE.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_REQUIRED_ROLES = ["approver", "inspector", "unit_admin"]
+OTP_EXEMPT_DEMO_ACCOUNTS = DEMO_MODE
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="QLCB")
+
+# Sessions: 30 minutes idle (the expiry moves on with every request), 12 hours at most
+# after login (config.security.SessionLifetimeMiddleware); a new session key at login.
+SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_AGE = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 
 # --- Internationalisation: Vietnamese first, English second ---------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
@@ -213,10 +258,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Security (production values come from the environment) ---------------------------
+# With DEBUG off the site is HTTPS-only: secure cookies, redirect to https, HSTS for a year.
+# Behind a TLS-terminating proxy set BEHIND_TLS_PROXY=1 (it must set X-Forwarded-Proto),
+# or SECURE_SSL_REDIRECT loops. `make check-deploy` runs `manage.py check --deploy`.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+# How many proxies of ours append to X-Forwarded-For: the client IP (lockout, security log)
+# is the address the outermost one saw. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = _env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -226,4 +284,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Logins, failed logins, lockouts, two-factor checks, expired sessions and 403s
+    # (username, path, IP); propagates to the console handler of the root logger.
+    "loggers": {"qlcb.security": {"level": "INFO"}},
 }

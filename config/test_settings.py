@@ -12,3 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "1") == "1"
 LANGUAGE_CODE = "vi"
+# Most tests log in with force_login and open pages directly; tests/accounts switches
+# two-factor authentication on with the `settings` fixture where it is the subject.
+OTP_REQUIRED = False
+# Plain http on the test client, whatever DEBUG the environment sets.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0

@@ -32,7 +32,7 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
     tasks = [t for t in tasks if t.process.change_request.status == ChangeRequest.Status.SUBMITTED]
     unit_ids = {t.process.change_request.pending_unit_id for t in tasks if t.owner_id is None}
     approvers_by_unit = defaultdict(set)
-    for unit_id, user_id in RoleGrant.objects.filter(unit_id__in=unit_ids, role=Role.APPROVER).values_list(
+    for unit_id, user_id in RoleGrant.objects.active().filter(unit_id__in=unit_ids, role=Role.APPROVER).values_list(
         "unit_id", "user_id"
     ):
         approvers_by_unit[unit_id].add(user_id)

@@ -2,7 +2,7 @@
 
 from units.models import Role
 from units.permissions import can_propose_for_unit, can_view_unit
-from units.selectors import has_grant_covering, list_granted_units
+from units.selectors import has_any_grant, has_grant_covering
 
 
 def can_view_employee(user, employee) -> bool:
@@ -20,12 +20,12 @@ def can_view_sensitive(user, employee) -> bool:
     if not user.is_authenticated:
         return False
     unit = employee.managing_unit
-    if list_granted_units(user=user).filter(pk=unit.pk).exists():
+    if has_any_grant(user=user, unit=unit):
         return True
     return has_grant_covering(user=user, unit=unit, roles=[Role.INSPECTOR])
 
 
 def can_export_employees(user) -> bool:
     """Any user with a grant may export what they may see; every export is logged."""
-    return list_granted_units(user=user).exists()
+    return has_any_grant(user=user)
 

@@ -7,7 +7,8 @@ from viewflow.urls import Application
 
 from workflows.views import propose_changes, propose_new, transfer_employee
 
-from . import views
+from . import exports
+from . import import_views, views
 
 
 class RecordsApp(Application):
@@ -20,10 +21,18 @@ class RecordsApp(Application):
     list_path = path("employees/", views.employee_list, name="employee-list")
     detail_path = path("employees/<int:pk>/", views.employee_detail, name="employee-detail")
     history_path = path("employees/<int:pk>/history/", views.employee_history, name="employee-history")
+    export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
+    form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
     propose_path = path(
         "employees/<int:pk>/propose/", propose_changes, {"key": "records.employee"}, name="employee-propose"
     )
     transfer_path = path("employees/<int:pk>/transfer/", transfer_employee, name="employee-transfer")
+    imports_path = path("imports/", import_views.import_list, name="import-list")
+    import_new_path = path("imports/new/", import_views.import_new, name="import-new")
+    import_template_path = path("imports/template.xlsx", import_views.import_template, name="import-template")
+    import_detail_path = path("imports/<int:pk>/", import_views.import_detail, name="import-detail")
+    import_status_path = path("imports/<int:pk>/status/", import_views.import_status, name="import-status")
+    import_errors_path = path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import-errors")
     new_path = path(
         "units/<int:parent_pk>/new-employee/", propose_new, {"key": "records.employee"}, name="employee-new"
     )

@@ -53,6 +53,11 @@ class Unit(TrackedModel, MP_Node):
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
     kind = models.CharField(_("loại đơn vị"), max_length=32, choices=Kind.choices)
+    is_personnel_department = models.BooleanField(
+        _("là bộ phận tổ chức cán bộ"),
+        default=False,
+        help_text=_("Vụ/Phòng Tổ chức cán bộ của đơn vị cấp trên: một cấp phê duyệt trong chính sách."),
+    )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     founding_decision_number = models.CharField(_("số quyết định thành lập"), max_length=64, blank=True)
     founding_decision_date = models.DateField(_("ngày quyết định thành lập"), null=True, blank=True)
@@ -66,7 +71,7 @@ class Unit(TrackedModel, MP_Node):
 
     node_order_by = ["code"]
     EDITABLE_FIELDS = (
-        "name", "kind", "address", "founding_decision_number", "founding_decision_date", "active_from", "active_to",
+        "name", "kind", "is_personnel_department", "address", "founding_decision_number", "founding_decision_date", "active_from", "active_to",
     )
 
     class Meta:
@@ -161,23 +166,63 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Lãnh đạo (phê duyệt)")
     VIEWER = "viewer", _("Xem")
     INSPECTOR = "inspector", _("Thanh tra, kiểm tra")
+    UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị (cấp quyền)")
+
+
+class RoleGrantQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Grants in force on `on` (today): a grant past its end date stops working at once."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
 
 
 class RoleGrant(models.Model):
-    """A user holds a role on one unit; viewing rights extend to the unit's subtree."""
+    """A user holds a role on one unit from one date to another; viewing rights extend to the
+    unit's subtree. Who granted it and why is kept, with every change, in its history."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("người dùng")
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("đơn vị"))
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
-    created_at = models.DateTimeField(_("ngày cấp"), auto_now_add=True)
+    valid_from = models.DateField(_("hiệu lực từ ngày"), default=_today)
+    valid_to = models.DateField(_("hiệu lực đến hết ngày"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người cấp"),
+    )
+    reason = models.CharField(_("căn cứ, lý do"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
-        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role_grant")]
-        indexes = [models.Index(fields=["user", "role"])]
+        indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["unit", "role"])]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def clean(self):
+        if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu.")})
+        overlapping = RoleGrant.objects.filter(user_id=self.user_id, unit_id=self.unit_id, role=self.role).exclude(pk=self.pk)
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        overlapping = overlapping.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from))
+        if self.user_id and self.unit_id and overlapping.exists():
+            raise ValidationError(_("Người dùng đã có vai trò này trên đơn vị này trong khoảng thời gian đó."))

@@ -12,3 +12,12 @@ def can_view_unit(user, unit) -> bool:
 def can_propose_for_unit(user, unit) -> bool:
     """Only an officer of the unit itself proposes changes to the data it manages."""
     return has_role_on_unit(user=user, unit=unit, role=Role.OFFICER)
+
+
+def can_manage_policy(user) -> bool:
+    """The approval policy is ministry-wide: superusers and administrators of a root unit."""
+    from .models import Role, RoleGrant
+
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or RoleGrant.objects.active().filter(user=user, role=Role.UNIT_ADMIN, unit__depth=1).exists()

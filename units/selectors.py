@@ -12,7 +12,7 @@ def list_granted_units(*, user, roles=None) -> QuerySet:
     """Units on which `user` holds one of `roles` (any role when None), not their subtrees."""
     if not user.is_authenticated:
         return Unit.objects.none()
-    grants = RoleGrant.objects.filter(user=user)
+    grants = RoleGrant.objects.active().filter(user=user)
     if roles is not None:
         grants = grants.filter(role__in=list(roles))
     return Unit.objects.filter(pk__in=grants.values("unit_id"))
@@ -30,14 +30,20 @@ def subtree_q(*, user, prefix: str = "", roles=None) -> Q:
     return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
 
 
+def active_grants(user) -> list[tuple[int, str, str]]:
+    """The user's grants in force today as (unit id, unit path, role), read once per user object:
+    one per request, so a revoked or expired grant takes effect on the very next request."""
+    if not user.is_authenticated:
+        return []
+    if "_active_grants" not in user.__dict__:
+        user.__dict__["_active_grants"] = list(
+            RoleGrant.objects.active().filter(user=user).values_list("unit_id", "unit__path", "role")
+        )
+    return user.__dict__["_active_grants"]
+
+
 def _granted_paths(user, roles) -> list[str]:
-    """The paths of the user's granted units, read once per user object (one per request, so
-    a revoked grant still takes effect on the very next request)."""
-    cache = user.__dict__.setdefault("_granted_paths", {})
-    key = tuple(sorted(roles)) if roles is not None else None
-    if key not in cache:
-        cache[key] = list(list_granted_units(user=user, roles=roles).values_list("path", flat=True))
-    return cache[key]
+    return sorted({path for _unit, path, role in active_grants(user) if roles is None or role in roles})
 
 
 def list_visible_units(*, user) -> QuerySet:
@@ -47,16 +53,15 @@ def list_visible_units(*, user) -> QuerySet:
 
 def has_role_on_unit(*, user, unit, role: Role) -> bool:
     """Whether the user holds `role` on exactly this unit."""
-    return user.is_authenticated and RoleGrant.objects.filter(user=user, unit=unit, role=role).exists()
+    return any(unit_id == unit.pk and granted == role for unit_id, _path, granted in active_grants(user))
+
+
+def has_any_grant(*, user, unit=None) -> bool:
+    """Whether the user holds any grant (on `unit` exactly, when given)."""
+    return any(unit is None or unit_id == unit.pk for unit_id, _path, _role in active_grants(user))
 
 
 def has_grant_covering(*, user, unit, roles=None) -> bool:
     """Whether any grant of the user (of one of `roles`, any when None) is on `unit` or one of
     its ancestors."""
-    if not user.is_authenticated:
-        return False
-    ancestor_paths = [unit.path[:i] for i in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    grants = RoleGrant.objects.filter(user=user, unit__path__in=ancestor_paths)
-    if roles is not None:
-        grants = grants.filter(role__in=list(roles))
-    return grants.exists()
+    return any(unit.path.startswith(path) for path in _granted_paths(user, roles))

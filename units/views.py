@@ -33,7 +33,7 @@ def unit_detail(request, pk):
         "units/unit_detail.html",
         {
             "unit": unit,
-            "children": [c for c in unit.get_children() if can_view_unit(request.user, c)],
+            "children": [c for c in Unit.objects.get_children(unit) if can_view_unit(request.user, c)],
             "quotas": unit.staffing_quotas.all(),
             "positions": unit.positions.all(),
             "plans": unit.inspection_plans.all(),

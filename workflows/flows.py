@@ -159,13 +159,13 @@ class ChangeRequestFlow(flow.Flow):
 
     def has_view_permission(self, user, obj=None):
         """Any user with a grant may open the flow's pages; objects are scoped further."""
-        from units.models import RoleGrant
+        from units.selectors import has_any_grant
 
         if not user.is_authenticated:
             return False
         if obj is not None:
             return can_view_change_request(user, obj.change_request)
-        return RoleGrant.objects.filter(user=user).exists()
+        return has_any_grant(user=user)
 
     def has_manage_permission(self, user, obj=None):
         return can_manage_workflow(user)

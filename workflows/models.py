@@ -60,7 +60,18 @@ class ChangeRequest(models.Model):
     # The page the request was made on (workflows.editors), so rework reopens the same page.
     subject_model = models.CharField(_("loại đối tượng"), max_length=64, blank=True)
     subject_pk = models.BigIntegerField(_("mã đối tượng"), null=True, blank=True)
-    operations = models.JSONField(_("các thay đổi đề xuất"), default=list)
+    operations = models.JSONField(_("các thay đổi đề xuất"), default=list, blank=True)  # imports carry a file instead
+    policy = models.ForeignKey(
+        "workflows.ApprovalPolicy",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chính sách phê duyệt áp dụng"),
+    )
+    levels = models.JSONField(
+        _("các cấp phê duyệt"), default=list, blank=True, help_text=_("Đơn vị và cấp, xác định khi gửi theo chính sách.")
+    )
     current_level = models.PositiveSmallIntegerField(_("cấp phê duyệt hiện tại"), default=0)
     pending_unit = models.ForeignKey(
         "units.Unit",
@@ -108,12 +119,58 @@ class ChangeRequest(models.Model):
         return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}
 
     def approval_units(self) -> list:
-        """The units whose approvers decide, in order: the managing unit, and for a transfer
-        the receiving unit too."""
+        """The units whose approvers decide, in order, as resolved from the policy at submission
+        (requests from before policies: the managing unit, then a transfer's receiving unit)."""
+        from units.models import Unit
+
+        if self.levels:
+            by_pk = Unit.objects.in_bulk([level["unit"] for level in self.levels])
+            return [by_pk[level["unit"]] for level in self.levels]
         units = [self.unit]
         if self.kind == self.Kind.TRANSFER and self.target_unit_id:
             units.append(self.target_unit)
         return units
+
+    def level_labels(self) -> list[str]:
+        from .policy import Level
+
+        return [Level(level["level"]).label for level in self.levels] if self.levels else []
+
+
+class ApprovalPolicy(models.Model):
+    """One version of the approval policy (workflows.policy); the newest is in force."""
+
+    version = models.PositiveIntegerField(_("phiên bản"), unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ban hành")
+    )
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    note = models.CharField(_("ghi chú, căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("chính sách phê duyệt")
+        verbose_name_plural = _("chính sách phê duyệt")
+        ordering = ["-version"]
+
+    def __str__(self):
+        return _("Chính sách phê duyệt phiên bản %(v)s") % {"v": self.version}
+
+
+class PolicyRule(models.Model):
+    """The ordered approval levels for one data category and one kind of unit (blank: any kind)."""
+
+    policy = models.ForeignKey(ApprovalPolicy, on_delete=models.PROTECT, related_name="rules", verbose_name=_("chính sách"))
+    category = models.CharField(_("loại dữ liệu"), max_length=24)
+    unit_kind = models.CharField(_("loại đơn vị"), max_length=32, blank=True)
+    levels = models.JSONField(_("các cấp phê duyệt"), default=list)
+
+    class Meta:
+        verbose_name = _("quy tắc phê duyệt")
+        verbose_name_plural = _("quy tắc phê duyệt")
+        ordering = ["category", "unit_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "category", "unit_kind"], name="one_rule_per_category_and_kind")
+        ]
 
 
 class ApprovalDecision(models.Model):

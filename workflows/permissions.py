@@ -1,15 +1,16 @@
 """Who may view, approve or rework a change request: the single place each decision is made."""
 
 from units.models import Role
-from units.permissions import can_propose_for_unit, can_view_unit
+from units.permissions import can_propose_for_unit
 from units.selectors import has_role_on_unit
 
 
 def can_view_change_request(user, change_request) -> bool:
-    """People who may see the unit whose data it changes, or the unit receiving a transfer."""
-    if can_view_unit(user, change_request.unit):
-        return True
-    return change_request.target_unit_id is not None and can_view_unit(user, change_request.target_unit)
+    """People who may see the unit whose data it changes or the unit receiving a transfer, and
+    the people of the units it is routed to for a decision."""
+    from .selectors import list_change_requests
+
+    return list_change_requests(user=user).filter(pk=change_request.pk).exists()
 
 
 def can_view_sensitive_in_request(user, change_request) -> bool:

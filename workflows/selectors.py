@@ -1,6 +1,6 @@
 """Reads of change requests, scoped to the user's units."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from units.models import Role
@@ -10,9 +10,15 @@ from .models import ApprovalDecision, ChangeRequest
 
 
 def list_change_requests(*, user) -> QuerySet:
-    """Requests about data the user may see: the unit's subtree, or the receiving unit of a transfer."""
+    """Requests the user may see: about data of their subtrees (or a transfer into them), or
+    routed to one of their units for a decision, now or at an earlier level."""
+    granted = list_granted_units(user=user)
+    decided_here = ApprovalDecision.objects.filter(change_request=OuterRef("pk"), unit__in=granted)
     return ChangeRequest.objects.filter(
-        subtree_q(user=user, prefix="unit__") | subtree_q(user=user, prefix="target_unit__")
+        subtree_q(user=user, prefix="unit__")
+        | subtree_q(user=user, prefix="target_unit__")
+        | Q(pending_unit__in=granted)
+        | Q(Exists(decided_here))
     )
 
 

@@ -10,7 +10,7 @@ from records.tracking import ChangeContext
 from units.models import Unit
 from units.permissions import can_propose_for_unit
 
-from . import changesets
+from . import changesets, policy
 from .models import ApprovalDecision, ChangeRequest
 from .permissions import can_approve_change_request, can_rework_change_request
 
@@ -81,11 +81,25 @@ def submit_change_request(
             submitted_by=submitted_by,
             submitted_at=timezone.now(),
         )
-        change_request.pending_unit = change_request.approval_units()[0]
+        change_request.policy = policy.current_policy()
+        _route(change_request)
         change_request.full_clean(exclude=["process"])
         change_request.save()
         ChangeRequestFlow.submit.run(change_request=change_request)
     return change_request
+
+
+def _route(change_request: ChangeRequest) -> None:
+    """Resolve the request's approval levels from its policy version and start at the first."""
+    change_request.levels = policy.levels_for_request(
+        policy=change_request.policy,
+        kind=change_request.kind,
+        operations=change_request.operations,
+        unit=change_request.unit,
+        target_unit=change_request.target_unit,
+    )
+    change_request.current_level = 0
+    change_request.pending_unit = change_request.approval_units()[0]
 
 
 def submit_transfer(*, employee: Employee, target_unit: Unit, submitted_by, reason: str) -> ChangeRequest:
@@ -212,8 +226,7 @@ def resubmit_change_request(*, change_request: ChangeRequest, user, operations: 
         change_request.reason = reason
         change_request.status = ChangeRequest.Status.SUBMITTED
         change_request.submitted_at = timezone.now()
-        change_request.current_level = 0
-        change_request.pending_unit = change_request.approval_units()[0]
+        _route(change_request)
         change_request.decided_by = None
         change_request.decided_at = None
         change_request.decision_comment = ""

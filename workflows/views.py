@@ -31,6 +31,24 @@ def change_rows(change_request: ChangeRequest, user) -> list[dict]:
     return changesets.describe_operations(change_request.operations, masked=masked)
 
 
+def level_rows(change_request: ChangeRequest) -> list[dict]:
+    """Each approval level: its number, what it is (policy label), its unit, and whether it is
+    done, being decided, or next."""
+    labels = change_request.level_labels()
+    current = change_request.current_level
+    decided = change_request.status not in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.RETURNED)
+    return [
+        {
+            "number": i + 1,
+            "label": labels[i] if i < len(labels) else "",
+            "unit": unit,
+            "current": i == current and not decided,
+            "done": i < current or (decided and change_request.status != ChangeRequest.Status.REJECTED),
+        }
+        for i, unit in enumerate(change_request.approval_units())
+    ]
+
+
 def _apply_errors(form, exc: ValidationError):
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
@@ -203,15 +221,11 @@ class _ChangeRequestTaskView(
 
     def get_context_data(self, **kwargs):
         change_request = self.change_request
-        levels = change_request.approval_units()
         return super().get_context_data(
             change_request=change_request,
             employee=change_request.employee,
             rows=change_rows(change_request, self.request.user),
-            levels=[
-                {"number": i + 1, "unit": unit, "current": i == change_request.current_level, "done": i < change_request.current_level}
-                for i, unit in enumerate(levels)
-            ],
+            levels=level_rows(change_request),
             decisions=change_request.decisions.select_related("decided_by", "unit"),
             **kwargs,
         )
@@ -337,6 +351,7 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         context["change_request"] = change_request
         context["rows"] = change_rows(change_request, self.request.user)
         context["decisions"] = change_request.decisions.select_related("decided_by", "unit")
+        context["levels"] = level_rows(change_request)
         return context
 
 

@@ -5,10 +5,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from viewflow.urls import Application
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import views
+from . import policy_views, views
 from .flows import ChangeRequestFlow
 
 
@@ -57,3 +59,20 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
 
 def change_request_app():
     return ChangeRequestFlowAppViewset(ChangeRequestFlow, icon="approval", title=_("Phê duyệt hồ sơ"))
+
+
+class PolicyApp(Application):
+    """The approval policy in the Material site: read by everyone with a grant, edited by
+    ministry administrators."""
+
+    app_name = "policy"
+    title = _("Chính sách phê duyệt")
+    icon = "rule"
+    menu_template_name = "workflows/policy_menu.html"
+
+    index_path = path("", policy_views.policy_detail, name="index")
+    version_path = path("versions/<int:pk>/", policy_views.policy_detail, name="version")
+    edit_path = path("edit/", policy_views.policy_edit, name="edit")
+
+    def has_view_permission(self, user, obj=None):
+        return True

@@ -1,0 +1,343 @@
+"""Data leaving the system: the employee list (xlsx), the personal file on form 2C (pdf), the
+xlsx helpers other reports share, and the export log every download writes."""
+
+import logging
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from units.selectors import list_visible_units
+
+from .models import Employee, ExportLog, SalaryRank
+from .models.subrecords import FamilyMember, period
+from .permissions import can_export_employees, can_view_sensitive
+from .selectors import display_value, get_employee_file, list_employees
+
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- the export log ------------------------------------------------------------------------
+
+
+def log_export(*, user, kind: str, description: str, parameters: dict, row_count: int, request) -> ExportLog:
+    """Record who took which data out, with the filters used and how many rows."""
+    log = ExportLog(
+        user=user,
+        kind=kind,
+        description=description[:255],
+        parameters=parameters,
+        row_count=row_count,
+        ip_address=_client_ip(request),
+    )
+    log.full_clean()
+    log.save()
+    return log
+
+
+def _client_ip(request) -> str | None:
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
+        return None
+    return address
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+
+def new_sheet(title: str):
+    """A write-only workbook and its one sheet: rows go to a temporary file as they are
+    appended, so a 100 000-row export does not hold the sheet in memory."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    return workbook, sheet
+
+
+def xlsx_cell(sheet, value, *, bold: bool = False, indent: int = 0):
+    """One cell value for a write-only sheet: dates shown dd/mm/yyyy, and text that starts
+    with "=" kept as text, since openpyxl would otherwise store it as a formula."""
+    if isinstance(value, Promise):  # verbose names and choice labels are lazy strings
+        value = str(value)
+    needs_cell = bold or indent or hasattr(value, "strftime") or (isinstance(value, str) and value.startswith("="))
+    if not needs_cell:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    if hasattr(value, "strftime"):
+        cell.number_format = "DD/MM/YYYY"
+    if bold:
+        cell.font = Font(bold=True)
+    if indent:
+        cell.alignment = Alignment(indent=indent)
+    return cell
+
+
+def xlsx_response(workbook, filename: str) -> FileResponse:
+    spool = tempfile.TemporaryFile()
+    workbook.save(spool)
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- the employee list -----------------------------------------------------------------------
+
+# The profile in form order. Sensitive fields never leave in a list export: whether a reader
+# may see them depends on each row's unit, and a file, once out, cannot be masked later.
+EMPLOYEE_EXPORT_FIELDS = tuple(
+    name for _title, names in Employee.SECTIONS for name in names if name not in Employee.SENSITIVE_FIELDS
+)
+
+
+def _employee_columns():
+    """(header, lookup, how to show the value) for every column of the list export."""
+    columns = []
+    for name in EMPLOYEE_EXPORT_FIELDS:
+        field = Employee._meta.get_field(name)
+        if field.is_relation:
+            lookup, show = f"{name}__name", None
+        elif field.choices:
+            labels = {key: str(label) for key, label in field.flatchoices}
+            lookup, show = name, (lambda value, labels=labels: labels.get(value, value))
+        else:
+            lookup, show = name, None
+        columns.append((capfirst(field.verbose_name), lookup, show))
+    columns.append((_("Mã đơn vị"), "managing_unit__code", None))
+    columns.append((capfirst(Employee._meta.get_field("managing_unit").verbose_name), "managing_unit__name", None))
+    return columns
+
+
+def _export_unit(request):
+    """The unit filter of the list; a unit the user may not see is 404, as everywhere else."""
+    raw = request.GET.get("unit", "")
+    if not raw:
+        return None
+    unit = list_visible_units(user=request.user).filter(pk=raw).first() if raw.isdigit() else None
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@login_required
+def employee_list_xlsx(request):
+    """The employee list the user sees (same search and unit filter) as an xlsx file."""
+    if not can_export_employees(request.user):
+        raise PermissionDenied(_("Bạn không có quyền xuất danh sách cán bộ."))
+    search = request.GET.get("q", "").strip()
+    unit = _export_unit(request)
+    columns = _employee_columns()
+    rows = (
+        list_employees(user=request.user, search=search, unit=unit)
+        .order_by("full_name", "pk")
+        .values_list(*(lookup for _header, lookup, _show in columns))
+        .iterator(chunk_size=2000)
+    )
+    workbook, sheet = new_sheet(_("Danh sách cán bộ"))
+    sheet.freeze_panes = "C2"
+    sheet.append([xlsx_cell(sheet, _("STT"), bold=True)] + [xlsx_cell(sheet, h, bold=True) for h, _l, _s in columns])
+    count = 0
+    for count, values in enumerate(rows, start=1):
+        cells = [count]
+        for (_header, _lookup, show), value in zip(columns, values):
+            if show is not None:
+                value = show(value)
+            cells.append(xlsx_cell(sheet, value))
+        sheet.append(cells)
+    response = xlsx_response(workbook, f"danh-sach-can-bo-{timezone.localdate():%Y%m%d}.xlsx")
+    log_export(
+        user=request.user,
+        kind=ExportLog.Kind.EMPLOYEE_LIST,
+        description=_("Danh sách cán bộ: %(scope)s") % {"scope": unit.name if unit else _("mọi đơn vị được xem")},
+        parameters={"q": search, "unit": unit.pk if unit else None},
+        row_count=count,
+        request=request,
+    )
+    return response
+
+
+# --- form 2C ---------------------------------------------------------------------------------
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint or the system libraries it loads (Pango, HarfBuzz) are missing."""
+
+
+def html_to_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+        from weasyprint.urls import URLFetcher
+    except (ImportError, OSError) as exc:  # OSError: the Python package is there, Pango is not
+        raise PdfUnavailable(str(exc)) from exc
+    # The form needs no file or URL; refusing them all means no text in a record can make
+    # the server read a local file or call another host.
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+
+
+def _rank_name(employee) -> str:
+    on = employee.salary_effective_date or timezone.localdate()
+    return (
+        SalaryRank.objects.filter(rank_code=employee.rank_code, table__effective_from__lte=on)
+        .order_by("-table__effective_from")
+        .values_list("rank_name", flat=True)
+        .first()
+        or ""
+    )
+
+
+def form_2c_context(employee, *, sensitive: bool) -> dict:
+    """What form 2C-BNV/2008 prints, item by item in the order of the form; the protected
+    items (22–24, 29, 30) are replaced by a notice when the reader may not see them."""
+    withheld = _("Không in: thông tin được bảo vệ, chỉ đơn vị quản lý cán bộ và thanh tra được xem.")
+
+    def value(name):
+        return display_value(Employee._meta.get_field(name), getattr(employee, name))
+
+    def line(*parts, protected=False):
+        if protected and not sensitive:
+            return {"parts": [(parts[0][0], withheld)], "withheld": True}
+        return {"parts": [(label, val) for label, val in parts], "withheld": False}
+
+    qualification = value("qualification")
+    if employee.major:
+        qualification = _("%(level)s, chuyên ngành %(major)s") % {"level": qualification, "major": employee.major}
+    commendations = [c.describe() for c in employee.commendations.all()]
+    disciplines = [d.describe() for d in employee.disciplines.all()]
+    lines = [
+        line(("1) " + _("Họ và tên khai sinh (viết chữ in hoa)"), employee.full_name.upper())),
+        line(("2) " + _("Tên gọi khác"), value("other_names"))),
+        line(("3) " + _("Sinh ngày"), value("date_of_birth")), (_("Giới tính"), value("sex"))),
+        line(("4) " + _("Nơi sinh"), value("place_of_birth"))),
+        line(("5) " + _("Quê quán"), value("home_town"))),
+        line(("6) " + _("Dân tộc"), value("ethnicity")), ("7) " + _("Tôn giáo"), value("religion"))),
+        line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address"))),
+        line(("9) " + _("Nơi ở hiện nay"), value("current_address"))),
+        line(("10) " + _("Nghề nghiệp khi được tuyển dụng"), value("occupation_at_recruitment"))),
+        line(("11) " + _("Ngày tuyển dụng"), value("recruitment_date")), (_("Cơ quan tuyển dụng"), value("recruiting_agency"))),
+        line(("12) " + _("Chức vụ (chức danh) hiện tại"), value("position"))),
+        line(("13) " + _("Công việc chính được giao"), value("main_duties"))),
+        line(
+            ("14) " + _("Ngạch công chức (viên chức)"), _rank_name(employee) or "—"),
+            (_("Mã ngạch"), value("rank_code")),
+            (_("Bậc lương"), value("salary_step")),
+            (_("Hệ số"), value("salary_coefficient")),
+            (_("Ngày hưởng"), value("salary_effective_date")),
+            (_("Phụ cấp chức vụ"), value("position_allowance")),
+            (_("Phụ cấp vượt khung (%)"), value("seniority_allowance_percent")),
+            (_("Phụ cấp khác"), value("other_allowances")),
+        ),
+        line(("15.1) " + _("Trình độ giáo dục phổ thông"), value("general_education"))),
+        line(("15.2) " + _("Trình độ chuyên môn cao nhất"), qualification)),
+        line(("15.3) " + _("Lý luận chính trị"), value("political_theory")), ("15.4) " + _("Quản lý nhà nước"), value("state_management"))),
+        line(("15.5) " + _("Ngoại ngữ"), value("foreign_language")), ("15.6) " + _("Tin học"), value("it_skill"))),
+        line(("16) " + _("Ngày vào Đảng Cộng sản Việt Nam"), value("party_join_date")), (_("Ngày chính thức"), value("party_official_date"))),
+        line(
+            ("17) " + _("Ngày tham gia tổ chức chính trị – xã hội"), value("mass_organisation_join_date")),
+            (_("Tổ chức"), value("mass_organisation")),
+        ),
+        line(
+            ("18) " + _("Ngày nhập ngũ"), value("military_enlist_date")),
+            (_("Ngày xuất ngũ"), value("military_discharge_date")),
+            (_("Quân hàm cao nhất"), value("military_rank")),
+        ),
+        line(("19) " + _("Danh hiệu được phong tặng cao nhất"), value("honorary_title"))),
+        line(("20) " + _("Sở trường công tác"), value("strengths"))),
+        line(("21) " + _("Khen thưởng"), "; ".join(commendations) or "—")),
+        line(("22) " + _("Kỷ luật"), "; ".join(disciplines) or "—"), protected=True),
+        line(
+            ("23) " + _("Tình trạng sức khoẻ"), value("health_status")),
+            (_("Chiều cao (cm)"), value("height_cm")),
+            (_("Cân nặng (kg)"), value("weight_kg")),
+            (_("Nhóm máu"), value("blood_type")),
+            protected=True,
+        ),
+        line(("24) " + _("Là thương binh hạng, gia đình chính sách"), value("policy_status")), protected=True),
+        line(
+            ("25) " + _("Số CCCD"), value("citizen_id")),
+            (_("Ngày cấp"), value("citizen_id_issue_date")),
+            (_("Nơi cấp"), value("citizen_id_issue_place")),
+        ),
+        line(("26) " + _("Số sổ BHXH"), value("social_insurance_number"))),
+    ]
+    family = list(employee.family.all()) if sensitive else []
+    unit = employee.managing_unit
+    return {
+        "employee": employee,
+        "sensitive": sensitive,
+        "withheld": withheld,
+        "authority": type(unit).objects.get_parent(unit) or unit,
+        "unit": unit,
+        "status": value("employment_status"),
+        "lines": lines,
+        "trainings": [
+            [t.institution or "—", f"{t.get_kind_display()}: {t.name}", period(t.start_date, t.end_date),
+             t.get_mode_display() or "—", t.certificate or "—"]
+            for t in employee.trainings.all()
+        ],
+        "work": [
+            [period(w.start_date, w.end_date), f"{w.title}, {w.organisation}{w.decision_suffix()}"]
+            for w in employee.work_history.all()
+        ],
+        "family_sections": [
+            ("a) " + _("Về bản thân: Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột"),
+             [m for m in family if m.side == FamilyMember.Side.OWN]),
+            ("b) " + _("Về bên vợ (hoặc chồng): Cha, Mẹ, anh chị em ruột"),
+             [m for m in family if m.side == FamilyMember.Side.SPOUSE]),
+        ],
+        "salaries": [
+            [s.effective_date.strftime("%m/%Y"), f"{s.rank_code}/{s.salary_step}", str(s.salary_coefficient),
+             s.decision_number or "—"]
+            for s in employee.salary_history.all()
+        ],
+        "evaluations": [[e.year, e.get_rating_display(), e.comment or "—"] for e in employee.evaluations.all()],
+        "printed_at": timezone.localtime(),
+    }
+
+
+def _ascii_slug(text: str) -> str:
+    # "đ" has no ASCII decomposition, so slugify would drop it ("Đặng" → "ang").
+    return slugify(text.replace("đ", "d").replace("Đ", "D"))
+
+
+@login_required
+def employee_form_2c(request, pk):
+    """The personal file on form 2C-BNV/2008 as an A4 PDF; protected items only for readers
+    allowed to see them."""
+    employee = get_employee_file(user=request.user, pk=pk)
+    sensitive = can_view_sensitive(request.user, employee)
+    context = form_2c_context(employee, sensitive=sensitive)
+    context["printed_by"] = request.user.get_full_name() or request.user.get_username()
+    html = render_to_string("records/form_2c.html", context, request=request)
+    try:
+        pdf = html_to_pdf(html)
+    except PdfUnavailable:
+        logger.exception("WeasyPrint cannot be loaded; form 2C was not produced")
+        return render(request, "records/export_unavailable.html", {"employee": employee}, status=503)
+    log_export(
+        user=request.user,
+        kind=ExportLog.Kind.FORM_2C,
+        description=_("Sơ yếu lý lịch mẫu 2C: %(name)s (%(unit)s)") % {"name": employee.full_name, "unit": employee.managing_unit},
+        parameters={"employee": employee.pk, "sensitive": sensitive},
+        row_count=1,
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"so-yeu-ly-lich-2c-{_ascii_slug(employee.full_name) or employee.pk}.pdf"
+    )
+    return response
