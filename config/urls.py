@@ -8,11 +8,11 @@ from viewflow.urls import Site
 from config import security
 from records.viewsets import RecordsApp
 from units.viewsets import UnitsApp
-from workflows.viewsets import PolicyApp, change_request_app
+from workflows.viewsets import DelegationApp, PolicyApp, change_request_app
 
 site = Site(
     title=_("Quản lý cán bộ"),
-    viewsets=[RecordsApp(), UnitsApp(), change_request_app(), PolicyApp()],
+    viewsets=[RecordsApp(), UnitsApp(), change_request_app(), PolicyApp(), DelegationApp()],
 )
 
 urlpatterns = [

@@ -106,7 +106,7 @@ def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
     for model, lookup in sources:
         rows = list(
             model.history.filter(**lookup)
-            .select_related("proposed_by", "approved_by", "change_request", "history_user")
+            .select_related("proposed_by", "approved_by", "approved_for", "change_request", "history_user")
             .order_by("id", "history_date", "history_id")
         )
         for object_id, versions in groupby(rows, key=lambda r: r.id):
@@ -131,6 +131,7 @@ def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
                 "change_request": row.change_request,
                 "proposed_by": row.proposed_by,
                 "approved_by": row.approved_by or row.history_user,
+                "approved_for": row.approved_for,
                 "reason": row.history_change_reason,
                 "items": [item],
             }

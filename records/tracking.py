@@ -25,6 +25,7 @@ class ChangeContext:
     proposed_by: Any = None
     approved_by: Any = None
     change_request: Any = None
+    acting_for: Any = None  # the approver on whose behalf approved_by acted (a delegation)
 
     def __post_init__(self):
         if not self.reason or not self.reason.strip():
@@ -127,6 +128,14 @@ class TrackedHistory(models.Model):
         related_name="+",
         verbose_name=_("yêu cầu thay đổi"),
     )
+    approved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phê duyệt thay cho"),
+    )
 
     class Meta:
         abstract = True
@@ -154,6 +163,7 @@ def bulk_create_tracked(model, objs: list, *, batch_size: int = 1000, validate: 
             "proposed_by": context.proposed_by,
             "approved_by": context.approved_by,
             "change_request": context.change_request,
+            "approved_for": context.acting_for,
         },
     )
     return created
@@ -169,3 +179,4 @@ def stamp_history_row(sender, instance, history_instance, **kwargs):
     history_instance.proposed_by = context.proposed_by
     history_instance.approved_by = context.approved_by
     history_instance.change_request = context.change_request
+    history_instance.approved_for = context.acting_for

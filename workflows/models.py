@@ -96,6 +96,14 @@ class ChangeRequest(models.Model):
         verbose_name=_("người quyết định"),
     )
     decided_at = models.DateTimeField(_("thời điểm quyết định"), null=True, blank=True)
+    decided_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("quyết định thay cho"),
+    )
     decision_comment = models.TextField(_("ý kiến"), blank=True)
     applied_at = models.DateTimeField(_("thời điểm cập nhật"), null=True, blank=True)
     process = models.OneToOneField(
@@ -179,12 +187,29 @@ class ApprovalDecision(models.Model):
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("yêu cầu thay đổi")
     )
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Phê duyệt")
+        RETURN = "return", _("Trả lại để chỉnh sửa")
+        REJECT = "reject", _("Từ chối")
+
     level = models.PositiveSmallIntegerField(_("cấp"))
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
-    decision = models.CharField(_("quyết định"), max_length=16)
+    decision = models.CharField(_("quyết định"), max_length=16, choices=Decision.choices)
     comment = models.TextField(_("ý kiến"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người quyết định")
+    )
+    acting_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("thay cho"),
+        help_text=_("Người phê duyệt đã uỷ quyền, khi quyết định theo uỷ quyền."),
+    )
+    delegation = models.ForeignKey(
+        "workflows.Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("uỷ quyền")
     )
     decided_at = models.DateTimeField(_("thời điểm"))
 
@@ -195,6 +220,65 @@ class ApprovalDecision(models.Model):
 
     def __str__(self):
         return f"{self.change_request_id} · {self.level} · {self.decision}"
+
+
+class DelegationQuerySet(models.QuerySet):
+    def active(self, on=None):
+        """Delegations in force on `on` (today): they start and expire by themselves."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return self.filter(valid_from__lte=on, valid_to__gte=on, revoked_at__isnull=True)
+
+
+class Delegation(models.Model):
+    """An approver hands their approvals to a named colleague for a date range (uỷ quyền).
+    The colleague decides "acting for" the approver; never on a request of their own."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", verbose_name=_("người uỷ quyền")
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("người được uỷ quyền"),
+    )
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến hết ngày"))
+    reason = models.CharField(_("lý do"), max_length=255)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
+
+    objects = DelegationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("uỷ quyền phê duyệt")
+        verbose_name_plural = _("uỷ quyền phê duyệt")
+        ordering = ["-valid_from", "-pk"]
+        indexes = [models.Index(fields=["delegate", "valid_from", "valid_to"])]
+
+    def __str__(self):
+        return _("%(who)s uỷ quyền cho %(to)s, %(start)s–%(end)s") % {
+            "who": self.delegator,
+            "to": self.delegate,
+            "start": self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…",
+            "end": self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "…",
+        }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.delegator_id and self.delegator_id == self.delegate_id:
+            errors["delegate"] = [_("Không thể uỷ quyền cho chính mình.")]
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = [_("Ngày kết thúc phải sau ngày bắt đầu.")]
+        if self.valid_from and self.valid_to and (self.valid_to - self.valid_from).days > 366:
+            errors["valid_to"] = [_("Mỗi lần uỷ quyền không quá một năm.")]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportBatch(models.Model):

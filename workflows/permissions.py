@@ -2,7 +2,7 @@
 
 from units.models import Role
 from units.permissions import can_propose_for_unit
-from units.selectors import has_role_on_unit
+from units.selectors import active_grants, has_role_on_unit
 
 
 def can_view_change_request(user, change_request) -> bool:
@@ -25,16 +25,45 @@ def can_view_sensitive_in_request(user, change_request) -> bool:
     return any(has_role_on_unit(user=user, unit=unit, role=Role.APPROVER) for unit in change_request.approval_units())
 
 
-def can_approve_change_request(user, change_request) -> bool:
-    """An approver of the unit at the current level decides. The submitter never approves their
-    own request, and nobody approves two levels of the same request."""
+def approval_capacity(user, change_request):
+    """How `user` may decide the request's current level: None when they may not; otherwise
+    (acting_for, delegation): (None, None) on their own grant, or the approver and the
+    delegation they act under. The submitter never decides their own request, nobody decides
+    two levels of one request, and a delegation changes neither rule."""
+    from units.models import RoleGrant
+
+    from .models import Delegation
+
     if not user.is_authenticated or change_request.submitted_by_id == user.pk:
-        return False
+        return None
     if change_request.pending_unit_id is None:
-        return False
-    if change_request.decisions.filter(decided_by=user, level__lt=change_request.current_level).exists():
-        return False
-    return has_role_on_unit(user=user, unit=change_request.pending_unit, role=Role.APPROVER)
+        return None
+    earlier = set()
+    for decided_by, acting_for in change_request.decisions.filter(level__lt=change_request.current_level).values_list(
+        "decided_by_id", "acting_for_id"
+    ):
+        earlier |= {decided_by, acting_for}
+    if user.pk in earlier:
+        return None
+    if has_role_on_unit(user=user, unit=change_request.pending_unit, role=Role.APPROVER):
+        return (None, None)
+    for delegation in Delegation.objects.active().filter(delegate=user).select_related("delegator"):
+        delegator = delegation.delegator
+        if delegator.pk == change_request.submitted_by_id or delegator.pk in earlier or not delegator.is_active:
+            continue
+        if RoleGrant.objects.active().filter(user=delegator, unit_id=change_request.pending_unit_id, role=Role.APPROVER).exists():
+            return (delegator, delegation)
+    return None
+
+
+def can_approve_change_request(user, change_request) -> bool:
+    """An approver of the unit at the current level decides, or a colleague acting for one."""
+    return approval_capacity(user, change_request) is not None
+
+
+def can_delegate_approvals(user) -> bool:
+    """Anyone who approves somewhere may hand their approvals to a colleague for a while."""
+    return any(role == Role.APPROVER for _unit, _path, role in active_grants(user))
 
 
 def can_rework_change_request(user, change_request) -> bool:

@@ -23,20 +23,36 @@ def list_change_requests(*, user) -> QuerySet:
 
 
 def list_approvable_change_requests(*, user) -> QuerySet:
-    """Submitted requests the user may decide now: approver of the unit at the current level,
-    not the submitter, and not someone who decided an earlier level of the same request."""
+    """Submitted requests the user may decide now: at a level whose unit they approve for, or
+    for which a colleague's active delegation lets them act, never their own request, and never
+    one whose earlier level they (or the approver they act for) decided."""
+    from units.models import RoleGrant
+
+    from .models import Delegation
+
     if not user.is_authenticated:
         return ChangeRequest.objects.none()
-    decided_earlier_level = ApprovalDecision.objects.filter(
-        change_request=OuterRef("pk"), decided_by=user, level__lt=OuterRef("current_level")
-    )
-    return (
-        ChangeRequest.objects.filter(
-            status=ChangeRequest.Status.SUBMITTED,
-            pending_unit__in=list_granted_units(user=user, roles=[Role.APPROVER]),
+
+    def decided_earlier(person):
+        return Exists(
+            ApprovalDecision.objects.filter(change_request=OuterRef("pk"), level__lt=OuterRef("current_level")).filter(
+                Q(decided_by=person) | Q(acting_for=person)
+            )
         )
+
+    capacity = Q(pending_unit__in=list_granted_units(user=user, roles=[Role.APPROVER]))
+    for delegation in Delegation.objects.active().filter(delegate=user, delegator__is_active=True):
+        delegator_units = RoleGrant.objects.active().filter(user_id=delegation.delegator_id, role=Role.APPROVER)
+        capacity |= (
+            Q(pending_unit__in=delegator_units.values("unit_id"))
+            & ~Q(submitted_by_id=delegation.delegator_id)
+            & ~Q(decided_earlier(delegation.delegator_id))
+        )
+    return (
+        ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED)
+        .filter(capacity)
         .exclude(submitted_by=user)
-        .filter(~Exists(decided_earlier_level))
+        .filter(~decided_earlier(user))
     )
 
 

@@ -12,7 +12,7 @@ from units.permissions import can_propose_for_unit
 
 from . import changesets, policy
 from .models import ApprovalDecision, ChangeRequest
-from .permissions import can_approve_change_request, can_rework_change_request
+from .permissions import approval_capacity, can_rework_change_request
 
 
 class Decision:
@@ -128,8 +128,10 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
     returns it for rework, or rejects it. Returning or rejecting needs a comment."""
     if decision not in Decision.CHOICES:
         raise ValidationError(_("Quyết định không hợp lệ."))
-    if not can_approve_change_request(user, change_request):
+    capacity = approval_capacity(user, change_request)
+    if capacity is None:
         raise PermissionDenied(_("Bạn không có quyền phê duyệt yêu cầu này."))
+    acting_for, delegation = capacity
     if change_request.status != ChangeRequest.Status.SUBMITTED:
         raise ValidationError(_("Yêu cầu không ở trạng thái chờ phê duyệt."))
     comment = (comment or "").strip()
@@ -144,9 +146,12 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
         decision=decision,
         comment=comment,
         decided_by=user,
+        acting_for=acting_for,
+        delegation=delegation,
         decided_at=now,
     )
     change_request.decided_by = user
+    change_request.decided_for = acting_for
     change_request.decided_at = now
     change_request.decision_comment = comment
     if decision == Decision.APPROVE and change_request.current_level + 1 < len(levels):
@@ -197,6 +202,7 @@ def apply_change_request(*, change_request: ChangeRequest) -> bool:
                     proposed_by=change_request.submitted_by,
                     approved_by=change_request.decided_by,
                     change_request=change_request,
+                    acting_for=change_request.decided_for,
                 ),
                 allow_fields=_allowed_fields(change_request.kind),
             )
@@ -228,6 +234,7 @@ def resubmit_change_request(*, change_request: ChangeRequest, user, operations: 
         change_request.submitted_at = timezone.now()
         _route(change_request)
         change_request.decided_by = None
+        change_request.decided_for = None
         change_request.decided_at = None
         change_request.decision_comment = ""
         change_request.save()
@@ -243,3 +250,38 @@ def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeReq
     change_request.status = ChangeRequest.Status.WITHDRAWN
     change_request.save()
     return change_request
+
+
+def create_delegation(*, delegator, delegate, valid_from, valid_to, reason: str):
+    """An approver hands their approvals to a colleague (someone with a grant on a unit where
+    the approver approves) for a date range starting today or later."""
+    from units.models import RoleGrant, Role
+
+    from .models import Delegation
+    from .permissions import can_delegate_approvals
+
+    if not can_delegate_approvals(delegator):
+        raise PermissionDenied(_("Chỉ người có quyền phê duyệt mới được uỷ quyền."))
+    if valid_from and valid_from < timezone.localdate():
+        raise ValidationError({"valid_from": _("Không uỷ quyền cho ngày đã qua.")})
+    approver_units = RoleGrant.objects.active().filter(user=delegator, role=Role.APPROVER).values("unit_id")
+    if not RoleGrant.objects.active().filter(user=delegate, unit_id__in=approver_units).exists():
+        raise ValidationError({"delegate": _("Chỉ uỷ quyền cho người cùng đơn vị mà bạn phê duyệt.")})
+    delegation = Delegation(
+        delegator=delegator, delegate=delegate, valid_from=valid_from, valid_to=valid_to, reason=(reason or "").strip()
+    )
+    delegation.full_clean()
+    delegation._history_user = delegator
+    delegation.save()
+    return delegation
+
+
+def revoke_delegation(*, delegation, user):
+    """The approver ends a delegation early; it stops working at once."""
+    if delegation.delegator_id != user.pk and not user.is_superuser:
+        raise PermissionDenied(_("Chỉ người uỷ quyền được thu hồi."))
+    if delegation.revoked_at is None:
+        delegation.revoked_at = timezone.now()
+        delegation._history_user = user
+        delegation.save()
+    return delegation

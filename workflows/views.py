@@ -21,7 +21,7 @@ from . import changesets, services
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
-from .permissions import can_view_sensitive_in_request
+from .permissions import approval_capacity, can_view_sensitive_in_request
 from .selectors import list_open_change_requests_for_employee
 
 
@@ -236,10 +236,17 @@ class _ChangeRequestTaskView(
 
 
 class ApproveChangeView(_ChangeRequestTaskView):
-    """The approver sees old → new for each change, the reason and the levels, and decides."""
+    """The approver sees old → new for each change, the reason and the levels, and decides
+    (acting for a colleague when under a delegation)."""
 
     form_class = DecisionForm
     template_name = "workflows/approve_task.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        capacity = approval_capacity(self.request.user, self.change_request)
+        context["acting_for"], context["delegation"] = capacity if capacity else (None, None)
+        return context
 
     def form_valid(self, form):
         try:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 from viewflow.workflow.flow import FlowAppViewset
 
-from . import policy_views, views
+from . import delegation_views, policy_views, views
 from .flows import ChangeRequestFlow
 
 
@@ -73,6 +73,20 @@ class PolicyApp(Application):
     index_path = path("", policy_views.policy_detail, name="index")
     version_path = path("versions/<int:pk>/", policy_views.policy_detail, name="version")
     edit_path = path("edit/", policy_views.policy_edit, name="edit")
+
+    def has_view_permission(self, user, obj=None):
+        return True
+
+
+class DelegationApp(Application):
+    """Delegating one's approvals to a colleague for a date range."""
+
+    app_name = "delegations"
+    title = _("Uỷ quyền phê duyệt")
+    icon = "swap_horiz"
+
+    index_path = path("", delegation_views.delegation_list, name="index")
+    revoke_path = path("<int:pk>/revoke/", delegation_views.delegation_revoke, name="revoke")
 
     def has_view_permission(self, user, obj=None):
         return True

@@ -1,0 +1,78 @@
+"""Pages for delegating approvals: my delegations (given and received), a new one, revoking."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from units.models import Role, RoleGrant
+
+from . import services
+from .forms import DATE_WIDGET
+from .models import Delegation
+from .permissions import can_delegate_approvals
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        name = f"{user.last_name} {user.first_name}".strip() or user.username
+        return f"{name} ({user.username})"
+
+
+class DelegationForm(forms.Form):
+    delegate = PersonChoiceField(label=_lazy("Người được uỷ quyền"), queryset=get_user_model().objects.none())
+    valid_from = forms.DateField(label=_lazy("Từ ngày"), widget=DATE_WIDGET)
+    valid_to = forms.DateField(label=_lazy("Đến hết ngày"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_lazy("Lý do"), max_length=255, help_text=_lazy("Ví dụ: đi công tác, nghỉ phép."))
+
+    def __init__(self, *args, delegator, **kwargs):
+        super().__init__(*args, **kwargs)
+        approver_units = RoleGrant.objects.active().filter(user=delegator, role=Role.APPROVER).values("unit_id")
+        colleagues = RoleGrant.objects.active().filter(unit_id__in=approver_units).values("user_id")
+        self.fields["delegate"].queryset = (
+            get_user_model().objects.filter(pk__in=colleagues, is_active=True).exclude(pk=delegator.pk).order_by("first_name")
+        )
+
+
+@login_required
+def delegation_list(request):
+    """Delegations I gave and received, and a form to give a new one."""
+    if not can_delegate_approvals(request.user) and not Delegation.objects.filter(delegate=request.user).exists():
+        raise PermissionDenied(_("Chỉ người có quyền phê duyệt mới có uỷ quyền."))
+    form = DelegationForm(request.POST or None, delegator=request.user) if can_delegate_approvals(request.user) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.create_delegation(delegator=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("Đã uỷ quyền phê duyệt."))
+            return redirect("delegations:index")
+    today = timezone.localdate()
+    return render(
+        request,
+        "workflows/delegations.html",
+        {
+            "form": form,
+            "given": Delegation.objects.filter(delegator=request.user).select_related("delegate"),
+            "received": Delegation.objects.filter(delegate=request.user).select_related("delegator"),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_POST
+def delegation_revoke(request, pk):
+    delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    services.revoke_delegation(delegation=delegation, user=request.user)
+    messages.success(request, _("Đã thu hồi uỷ quyền."))
+    return redirect("delegations:index")
