@@ -175,7 +175,9 @@ class RoleGrantQuerySet(models.QuerySet):
         from django.utils import timezone
 
         on = on or timezone.localdate()
-        return self.filter(valid_from__lte=on).filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on))
+        return self.filter(valid_from__lte=on, revoked_at__isnull=True).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on)
+        )
 
 
 def _today():
@@ -205,6 +207,7 @@ class RoleGrant(models.Model):
     )
     reason = models.CharField(_("căn cứ, lý do"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thời điểm thu hồi"), null=True, blank=True)
 
     objects = RoleGrantQuerySet.as_manager()
     history = HistoricalRecords()
@@ -220,7 +223,9 @@ class RoleGrant(models.Model):
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
             raise ValidationError({"valid_to": _("Ngày hết hiệu lực phải sau ngày bắt đầu.")})
-        overlapping = RoleGrant.objects.filter(user_id=self.user_id, unit_id=self.unit_id, role=self.role).exclude(pk=self.pk)
+        overlapping = RoleGrant.objects.filter(
+            user_id=self.user_id, unit_id=self.unit_id, role=self.role, revoked_at__isnull=True
+        ).exclude(pk=self.pk)
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
         overlapping = overlapping.filter(models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=self.valid_from))

@@ -6,8 +6,7 @@ from viewflow.urls import Application
 
 from workflows.views import propose_changes, propose_new
 
-from . import report_views
-from . import views
+from . import grant_views, report_views, views
 
 
 class UnitsApp(Application):
@@ -37,6 +36,11 @@ class UnitsApp(Application):
     inspection_propose_path = path(
         "inspections/<int:pk>/propose/", propose_changes, {"key": "records.inspection"}, name="inspection-propose"
     )
+
+    grants_path = path("grants/", grant_views.grant_list, name="grant-list")
+    grant_new_path = path("grants/new/", grant_views.grant_new, name="grant-new")
+    grant_revoke_path = path("grants/<int:pk>/revoke/", grant_views.grant_revoke, name="grant-revoke")
+    grant_history_path = path("grants/history/", grant_views.grant_history, name="grant-history")
 
     def has_view_permission(self, user, obj=None):
         return True

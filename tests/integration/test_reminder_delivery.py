@@ -12,7 +12,8 @@ from notifications.tasks import send_overdue_approval_digests
 from records.models import Employee
 from tests.conftest import make_employee
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequestTask
+from workflows import changesets
+from workflows.models import ChangeRequest, ChangeRequestTask
 from workflows.services import submit_change_request
 
 pytestmark = pytest.mark.integration
@@ -21,10 +22,13 @@ pytestmark = pytest.mark.integration
 def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smtp_sink, people, tree, loader):
     employee = make_employee(tree["kv1"], loader, citizen_id="001085000099", full_name="Hoàng Văn Em")
     change_request = submit_change_request(
+        kind=ChangeRequest.Kind.EMPLOYEE,
+        unit=employee.managing_unit,
         employee=employee,
         submitted_by=people["canbo_kv1"],
-        changes={"salary_step": 4},
+        operations=[changesets.make_update(employee, {"salary_step": 4, "salary_coefficient": "3.33"})],
         reason="Nâng bậc lương thường xuyên",
+        title=employee.full_name,
     )
     ChangeRequestTask.objects.filter(process=change_request.process, flow_task=ChangeRequestFlow.approve).update(
         created=timezone.now() - timedelta(days=3)
