@@ -22,6 +22,7 @@ class UnitsApp(Application):
     quota_report_path = path("quota-report/", report_views.quota_report_page, name="quota-report")
     quota_report_xlsx_path = path("quota-report/export.xlsx", report_views.quota_report_xlsx, name="quota-report-xlsx")
     propose_path = path("units/<int:pk>/propose/", propose_changes, {"key": "units.unit"}, name="unit-propose")
+    new_unit_path = path("units/<int:parent_pk>/new-unit/", propose_new, {"key": "units.unit"}, name="unit-new")
     new_plan_path = path(
         "units/<int:parent_pk>/new-plan/", propose_new, {"key": "records.inspectionplan"}, name="plan-new"
     )

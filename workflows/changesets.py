@@ -44,7 +44,8 @@ def _specs() -> dict[str, Spec]:
     FollowUpAction = apps.get_model("records", "FollowUpAction")
     specs = [
         Spec(Employee, (*Employee.CHANGEABLE_FIELDS, "managing_unit"), None, lambda e: e.managing_unit),
-        Spec(Unit, Unit.EDITABLE_FIELDS, None, lambda u: u),
+        # A new unit is created under its parent ("parent" is the tree position, not a field).
+        Spec(Unit, (*Unit.EDITABLE_FIELDS, "code"), "parent", lambda u: u),
         Spec(StaffingQuota, StaffingQuota.EDITABLE_FIELDS, "unit", lambda q: q.unit),
         Spec(Position, Position.EDITABLE_FIELDS, "unit", lambda p: p.unit),
         Spec(InspectionPlan, InspectionPlan.EDITABLE_FIELDS, "unit", lambda p: p.unit),
@@ -129,6 +130,22 @@ def _assign(obj, values: dict, refs: dict):
             setattr(obj, name, field.to_python(raw))
 
 
+def _is_unit(spec) -> bool:
+    return spec.model._meta.label_lower == "units.unit"
+
+
+def _create_unit(obj, values: dict, refs: dict):
+    """A new unit goes under its parent in the tree (treebeard assigns its path)."""
+    Unit = apps.get_model("units", "Unit")
+    values = dict(values)
+    parent = Unit.objects.filter(pk=values.pop("parent", None)).first()
+    if parent is None:
+        raise ValidationError(_("Phải chọn đơn vị cấp trên."))
+    _assign(obj, values, refs)
+    obj.full_clean(exclude=["path", "depth", "numchild"])
+    return Unit.objects.add_child(Unit.objects.get(pk=parent.pk), instance=obj)
+
+
 def operation_label(op: dict, index: int) -> str:
     model = spec_for(op["model"]).model
     return _("%(model)s (thay đổi %(n)s)") % {"model": str(model._meta.verbose_name).capitalize(), "n": index + 1}
@@ -142,15 +159,20 @@ def _run(op: dict, refs: dict, allowed: set[str]):
         raise ValidationError(_("Không được thay đổi: %(fields)s") % {"fields": ", ".join(sorted(forbidden))})
     if op["action"] == CREATE:
         obj = spec.model()
-        _assign(obj, values, refs)
-        obj.full_clean()
-        obj.save()
+        if _is_unit(spec):
+            obj = _create_unit(obj, values, refs)
+        else:
+            _assign(obj, values, refs)
+            obj.full_clean()
+            obj.save()
         if op.get("ref"):
             refs[op["ref"]] = obj
         return obj
     obj = spec.model._default_manager.select_for_update().filter(pk=op["pk"]).first()
     if obj is None:
         raise ValidationError(_("Dòng dữ liệu này không còn tồn tại."))
+    if _is_unit(spec) and {"code", "parent"} & set(values):
+        raise ValidationError(_("Không đổi được mã đơn vị hoặc vị trí trong cây qua yêu cầu sửa thông tin."))
     if op["action"] == UPDATE:
         _assign(obj, values, refs)
         obj.full_clean()
@@ -276,6 +298,8 @@ def owning_unit(op: dict, *, refs_unit=None):
         obj = spec.model._default_manager.filter(pk=op["pk"]).first()
         return spec.owner(obj) if obj is not None else None
     values = op.get("values") or {}
+    if _is_unit(spec):  # a new unit belongs to its parent until it exists
+        return apps.get_model("units", "Unit").objects.filter(pk=values.get("parent")).first()
     if spec.parent:
         raw = values.get(spec.parent)
         if isinstance(raw, str) and raw.startswith("$"):
@@ -295,6 +319,8 @@ def owning_unit(op: dict, *, refs_unit=None):
 def python_values(model, values: dict) -> dict:
     out = {}
     for name, raw in values.items():
+        if name not in {f.name for f in model._meta.get_fields()}:
+            continue  # a tree position ("parent"), shown by the request's unit
         field = model._meta.get_field(name)
         if field.is_relation:
             out[name] = raw

@@ -19,10 +19,21 @@ class Editor:
     children: tuple = field(default_factory=tuple)
     ref: str = "root"
     parent_field: str | None = None  # for a new root: the FK fixed by the page (unit, plan…)
+    new_fields: tuple = ()  # fields set only when the root is created (a unit's code)
 
     @property
     def model(self):
         return apps.get_model(self.key)
+
+    @property
+    def parent_model(self):
+        """What a new root is created under; a unit is created under its parent unit."""
+        if self.key == "units.unit":
+            return self.model
+        return self.model._meta.get_field(self.parent_field).related_model
+
+    def fields_for(self, *, new: bool) -> tuple:
+        return (*self.new_fields, *self.root_fields) if new else self.root_fields
 
     @property
     def verbose_name(self):
@@ -61,6 +72,8 @@ def _editors() -> dict[str, Editor]:
                 ChangeRequest.Kind.UNIT,
                 Unit.EDITABLE_FIELDS,
                 (Child(StaffingQuota, "unit"), Child(Position, "unit")),
+                parent_field="parent",
+                new_fields=("code",),
             ),
             Editor(
                 "records.inspectionplan",

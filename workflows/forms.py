@@ -92,7 +92,11 @@ class ChangeSetForm:
 
     @staticmethod
     def _fixed_attrs(model, fixed):
-        return {model._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in fixed.items()}
+        """Fixed values that are fields of the model (a new unit's parent is not: the tree places it)."""
+        names = {f.name for f in model._meta.get_fields()}
+        return {
+            model._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in fixed.items() if name in names
+        }
 
     def _initial_from(self, proposed):
         """Form initial values from a returned request's operations, so rework starts from them."""

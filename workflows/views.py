@@ -92,7 +92,7 @@ def _change_set_page(request, *, editor, root, unit, parent=None):
         request.POST or None,
         root_model=editor.model,
         root=root,
-        root_fields=editor.root_fields,
+        root_fields=editor.fields_for(new=new),
         children=editor.children,
         fixed={editor.parent_field: parent} if new else None,
         ref=editor.ref,
@@ -171,7 +171,7 @@ def propose_new(request, key, parent_pk):
         editor = editor_for(key)
     except KeyError:
         raise Http404
-    parent_model = editor.model._meta.get_field(editor.parent_field).related_model
+    parent_model = editor.parent_model
     parent_editor = editor_for(parent_model._meta.label_lower) if parent_model is not Unit else None
     parent = parent_model._default_manager.filter(pk=parent_pk).first()
     if parent is None:
@@ -284,13 +284,12 @@ class ReworkChangeView(_ChangeRequestTaskView):
         parent = None
         if root is None:
             create = next(op for op in change_request.operations if op["model"] == editor.key)
-            parent_model = editor.model._meta.get_field(editor.parent_field).related_model
-            parent = parent_model._default_manager.get(pk=create["values"][editor.parent_field])
+            parent = editor.parent_model._default_manager.get(pk=create["values"][editor.parent_field])
         return ChangeSetForm(
             self.request.POST if self.request.method == "POST" else None,
             root_model=editor.model,
             root=root,
-            root_fields=editor.root_fields,
+            root_fields=editor.fields_for(new=root is None),
             children=editor.children,
             fixed={editor.parent_field: parent} if root is None else None,
             ref=editor.ref,

@@ -319,3 +319,33 @@ def test_citizen_id_must_match_sex_and_birth_year(client, people, employee_kv1):
     response = propose(client, employee_kv1, citizen_id="099085000001")
     assert "mã tỉnh từ 001 đến 096" in response.content.decode()
     assert propose(client, employee_kv1, citizen_id="079085123456").status_code == 302
+
+
+def test_a_new_unit_is_founded_through_a_request_of_its_parent(client, people, tree):
+    from tests.conftest import make_user
+    from units.models import Role
+
+    officer = make_user("canbo_cuc", (tree["cuc"], Role.OFFICER))
+    client.force_login(officer)
+    response = submit_page(
+        client,
+        reverse("units:unit-new", args=[tree["cuc"].pk]),
+        reason="QĐ 88/QĐ-BTC thành lập Chi cục Thuế khu vực III",
+        fields={"code": "BTC.CT.KV3", "name": "Chi cục Thuế khu vực III", "kind": "sub_agency", "founding_decision_number": "88/QĐ-BTC"},
+        add={"staffingquota": [{"year": "2026", "category": "civil_servant", "approved": "25"}]},
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not Unit.objects.filter(code="BTC.CT.KV3").exists()
+    change_request = ChangeRequest.objects.get()
+    assert change_request.unit == tree["cuc"]
+
+    client.force_login(people["lanhdao_cuc"])
+    assert decide(client, change_request, "approve").status_code == 302
+    kv3 = Unit.objects.get(code="BTC.CT.KV3")
+    assert Unit.objects.get_parent(kv3) == tree["cuc"]
+    assert StaffingQuota.objects.get(unit=kv3).approved == 25
+    assert kv3.history.get().change_request == change_request
+    client.force_login(people["xem_cuc"])  # who only reads the Cục cannot found units under it
+    assert client.get(reverse("units:unit-new", args=[tree["cuc"].pk])).status_code == 403
+    client.force_login(people["canbo_kv1"])  # and a child unit's officer does not even see the page
+    assert client.get(reverse("units:unit-new", args=[tree["cuc"].pk])).status_code == 404
