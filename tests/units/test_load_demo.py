@@ -1,5 +1,6 @@
 """The load_demo command builds the demo tree, quotas, positions, complete personnel files,
-inspection work and accounts, idempotently, every write attributed to the admin."""
+inspection work, accounts and approval policy version 2, idempotently, every write attributed
+to the admin."""
 
 import io
 import re
@@ -10,7 +11,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from config.security import is_demo_account
 from records.models import (
     SUBRECORD_MODELS,
     Commendation,
@@ -32,14 +35,19 @@ from units.management.commands.load_demo import (
     DEMO_PASSWORD,
     DEMO_REASON,
     EVALUATION_YEARS,
+    GRANT_REASON,
     INSPECTION_YEARS,
     LEADERS,
+    POLICY_NOTE,
     QUOTA_YEARS,
     UNDER_QUOTA,
     SalaryScales,
     build_people,
 )
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
+from units.permissions import can_manage_policy
+from workflows.models import ApprovalPolicy, PolicyRule
+from workflows.policy import current_policy, resolve_levels, save_policy
 
 EXPECTED_PARENTS = {
     "BTC": None,
@@ -47,6 +55,7 @@ EXPECTED_PARENTS = {
     "BTC.CT": "BTC",
     "BTC.CT.KV1": "BTC.CT",
     "BTC.CT.KV2": "BTC.CT",
+    "BTC.CT.TCCB": "BTC.CT",
     "BTC.KBNN": "BTC",
     "BTC.KBNN.KV1": "BTC.KBNN",
 }
@@ -69,6 +78,12 @@ def load(n=40):
     out = io.StringIO()
     call_command("load_demo", employees=n, stdout=out)
     return out.getvalue()
+
+
+def as_admin(reason):
+    from records.tracking import ChangeContext, tracked_change
+
+    return tracked_change(ChangeContext(reason=reason, approved_by=get_user_model().objects.get(username="admin")))
 
 
 @pytest.fixture
@@ -133,6 +148,34 @@ def test_fills_missing_details_of_a_unit_from_an_older_demo_and_keeps_edited_one
     unit.refresh_from_db()
     assert unit.address == "187 Giảng Võ, Hà Nội"
     assert unit.founding_decision_number == "99/QĐ-SỬA"
+    assert "bổ sung thông tin (details filled): 1" in output
+
+
+@pytest.mark.django_db
+def test_the_ministry_and_the_tax_agency_each_have_a_flagged_personnel_department():
+    load()
+    flagged = {unit.code: unit for unit in Unit.objects.filter(is_personnel_department=True)}
+    assert set(flagged) == {"BTC.TCCB", "BTC.CT.TCCB"}
+    office = flagged["BTC.CT.TCCB"]
+    assert (office.name, office.kind) == ("Phòng Tổ chức cán bộ Cục Thuế", Unit.Kind.DEPARTMENT)
+    assert not Employee.objects.filter(managing_unit=office).exists()
+    assert Position.objects.filter(unit=office, is_leadership=True).exists()
+
+
+@pytest.mark.django_db
+def test_flags_the_personnel_department_of_an_older_demo_unless_the_parent_has_another():
+    load(0)
+    with as_admin("Sửa tay"):
+        for code in ("BTC.TCCB", "BTC.CT.TCCB"):
+            unit = Unit.objects.get(code=code)
+            unit.is_personnel_department = False
+            unit.save()
+        other = Unit.objects.get(code="BTC.CT.KV1")  # the Cục's personnel work moved elsewhere
+        other.is_personnel_department = True
+        other.save()
+    output = load(0)
+    assert Unit.objects.get(code="BTC.TCCB").is_personnel_department
+    assert not Unit.objects.get(code="BTC.CT.TCCB").is_personnel_department
     assert "bổ sung thông tin (details filled): 1" in output
 
 
@@ -291,6 +334,9 @@ def table_counts():
     counts = {
         "users": get_user_model().objects.count(),
         "grants": RoleGrant.objects.count(),
+        "grant history": RoleGrant.history.count(),
+        "policies": ApprovalPolicy.objects.count(),
+        "policy rules": PolicyRule.objects.count(),
     }
     for model in TRACKED_MODELS:
         counts[model.__name__] = model.objects.count()
@@ -305,6 +351,8 @@ def test_running_twice_adds_nothing():
     output = load(40)
     assert table_counts() == before
     assert "Cán bộ mới (employees created): 0 / 40" in output
+    assert "Phân quyền mới (grants created): 0 /" in output
+    assert "giữ nguyên phiên bản 2" in output
 
 
 @pytest.mark.django_db
@@ -371,7 +419,9 @@ def test_citizen_ids_are_unique_twelve_digit_strings():
 @pytest.mark.django_db
 def test_prints_the_demo_accounts_table():
     output = load()
-    for username in ("admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue"):
+    for username in (
+        "admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue", "tccb.cucthue", "quantri.bo", "quantri.cucthue",
+    ):
         assert username in output
     assert DEMO_PASSWORD in output
     assert "chỉ dùng cho bản demo" in output
@@ -401,3 +451,67 @@ def test_password_is_set_only_when_the_account_is_created():
     assert "(đã đổi / changed)" in output
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and not admin.role_grants.exists()
+
+
+@pytest.mark.django_db
+def test_personnel_office_approver_and_unit_admins_are_granted_by_the_admin_with_a_reason():
+    load(0)
+    admin = get_user_model().objects.get(username="admin")
+    expected = {
+        "tccb.cucthue": (Role.APPROVER, "BTC.CT.TCCB"),
+        "quantri.bo": (Role.UNIT_ADMIN, "BTC"),
+        "quantri.cucthue": (Role.UNIT_ADMIN, "BTC.CT"),
+    }
+    for username, (role, unit_code) in expected.items():
+        grant = RoleGrant.objects.active().select_related("user", "unit").get(user__username=username)
+        assert (grant.role, grant.unit.code) == (role, unit_code)
+        assert (grant.granted_by, grant.reason) == (admin, GRANT_REASON)
+        [created] = grant.history.all()
+        assert (created.history_user, created.history_change_reason) == (admin, GRANT_REASON)
+        assert is_demo_account(grant.user), username  # skips two-factor authentication in DEMO_MODE
+    assert not RoleGrant.objects.exclude(granted_by=admin).exists()
+    users = get_user_model().objects.in_bulk(expected, field_name="username")
+    assert can_manage_policy(users["quantri.bo"]) and not can_manage_policy(users["quantri.cucthue"])
+
+
+@pytest.mark.django_db
+def test_a_revoked_demo_grant_stays_revoked_and_an_older_one_gets_who_and_why():
+    load(0)
+    revoked = RoleGrant.objects.get(user__username="tccb.cucthue")
+    revoked.revoked_at = timezone.now()
+    revoked.save()
+    older = RoleGrant.objects.get(user__username="canbo.kv1")
+    older.granted_by, older.reason = None, ""  # as an older demo left it
+    older.save()
+    output = load(0)
+    assert RoleGrant.objects.filter(user__username="tccb.cucthue").get().revoked_at is not None
+    older.refresh_from_db()
+    assert (older.granted_by.username, older.reason) == ("admin", GRANT_REASON)
+    assert "Phân quyền mới (grants created): 0 /" in output
+
+
+# --- approval policy --------------------------------------------------------------------
+@pytest.mark.django_db
+def test_policy_version_2_sends_salary_changes_of_a_chi_cuc_to_the_tax_agency_personnel_office():
+    load(0)
+    first, second = ApprovalPolicy.objects.get(version=1), current_policy()
+    assert second.version == 2
+    assert (second.created_by.username, second.note) == ("admin", POLICY_NOTE)
+    rules = {(r.category, r.unit_kind): r.levels for r in second.rules.all()}
+    assert rules.pop(("salary", "sub_agency")) == ["unit_leader", "parent_personnel"]
+    assert rules == {(r.category, r.unit_kind): r.levels for r in first.rules.all()}
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    levels = resolve_levels(policy=second, categories=["salary"], unit=units["BTC.CT.KV2"])
+    assert [level["unit"] for level in levels] == [units["BTC.CT.KV2"].pk, units["BTC.CT.TCCB"].pk]
+    levels = resolve_levels(policy=second, categories=["salary"], unit=units["BTC.KBNN.KV1"])
+    assert [level["unit"] for level in levels] == [units["BTC.KBNN.KV1"].pk]
+
+
+@pytest.mark.django_db
+def test_keeps_a_later_policy_version_an_administrator_saved():
+    admin = get_user_model().objects.create_superuser("chinhsach", password="Một-mật-khẩu-khác-2026")
+    rules = [{"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()]
+    save_policy(rules=rules, user=admin, note="Ban hành lại")
+    output = load(0)
+    assert current_policy().version == 2 and current_policy().note == "Ban hành lại"
+    assert "giữ nguyên phiên bản 2" in output

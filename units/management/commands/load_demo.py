@@ -1,14 +1,18 @@
 """Load the demo data set: the Ministry of Finance unit tree (addresses, founding decisions,
-staffing quotas, positions), ~200 employees with a complete personnel file (form 2C and every
-sub-record), two years of inspection work, and one demo account per role plus a superuser.
+staffing quotas, positions, personnel departments), ~200 employees with a complete personnel
+file (form 2C and every sub-record), two years of inspection work, one demo account per role
+plus a superuser, and version 2 of the approval policy (a second level for the Chi cục's
+salary changes).
 
 Idempotent: units are found by code, positions by unit and name, quotas by unit, year and
 category, employees by CCCD, plans by unit, year and title, inspections by plan and unit,
-follow-ups by inspection and text; an employee's sub-records of one kind are added only while
-the employee has none of that kind. Everything comes from fixed seeds and a fixed reference
+follow-ups by inspection and text, grants by user, unit and role; an employee's sub-records of
+one kind are added only while the employee has none of that kind; the policy is added only
+while version 1 is the newest. Everything comes from fixed seeds and a fixed reference
 date, and person i does not depend on --employees, so a larger N later only adds people.
 All tracked rows are written in one tracked change naming the demo admin and the demo reason,
-so every history row says who and why. Addresses and decision numbers are illustrative.
+so every history row says who and why; grants and the policy name the admin too. Addresses and
+decision numbers are illustrative.
 """
 
 import calendar
@@ -21,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -44,8 +49,11 @@ from records.models.salary import coefficients_for, salary_index, salary_index_h
 from records.services import load_initial_employees
 from records.tracking import ChangeContext, bulk_create_tracked, tracked_change
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
+from workflows.models import ApprovalPolicy
+from workflows.policy import Category, Level, save_policy
 
 DEMO_REASON = "Nạp dữ liệu mẫu ban đầu (demo)"
+GRANT_REASON = "Dữ liệu mẫu (demo)"
 DEMO_PASSWORD = "Demo@2026!qlcb"
 DEMO_EMAIL_DOMAIN = "demo.qlcb.local"
 DEMO_SEED = 20260101
@@ -78,6 +86,7 @@ class UnitSpec:
     issuer: str  # the suffix of the decisions it issues about its people (QĐ-…)
     predecessors: tuple = ()  # where its people worked before (organisations before 2025)
     led_before: tuple = ()  # what its leaders led before the 2025 reorganisation
+    is_personnel_department: bool = False  # its parent's personnel department (tổ chức cán bộ)
 
     def details(self):
         return {
@@ -98,6 +107,7 @@ UNITS = [
         "BTC.TCCB", "Vụ Tổ chức cán bộ", Unit.Kind.DEPARTMENT, "BTC", "28 Trần Hưng Đạo, Hà Nội",
         "65/TC-QĐ", date(1988, 5, 12), date(1988, 6, 1), "hn", "office", "BTC",
         ("Văn phòng Bộ Tài chính", "Cục Thuế thành phố Hà Nội", "Kho bạc Nhà nước Hà Nội"),
+        is_personnel_department=True,
     ),
     UnitSpec(
         "BTC.CT", "Cục Thuế", Unit.Kind.AGENCY, "BTC", "123 Lò Đúc, Hà Nội",
@@ -117,6 +127,14 @@ UNITS = [
         "13/QĐ-CT", date(2025, 2, 28), REORGANISATION, "hcm", "tax", "CT",
         ("Chi cục Thuế Quận 1", "Chi cục Thuế quận Bình Thạnh", "Chi cục Thuế quận Gò Vấp", "Cục Thuế Thành phố Hồ Chí Minh"),
         led_before=("Chi cục Thuế Quận 1", "Chi cục Thuế quận Bình Thạnh", "Chi cục Thuế quận Gò Vấp"),
+    ),
+    # No staff of its own in the demo (the people's draws stay as they were): it is here as
+    # the second approval level of the Chi cục's salary changes (policy version 2).
+    UnitSpec(
+        "BTC.CT.TCCB", "Phòng Tổ chức cán bộ Cục Thuế", Unit.Kind.DEPARTMENT, "BTC.CT", "123 Lò Đúc, Hà Nội",
+        "14/QĐ-CT", date(2025, 2, 28), REORGANISATION, "hn", "office", "CT",
+        ("Tổng cục Thuế", "Cục Thuế thành phố Hà Nội"),
+        is_personnel_department=True,
     ),
     UnitSpec(
         "BTC.KBNN", "Kho bạc Nhà nước", Unit.Kind.AGENCY, "BTC", "32 Cát Linh, Hà Nội",
@@ -153,6 +171,10 @@ POSITIONS = {
         ("Chi cục trưởng", 1, LEADERSHIP, "0.70"), ("Phó Chi cục trưởng", 3, LEADERSHIP, "0.50"),
         ("Đội trưởng", 5, LEADERSHIP, "0.30"), ("Chuyên viên", 25, False, "0"),
     ],
+    "BTC.CT.TCCB": [
+        ("Trưởng phòng", 1, LEADERSHIP, "0.60"), ("Phó Trưởng phòng", 2, LEADERSHIP, "0.40"),
+        ("Chuyên viên", 6, False, "0"),
+    ],
     "BTC.KBNN": [
         ("Tổng Giám đốc", 1, LEADERSHIP, "1.00"), ("Phó Tổng Giám đốc", 4, LEADERSHIP, "0.80"),
         ("Chuyên viên", 6, False, "0"),
@@ -186,6 +208,9 @@ ACCOUNTS = [
     ("lanhdao.kbnn", "Bùi Quang", "Vinh", Role.APPROVER, "BTC.KBNN.KV1"),
     ("xem.bo", "Đỗ Thị", "Phương", Role.VIEWER, "BTC"),
     ("thanhtra.bo", "Ngô Văn", "Sơn", Role.INSPECTOR, "BTC"),
+    ("tccb.cucthue", "Lý Thị Thanh", "Huyền", Role.APPROVER, "BTC.CT.TCCB"),
+    ("quantri.bo", "Dương Quốc", "Khánh", Role.UNIT_ADMIN, "BTC"),  # on the root: also edits the policy
+    ("quantri.cucthue", "Hồ Thị", "Loan", Role.UNIT_ADMIN, "BTC.CT"),
 ]
 ADMIN_NAMES = ("Quản trị", "viên")  # (last_name, first_name)
 
@@ -194,6 +219,17 @@ ROLE_LABELS = {
     Role.APPROVER: "Lãnh đạo phê duyệt (approver)",
     Role.VIEWER: "Xem (viewer)",
     Role.INSPECTOR: "Thanh tra (inspector)",
+    Role.UNIT_ADMIN: "Quản trị đơn vị (unit admin)",
+}
+
+# --- Approval policy --------------------------------------------------------------------
+# Version 2 = version 1 (from the migration) with this rule: a Chi cục's salary changes go to
+# its leader, then to the personnel department of its Cục (BTC.CT.TCCB).
+POLICY_NOTE = "Dữ liệu mẫu: nâng bậc lương của Chi cục qua Phòng TCCB Cục Thuế"
+POLICY_RULE = {
+    "category": Category.SALARY.value,
+    "unit_kind": Unit.Kind.SUB_AGENCY.value,
+    "levels": [Level.UNIT_LEADER.value, Level.PARENT_PERSONNEL.value],
 }
 
 # --- Ranks ------------------------------------------------------------------------------
@@ -1262,9 +1298,10 @@ def quota_rows(people):
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu: cây đơn vị Bộ Tài chính (biên chế, chức vụ), cán bộ với hồ sơ đầy đủ, công tác kiểm tra "
-        "và tài khoản demo cho từng vai trò (Load demo data: units with quotas and positions, employees with "
-        "complete files, inspection work, one demo account per role). Idempotent."
+        "Nạp dữ liệu mẫu: cây đơn vị Bộ Tài chính (biên chế, chức vụ), cán bộ với hồ sơ đầy đủ, công tác kiểm tra, "
+        "tài khoản demo cho từng vai trò và chính sách phê duyệt phiên bản 2 (Load demo data: units with quotas "
+        "and positions, employees with complete files, inspection work, one demo account per role, approval "
+        "policy version 2). Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -1294,7 +1331,8 @@ class Command(BaseCommand):
             context = ChangeContext(reason=DEMO_REASON, approved_by=admin)
             with tracked_change(context), salary_index_held():
                 units = self._ensure_units(counts)
-                counts["grants"] = self._ensure_grants(units)
+                counts["grants"] = self._ensure_grants(admin, units)
+                policy = self._ensure_policy(admin)
                 positions = self._ensure_positions(units, counts)
                 people = build_people(max(employees, DEFAULT_EMPLOYEES), SalaryScales())
                 self._ensure_quotas(units, quota_rows(people[:DEFAULT_EMPLOYEES]), counts)
@@ -1317,6 +1355,12 @@ class Command(BaseCommand):
         )
         out(f"Tài khoản mới (users created): {counts['users']} / {len(ACCOUNTS) + 1}")
         out(f"Phân quyền mới (grants created): {counts['grants']} / {len(ACCOUNTS)}")
+        if policy is not None:
+            out(f"Chính sách phê duyệt (approval policy): tạo phiên bản {policy.version} (version {policy.version} created)")
+        else:
+            latest = ApprovalPolicy.objects.order_by("-version").first()
+            version = latest.version if latest else "—"
+            out(f"Chính sách phê duyệt (approval policy): giữ nguyên phiên bản {version} (version {version} kept)")
         out(f"Chức vụ mới (positions created): {counts['positions']}")
         out(f"Chỉ tiêu biên chế mới (staffing quotas created): {counts['quotas']}")
         out(f"Cán bộ mới (employees created): {counts['employees']} / {employees}")
@@ -1341,8 +1385,15 @@ class Command(BaseCommand):
                         f"không phải {spec.parent or '(gốc)'} "
                         f"(unit {spec.code} exists under a different parent; fix the tree first)."
                     )
-                # A unit from an older demo gets the details it lacks; edited values stay.
+                # A unit from an older demo gets the details it lacks; edited values stay. The
+                # personnel department flag counts as lacking only while the parent has none.
                 missing = {name: value for name, value in spec.details().items() if getattr(unit, name) in (None, "")}
+                if (
+                    spec.is_personnel_department
+                    and not unit.is_personnel_department
+                    and not Unit.objects.get_children(parent).filter(is_personnel_department=True).exists()
+                ):
+                    missing["is_personnel_department"] = True
                 if missing:
                     for name, value in missing.items():
                         setattr(unit, name, value)
@@ -1350,7 +1401,10 @@ class Command(BaseCommand):
                     unit.save()
                     counts["units_filled"] += 1
                 continue
-            unit = Unit(code=spec.code, name=spec.name, kind=spec.kind, **spec.details())
+            unit = Unit(
+                code=spec.code, name=spec.name, kind=spec.kind, is_personnel_department=spec.is_personnel_department,
+                **spec.details(),
+            )
             unit.full_clean(exclude=TREE_FIELDS)
             if spec.parent is None:
                 Unit.objects.add_root(instance=unit)
@@ -1468,15 +1522,55 @@ class Command(BaseCommand):
         user.save()
         return user, True
 
-    # --- grants ---------------------------------------------------------------------------
-    def _ensure_grants(self, units):
+    # --- grants and policy ----------------------------------------------------------------
+    def _ensure_grants(self, admin, units):
+        """Each account's grant, given by the admin from the reference date. A grant of that
+        role on that unit that exists, even revoked or expired, is an administrator's to keep;
+        one from an older demo only gets who granted it and why."""
         User = get_user_model()
         created = 0
         for username, _last, _first, role, unit_code in ACCOUNTS:
             user = User.objects.get(username=username)
-            _grant, was_created = RoleGrant.objects.get_or_create(user=user, unit=units[unit_code], role=role)
-            created += was_created
+            grant = RoleGrant.objects.filter(user=user, unit=units[unit_code], role=role).order_by("pk").first()
+            if grant is None:
+                grant = RoleGrant(user=user, unit=units[unit_code], role=role, valid_from=REFERENCE_DATE)
+                created += 1
+            elif grant.granted_by_id is not None or grant.reason:
+                continue
+            grant.granted_by, grant.reason = admin, GRANT_REASON
+            grant.full_clean()
+            # RoleGrant keeps its own history (not a tracked model): it names the admin this way.
+            grant._history_user = admin
+            grant._change_reason = GRANT_REASON
+            grant.save()
         return created
+
+    def _ensure_policy(self, admin):
+        """Version 2 of the approval policy while version 1 is the newest (a later version is an
+        administrator's, kept as it is); returns the new version, or None."""
+        if ApprovalPolicy.objects.filter(version__gt=1).exists():
+            return None
+        first = ApprovalPolicy.objects.filter(version=1).first()
+        if first is None:
+            raise CommandError(
+                "Chưa có chính sách phê duyệt phiên bản 1: chạy migrate trước "
+                "(no approval policy version 1: run migrate first)."
+            )
+        replaced = (POLICY_RULE["category"], POLICY_RULE["unit_kind"])
+        rules = [
+            {"category": rule.category, "unit_kind": rule.unit_kind, "levels": rule.levels}
+            for rule in first.rules.all()
+            if (rule.category, rule.unit_kind) != replaced
+        ]
+        try:
+            return save_policy(rules=[*rules, POLICY_RULE], user=admin, note=POLICY_NOTE)
+        except ValidationError as error:
+            # A tree with other units the rule cannot serve: the rest of the demo still loads.
+            self.stderr.write(
+                "Cảnh báo: không tạo chính sách phê duyệt phiên bản 2 (warning: approval policy version 2 not "
+                f"created): {'; '.join(error.messages)}"
+            )
+            return None
 
     # --- output ---------------------------------------------------------------------------
     def _print_accounts(self, admin, units):
