@@ -9,15 +9,15 @@ from viewflow.workflow.status import STATUS
 
 from units.models import Role, RoleGrant
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequest, ChangeRequestTask
+from workflows.models import ChangeRequest, ChangeRequestTask, Delegation
 
 
 def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> dict:
     """{approver: [ChangeRequest, ...]} for approval tasks pending longer than `older_than`.
 
     A task someone has taken is theirs alone; an untaken one is waiting on every approver
-    of the unit at the request's current level, except the submitter and anyone who decided
-    an earlier level (they may not decide this one).
+    of the unit at the request's current level and on their active delegates, except the
+    submitter and anyone who decided an earlier level (they may not decide this one).
     """
     now = now or timezone.now()
     tasks = (
@@ -36,6 +36,10 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
         "unit_id", "user_id"
     ):
         approvers_by_unit[unit_id].add(user_id)
+    # Approvers away on a delegation are reminded through their delegate as well.
+    delegates_of = defaultdict(set)
+    for delegator_id, delegate_id in Delegation.objects.active().values_list("delegator_id", "delegate_id"):
+        delegates_of[delegator_id].add(delegate_id)
 
     items = defaultdict(list)
     for task in tasks:
@@ -43,10 +47,13 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
         if task.owner_id is not None:
             recipients = {task.owner_id}
         else:
-            earlier = {
-                d.decided_by_id for d in change_request.decisions.all() if d.level < change_request.current_level
-            }
-            recipients = approvers_by_unit[change_request.pending_unit_id] - {change_request.submitted_by_id} - earlier
+            earlier = set()
+            for d in change_request.decisions.all():
+                if d.level < change_request.current_level:
+                    earlier |= {d.decided_by_id, d.acting_for_id}
+            approvers = approvers_by_unit[change_request.pending_unit_id] - {change_request.submitted_by_id} - earlier
+            delegates = {delegate for approver in approvers for delegate in delegates_of[approver]}
+            recipients = (approvers | delegates) - {change_request.submitted_by_id} - earlier
         for user_id in recipients:
             items[user_id].append(change_request)
 

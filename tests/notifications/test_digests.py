@@ -110,3 +110,19 @@ def test_taken_task_reminds_only_its_owner(settings, client, tree, people, two_r
         queue_overdue_approval_digests()
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == ["lanhdao_kv1@example.test", "lanhdao_kv2@example.test"]
+
+
+def test_delegate_of_an_absent_approver_is_reminded_too(people, tree, two_requests, settings):
+    from django.utils import timezone
+
+    from notifications.selectors import list_overdue_approvals_by_approver
+    from tests.conftest import make_user
+    from units.models import Role
+    from workflows.services import create_delegation
+
+    deputy = make_user("pho_kv1", (tree["kv1"], Role.VIEWER))
+    today = timezone.localdate()
+    create_delegation(delegator=people["lanhdao_kv1"], delegate=deputy, valid_from=today, valid_to=today, reason="Nghỉ phép")
+    overdue = list_overdue_approvals_by_approver(older_than=timezone.timedelta(days=settings.REMINDER_AFTER_DAYS))
+    assert [cr.pk for cr in overdue[deputy]] == [cr.pk for cr in overdue[people["lanhdao_kv1"]]]
+    assert overdue[deputy]
