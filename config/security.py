@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 log = logging.getLogger("qlcb.security")
 
 LOGIN_AT_SESSION_KEY = "qlcb_login_at"  # Unix time of the password login of this session
+TOUCHED_SESSION_KEY = "qlcb_touched_at"  # Unix time the idle expiry was last moved on
 
 
 # --- Who is asking ----------------------------------------------------------------------
@@ -228,7 +229,9 @@ def otp_enrol(request):
 # --- Sessions ---------------------------------------------------------------------------
 class SessionLifetimeMiddleware:
     """Logs a session out SESSION_ABSOLUTE_AGE seconds after its password login, however
-    active it has been (the idle limit is SESSION_COOKIE_AGE, renewed on every request)."""
+    active it has been; and moves the idle expiry (SESSION_COOKIE_AGE) on while the user is
+    active, writing the session at most once per SESSION_RENEW_SECONDS rather than on every
+    request (a write per page view would cost every page three queries)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -243,6 +246,8 @@ class SessionLifetimeMiddleware:
                 logout(request)
                 login_url = resolve_url(settings.LOGIN_URL)
                 return redirect(f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}")
+            if time.time() - request.session.get(TOUCHED_SESSION_KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                request.session[TOUCHED_SESSION_KEY] = time.time()  # saved, so the expiry moves on
         return self.get_response(request)
 
 
@@ -286,7 +291,7 @@ def lockout_response(request, original_response=None, credentials=None):
 # --- Security log -----------------------------------------------------------------------
 def _logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_SESSION_KEY] = time.time()
+        request.session[LOGIN_AT_SESSION_KEY] = request.session[TOUCHED_SESSION_KEY] = time.time()
     log.info("login user=%s ip=%s", user.get_username(), client_ip(request) if request else "-")
 
 

@@ -185,7 +185,10 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="QLCB")
 # Sessions: 30 minutes idle (the expiry moves on with every request), 12 hours at most
 # after login (config.security.SessionLifetimeMiddleware); a new session key at login.
 SESSION_COOKIE_AGE = _env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle expiry moves on while the user is active, by a session write at most this often
+# (config.security.SessionLifetimeMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = _env_int("SESSION_RENEW_SECONDS", 60, minimum=1)
 SESSION_ABSOLUTE_AGE = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 
 # --- Internationalisation: Vietnamese first, English second ---------------------------
@@ -245,6 +248,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # How long an approval may wait before its approver is reminded, and when the sweep runs.
 REMINDER_AFTER_DAYS = _env_int("REMINDER_AFTER_DAYS", 2, minimum=1)
 REMINDER_SWEEP_SCHEDULE = _env_crontab("REMINDER_SWEEP_CRON", "0 7 * * *")
+# One account reading more personnel records than this in an hour (distinct files viewed plus
+# rows exported) raises an alert to its unit administrators (records.audit).
+READ_ALERT_PER_HOUR = _env_int("READ_ALERT_PER_HOUR", 200, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     "fire-workflow-timers": {
@@ -254,6 +260,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-overdue-approval-digests": {
         "task": "notifications.tasks.send_overdue_approval_digests",
         "schedule": REMINDER_SWEEP_SCHEDULE,
+    },
+    # Read alerts whose email did not go out when they were raised (broker or mail down).
+    "send-pending-read-alerts": {
+        "task": "notifications.tasks.send_pending_read_alerts",
+        "schedule": 600.0,
     },
 }
 

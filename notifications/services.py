@@ -1,14 +1,18 @@
-"""The overdue-approval sweep and the digest email it sends."""
+"""The overdue-approval sweep and the digest email it sends; the read alert email."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from records.audit import READ_WINDOW, list_read_alert_recipients, summarise_reads
+from records.models import ReadAlert
 from workflows.models import ChangeRequest
 
 from .models import Digest
@@ -73,3 +77,55 @@ def send_digest_email(*, digest_id: int) -> bool:
         digest.sent_at = timezone.now()
         digest.save(update_fields=["sent_at"])
     return True
+
+
+def send_read_alert_email(*, alert_id: int) -> bool:
+    """Tell the reader's unit administrators (or the superusers) that one account read more
+    records in an hour than allowed; sent once, returns whether an email went out."""
+    with transaction.atomic():
+        alert = ReadAlert.objects.select_for_update().select_related("user").get(pk=alert_id)
+        if alert.sent_at is not None:
+            return False
+        recipients = list_read_alert_recipients(user=alert.user)
+        if recipients:
+            since = alert.triggered_at - READ_WINDOW
+            log_url = reverse("records:access-log") + "?" + urlencode({"user": alert.user.get_username()})
+            with translation.override(settings.LANGUAGE_CODE):
+                context = {
+                    "reader": alert.user,
+                    "alert": alert,
+                    "since": since,
+                    "until": alert.triggered_at,
+                    "summary": summarise_reads(user=alert.user, since=since, until=alert.triggered_at),
+                    "log_url": f"{settings.SITE_URL}{log_url}",
+                }
+                subject = _("[QLCB] Cảnh báo: tài khoản %(user)s đã đọc %(count)s hồ sơ trong 1 giờ") % {
+                    "user": alert.user.get_username(),
+                    "count": alert.read_count,
+                }
+                text = render_to_string("notifications/email/read_alert.txt", context)
+                html = render_to_string("notifications/email/read_alert.html", context)
+            message = EmailMultiAlternatives(
+                subject, text, settings.DEFAULT_FROM_EMAIL, [person.email for person in recipients]
+            )
+            message.attach_alternative(html, "text/html")
+            message.send()
+        # No one to tell is recorded too, so the pending-alert sweep does not retry forever.
+        alert.recipients = [person.email for person in recipients]
+        alert.sent_at = timezone.now()
+        alert.save(update_fields=["recipients", "sent_at"])
+    return bool(recipients)
+
+
+def queue_pending_read_alerts(*, older_than=timedelta(minutes=5), now=None) -> list[int]:
+    """Queue again the read alerts whose email has not gone out (the broker or the mail
+    server was down when they were raised)."""
+    from .tasks import send_read_alert
+
+    now = now or timezone.now()
+    pending = list(
+        ReadAlert.objects.filter(sent_at__isnull=True, triggered_at__lt=now - older_than).values_list("pk", flat=True)
+    )
+    for alert_id in pending:
+        send_read_alert.delay(alert_id)
+    return pending

@@ -21,3 +21,14 @@ def send_overdue_approval_digests():
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
 def send_digest(digest_id):
     return services.send_digest_email(digest_id=digest_id)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_read_alert(alert_id):
+    return services.send_read_alert_email(alert_id=alert_id)
+
+
+@shared_task
+def send_pending_read_alerts():
+    """Sweep (beat: every 10 minutes): read alerts whose email did not go out are queued again."""
+    return services.queue_pending_read_alerts()

@@ -7,6 +7,7 @@ import tempfile
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_ipv46_address
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -21,7 +22,8 @@ from openpyxl.styles import Alignment, Font
 
 from units.selectors import list_visible_units
 
-from .models import Employee, ExportLog, SalaryRank
+from .audit import log_read
+from .models import AccessLog, Employee, ExportLog, SalaryRank
 from .models.subrecords import FamilyMember, period
 from .permissions import can_export_employees, can_view_sensitive
 from .selectors import display_value, get_employee_file, list_employees
@@ -34,8 +36,11 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # --- the export log ------------------------------------------------------------------------
 
 
-def log_export(*, user, kind: str, description: str, parameters: dict, row_count: int, request) -> ExportLog:
-    """Record who took which data out, with the filters used and how many rows."""
+def log_export(
+    *, user, kind: str, description: str, parameters: dict, row_count: int, request, employee=None
+) -> ExportLog:
+    """Record who took which data out, with the filters used and how many rows; and log it as
+    a read: of `employee`'s file when the export is one person's, else of its rows."""
     log = ExportLog(
         user=user,
         kind=kind,
@@ -45,7 +50,14 @@ def log_export(*, user, kind: str, description: str, parameters: dict, row_count
         ip_address=_client_ip(request),
     )
     log.full_clean()
-    log.save()
+    with transaction.atomic():
+        log.save()
+        if employee is not None:
+            log_read(user=user, kind=AccessLog.Kind.FORM_2C, employee=employee, export=log, request=request)
+        else:
+            # The quota report counts posts, not people: it reads no one's record.
+            records = 0 if kind == ExportLog.Kind.QUOTA_REPORT else row_count
+            log_read(user=user, kind=AccessLog.Kind.EXPORT, export=log, row_count=records, request=request)
     return log
 
 
@@ -335,6 +347,7 @@ def employee_form_2c(request, pk):
         parameters={"employee": employee.pk, "sensitive": sensitive},
         row_count=1,
         request=request,
+        employee=employee,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(

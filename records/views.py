@@ -8,8 +8,10 @@ from django.shortcuts import render
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
 from workflows.selectors import list_open_change_requests_for_employee
+from workflows.views import propose_changes
 
-from .models import Discipline, Employee, FamilyMember
+from .audit import log_read
+from .models import AccessLog, Discipline, Employee, FamilyMember
 from .permissions import can_propose_change, can_view_sensitive
 from .selectors import (
     MASK,
@@ -47,8 +49,10 @@ def employee_list(request):
 
 @login_required
 def employee_detail(request, pk):
-    """The whole file on one page, in a fixed number of queries whatever the number of rows."""
+    """The whole file on one page, in a fixed number of queries whatever the number of rows;
+    the read is logged."""
     employee = get_employee_file(user=request.user, pk=pk)
+    log_read(user=request.user, kind=AccessLog.Kind.VIEW, employee=employee, request=request)
     sensitive = can_view_sensitive(request.user, employee)
     sections = []
     for title, names in Employee.SECTIONS:
@@ -77,10 +81,22 @@ def employee_detail(request, pk):
 
 
 @login_required
+def employee_propose(request, pk, key):
+    """The change page of one person's file (workflows' propose_changes); showing it, with
+    the file's current values, is logged as a read."""
+    response = propose_changes(request, key=key, pk=pk)
+    if response.status_code == 200:
+        employee = get_employee(user=request.user, pk=pk)
+        log_read(user=request.user, kind=AccessLog.Kind.PROPOSE, employee=employee, request=request)
+    return response
+
+
+@login_required
 def employee_history(request, pk):
     """Every change to the file: what was added, changed (old → new) or removed, who proposed,
     who approved, when, why, and the request."""
     employee = get_employee(user=request.user, pk=pk)
+    log_read(user=request.user, kind=AccessLog.Kind.HISTORY, employee=employee, request=request)
     sensitive = can_view_sensitive(request.user, employee)
     entries = list_history(
         sources=employee_history_sources(employee),

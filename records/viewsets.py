@@ -5,10 +5,10 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from workflows.views import propose_changes, propose_new, transfer_employee
+from workflows.views import propose_new, transfer_employee
 
 from . import exports
-from . import import_views, views
+from . import audit_views, import_views, views
 
 
 class RecordsApp(Application):
@@ -24,7 +24,7 @@ class RecordsApp(Application):
     export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
     form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
     propose_path = path(
-        "employees/<int:pk>/propose/", propose_changes, {"key": "records.employee"}, name="employee-propose"
+        "employees/<int:pk>/propose/", views.employee_propose, {"key": "records.employee"}, name="employee-propose"
     )
     transfer_path = path("employees/<int:pk>/transfer/", transfer_employee, name="employee-transfer")
     imports_path = path("imports/", import_views.import_list, name="import-list")
@@ -33,6 +33,7 @@ class RecordsApp(Application):
     import_detail_path = path("imports/<int:pk>/", import_views.import_detail, name="import-detail")
     import_status_path = path("imports/<int:pk>/status/", import_views.import_status, name="import-status")
     import_errors_path = path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import-errors")
+    access_log_path = path("access-log/", audit_views.access_log, name="access-log")
     new_path = path(
         "units/<int:parent_pk>/new-employee/", propose_new, {"key": "records.employee"}, name="employee-new"
     )

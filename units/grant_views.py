@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -20,12 +20,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GrantForm(forms.Form):
-    user = forms.ModelChoiceField(label=_lazy("Người dùng"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
-    unit = forms.ModelChoiceField(label=_lazy("Đơn vị"), queryset=Unit.objects.none())
-    role = forms.ChoiceField(label=_lazy("Vai trò"), choices=Role.choices)
-    valid_from = forms.DateField(label=_lazy("Hiệu lực từ ngày"), widget=DATE, required=False)
-    valid_to = forms.DateField(label=_lazy("Hiệu lực đến hết ngày"), widget=DATE, required=False)
-    reason = forms.CharField(label=_lazy("Căn cứ, lý do"), max_length=255)
+    user = forms.ModelChoiceField(label=gettext_lazy("Người dùng"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+    unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị"), queryset=Unit.objects.none())
+    role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices)
+    valid_from = forms.DateField(label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE, required=False)
+    valid_to = forms.DateField(label=gettext_lazy("Hiệu lực đến hết ngày"), widget=DATE, required=False)
+    reason = forms.CharField(label=gettext_lazy("Căn cứ, lý do"), max_length=255)
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,7 +33,7 @@ class GrantForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Lý do thu hồi"), max_length=255)
+    reason = forms.CharField(label=gettext_lazy("Lý do thu hồi"), max_length=255)
 
 
 def _managed_or_403(user):

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.models import Role, RoleGrant
@@ -26,10 +26,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class DelegationForm(forms.Form):
-    delegate = PersonChoiceField(label=_lazy("Người được uỷ quyền"), queryset=get_user_model().objects.none())
-    valid_from = forms.DateField(label=_lazy("Từ ngày"), widget=DATE_WIDGET)
-    valid_to = forms.DateField(label=_lazy("Đến hết ngày"), widget=DATE_WIDGET)
-    reason = forms.CharField(label=_lazy("Lý do"), max_length=255, help_text=_lazy("Ví dụ: đi công tác, nghỉ phép."))
+    delegate = PersonChoiceField(label=gettext_lazy("Người được uỷ quyền"), queryset=get_user_model().objects.none())
+    valid_from = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DATE_WIDGET)
+    valid_to = forms.DateField(label=gettext_lazy("Đến hết ngày"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=255, help_text=gettext_lazy("Ví dụ: đi công tác, nghỉ phép."))
 
     def __init__(self, *args, delegator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,31 +7,31 @@ keeps the version it started with."""
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from units.models import Role, RoleGrant, Unit
 
 
 class Category(models.TextChoices):
-    PERSONAL = "personal", _lazy("Thông tin cá nhân")
-    SALARY = "salary", _lazy("Ngạch, bậc lương, phụ cấp")
-    POSITION = "position", _lazy("Chức vụ, quá trình công tác")
-    REWARD_DISCIPLINE = "reward_discipline", _lazy("Khen thưởng, kỷ luật, đánh giá")
-    TRAINING = "training", _lazy("Đào tạo, bồi dưỡng, trình độ")
-    HIRE = "hire", _lazy("Tuyển dụng, tiếp nhận, nhập dữ liệu")
-    TRANSFER = "transfer", _lazy("Điều động, chuyển đơn vị")
-    UNIT = "unit", _lazy("Thông tin đơn vị, biên chế, chức vụ")
-    INSPECTION = "inspection", _lazy("Công tác kiểm tra")
+    PERSONAL = "personal", gettext_lazy("Thông tin cá nhân")
+    SALARY = "salary", gettext_lazy("Ngạch, bậc lương, phụ cấp")
+    POSITION = "position", gettext_lazy("Chức vụ, quá trình công tác")
+    REWARD_DISCIPLINE = "reward_discipline", gettext_lazy("Khen thưởng, kỷ luật, đánh giá")
+    TRAINING = "training", gettext_lazy("Đào tạo, bồi dưỡng, trình độ")
+    HIRE = "hire", gettext_lazy("Tuyển dụng, tiếp nhận, nhập dữ liệu")
+    TRANSFER = "transfer", gettext_lazy("Điều động, chuyển đơn vị")
+    UNIT = "unit", gettext_lazy("Thông tin đơn vị, biên chế, chức vụ")
+    INSPECTION = "inspection", gettext_lazy("Công tác kiểm tra")
 
 
 class Level(models.TextChoices):
     """A position in the tree relative to the unit whose data changes, lowest first."""
 
-    UNIT_LEADER = "unit_leader", _lazy("Lãnh đạo đơn vị quản lý")
-    UNIT_PERSONNEL = "unit_personnel", _lazy("Bộ phận tổ chức cán bộ của đơn vị")
-    PARENT_PERSONNEL = "parent_personnel", _lazy("Bộ phận tổ chức cán bộ của đơn vị cấp trên")
-    PARENT_LEADER = "parent_leader", _lazy("Lãnh đạo đơn vị cấp trên")
-    MINISTRY_PERSONNEL = "ministry_personnel", _lazy("Vụ Tổ chức cán bộ của Bộ")
+    UNIT_LEADER = "unit_leader", gettext_lazy("Lãnh đạo đơn vị quản lý")
+    UNIT_PERSONNEL = "unit_personnel", gettext_lazy("Bộ phận tổ chức cán bộ của đơn vị")
+    PARENT_PERSONNEL = "parent_personnel", gettext_lazy("Bộ phận tổ chức cán bộ của đơn vị cấp trên")
+    PARENT_LEADER = "parent_leader", gettext_lazy("Lãnh đạo đơn vị cấp trên")
+    MINISTRY_PERSONNEL = "ministry_personnel", gettext_lazy("Vụ Tổ chức cán bộ của Bộ")
 
 
 LADDER = [level.value for level in Level]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from units.models import Unit
 from units.permissions import can_manage_policy
@@ -21,9 +21,9 @@ LEVEL_CHOICES = [("", "—")] + list(policy.Level.choices)
 
 
 class RuleForm(forms.Form):
-    category = forms.ChoiceField(label=_lazy("Loại dữ liệu"), choices=policy.Category.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"), choices=policy.Category.choices)
     unit_kind = forms.ChoiceField(
-        label=_lazy("Loại đơn vị"), choices=[("", _lazy("Mọi loại đơn vị"))] + list(Unit.Kind.choices), required=False
+        label=gettext_lazy("Loại đơn vị"), choices=[("", gettext_lazy("Mọi loại đơn vị"))] + list(Unit.Kind.choices), required=False
     )
 
     def __init__(self, *args, **kwargs):
@@ -47,9 +47,9 @@ RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
 
 class NoteForm(forms.Form):
     note = forms.CharField(
-        label=_lazy("Căn cứ, ghi chú cho phiên bản mới"),
+        label=gettext_lazy("Căn cứ, ghi chú cho phiên bản mới"),
         max_length=255,
-        error_messages={"required": _lazy("Phải ghi căn cứ của phiên bản mới.")},
+        error_messages={"required": gettext_lazy("Phải ghi căn cứ của phiên bản mới.")},
     )
 
 

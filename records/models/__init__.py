@@ -1,7 +1,7 @@
 """Models of the personnel file and of inspection work; one module per group."""
 
 from ..tracking import TrackedHistory
-from .audit import ExportLog
+from .audit import AccessLog, ExportLog, ReadAlert
 from .employee import Employee, citizen_id_validator, rank_code_validator
 from .inspection import FollowUpAction, Inspection, InspectionPlan
 from .salary import SalaryRank, SalaryTable
@@ -18,7 +18,9 @@ from .subrecords import (
 
 __all__ = [
     "TrackedHistory",
+    "AccessLog",
     "ExportLog",
+    "ReadAlert",
     "Employee",
     "citizen_id_validator",
     "rank_code_validator",

@@ -17,7 +17,8 @@ def month_year(value) -> str:
 
 
 def period(start, end) -> str:
-    return f"{month_year(start)}–{month_year(end) if end else _('nay')}"
+    until = month_year(end) if end else _("nay")
+    return f"{month_year(start)}–{until}"
 
 
 class SubRecord(TrackedModel):
@@ -47,7 +48,7 @@ class DecisionFields(models.Model):
         if not self.decision_number:
             return ""
         date = f" {self.decision_date:%d/%m/%Y}" if self.decision_date else ""
-        return f" (QĐ {self.decision_number}{date})"
+        return " (%s)" % (_("QĐ %(number)s") % {"number": f"{self.decision_number}{date}"})
 
 
 class WorkHistory(DecisionFields, SubRecord):  # quá trình công tác

@@ -1,0 +1,58 @@
+"""The read-access log page: inspectors browse who read whose record, within their subtree."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .audit import can_view_access_log, list_access_log
+from .models import AccessLog
+
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.CharField(label=gettext_lazy("Tài khoản"), required=False, max_length=150)
+    employee = forms.CharField(label=gettext_lazy("Họ tên hoặc số CCCD"), required=False, max_length=128)
+    date_from = forms.DateField(
+        label=gettext_lazy("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("“Đến ngày” phải sau hoặc bằng “Từ ngày”."))
+        return data
+
+
+@login_required
+def access_log(request):
+    """Reads of personnel records and exports, newest first, filterable by account, person and
+    dates; an inspector sees those about their subtree, a superuser everything."""
+    if not can_view_access_log(request.user):
+        raise PermissionDenied(_("Chỉ thanh tra được xem nhật ký truy cập hồ sơ."))
+    form = AccessLogFilterForm(request.GET or None)
+    if not form.is_bound:
+        entries = list_access_log(user=request.user)
+    elif form.is_valid():
+        entries = list_access_log(
+            user=request.user,
+            username=form.cleaned_data["user"],
+            employee=form.cleaned_data["employee"],
+            date_from=form.cleaned_data["date_from"],
+            date_to=form.cleaned_data["date_to"],
+        )
+    else:
+        entries = AccessLog.objects.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "records/access_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
