@@ -5,8 +5,10 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     SUBRECORD_MODELS,
+    AccessLog,
     Employee,
     ExportLog,
+    ReadAlert,
     FollowUpAction,
     Inspection,
     InspectionPlan,
@@ -54,11 +56,8 @@ class SalaryTableAdmin(SimpleHistoryAdmin):
     inlines = [SalaryRankInline]
 
 
-@admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "kind", "description", "row_count", "ip_address")
-    list_filter = ("kind",)
-    search_fields = ("user__username", "description")
+class ReadOnlyLogAdmin(admin.ModelAdmin):
+    """Logs are evidence: nobody adds, edits or deletes them, not even a superuser."""
 
     def has_add_permission(self, request):
         return False
@@ -68,3 +67,23 @@ class ExportLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyLogAdmin):
+    list_display = ("at", "user", "kind", "description", "row_count", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "description")
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyLogAdmin):
+    list_display = ("at", "user", "kind", "employee_name", "row_count", "ip_address")
+    list_filter = ("kind",)
+    search_fields = ("user__username", "employee_name")
+
+
+@admin.register(ReadAlert)
+class ReadAlertAdmin(ReadOnlyLogAdmin):
+    list_display = ("hour", "user", "read_count", "threshold", "sent_at")
+    search_fields = ("user__username",)

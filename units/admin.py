@@ -20,9 +20,11 @@ admin.site.register(Position, ReadOnlyHistoryAdmin)
 
 
 @admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
-    list_display = ("user", "unit", "role", "created_at")
+class RoleGrantAdmin(ReadOnlyHistoryAdmin):
+    """Grants are given and revoked on the grants pages (/units/grants/), which require a reason
+    and record who; here they are shown with their history only."""
+
+    list_display = ("user", "unit", "role", "valid_from", "valid_to", "revoked_at", "granted_by")
     list_filter = ("role",)
     search_fields = ("user__username", "unit__name", "unit__code")
-    autocomplete_fields = ("unit",)
-    raw_id_fields = ("user",)
+    history_list_display = ("granted_by", "reason", "revoked_at")
