@@ -51,6 +51,10 @@ class ReworkStep(_ScopedTaskMixin, flow.View):
     def can_assign(self, user, task):
         return False
 
+    def can_unassign(self, user, task):
+        # Nobody could take it back (rework is never in a queue): handing it back strands it.
+        return task.owner_id is not None and can_manage_workflow(user)
+
     def can_execute(self, user, task):
         return task.owner_id == user.pk and can_rework_change_request(user, change_request_of(task))
 

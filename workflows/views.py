@@ -361,6 +361,33 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         return context
 
 
+class _ScopedBulkTasksMixin:
+    """viewflow's bulk assign/unassign act on the task ids posted; an id the user may not see
+    answers 404, as every single-task page does, so existence is not disclosed."""
+
+    def get_queryset(self):
+        from .models import ChangeRequestTask
+
+        visible = ChangeRequestTask.objects.visible_to(self.request.user)
+        pks = self.request.POST.getlist("pk")
+        if pks and not self.request.POST.get("select_all"):
+            if not all(str(pk).isdigit() for pk in pks):
+                raise Http404
+            ids = {int(pk) for pk in pks}
+            if visible.filter(pk__in=ids).count() != len(ids):
+                raise Http404
+        self.queryset = visible
+        return super().get_queryset()
+
+
+class ScopedBulkAssignTasksView(_ScopedBulkTasksMixin, flow_views.BulkAssignTasksActionView):
+    pass
+
+
+class ScopedBulkUnassignTasksView(_ScopedBulkTasksMixin, flow_views.BulkUnassignTasksActionView):
+    pass
+
+
 class ScopedCancelProcessView(flow_views.CancelProcessView):
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.models import Task
 
 from . import delegation_views, policy_views, views
 from .flows import ChangeRequestFlow
@@ -24,6 +25,11 @@ def _scoped_to_visible_process(view, process_class):
         process_pk = kwargs.get("process_pk")
         if process_pk is not None:
             if not process_class._default_manager.visible_to(request.user).filter(pk=process_pk).exists():
+                raise Http404
+            # A task id must belong to that process: a visible process with another's task id
+            # would otherwise reach (and disclose) the other task.
+            task_pk = kwargs.get("task_pk")
+            if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
                 raise Http404
         return view(request, *args, **kwargs)
 
@@ -46,6 +52,8 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     process_detail_view_class = views.ScopedDetailProcessView
     process_cancel_view_class = views.ScopedCancelProcessView
     inbox_view_class = views.ScopedInboxListView
+    tasks_assign_view_class = views.ScopedBulkAssignTasksView
+    tasks_unassign_view_class = views.ScopedBulkUnassignTasksView
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass here so the URL wrapper can send them to the login page.
