@@ -25,7 +25,8 @@ from units.selectors import list_visible_units
 from .audit import log_read
 from .models import AccessLog, Employee, ExportLog, SalaryRank
 from .models.subrecords import FamilyMember, period
-from .permissions import can_export_employees, can_view_sensitive
+from .permissions import can_export_employees, can_view_sensitive, sensitive_checker
+from .selectors import MASK
 from .selectors import display_value, get_employee_file, list_employees
 
 logger = logging.getLogger(__name__)
@@ -154,23 +155,30 @@ def employee_list_xlsx(request):
     search = request.GET.get("q", "").strip()
     unit = _export_unit(request)
     columns = _employee_columns()
+    # The CCCD goes out only for rows whose unit lets the user see it (their own unit, or
+    # inspected); otherwise the cell is masked.
+    may_see = sensitive_checker(request.user)
     rows = (
         list_employees(user=request.user, search=search, unit=unit)
         .order_by("full_name", "pk")
-        .values_list(*(lookup for _header, lookup, _show in columns))
+        .values_list(*(lookup for _header, lookup, _show in columns), "citizen_id", "managing_unit_id", "managing_unit__path")
         .iterator(chunk_size=2000)
     )
     workbook, sheet = new_sheet(_("Danh sách cán bộ"))
     sheet.freeze_panes = "C2"
-    sheet.append([xlsx_cell(sheet, _("STT"), bold=True)] + [xlsx_cell(sheet, h, bold=True) for h, _l, _s in columns])
+    headers = [_("STT"), columns[0][0], capfirst(Employee._meta.get_field("citizen_id").verbose_name)]
+    headers += [h for h, _l, _s in columns[1:]]
+    sheet.append([xlsx_cell(sheet, h, bold=True) for h in headers])
     count = 0
     for count, values in enumerate(rows, start=1):
-        cells = [count]
+        *values, citizen_id, unit_id, unit_path = values
+        cells = []
         for (_header, _lookup, show), value in zip(columns, values):
             if show is not None:
                 value = show(value)
             cells.append(xlsx_cell(sheet, value))
-        sheet.append(cells)
+        cells.insert(1, xlsx_cell(sheet, citizen_id if may_see(unit_id, unit_path) else MASK))
+        sheet.append([count] + cells)
     response = xlsx_response(workbook, f"danh-sach-can-bo-{timezone.localdate():%Y%m%d}.xlsx")
     log_export(
         user=request.user,
@@ -237,8 +245,8 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         line(("4) " + _("Nơi sinh"), value("place_of_birth"))),
         line(("5) " + _("Quê quán"), value("home_town"))),
         line(("6) " + _("Dân tộc"), value("ethnicity")), ("7) " + _("Tôn giáo"), value("religion"))),
-        line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address"))),
-        line(("9) " + _("Nơi ở hiện nay"), value("current_address"))),
+        line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address")), protected=True),
+        line(("9) " + _("Nơi ở hiện nay"), value("current_address")), protected=True),
         line(("10) " + _("Nghề nghiệp khi được tuyển dụng"), value("occupation_at_recruitment"))),
         line(("11) " + _("Ngày tuyển dụng"), value("recruitment_date")), (_("Cơ quan tuyển dụng"), value("recruiting_agency"))),
         line(("12) " + _("Chức vụ (chức danh) hiện tại"), value("position"))),
@@ -283,8 +291,9 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
             ("25) " + _("Số CCCD"), value("citizen_id")),
             (_("Ngày cấp"), value("citizen_id_issue_date")),
             (_("Nơi cấp"), value("citizen_id_issue_place")),
+            protected=True,
         ),
-        line(("26) " + _("Số sổ BHXH"), value("social_insurance_number"))),
+        line(("26) " + _("Số sổ BHXH"), value("social_insurance_number")), protected=True),
     ]
     family = list(employee.family.all()) if sensitive else []
     unit = employee.managing_unit

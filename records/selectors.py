@@ -22,8 +22,10 @@ def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
         queryset = queryset.filter(managing_unit__path__startswith=unit.path)
     search = (search or "").strip()
     if search:
-        if search.isdigit():
-            queryset = queryset.filter(citizen_id__startswith=search)
+        if search.isdigit():  # only where the user may see CCCDs, or the search would reveal them
+            from .permissions import sensitive_scope_q
+
+            queryset = queryset.filter(sensitive_scope_q(user)).filter(citizen_id__startswith=search)
         else:
             queryset = queryset.filter(full_name__icontains=search)
     return queryset

@@ -34,6 +34,8 @@ def employee_list(request):
     page = Paginator(list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk"), 50).get_page(
         request.GET.get("page")
     )
+    for employee in page:  # CCCDs only where the user may see them (no query: grants are cached)
+        employee.shown_citizen_id = employee.citizen_id if can_view_sensitive(request.user, employee) else MASK
     return render(
         request,
         "records/employee_list.html",

@@ -232,8 +232,15 @@ class Employee(TrackedModel):
         "personal_history",
         "employment_status",
     )
-    # Seen only by the managing unit and inspectors (records.permissions.can_view_sensitive).
+    # Seen only by the managing unit and inspectors (records.permissions.can_view_sensitive):
+    # identity numbers and addresses, health and personal circumstances.
     SENSITIVE_FIELDS = (
+        "citizen_id",
+        "citizen_id_issue_date",
+        "citizen_id_issue_place",
+        "social_insurance_number",
+        "permanent_address",
+        "current_address",
         "health_status",
         "height_cm",
         "weight_kg",

@@ -71,10 +71,17 @@ def test_officer_exports_only_own_unit(client, people, staff):
 def test_list_export_leaves_out_sensitive_fields(client, people, staff):
     client.force_login(people["canbo_kv1"])
     _sheet, header, rows = download(client)
-    sensitive_headers = {capfirst(Employee._meta.get_field(n).verbose_name) for n in Employee.SENSITIVE_FIELDS}
+    sensitive_headers = {
+        capfirst(Employee._meta.get_field(n).verbose_name) for n in Employee.SENSITIVE_FIELDS if n != "citizen_id"
+    }
     assert "Tình trạng sức khoẻ" in sensitive_headers
     assert not sensitive_headers & set(header)
     assert "Sức khoẻ loại II" not in repr(rows)
+    # The CCCD goes out only where the reader may see it: the officer's own unit, not above.
+    assert {r["Số CCCD"] for r in rows} == {e.citizen_id for e in Employee.objects.filter(managing_unit=people["canbo_kv1"].role_grants.get().unit)}
+    client.force_login(people["xem_cuc"])
+    _sheet, _header, rows = download(client)
+    assert {r["Số CCCD"] for r in rows} == {"•••"}
 
 
 def test_upper_unit_viewer_exports_the_subtree_and_filters_apply(client, people, tree, staff):
@@ -216,7 +223,7 @@ def test_form_2c_withholds_protected_parts_from_an_upper_unit_viewer(client, peo
         assert value in text
     for value in PROTECTED:
         assert value not in text
-    assert text.count(WITHHELD) == 5  # items 22, 23, 24, 29 and 30
+    assert text.count(WITHHELD) == 9  # items 8, 9, 22, 23, 24, 25, 26, 29 and 30
 
 
 def test_form_2c_is_logged_once(client, people, full_file):
