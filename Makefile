@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 # emails written to var/mail/. Nothing else needs to be running.
 DEMO_ENV := DEBUG=1 DEMO_MODE=1
 
-.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean
+.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -64,3 +64,9 @@ messages: install
 
 clean:
 	rm -rf var
+
+# Import benchmark (issue #3 part 7): 100,000 employees x 5 sub-records into a scratch PostgreSQL
+# database it drops and recreates (its name must contain "bench"). Figures: bench/README.md.
+bench: install
+	DEBUG=1 $(BIN)/python bench/import_bench.py --employees $${BENCH_EMPLOYEES:-100000} \
+	  --database-url $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb_bench}

@@ -299,3 +299,7 @@ LOGGING = {
     # (username, path, IP); propagates to the console handler of the root logger.
     "loggers": {"qlcb.security": {"level": "INFO"}},
 }
+
+# History rows keep the request's whole reason (a decision's basis is often longer than 100
+# characters, simple-history's default limit).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -47,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 1000  # rows read, looked up and written together
 MAX_ERRORS = 1000  # errors kept on the batch; the total is in the summary
-PROGRESS_EVERY = 2000  # rows between progress writes
 INSTRUCTIONS_SHEET_KEY = "instructions"
 LISTS_SHEET_KEY = "lists"
 
@@ -522,7 +521,6 @@ def _clean(obj, exclude: set) -> dict:
 
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-OTHER_UNIT = "other_unit"
 
 
 def _other_unit_message():
@@ -558,7 +556,7 @@ class _Outcome:
 
 @dataclass
 class _SheetState:
-    index: dict = field(default_factory=dict)  # employee id → {natural key: (pk, {field: value})}
+    index: dict = field(default_factory=dict)  # employee id → {natural key: (pk, values of EDITABLE_FIELDS)}
     seen: dict = field(default_factory=dict)  # (CCCD, natural key) → row number
     periods: dict = field(default_factory=dict)  # CCCD → [(start, end, organisation, row, pk)]
 
@@ -803,12 +801,13 @@ class _Pass:
     # -- sub-records
 
     def _existing_subrecords(self, spec) -> dict:
+        """{employee id: {natural key: (pk, values of EDITABLE_FIELDS)}}, as tuples: at a re-import
+        this holds every row of the sheet's kind in the unit."""
         index: dict = {}
         names = spec.model.EDITABLE_FIELDS
         rows = spec.model.objects.filter(employee__managing_unit=self.unit).values_list("employee_id", "pk", *names)
         for employee_id, pk, *values in rows.iterator(chunk_size=5000):
-            row = dict(zip(names, values))
-            index.setdefault(employee_id, {})[_natural_key(spec, row)] = (pk, row)
+            index.setdefault(employee_id, {})[_natural_key(spec, dict(zip(names, values)))] = (pk, tuple(values))
         return index
 
     def _owner(self, row: _Row, elsewhere: set):
@@ -846,7 +845,8 @@ class _Pass:
                     )
                 elif employee_id is not None:
                     match = state.index.get(employee_id, {}).get(key)
-            obj = model(pk=match[0], employee_id=employee_id, **match[1]) if match else model(employee_id=employee_id)
+            old = dict(zip(model.EDITABLE_FIELDS, match[1])) if match else None
+            obj = model(pk=match[0], employee_id=employee_id, **old) if match else model(employee_id=employee_id)
             for name, value in row.values.items():
                 if name != "citizen_id":
                     setattr(obj, name, value)
@@ -859,9 +859,9 @@ class _Pass:
                 self._record(spec, row, CREATED)
                 creates.append((row.cccd, obj))
             else:
-                pk, old = match
+                pk = match[0]
                 changed = {c.attname: getattr(obj, c.attname) for c in present if getattr(obj, c.attname) != old[c.key]}
-                self._record(spec, row, UPDATED if changed else UNCHANGED, f"{pk}:{sorted(old.items())!r}")
+                self._record(spec, row, UPDATED if changed else UNCHANGED, f"{pk}:{match[1]!r}")
                 if changed:
                     updates[pk] = changed
             if model is WorkHistory:
@@ -886,8 +886,10 @@ class _Pass:
             employee_id = self.unit_people.get(cccd)
             if employee_id is not None:
                 replaced = {r[4] for r in rows if r[4] is not None}
-                for pk, old in state.index.get(employee_id, {}).values():
+                names = WorkHistory.EDITABLE_FIELDS
+                for pk, values in state.index.get(employee_id, {}).values():
                     if pk not in replaced:
+                        old = dict(zip(names, values))
                         periods.append((old["start_date"], old["end_date"], old["organisation"], None, pk))
             periods.sort(key=lambda p: (p[0], p[3] or 0))
             for previous, current in zip(periods, periods[1:]):

@@ -456,3 +456,12 @@ def test_employee_file_page_takes_the_same_few_queries_whatever_the_number_of_ro
             assert client.get(reverse("records:employee-detail", args=[pk])).status_code == 200
         counts[n] = len(queries)
     assert counts[1] == counts[2] <= 15
+
+
+def test_officers_reach_the_import_from_the_employee_list_and_the_unit_page(officer, client, tree, people):
+    new = reverse("records:import-new") + f"?unit={tree['kv1'].pk}"
+    assert reverse("records:import-list") in officer.get(reverse("records:employee-list")).content.decode()
+    assert new in officer.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
+    assert officer.get(new).context["form"]["unit"].value() == str(tree["kv1"].pk)
+    client.force_login(people["xem_cuc"])
+    assert new not in client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
