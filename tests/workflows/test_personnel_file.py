@@ -349,3 +349,12 @@ def test_a_new_unit_is_founded_through_a_request_of_its_parent(client, people, t
     assert client.get(reverse("units:unit-new", args=[tree["cuc"].pk])).status_code == 403
     client.force_login(people["canbo_kv1"])  # and a child unit's officer does not even see the page
     assert client.get(reverse("units:unit-new", args=[tree["cuc"].pk])).status_code == 404
+
+
+def test_a_long_reason_is_kept_whole_in_history(client, people, employee_kv1):
+    reason = "Nâng bậc lương thường xuyên theo Quyết định số 1234/QĐ-CCT ngày 15/10/2026 của Chi cục trưởng " * 3
+    client.force_login(people["canbo_kv1"])
+    assert propose(client, employee_kv1, reason=reason, salary_step=4, salary_coefficient="3.33").status_code == 302
+    client.force_login(people["lanhdao_kv1"])
+    decide(client, ChangeRequest.objects.get(), "approve")
+    assert Employee.objects.get(pk=employee_kv1.pk).history.latest().history_change_reason == reason.strip()
