@@ -515,3 +515,21 @@ def test_keeps_a_later_policy_version_an_administrator_saved():
     output = load(0)
     assert current_policy().version == 2 and current_policy().note == "Ban hành lại"
     assert "giữ nguyên phiên bản 2" in output
+
+
+@pytest.mark.django_db
+def test_form_2c_of_a_demo_employee_is_an_a4_pdf_with_every_section(client):
+    """The acceptance of issue #3: the 2C PDF of a demo person opens, fits A4, shows every section."""
+    from django.urls import reverse
+
+    from tests.records.test_exports import HEADINGS, read_pdf
+
+    load()
+    officer = get_user_model().objects.get(username="canbo.kv1")
+    employee = Employee.objects.filter(managing_unit__code="BTC.CT.KV1").order_by("pk").first()
+    client.force_login(officer)
+    text = read_pdf(client.get(reverse("records:employee-form-2c", args=[employee.pk])))
+    for heading in HEADINGS:
+        assert heading in text
+    assert employee.full_name in text and employee.full_name.upper() in text
+    assert "thông tin được bảo vệ" not in text
