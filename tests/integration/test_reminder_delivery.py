@@ -16,7 +16,9 @@ from workflows import changesets
 from workflows.models import ChangeRequest, ChangeRequestTask
 from workflows.services import submit_change_request
 
-pytestmark = pytest.mark.integration
+# Transactional tests flush the database after each test; serialized rollback restores the
+# data migrations (salary table, first policy) for the next one.
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smtp_sink, people, tree, loader):
