@@ -52,7 +52,7 @@ def log_read(
         row_count=records,
         reads_in_hour=_reads_in_hour(user=user, at=at, employee=employee, adding=records),
         path=request.get_full_path()[:500],
-        ip_address=_address(request),
+        ip_address=client_address(request),
     )
     log.save()
     if not isinstance(log.reads_in_hour, int):  # a database without INSERT … RETURNING
@@ -78,7 +78,8 @@ def _reads_in_hour(*, user, at, employee, adding: int):
     )
 
 
-def _address(request) -> str | None:
+def client_address(request) -> str | None:
+    """The client's IP as the logs store it (proxies honoured), or None if it is not one."""
     try:
         return str(ipaddress.ip_address(client_ip(request)))
     except ValueError:

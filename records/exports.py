@@ -5,8 +5,7 @@ import logging
 import tempfile
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_ipv46_address
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -22,12 +21,11 @@ from openpyxl.styles import Alignment, Font
 
 from units.selectors import list_visible_units
 
-from .audit import log_read
+from .audit import client_address, log_read
 from .models import AccessLog, Employee, ExportLog, SalaryRank
 from .models.subrecords import FamilyMember, period
 from .permissions import can_export_employees, can_view_sensitive, sensitive_checker
-from .selectors import MASK
-from .selectors import display_value, get_employee_file, list_employees
+from .selectors import MASK, display_value, get_employee_file, list_employees
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ def log_export(
         description=description[:255],
         parameters=parameters,
         row_count=row_count,
-        ip_address=_client_ip(request),
+        ip_address=client_address(request),
     )
     log.full_clean()
     with transaction.atomic():
@@ -60,15 +58,6 @@ def log_export(
             records = 0 if kind == ExportLog.Kind.QUOTA_REPORT else row_count
             log_read(user=user, kind=AccessLog.Kind.EXPORT, export=log, row_count=records, request=request)
     return log
-
-
-def _client_ip(request) -> str | None:
-    address = request.META.get("REMOTE_ADDR") or ""
-    try:
-        validate_ipv46_address(address)
-    except ValidationError:
-        return None
-    return address
 
 
 # --- xlsx ------------------------------------------------------------------------------------

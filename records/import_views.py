@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,9 +17,8 @@ from units.selectors import list_granted_units
 from workflows.models import ChangeRequest, ImportBatch
 
 from . import imports
+from .exports import log_export, xlsx_response
 from .models import ExportLog
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportUploadForm(forms.Form):
@@ -129,28 +128,22 @@ def import_status(request, pk):
     )
 
 
-def _xlsx_response(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    workbook.save(response)
-    return response
-
-
 @login_required
 def import_errors(request, pk):
     """The error report of a batch as xlsx; logged like every export."""
     batch = imports.get_import_batch(user=request.user, pk=pk)
     if not batch.errors:
         raise Http404
-    ExportLog.objects.create(
+    response = xlsx_response(imports.error_report_workbook(batch), f"bao-cao-loi-nhap-{batch.pk}.xlsx")
+    log_export(
         user=request.user,
         kind=ExportLog.Kind.IMPORT_REPORT,
         description=_("Báo cáo lỗi lượt nhập #%(pk)s (%(file)s)") % {"pk": batch.pk, "file": batch.file_name},
         parameters={"import_batch": batch.pk},
         row_count=len(batch.errors),
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        request=request,
     )
-    return _xlsx_response(imports.error_report_workbook(batch), f"bao-cao-loi-nhap-{batch.pk}.xlsx")
+    return response
 
 
 @login_required
@@ -161,4 +154,4 @@ def import_template(request):
         unit = Unit.objects.filter(pk=request.GET["unit"]).first() if request.GET["unit"].isdigit() else None
         if unit is None or not can_view_unit(request.user, unit):
             raise Http404
-    return _xlsx_response(imports.template_workbook(unit=unit), "mau-nhap-ho-so-can-bo.xlsx")
+    return xlsx_response(imports.template_workbook(unit=unit), "mau-nhap-ho-so-can-bo.xlsx")

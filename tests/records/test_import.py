@@ -358,7 +358,7 @@ def test_data_changed_after_validation_returns_the_request_and_writes_nothing(
 def test_template_documents_every_column_with_vietnamese_labels_and_allowed_values(officer, tree):
     response = officer.get(reverse("records:import-template") + f"?unit={tree['kv1'].pk}")
     assert response.status_code == 200
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert workbook.sheetnames[0] == "Hướng dẫn"
     assert {"Cán bộ", "Quá trình công tác", "Diễn biến lương", "Đào tạo, bồi dưỡng", "Khen thưởng", "Kỷ luật",
             "Đánh giá, xếp loại", "Quan hệ gia đình"} <= set(workbook.sheetnames)
@@ -414,7 +414,7 @@ def test_status_endpoint_reports_progress_and_the_error_report_is_logged(officer
 
     response = officer.get(reverse("records:import-errors", args=[batch.pk]))
     assert response.status_code == 200
-    report = load_workbook(io.BytesIO(response.content)).active
+    report = load_workbook(io.BytesIO(response.getvalue())).active
     assert ("Cán bộ", 4, "Số CCCD", "A4", "Số CCCD phải gồm đúng 12 chữ số.") in list(report.iter_rows(values_only=True))
     log = ExportLog.objects.get()
     # The sub-records of that person now name a CCCD found nowhere: four more rows.
