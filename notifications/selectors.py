@@ -27,6 +27,7 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
             created__lte=now - older_than,
         )
         .select_related("process__change_request__pending_unit", "owner")
+        .prefetch_related("process__change_request__decisions")
         .order_by("created")
     )
     tasks = [t for t in tasks if t.process.change_request.status == ChangeRequest.Status.SUBMITTED]
@@ -47,10 +48,7 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
         if task.owner_id is not None:
             recipients = {task.owner_id}
         else:
-            earlier = set()
-            for d in change_request.decisions.all():
-                if d.level < change_request.current_level:
-                    earlier |= {d.decided_by_id, d.acting_for_id}
+            earlier = change_request.earlier_deciders()
             approvers = approvers_by_unit[change_request.pending_unit_id] - {change_request.submitted_by_id} - earlier
             delegates = {delegate for approver in approvers for delegate in delegates_of[approver]}
             recipients = (approvers | delegates) - {change_request.submitted_by_id} - earlier

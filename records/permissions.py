@@ -1,8 +1,10 @@
 """Who may do what with a personnel record: the single place each decision is made."""
 
+from django.db.models import Q
+
 from units.models import Role
 from units.permissions import can_propose_for_unit, can_view_unit
-from units.selectors import has_any_grant, has_grant_covering
+from units.selectors import active_grants, has_any_grant, subtree_q
 
 
 def can_view_employee(user, employee) -> bool:
@@ -21,15 +23,11 @@ def can_view_sensitive(user, employee) -> bool:
     if not user.is_authenticated:
         return False
     unit = employee.managing_unit
-    if has_any_grant(user=user, unit=unit):
-        return True
-    return has_grant_covering(user=user, unit=unit, roles=[Role.INSPECTOR])
+    return sensitive_checker(user)(unit.pk, unit.path)
 
 
 def sensitive_checker(user):
     """can_view_sensitive for many rows at once, from (unit id, unit path), without queries."""
-    from units.selectors import active_grants
-
     own = {unit_id for unit_id, _path, _role in active_grants(user)}
     inspected = [path for _unit, path, role in active_grants(user) if role == Role.INSPECTOR]
     return lambda unit_id, unit_path: unit_id in own or any(unit_path.startswith(p) for p in inspected)
@@ -38,14 +36,8 @@ def sensitive_checker(user):
 def sensitive_scope_q(user, prefix: str = "managing_unit__"):
     """The same decision as can_view_sensitive, as a filter over many employees (the list, and
     the CCCD search, which would otherwise let anyone probe for a number)."""
-    from django.db.models import Q
-
-    from units.selectors import active_grants, subtree_q
-
     own = {unit_id for unit_id, _path, _role in active_grants(user)}
-    return Q(**{f"{prefix[:-2] if prefix.endswith('__') else prefix}_id__in": own}) | subtree_q(
-        user=user, prefix=prefix, roles=[Role.INSPECTOR]
-    )
+    return Q(**{f"{prefix}id__in": own}) | subtree_q(user=user, prefix=prefix, roles=[Role.INSPECTOR])
 
 
 def can_export_employees(user) -> bool:

@@ -16,11 +16,11 @@ def can_propose_for_unit(user, unit) -> bool:
 
 def can_manage_policy(user) -> bool:
     """The approval policy is ministry-wide: superusers and administrators of a root unit."""
-    from .models import Role, RoleGrant
+    from .models import Unit
 
     if not user.is_authenticated:
         return False
-    return user.is_superuser or RoleGrant.objects.active().filter(user=user, role=Role.UNIT_ADMIN, unit__depth=1).exists()
+    return user.is_superuser or any(len(path) == Unit.steplen for _unit, path, _role in _admin_grants(user))
 
 
 def list_managed_units(user):

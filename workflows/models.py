@@ -139,6 +139,15 @@ class ChangeRequest(models.Model):
             units.append(self.target_unit)
         return units
 
+    def earlier_deciders(self) -> set:
+        """Ids of everyone who decided an earlier level, or on whose behalf it was decided:
+        none of them may decide this level (reads prefetched decisions when there are some)."""
+        people = set()
+        for decision in self.decisions.all():
+            if decision.level < self.current_level:
+                people |= {decision.decided_by_id, decision.acting_for_id}
+        return people - {None}
+
     def level_labels(self) -> list[str]:
         from .policy import Level
 

@@ -38,11 +38,7 @@ def approval_capacity(user, change_request):
         return None
     if change_request.pending_unit_id is None:
         return None
-    earlier = set()
-    for decided_by, acting_for in change_request.decisions.filter(level__lt=change_request.current_level).values_list(
-        "decided_by_id", "acting_for_id"
-    ):
-        earlier |= {decided_by, acting_for}
+    earlier = change_request.earlier_deciders()
     if user.pk in earlier:
         return None
     if has_role_on_unit(user=user, unit=change_request.pending_unit, role=Role.APPROVER):

@@ -118,10 +118,16 @@ def current_policy():
     return ApprovalPolicy.objects.order_by("-version").first()
 
 
+def _most_specific(levels_by_key: dict, category: str, unit_kind: str) -> list[str]:
+    """The levels of the rule for this category and kind of unit, else for any kind, else the
+    managing unit's leader."""
+    return levels_by_key.get((category, unit_kind)) or levels_by_key.get((category, "")) or [Level.UNIT_LEADER]
+
+
 def rule_levels(policy, category: str, unit_kind: str) -> list[str]:
-    """The levels of the most specific rule: this category for this kind of unit, else for any kind."""
-    rules = {(r.category, r.unit_kind): r.levels for r in policy.rules.all()} if policy else {}
-    return rules.get((category, unit_kind)) or rules.get((category, "")) or [Level.UNIT_LEADER]
+    """The levels a policy version gives this category for this kind of unit."""
+    levels_by_key = {(r.category, r.unit_kind): r.levels for r in policy.rules.all()} if policy else {}
+    return _most_specific(levels_by_key, category, unit_kind)
 
 
 def resolve_levels(*, policy, categories: list[str], unit: Unit) -> list[dict]:
@@ -172,8 +178,7 @@ def check_rules(rules: list[dict]) -> tuple[list[str], list[str]]:
             errors.append(_("Quy tắc «%(category)s» có cấp bị lặp.") % {"category": Category(rule["category"]).label})
     for category in Category.values:
         for unit in units:
-            levels = by_key.get((category, unit.kind)) or by_key.get((category, "")) or [Level.UNIT_LEADER]
-            for code in levels:
+            for code in _most_specific(by_key, category, unit.kind):
                 target = resolve_level(code, unit)
                 label = {"category": Category(category).label, "level": Level(code).label, "unit": unit}
                 if target is None:
