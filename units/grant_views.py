@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
+from .forms import add_service_errors
 from .models import Role, RoleGrant, Unit
 from .permissions import list_managed_units
 
@@ -66,9 +67,7 @@ def grant_new(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã cấp quyền."))
             return redirect("units:grant-list")

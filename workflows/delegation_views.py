@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from units.forms import add_service_errors
 from units.models import Role, RoleGrant
 
 from . import services
@@ -50,9 +51,7 @@ def delegation_list(request):
         try:
             services.create_delegation(delegator=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-            for field, messages_ in errors.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã uỷ quyền phê duyệt."))
             return redirect("delegations:index")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
 
-from records.models import Employee
+from records.models import Employee, InspectionPlan
 from records.permissions import can_propose_change
 from records.selectors import get_employee
+from units.forms import add_service_errors
 from units.models import Position, Unit
 from units.permissions import can_propose_for_unit, can_view_unit
 
@@ -49,14 +50,6 @@ def level_rows(change_request: ChangeRequest) -> list[dict]:
     ]
 
 
-def _apply_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _visible_root(user, editor, pk):
     """The object an editor page is about, or 404 when the user may not see it."""
     root = editor.model._default_manager.filter(pk=pk).first()
@@ -72,15 +65,34 @@ def _field_querysets(unit):
     }
 
 
-def _back_url(editor, root, parent):
+def _back_url(root, parent):
+    """The page of the object being changed, or of the one a new object goes under."""
     target = root if root is not None else parent
     if isinstance(target, Employee):
         return reverse("records:employee-detail", args=[target.pk])
     if isinstance(target, Unit):
         return reverse("units:unit-detail", args=[target.pk])
-    if editor.key == "records.inspectionplan" or target._meta.model_name == "inspectionplan":
+    if isinstance(target, InspectionPlan):
         return reverse("units:plan-detail", args=[target.pk])
-    return reverse("units:plan-detail", args=[target.plan_id])
+    return reverse("units:plan-detail", args=[target.plan_id])  # an inspection
+
+
+def _change_set_form(data, *, editor, root, parent, unit, proposed=None, reason=""):
+    """The editor's page form for `root`, or for a new object under `parent` when root is None;
+    prefilled from a returned request's operations when `proposed` is given."""
+    new = root is None
+    return ChangeSetForm(
+        data,
+        root_model=editor.model,
+        root=root,
+        root_fields=editor.fields_for(new=new),
+        children=editor.children,
+        fixed={editor.parent_field: parent} if new else None,
+        ref=editor.ref,
+        proposed=proposed,
+        reason=reason,
+        field_querysets=_field_querysets(unit),
+    )
 
 
 def _change_set_page(request, *, editor, root, unit, parent=None):
@@ -88,17 +100,8 @@ def _change_set_page(request, *, editor, root, unit, parent=None):
     if not can_propose_for_unit(request.user, unit):
         raise PermissionDenied(_("Bạn chỉ được xem dữ liệu này, không được đề xuất thay đổi."))
     new = root is None
-    form = ChangeSetForm(
-        request.POST or None,
-        root_model=editor.model,
-        root=root,
-        root_fields=editor.fields_for(new=new),
-        children=editor.children,
-        fixed={editor.parent_field: parent} if new else None,
-        ref=editor.ref,
-        field_querysets=_field_querysets(unit),
-    )
-    back = _back_url(editor, root, parent)
+    form = _change_set_form(request.POST or None, editor=editor, root=root, parent=parent, unit=unit)
+    back = _back_url(root, parent)
     if request.method == "POST" and form.is_valid():
         try:
             change_request = services.submit_change_request(
@@ -199,7 +202,7 @@ def transfer_employee(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã gửi yêu cầu #%(pk)s để phê duyệt.") % {"pk": change_request.pk})
             return redirect("records:employee-detail", pk=employee.pk)
@@ -257,7 +260,7 @@ class ApproveChangeView(_ChangeRequestTaskView):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return self.finish_task(form)
 
@@ -285,17 +288,14 @@ class ReworkChangeView(_ChangeRequestTaskView):
         if root is None:
             create = next(op for op in change_request.operations if op["model"] == editor.key)
             parent = editor.parent_model._default_manager.get(pk=create["values"][editor.parent_field])
-        return ChangeSetForm(
+        return _change_set_form(
             self.request.POST if self.request.method == "POST" else None,
-            root_model=editor.model,
+            editor=editor,
             root=root,
-            root_fields=editor.fields_for(new=root is None),
-            children=editor.children,
-            fixed={editor.parent_field: parent} if root is None else None,
-            ref=editor.ref,
+            parent=parent,
+            unit=change_request.unit,
             proposed=change_request.operations,
             reason=change_request.reason,
-            field_querysets=_field_querysets(change_request.unit),
         )
 
     def get_context_data(self, **kwargs):

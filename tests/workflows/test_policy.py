@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import make_user, setup_context
-from units.models import Role, RoleGrant, Unit
+from units.models import Role, Unit
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ApprovalPolicy, ChangeRequest
 

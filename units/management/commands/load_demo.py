@@ -674,7 +674,7 @@ class _Career:
     def _salary(self):
         """Regular step increases every months_per_step, promotions to the step paying at least
         as much; salaries before the first table are shown converted into it."""
-        scales, rng = self.scales, self.rng
+        scales = self.scales
         rank, step, since = self.rank_path[0], 1, self.recruited
         events = [(since, rank, step, "recruit")]
         pending = list(zip(self.promotions, self.rank_path[1:]))
@@ -822,7 +822,7 @@ class _Career:
             self.mass_joined = self.recruited + timedelta(days=rng.randint(30, 120))
 
     def _evaluations_and_awards(self):
-        rng, unit = self.rng, self.unit
+        rng = self.rng
         self.evaluations, self.commendations, self.disciplines = [], [], []
         years = [y for y in EVALUATION_YEARS if self.recruited <= date(y, 6, 30)]  # 6+ months in the year
         disciplined = None
