@@ -1,0 +1,101 @@
+"""Defect 1 of issue 8: two requests proposed against the same version of a person, approved at
+the same moment by different approvers. The stale check and the write must be atomic against
+each other: exactly one is applied, the other goes back for rework, one history row is written.
+
+Needs real row locks and concurrent connections, so it runs on PostgreSQL (.ci/run stage 2)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from records.models import Employee
+from tests.conftest import make_user
+from units.models import Role
+from workflows import changesets, services
+from workflows.flows import ChangeRequestFlow
+from workflows.models import ChangeRequest
+
+from .conftest import open_task, task_url
+
+ROUNDS = 10
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL: SQLite has no row locks and one writer at a time (run with DATABASE_URL=postgres://…)",
+    ),
+]
+
+
+def _propose(employee, officer, text):
+    return services.submit_change_request(
+        kind=ChangeRequest.Kind.EMPLOYEE,
+        unit=employee.managing_unit,
+        submitted_by=officer,
+        operations=[changesets.make_update(employee, {"main_duties": text})],
+        reason=f"Giao nhiệm vụ: {text}",
+        title=str(employee),
+        employee=employee,
+        subject_model="records.employee",
+        subject_pk=employee.pk,
+    )
+
+
+def _approve_at_once(pairs):
+    """Each (approver, request) in its own thread and connection, posting the decision together."""
+    clients = []
+    for approver, change_request in pairs:
+        client = Client()
+        client.force_login(approver)
+        task = open_task(change_request, ChangeRequestFlow.approve)
+        assert client.post(task_url(task, "assign")).status_code == 302
+        clients.append((client, task_url(task, "execute")))
+    barrier = threading.Barrier(len(clients))
+    answers, errors = [], []
+
+    def approve(client, url):
+        try:
+            barrier.wait()
+            answers.append(client.post(url, {"decision": "approve", "comment": ""}).status_code)
+        except Exception as exc:  # reported below, with the thread's own traceback lost otherwise
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=approve, args=pair) for pair in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_approvals_of_two_requests_on_one_version_apply_exactly_one(people, tree, employee_kv1):
+    second_approver = make_user("lanhdao2_kv1", (tree["kv1"], Role.APPROVER))
+    officer = people["canbo_kv1"]
+    for round_number in range(ROUNDS):
+        employee = Employee.objects.get(pk=employee_kv1.pk)
+        history_before = employee.history.count()
+        first = _propose(employee, officer, f"Vòng {round_number}: đội kiểm tra 1")
+        second = _propose(employee, officer, f"Vòng {round_number}: đội kiểm tra 2")
+
+        answers = _approve_at_once([(people["lanhdao_kv1"], first), (second_approver, second)])
+
+        assert answers == [302, 302]
+        first.refresh_from_db()
+        second.refresh_from_db()
+        statuses = sorted([first.status, second.status])
+        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (round_number, statuses)
+        applied = first if first.status == ChangeRequest.Status.APPLIED else second
+        returned = second if applied is first else first
+        employee = Employee.objects.get(pk=employee_kv1.pk)
+        assert employee.main_duties == applied.operations[0]["values"]["main_duties"]
+        assert employee.history.count() == history_before + 1
+        # The refused one waits for its submitter, the applied one's process is over.
+        assert open_task(returned, ChangeRequestFlow.rework).owner == officer
+        assert applied.process.status == "DONE"
