@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
+from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
 from records.models import Employee, WorkHistory
@@ -279,8 +280,38 @@ def validate_operations(operations: list[dict], *, user, allow_fields: set[str] 
         pass
 
 
+def _rows_touched(operations: list[dict]) -> dict[str, set[int]]:
+    """The rows a set changes or removes, and the existing rows new ones go under, by model label."""
+    rows: dict[str, set[int]] = {}
+    for op in operations:
+        spec = spec_for(op["model"])
+        if op["action"] != CREATE:
+            rows.setdefault(label_of(spec.model), set()).add(op["pk"])
+            continue
+        raw = (op.get("values") or {}).get(spec.parent) if spec.parent else None
+        if isinstance(raw, int):  # not a "$ref" to a row the same set creates
+            # A unit's "parent" is its place in the tree, not a field: the parent is a unit.
+            parent = spec.model if _is_unit(spec) else spec.model._meta.get_field(spec.parent).related_model
+            rows.setdefault(label_of(parent), set()).add(raw)
+    return rows
+
+
+def lock_rows(operations: list[dict]) -> None:
+    """Lock every row a set touches until the end of the transaction, always in the same order
+    (model label, then pk), so two requests on the same rows run one after the other instead
+    of both passing the stale check, and never deadlock on each other."""
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError("lock_rows needs a transaction: the locks last until it ends.")
+    for label, pks in sorted(_rows_touched(operations).items()):
+        model = apps.get_model(label)
+        list(model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+
+
 def stale_operations(operations: list[dict]) -> list[int]:
-    """Indexes of operations whose row changed since the request was made."""
+    """Indexes of operations whose row changed since the request was made. The rows are locked
+    first (lock_rows), so what this finds still holds for the write that follows in the same
+    transaction."""
+    lock_rows(operations)
     stale = []
     for index, op in enumerate(operations):
         if op["action"] == CREATE:

@@ -1,12 +1,18 @@
-"""ChangeRequestFlow: submit → approve, once per level (or return / reject) → apply → end,
-with a rework loop; imports are applied by a Celery task the flow waits for."""
+"""ChangeRequestFlow: submit → approve, once per level (or return / reject / withdraw) → apply
+→ end, with a rework loop; imports are applied by a Celery task the flow waits for.
+
+The flow records where a request is; workflows.services moves it on. Each service changes the
+request's status (workflows.lifecycle) and, in the same transaction, finishes the task that
+change ends (complete_human_task, resume), so a service called from a page, a shell or a Celery
+task leaves the process where the request is."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.status import STATUS
 
-from . import services, views
+from . import views
 from .models import ChangeRequest, ChangeRequestProcess, ChangeRequestTask
 from .permissions import (
     can_approve_change_request,
@@ -91,6 +97,7 @@ class ChangeRequestFlow(flow.Flow):
         .Case(this.apply, this.is_approved)
         .Case(this.approve, this.is_submitted)  # approved at this level; the next level decides
         .Case(this.rework, this.is_returned)
+        .Case(this.withdrawn, this.is_withdrawn)  # withdrawn before any level decided
         .Default(this.rejected)
     )
     queue_import = (
@@ -98,12 +105,10 @@ class ChangeRequestFlow(flow.Flow):
         .Annotation(title=_("Đưa tệp vào hàng đợi nhập"))
         .Next(this.wait_import)
     )
-    wait_import = (
-        flow.Handle(this.finish_import)
-        .Annotation(title=_("Nhập dữ liệu từ tệp"))
-        .Next(this.check_applied)
-    )
-    apply = flow.Function(this.apply_changes).Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
+    # Both wait for their service: apply_change_request (right after the last approval, in the
+    # same transaction) and the import task (apply_import_batch), which resume them.
+    wait_import = flow.Handle().Annotation(title=_("Nhập dữ liệu từ tệp")).Next(this.check_applied)
+    apply = flow.Handle().Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
     check_applied = (
         flow.If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
     )
@@ -128,16 +133,10 @@ class ChangeRequestFlow(flow.Flow):
         change_request.save(update_fields=["process"])
         return activation.process
 
-    def apply_changes(self, activation):
-        services.apply_change_request(change_request=activation.process.change_request)
-
     def start_import(self, activation):
         from records.imports import queue_import_apply
 
         queue_import_apply(change_request=activation.process.change_request)
-
-    def finish_import(self, activation):
-        """Called by the import task once the batch is applied or refused (see import_finished)."""
 
     def submitter(self, activation):
         return activation.process.change_request.submitted_by
@@ -161,6 +160,9 @@ class ChangeRequestFlow(flow.Flow):
     def is_submitted(self, activation):
         return self._status_is(activation, ChangeRequest.Status.SUBMITTED)
 
+    def is_withdrawn(self, activation):
+        return self._status_is(activation, ChangeRequest.Status.WITHDRAWN)
+
     def has_view_permission(self, user, obj=None):
         """Any user with a grant may open the flow's pages; objects are scoped further."""
         from units.selectors import has_any_grant
@@ -175,11 +177,50 @@ class ChangeRequestFlow(flow.Flow):
         return can_manage_workflow(user)
 
 
-def import_finished(change_request: ChangeRequest) -> None:
-    """Resume the flow waiting on an import: on to the end if it was applied, else to rework."""
-    from viewflow.workflow.status import STATUS
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
-    task = ChangeRequestTask.objects.get(
-        process=change_request.process, flow_task=ChangeRequestFlow.wait_import, status=STATUS.NEW
-    )
-    ChangeRequestFlow.wait_import.run(task)
+
+class FlowStateError(RuntimeError):
+    """The process is not waiting where the request's status says it should be."""
+
+    def __init__(self, change_request, node):
+        super().__init__(f"Process {change_request.process_id} of request {change_request.pk} has no open {node.name} task")
+
+
+class TaskHeldByOther(RuntimeError):
+    """Another user has taken the task (from the queue) and not handed it back."""
+
+    def __init__(self, task):
+        super().__init__(f"Task {task.pk} is held by user {task.owner_id}")
+        self.task = task
+
+
+def open_task(change_request: ChangeRequest, node) -> ChangeRequestTask:
+    """The task of `node` the request's process is waiting on."""
+    task = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN).first()
+    if task is None:
+        raise FlowStateError(change_request, node)
+    return task
+
+
+def complete_human_task(change_request: ChangeRequest, node, user, *, take_over: bool = False) -> None:
+    """Finish the open task of a human step (approve, rework) as `user` and move the flow on, as
+    the step's page does. A task another user holds is refused, unless `take_over` (the submitter
+    withdrawing a request an approver has taken but not decided). Call inside the transaction
+    that changed the request, holding ChangeRequestFlow.lock."""
+    task = open_task(change_request, node)
+    activation = node.activation_class(task)
+    if task.status == STATUS.NEW:
+        activation.assign(user)
+    elif task.owner_id != user.pk:
+        if not take_over:
+            raise TaskHeldByOther(task)
+        activation.reassign(user)
+    if task.status == STATUS.ASSIGNED:
+        activation.start(None)
+    activation.execute()
+
+
+def resume(change_request: ChangeRequest, node) -> None:
+    """Resume the process waiting on a Handle step (apply, wait_import) once its work is done."""
+    node.run(open_task(change_request, node))

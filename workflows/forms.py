@@ -14,7 +14,7 @@ from django.forms.models import modelform_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from . import changesets
-from .services import Decision
+from .models import Decision
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -191,11 +191,7 @@ class TransferForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Quyết định"),
-        choices=[
-            (Decision.APPROVE, _("Phê duyệt")),
-            (Decision.RETURN, _("Trả lại để chỉnh sửa")),
-            (Decision.REJECT, _("Từ chối")),
-        ],
+        choices=Decision.choices,
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

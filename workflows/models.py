@@ -148,6 +148,11 @@ class ChangeRequest(models.Model):
                 people |= {decision.decided_by_id, decision.acting_for_id}
         return people - {None}
 
+    def last_round_decisions(self) -> list:
+        """Each level's decision since the request was last (re)submitted, in order: for an applied
+        request, who approved it at every level (reads prefetched decisions when there are some)."""
+        return [decision for decision in self.decisions.all() if decision.decided_at >= self.submitted_at]
+
     def level_labels(self) -> list[str]:
         from .policy import Level
 
@@ -229,6 +234,9 @@ class ApprovalDecision(models.Model):
 
     def __str__(self):
         return f"{self.change_request_id} · {self.level} · {self.decision}"
+
+
+Decision = ApprovalDecision.Decision  # the one enum of what an approver may decide
 
 
 class DelegationQuerySet(models.QuerySet):

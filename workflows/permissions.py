@@ -70,3 +70,16 @@ def can_rework_change_request(user, change_request) -> bool:
 def can_manage_workflow(user) -> bool:
     """Cancelling, undoing or reviving flow tasks is a system administrator's act."""
     return user.is_authenticated and user.is_superuser
+
+
+def can_withdraw_change_request(user, change_request) -> bool:
+    """The submitter, while still an officer of the unit, withdraws a request no level has
+    decided since it was (re)submitted, or one returned to them (workflows.lifecycle)."""
+    from .lifecycle import ChangeRequestLifecycle
+
+    return (
+        user.is_authenticated
+        and change_request.submitted_by_id == user.pk
+        and ChangeRequestLifecycle(change_request).withdraw.can_proceed()
+        and can_propose_for_unit(user, change_request.unit)
+    )

@@ -1,4 +1,8 @@
-"""Every write a change request makes: submit, decide (level by level), apply, resubmit, withdraw."""
+"""Every write a change request makes: submit, decide (level by level), apply, resubmit, withdraw.
+Each changes the status through workflows.lifecycle and moves the viewflow process on in the
+same transaction, whoever calls it (a page, a shell, a Celery task)."""
+
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,15 +15,11 @@ from units.models import Unit
 from units.permissions import can_propose_for_unit
 
 from . import changesets, policy
-from .models import ApprovalDecision, ChangeRequest
-from .permissions import approval_capacity, can_rework_change_request
+from .lifecycle import ChangeRequestLifecycle
+from .models import ApprovalDecision, ChangeRequest, Decision
+from .permissions import approval_capacity, can_rework_change_request, can_withdraw_change_request
 
-
-class Decision:
-    APPROVE = "approve"
-    RETURN = "return"
-    REJECT = "reject"
-    CHOICES = (APPROVE, RETURN, REJECT)
+__all__ = ["Decision"]  # the one decision enum (workflows.models), named where decisions are made
 
 
 def _require_reason(reason: str) -> str:
@@ -61,8 +61,6 @@ def submit_change_request(
     subject_pk: int | None = None,
 ) -> ChangeRequest:
     """An officer of the unit proposes a set of changes; the approval flow starts."""
-    from .flows import ChangeRequestFlow
-
     if not can_propose_for_unit(submitted_by, unit):
         raise PermissionDenied(_("Bạn không có quyền đề xuất thay đổi dữ liệu của đơn vị này."))
     reason = _require_reason(reason)
@@ -82,24 +80,23 @@ def submit_change_request(
             submitted_at=timezone.now(),
         )
         change_request.policy = policy.current_policy()
-        _route(change_request)
+        change_request.levels = _levels_for(change_request)
+        change_request.pending_unit = change_request.approval_units()[0]
         change_request.full_clean(exclude=["process"])
         change_request.save()
-        ChangeRequestFlow.submit.run(change_request=change_request)
+        _flows().ChangeRequestFlow.submit.run(change_request=change_request)
     return change_request
 
 
-def _route(change_request: ChangeRequest) -> None:
-    """Resolve the request's approval levels from its policy version and start at the first."""
-    change_request.levels = policy.levels_for_request(
+def _levels_for(change_request: ChangeRequest) -> list[dict]:
+    """The request's approval levels, resolved from its policy version (at each submission)."""
+    return policy.levels_for_request(
         policy=change_request.policy,
         kind=change_request.kind,
         operations=change_request.operations,
         unit=change_request.unit,
         target_unit=change_request.target_unit,
     )
-    change_request.current_level = 0
-    change_request.pending_unit = change_request.approval_units()[0]
 
 
 def submit_transfer(*, employee: Employee, target_unit: Unit, submitted_by, reason: str) -> ChangeRequest:
@@ -123,99 +120,114 @@ def submit_transfer(*, employee: Employee, target_unit: Unit, submitted_by, reas
     )
 
 
+def _flows():
+    """workflows.flows, imported when used: flows → views → services."""
+    from . import flows
+
+    return flows
+
+
+@contextmanager
+def _transition(change_request: ChangeRequest):
+    """One transition of a request: in a transaction, holding its process's flow lock, with the
+    request re-read under a row lock, so two people acting on one request act one after the
+    other and the second sees what the first did. Yields the request's state machine."""
+    with transaction.atomic(), _flows().ChangeRequestFlow.lock(change_request.process_id):
+        change_request.refresh_from_db(from_queryset=ChangeRequest.objects.select_for_update())
+        yield ChangeRequestLifecycle(change_request)
+
+
+def _complete(change_request: ChangeRequest, node, user, *, take_over: bool = False) -> None:
+    """Finish the human task the transition ends (approve, rework), as `user`."""
+    flows = _flows()
+    try:
+        flows.complete_human_task(change_request, node, user, take_over=take_over)
+    except flows.TaskHeldByOther as exc:
+        owner = exc.task.owner
+        raise ValidationError(
+            _("Công việc này đang do %(who)s nhận xử lý; người đó phải trả lại công việc trước.")
+            % {"who": owner.get_full_name() or owner.get_username()}
+        )
+
+
 def decide_change_request(*, change_request: ChangeRequest, user, decision: str, comment: str = "") -> ChangeRequest:
-    """The approver of the current level approves (passing it to the next level, if any),
-    returns it for rework, or rejects it. Returning or rejecting needs a comment."""
-    if decision not in Decision.CHOICES:
+    """The approver of the current level approves (passing it to the next level, or, at the
+    last, applying it), returns it for rework, or rejects it. Returning or rejecting needs a
+    comment. The flow moves on in the same transaction."""
+    if decision not in Decision.values:
         raise ValidationError(_("Quyết định không hợp lệ."))
-    capacity = approval_capacity(user, change_request)
-    if capacity is None:
-        raise PermissionDenied(_("Bạn không có quyền phê duyệt yêu cầu này."))
-    acting_for, delegation = capacity
-    if change_request.status != ChangeRequest.Status.SUBMITTED:
-        raise ValidationError(_("Yêu cầu không ở trạng thái chờ phê duyệt."))
     comment = (comment or "").strip()
-    if decision != Decision.APPROVE and not comment:
-        raise ValidationError({"comment": _("Phải ghi ý kiến khi trả lại hoặc từ chối.")})
-    now = timezone.now()
-    levels = change_request.approval_units()
-    ApprovalDecision.objects.create(
-        change_request=change_request,
-        level=change_request.current_level,
-        unit=change_request.pending_unit,
-        decision=decision,
-        comment=comment,
-        decided_by=user,
-        acting_for=acting_for,
-        delegation=delegation,
-        decided_at=now,
-    )
-    change_request.decided_by = user
-    change_request.decided_for = acting_for
-    change_request.decided_at = now
-    change_request.decision_comment = comment
-    if decision == Decision.APPROVE and change_request.current_level + 1 < len(levels):
-        change_request.current_level += 1
-        change_request.pending_unit = levels[change_request.current_level]
-    else:
-        change_request.status = {
-            Decision.APPROVE: ChangeRequest.Status.APPROVED,
-            Decision.RETURN: ChangeRequest.Status.RETURNED,
-            Decision.REJECT: ChangeRequest.Status.REJECTED,
-        }[decision]
-        change_request.pending_unit = None
-    change_request.save()
+    with _transition(change_request) as lifecycle:
+        capacity = approval_capacity(user, change_request)
+        if capacity is None:
+            raise PermissionDenied(_("Bạn không có quyền phê duyệt yêu cầu này."))
+        if not lifecycle.decide.can_proceed():
+            raise ValidationError(_("Yêu cầu không ở trạng thái chờ phê duyệt."))
+        if decision != Decision.APPROVE and not comment:
+            raise ValidationError({"comment": _("Phải ghi ý kiến khi trả lại hoặc từ chối.")})
+        acting_for, delegation = capacity
+        record = ApprovalDecision.objects.create(
+            change_request=change_request,
+            level=change_request.current_level,
+            unit=change_request.pending_unit,
+            decision=decision,
+            comment=comment,
+            decided_by=user,
+            acting_for=acting_for,
+            delegation=delegation,
+            decided_at=timezone.now(),
+        )
+        lifecycle.decide(record)
+        change_request.save()
+        _complete(change_request, _flows().ChangeRequestFlow.approve, user)
+        if change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT:
+            apply_change_request(change_request=change_request)  # imports: the flow queued the import task
     return change_request
 
 
-def _return_for_rework(change_request: ChangeRequest, message: str) -> bool:
-    change_request.status = ChangeRequest.Status.RETURNED
-    change_request.decision_comment = message
-    change_request.save()
-    return False
-
-
 def apply_change_request(*, change_request: ChangeRequest) -> bool:
-    """Write an approved request into the records, in one transaction.
+    """Write an approved request into the records, in one transaction, and move its flow on.
 
     Refuses, and returns the request for rework, when a row changed since the version the
-    request was proposed against, or when the set no longer applies cleanly. Returns
-    whether the change was applied.
+    request was proposed against (checked with those rows locked, so a concurrent request
+    cannot slip in between), or when the set no longer applies cleanly. Returns whether the
+    change was applied.
     """
-    if change_request.status != ChangeRequest.Status.APPROVED:
-        raise ValidationError(_("Chỉ áp dụng được yêu cầu đã phê duyệt."))
-    operations = change_request.operations
-    with transaction.atomic():
+    with _transition(change_request) as lifecycle:
+        if not lifecycle.apply.can_proceed():
+            raise ValidationError(_("Chỉ áp dụng được yêu cầu đã phê duyệt."))
+        if change_request.kind == ChangeRequest.Kind.IMPORT:
+            raise ValidationError(_("Yêu cầu nhập tệp được ghi vào hồ sơ bởi lượt nhập của nó."))
+        operations = change_request.operations
         if changesets.stale_operations(operations):
-            return _return_for_rework(
-                change_request,
+            lifecycle.send_back(
                 _(
                     "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
                     "Vui lòng kiểm tra lại giá trị hiện tại và gửi lại."
-                ),
+                )
             )
-        try:
-            refs = changesets.apply_operations(
-                operations,
-                context=ChangeContext(
-                    reason=change_request.reason,
-                    proposed_by=change_request.submitted_by,
-                    approved_by=change_request.decided_by,
-                    change_request=change_request,
-                    acting_for=change_request.decided_for,
-                ),
-                allow_fields=_allowed_fields(change_request.kind),
-            )
-        except changesets.ChangeSetInvalid as exc:
-            return _return_for_rework(
-                change_request, _("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)}
-            )
-        if change_request.kind == ChangeRequest.Kind.NEW_HIRE and "employee" in refs:
-            change_request.employee = refs["employee"]
-        change_request.status = ChangeRequest.Status.APPLIED
-        change_request.applied_at = timezone.now()
+        else:
+            try:
+                refs = changesets.apply_operations(
+                    operations,
+                    context=ChangeContext(
+                        reason=change_request.reason,
+                        proposed_by=change_request.submitted_by,
+                        approved_by=change_request.decided_by,
+                        change_request=change_request,
+                        acting_for=change_request.decided_for,
+                    ),
+                    allow_fields=_allowed_fields(change_request.kind),
+                )
+            except changesets.ChangeSetInvalid as exc:
+                lifecycle.send_back(_("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)})
+            else:
+                if change_request.kind == ChangeRequest.Kind.NEW_HIRE and "employee" in refs:
+                    change_request.employee = refs["employee"]
+                lifecycle.apply()
         change_request.save()
-    return True
+        _flows().resume(change_request, _flows().ChangeRequestFlow.apply)
+    return change_request.status == ChangeRequest.Status.APPLIED
 
 
 def resubmit_change_request(*, change_request: ChangeRequest, user, operations: list[dict], reason: str) -> ChangeRequest:
@@ -223,32 +235,35 @@ def resubmit_change_request(*, change_request: ChangeRequest, user, operations: 
     from the first approval level."""
     if not can_rework_change_request(user, change_request):
         raise PermissionDenied(_("Bạn không có quyền chỉnh sửa yêu cầu này."))
-    if change_request.status != ChangeRequest.Status.RETURNED:
-        raise ValidationError(_("Yêu cầu không ở trạng thái trả lại để chỉnh sửa."))
     reason = _require_reason(reason)
-    with transaction.atomic():
+    with _transition(change_request) as lifecycle:
+        if not lifecycle.resubmit.can_proceed():
+            raise ValidationError(_("Yêu cầu không ở trạng thái trả lại để chỉnh sửa."))
         _check_operations(kind=change_request.kind, unit=change_request.unit, operations=operations, user=user)
         change_request.operations = operations
         change_request.reason = reason
-        change_request.status = ChangeRequest.Status.SUBMITTED
-        change_request.submitted_at = timezone.now()
-        _route(change_request)
-        change_request.decided_by = None
-        change_request.decided_for = None
-        change_request.decided_at = None
-        change_request.decision_comment = ""
+        lifecycle.resubmit(levels=_levels_for(change_request))
         change_request.save()
+        _complete(change_request, _flows().ChangeRequestFlow.rework, user)
     return change_request
 
 
 def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeRequest:
-    """The submitter abandons a returned request."""
-    if change_request.submitted_by_id != user.pk:
-        raise PermissionDenied(_("Chỉ người đề xuất được rút yêu cầu."))
-    if change_request.status != ChangeRequest.Status.RETURNED:
-        raise ValidationError(_("Yêu cầu không ở trạng thái trả lại để chỉnh sửa."))
-    change_request.status = ChangeRequest.Status.WITHDRAWN
-    change_request.save()
+    """The submitter abandons their request while no level has decided it, or once it has been
+    returned to them; the flow ends at `withdrawn`."""
+    with _transition(change_request) as lifecycle:
+        if change_request.submitted_by_id != user.pk:
+            raise PermissionDenied(_("Chỉ người đề xuất được rút yêu cầu."))
+        if not lifecycle.withdraw.can_proceed():
+            raise ValidationError(_("Yêu cầu đã được phê duyệt ở ít nhất một cấp hoặc đã kết thúc; không rút được nữa."))
+        if not can_withdraw_change_request(user, change_request):
+            raise PermissionDenied(_("Bạn không còn là cán bộ tổ chức của đơn vị nên không rút được yêu cầu."))
+        flow = _flows().ChangeRequestFlow
+        step = flow.rework if change_request.status == ChangeRequest.Status.RETURNED else flow.approve
+        lifecycle.withdraw()
+        change_request.save()
+        # An approver may have taken the task without deciding: the withdrawal ends it all the same.
+        _complete(change_request, step, user, take_over=True)
     return change_request
 
 

@@ -22,7 +22,12 @@ from . import changesets, services
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
-from .permissions import approval_capacity, can_view_sensitive_in_request
+from .permissions import (
+    approval_capacity,
+    can_view_change_request,
+    can_view_sensitive_in_request,
+    can_withdraw_change_request,
+)
 from .selectors import list_open_change_requests_for_employee
 
 
@@ -233,8 +238,8 @@ class _ChangeRequestTaskView(
             **kwargs,
         )
 
-    def finish_task(self, form):
-        self.request.activation.execute()
+    def finished(self):
+        """The service has moved the flow on (the task is done): leave the page."""
         return HttpResponseRedirect(self.get_success_url())
 
 
@@ -262,7 +267,7 @@ class ApproveChangeView(_ChangeRequestTaskView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        return self.finish_task(form)
+        return self.finished()
 
 
 class ReworkChangeView(_ChangeRequestTaskView):
@@ -307,8 +312,13 @@ class ReworkChangeView(_ChangeRequestTaskView):
 
     def post(self, request, *args, **kwargs):
         if "_withdraw" in request.POST:
-            services.withdraw_change_request(change_request=self.change_request, user=request.user)
-            return self.finish_task(None)
+            try:
+                services.withdraw_change_request(change_request=self.change_request, user=request.user)
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+                return HttpResponseRedirect(change_request_url(self.change_request))
+            return self.finished()
         form = self.get_form()
         if form is None or not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -323,7 +333,7 @@ class ReworkChangeView(_ChangeRequestTaskView):
             for message in exc.messages:
                 form.add_error(message)
             return self.render_to_response(self.get_context_data(form=form))
-        return self.finish_task(form)
+        return self.finished()
 
 
 # --- viewflow's list and detail pages, scoped to the user's units ------------------------
@@ -358,6 +368,7 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         context["rows"] = change_rows(change_request, self.request.user)
         context["decisions"] = change_request.decisions.select_related("decided_by", "unit")
         context["levels"] = level_rows(change_request)
+        context["can_withdraw"] = can_withdraw_change_request(self.request.user, change_request)
         return context
 
 
@@ -391,6 +402,37 @@ class ScopedBulkUnassignTasksView(_ScopedBulkTasksMixin, flow_views.BulkUnassign
 class ScopedCancelProcessView(flow_views.CancelProcessView):
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+
+@login_required
+def withdraw_request(request, process_pk):
+    """The submitter withdraws their request from its page, while no level has decided it (or
+    once it is returned to them): a confirmation page, then the withdrawal."""
+    change_request = ChangeRequest.objects.filter(process_id=process_pk).select_related("unit", "employee").first()
+    if change_request is None or not can_view_change_request(request.user, change_request):
+        raise Http404
+    if not can_withdraw_change_request(request.user, change_request):
+        raise PermissionDenied(_("Chỉ người đề xuất được rút yêu cầu, khi chưa cấp nào phê duyệt."))
+    if request.method == "POST":
+        try:
+            services.withdraw_change_request(change_request=change_request, user=request.user)
+        except ValidationError as exc:  # a level decided in the meantime
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã rút yêu cầu #%(pk)s.") % {"pk": change_request.pk})
+        return redirect(change_request_url(change_request))
+    return render(
+        request,
+        "workflows/withdraw.html",
+        {
+            "change_request": change_request,
+            "rows": change_rows(change_request, request.user),
+            "levels": level_rows(change_request),
+            "decisions": change_request.decisions.select_related("decided_by", "acting_for", "unit"),
+            "back": change_request_url(change_request),
+        },
+    )
 
 
 def change_request_url(change_request: ChangeRequest) -> str:

@@ -54,6 +54,7 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     inbox_view_class = views.ScopedInboxListView
     tasks_assign_view_class = views.ScopedBulkAssignTasksView
     tasks_unassign_view_class = views.ScopedBulkUnassignTasksView
+    withdraw_path = path("<int:process_pk>/withdraw/", views.withdraw_request, name="withdraw")
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass here so the URL wrapper can send them to the login page.
