@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.db import models
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -139,7 +139,17 @@ def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
             }
         )
     entries.reverse()
+    _add_decisions(entries)
     return entries
+
+
+def _add_decisions(entries: list[dict]) -> None:
+    """Every level's decision (who, acting for whom, when) on the entries a change request wrote,
+    read for all entries at once."""
+    requests = [entry["change_request"] for entry in entries if entry["change_request"] is not None]
+    prefetch_related_objects(requests, "decisions__decided_by", "decisions__acting_for", "decisions__unit")
+    for entry in entries:
+        entry["decisions"] = entry["change_request"].last_round_decisions() if entry["change_request"] else []
 
 
 def _history_item(model, row, previous, *, hidden: bool, masked=()) -> dict:
