@@ -1,0 +1,133 @@
+"""Reading a stored file: opening the workbook (checking its hash before an apply), counting
+its rows for the progress bar, reporting progress, and the batch summary of a pass."""
+
+import hashlib
+import logging
+import time
+
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from workflows.models import ImportBatch
+
+from .columns import norm, sheets
+from .passes import Pass
+from .rows import Outcome
+
+logger = logging.getLogger("records.imports")  # the name of the module this package was
+
+
+class FileUnreadable(Exception):
+    """The stored file cannot be read as the template (missing, changed, or not a workbook)."""
+
+
+class Progress:
+    """Writes rows_done where the status page can read it, even from inside the apply
+    transaction: there through a connection of its own on PostgreSQL. SQLite admits one
+    writer at a time, so there the apply reports only when it ends."""
+
+    def __init__(self, batch_id: int, *, inside_transaction: bool):
+        self.batch_id = batch_id
+        self.conn = None
+        self.enabled = True
+        if inside_transaction:
+            if connection.vendor == "postgresql":
+                self.conn = connections.create_connection(DEFAULT_DB_ALIAS)
+            else:
+                self.enabled = False
+        self._last = 0.0
+
+    def total(self, rows_total: int):
+        self._write(rows_total=rows_total)
+
+    def __call__(self, rows_done: int):
+        now = time.monotonic()
+        if now - self._last >= 0.5:
+            self._last = now
+            self._write(rows_done=rows_done)
+
+    def _write(self, **values):
+        if not self.enabled:
+            return
+        if self.conn is None:
+            ImportBatch.objects.filter(pk=self.batch_id).update(**values)
+            return
+        quote = self.conn.ops.quote_name
+        assignments = ", ".join(f"{quote(name)} = %s" for name in values)
+        with self.conn.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(ImportBatch._meta.db_table)} SET {assignments} WHERE id = %s",
+                [*values.values(), self.batch_id],
+            )
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def count_rows(workbook) -> int:
+    """Data rows of the data sheets, counted in the raw XML: a streamed file carries no
+    dimension, and counting tags costs a fraction of parsing the cells."""
+    titles = {norm(s.title) for s in sheets()}
+    total = 0
+    for ws in workbook.worksheets:
+        if norm(ws.title) not in titles:
+            continue
+        try:
+            source = workbook._archive.open(ws._worksheet_path)  # openpyxl's read-only internals
+        except (AttributeError, KeyError):
+            return 0
+        with source:
+            tail, count = b"", 0
+            while chunk := source.read(1 << 20):
+                data = tail + chunk
+                count += data.count(b"<row ") + data.count(b"<row>")
+                tail = chunk[-4:]
+        total += max(0, count - 2)
+    return total
+
+
+def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcome:
+    """One pass over the batch's stored file; before an apply, the file must hash as when it was checked."""
+    try:
+        handle = batch.file.open("rb")
+    except (OSError, ValueError):
+        raise FileUnreadable(_("Không tìm thấy tệp đã tải lên."))
+    with handle:
+        if apply:
+            digest = hashlib.sha256()
+            for chunk in handle.chunks():
+                digest.update(chunk)
+            if digest.hexdigest() != batch.sha256:
+                raise FileUnreadable(_("Tệp đã lưu không còn giống tệp đã kiểm tra (mã băm khác)."))
+            handle.seek(0)
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+            logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
+            raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
+        try:
+            if not apply:
+                progress.total(count_rows(workbook))
+            return Pass(batch, apply=apply, progress=progress).run(workbook)
+        finally:
+            workbook.close()
+
+
+def file_error(message) -> dict:
+    """An error about the whole file, in the shape of a row error."""
+    return {"sheet": "", "row": None, "column": "", "cell": "", "message": str(message)}
+
+
+def summary(outcome: Outcome) -> dict:
+    """What a pass found, as stored on the batch (the digest is checked again at apply)."""
+    return {
+        "rows": outcome.rows,
+        "people": outcome.people,
+        "changes": outcome.changes,
+        "sheets": [{"title": title, **counts} for title, counts in outcome.counts.items()],
+        "updated_people": outcome.updated_people,
+        "errors_total": outcome.errors_total,
+        "digest": outcome.digest,
+    }

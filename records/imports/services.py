@@ -1,0 +1,254 @@
+"""The import services: upload a file for a unit, validate it and submit it as one change
+request, apply it once approved (all or nothing), and read the batches a user may see."""
+
+import hashlib
+import logging
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from units.permissions import can_propose_for_unit
+from units.selectors import list_visible_units
+from workflows.models import ChangeRequest, ImportBatch
+
+from ..models import Employee
+from ..tracking import ChangeContext, tracked_change
+from .reading import FileUnreadable, Progress, file_error, read_batch, summary
+from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
+
+logger = logging.getLogger("records.imports")
+
+
+PENDING_STATUSES = (
+    ImportBatch.Status.QUEUED,
+    ImportBatch.Status.VALIDATING,
+    ImportBatch.Status.SUBMITTED,
+    ImportBatch.Status.APPLYING,
+)
+
+
+def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatch:
+    """An officer of the unit uploads a file; a Celery task then validates the whole of it."""
+    from ..tasks import validate_import
+
+    if not can_propose_for_unit(uploaded_by, unit):
+        raise PermissionDenied(_("Chỉ cán bộ tổ chức của đơn vị được nhập dữ liệu cho đơn vị."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Phải nêu lý do nhập dữ liệu.")})
+    name = PurePath(upload.name or "").name
+    if not name.lower().endswith(".xlsx"):
+        raise ValidationError({"file": _("Chỉ nhận tệp Excel .xlsx theo mẫu.")})
+    digest, head = hashlib.sha256(), None
+    for chunk in upload.chunks():
+        head = chunk[:4] if head is None else head
+        digest.update(chunk)
+    if head != b"PK\x03\x04":
+        raise ValidationError({"file": _("Tệp không phải là tệp Excel .xlsx.")})
+    sha256 = digest.hexdigest()
+    for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related("change_request"):
+        if sync_import_status(pending).status in PENDING_STATUSES:
+            raise ValidationError(
+                {"file": _("Tệp này đang được xử lý ở lượt nhập #%(pk)s; hãy chờ lượt đó kết thúc.") % {"pk": pending.pk}}
+            )
+    upload.seek(0)
+    with transaction.atomic():
+        batch = ImportBatch(unit=unit, uploaded_by=uploaded_by, file_name=name[:255], sha256=sha256, reason=reason)
+        batch.file.save(name, upload, save=False)
+        batch.save()
+        validate_import.delay_on_commit(batch.pk)
+    return batch
+
+
+def validate_import_batch(*, batch_id: int) -> str:
+    """Check every row of a queued batch; submit a clean file for approval as one change
+    request. Safe to run twice: only a queued batch is taken."""
+    if not ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
+        status=ImportBatch.Status.VALIDATING, rows_done=0, errors=[]
+    ):
+        return ""
+    batch = ImportBatch.objects.select_related("unit", "uploaded_by").get(pk=batch_id)
+    progress = Progress(batch_id, inside_transaction=False)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            outcome = read_batch(batch, apply=False, progress=progress)
+        except FileUnreadable as exc:
+            batch.status, batch.errors = ImportBatch.Status.INVALID, [file_error(exc)]
+            batch.summary = {"errors_total": 1}
+            batch.save()
+            return batch.status
+        batch.rows_total = batch.rows_done = outcome.rows
+        batch.summary = summary(outcome)
+        batch.errors = outcome.errors
+        if outcome.errors_total:
+            batch.status = ImportBatch.Status.INVALID
+        elif not outcome.changes:
+            batch.status = ImportBatch.Status.APPLIED  # everything is already on file
+            batch.summary["nothing_to_change"] = True
+        else:
+            try:
+                with transaction.atomic():
+                    batch.change_request = _submit(batch, outcome)
+                    batch.status = ImportBatch.Status.SUBMITTED
+                    batch.save()
+            except (PermissionDenied, ValidationError) as exc:
+                batch.status = ImportBatch.Status.FAILED
+                batch.errors = [file_error(m) for m in getattr(exc, "messages", [str(exc)])]
+        batch.save()
+    return batch.status
+
+
+def _submit(batch: ImportBatch, outcome: Outcome) -> ChangeRequest:
+    from workflows.services import submit_change_request
+
+    employees = outcome.counts.get(capfirst(str(Employee._meta.verbose_name)), {})
+    reason = "\n".join(
+        [
+            batch.reason,
+            _("Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập nhật, %(changes)s dòng thay đổi.")
+            % {
+                "file": batch.file_name,
+                "sha": batch.sha256[:12],
+                "rows": outcome.rows,
+                "created": employees.get(CREATED, 0),
+                "updated": employees.get(UPDATED, 0),
+                "changes": outcome.changes,
+            },
+        ]
+    )
+    return submit_change_request(
+        kind=ChangeRequest.Kind.IMPORT,
+        unit=batch.unit,
+        submitted_by=batch.uploaded_by,
+        operations=[],
+        reason=reason,
+        title=_("Nhập tệp %(file)s: %(n)s cán bộ") % {"file": batch.file_name, "n": outcome.people},
+    )
+
+
+def history_reason(batch: ImportBatch) -> str:
+    """The reason on every history row the import writes: the file, then why (history keeps 100 characters)."""
+    text = _("Nhập tệp %(file)s: %(reason)s") % {"file": batch.file_name, "reason": " ".join(batch.reason.split())}
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def queue_import_apply(*, change_request: ChangeRequest) -> None:
+    """The flow's step once an import request is approved: apply its file in the background."""
+    from ..tasks import apply_import
+
+    apply_import.delay_on_commit(change_request.import_batch.pk)
+
+
+class _Refused(Exception):
+    def __init__(self, errors, message):
+        super().__init__(message)
+        self.errors, self.message = errors, message
+
+
+def apply_import_batch(*, batch_id: int) -> str:
+    """Write an approved batch in one transaction, with history naming the request and the
+    file; on any problem write nothing and return the request to its submitter. Either way
+    the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
+    from workflows.flows import import_finished
+
+    batch = ImportBatch.objects.select_related("unit", "change_request__submitted_by", "change_request__decided_by").get(pk=batch_id)
+    change_request = batch.change_request
+    if change_request is None or change_request.status != ChangeRequest.Status.APPROVED:
+        return batch.status
+    if not ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.SUBMITTED).update(
+        status=ImportBatch.Status.APPLYING, rows_done=0
+    ):
+        return batch.status
+    batch.status = ImportBatch.Status.APPLYING
+    context = ChangeContext(
+        reason=history_reason(batch),
+        proposed_by=change_request.submitted_by,
+        approved_by=change_request.decided_by,
+        change_request=change_request,
+    )
+    progress = Progress(batch_id, inside_transaction=True)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            with transaction.atomic():
+                with tracked_change(context):
+                    outcome = read_batch(batch, apply=True, progress=progress)
+                if outcome.errors_total:
+                    raise _Refused(outcome.errors, _("tệp không còn hợp lệ với dữ liệu hiện tại"))
+                if outcome.digest != batch.summary.get("digest"):
+                    raise _Refused(
+                        [file_error(_("Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả nhập sẽ khác "
+                                       "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi phê duyệt lại."))],
+                        _("dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra"),
+                    )
+                batch.status = ImportBatch.Status.APPLIED
+                batch.rows_total = batch.rows_done = outcome.rows
+                batch.summary = {**summary(outcome), "applied_at": timezone.now().isoformat()}
+                batch.save()
+                change_request.status = ChangeRequest.Status.APPLIED
+                change_request.applied_at = timezone.now()
+                change_request.save()
+                import_finished(change_request)
+        except _Refused as refused:
+            _refuse(batch, change_request, refused.errors, refused.message)
+        except FileUnreadable as exc:
+            _refuse(batch, change_request, [file_error(exc)], str(exc))
+        except Exception:
+            logger.exception("Import batch %s failed while applying", batch_id)
+            message = _("lỗi hệ thống khi ghi dữ liệu")
+            _refuse(batch, change_request, [file_error(_("Lỗi hệ thống khi ghi dữ liệu; không có dữ liệu nào được ghi."))], message)
+        finally:
+            progress.close()
+    return batch.status
+
+
+def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, reason: str):
+    from workflows.flows import import_finished
+
+    with transaction.atomic():
+        batch.status = ImportBatch.Status.FAILED
+        batch.errors = errors[:MAX_ERRORS]
+        batch.summary = {**batch.summary, "errors_total": max(len(errors), batch.summary.get("errors_total") or 0)}
+        batch.save()
+        change_request.status = ChangeRequest.Status.RETURNED
+        change_request.decision_comment = _(
+            "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt nhập #%(pk)s."
+        ) % {"file": batch.file_name, "reason": reason, "pk": batch.pk}
+        change_request.save()
+        import_finished(change_request)
+
+
+def sync_import_status(batch: ImportBatch) -> ImportBatch:
+    """A batch whose request was rejected or withdrawn is marked as not approved (lazily, when read)."""
+    change_request = batch.change_request
+    if (
+        batch.status == ImportBatch.Status.SUBMITTED
+        and change_request is not None
+        and change_request.status in (ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN)
+    ):
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.SUBMITTED).update(status=ImportBatch.Status.REJECTED)
+        batch.status = ImportBatch.Status.REJECTED
+    return batch
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def list_import_batches(*, user):
+    """Batches of the units the user may see, newest first."""
+    return ImportBatch.objects.filter(unit__in=list_visible_units(user=user)).select_related(
+        "unit", "uploaded_by", "change_request"
+    )
+
+
+def get_import_batch(*, user, pk) -> ImportBatch:
+    """One batch of a unit the user may see; 404 otherwise, so existence is not disclosed."""
+    batch = list_import_batches(user=user).filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return sync_import_status(batch)
