@@ -230,6 +230,21 @@ def apply_change_request(*, change_request: ChangeRequest) -> bool:
     return change_request.status == ChangeRequest.Status.APPLIED
 
 
+def finish_import_request(*, change_request: ChangeRequest, applied: bool, message: str = "") -> None:
+    """The import task's last step for an approved import request: it is in the records, or it
+    goes back to the submitter saying why; the flow waiting on the import moves on. Call in the
+    transaction that wrote (or refused) the batch."""
+    with _transition(change_request) as lifecycle:
+        if change_request.kind != ChangeRequest.Kind.IMPORT or not lifecycle.apply.can_proceed():
+            raise ValidationError(_("Chỉ ghi nhận kết quả nhập cho yêu cầu nhập tệp đã phê duyệt."))
+        if applied:
+            lifecycle.apply()
+        else:
+            lifecycle.send_back(message)
+        change_request.save()
+        _flows().resume(change_request, _flows().ChangeRequestFlow.wait_import)
+
+
 def resubmit_change_request(*, change_request: ChangeRequest, user, operations: list[dict], reason: str) -> ChangeRequest:
     """The submitter edits a returned request against the data as it is now, and sends it again
     from the first approval level."""

@@ -155,7 +155,7 @@ def apply_import_batch(*, batch_id: int) -> str:
     """Write an approved batch in one transaction, with history naming the request and the
     file; on any problem write nothing and return the request to its submitter. Either way
     the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
-    from workflows.flows import import_finished
+    from workflows.services import finish_import_request
 
     batch = ImportBatch.objects.select_related("unit", "change_request__submitted_by", "change_request__decided_by").get(pk=batch_id)
     change_request = batch.change_request
@@ -190,10 +190,7 @@ def apply_import_batch(*, batch_id: int) -> str:
                 batch.rows_total = batch.rows_done = outcome.rows
                 batch.summary = {**summary(outcome), "applied_at": timezone.now().isoformat()}
                 batch.save()
-                change_request.status = ChangeRequest.Status.APPLIED
-                change_request.applied_at = timezone.now()
-                change_request.save()
-                import_finished(change_request)
+                finish_import_request(change_request=change_request, applied=True)
         except _Refused as refused:
             _refuse(batch, change_request, refused.errors, refused.message)
         except FileUnreadable as exc:
@@ -208,19 +205,17 @@ def apply_import_batch(*, batch_id: int) -> str:
 
 
 def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, reason: str):
-    from workflows.flows import import_finished
+    from workflows.services import finish_import_request
 
     with transaction.atomic():
         batch.status = ImportBatch.Status.FAILED
         batch.errors = errors[:MAX_ERRORS]
         batch.summary = {**batch.summary, "errors_total": max(len(errors), batch.summary.get("errors_total") or 0)}
         batch.save()
-        change_request.status = ChangeRequest.Status.RETURNED
-        change_request.decision_comment = _(
+        message = _(
             "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt nhập #%(pk)s."
         ) % {"file": batch.file_name, "reason": reason, "pk": batch.pk}
-        change_request.save()
-        import_finished(change_request)
+        finish_import_request(change_request=change_request, applied=False, message=message)
 
 
 def sync_import_status(batch: ImportBatch) -> ImportBatch:
