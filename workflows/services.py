@@ -17,9 +17,11 @@ from units.permissions import can_propose_for_unit
 from . import changesets, policy
 from .lifecycle import ChangeRequestLifecycle
 from .models import ApprovalDecision, ChangeRequest, Decision
-from .permissions import approval_capacity, can_rework_change_request, can_withdraw_change_request
-
-__all__ = ["Decision"]  # the one decision enum (workflows.models), named where decisions are made
+from .permissions import (
+    approval_capacity,
+    can_rework_change_request,
+    can_withdraw_change_request,
+)
 
 
 def _require_reason(reason: str) -> str:
@@ -285,7 +287,7 @@ def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeReq
 def create_delegation(*, delegator, delegate, valid_from, valid_to, reason: str):
     """An approver hands their approvals to a colleague (someone with a grant on a unit where
     the approver approves) for a date range starting today or later."""
-    from units.models import RoleGrant, Role
+    from units.models import Role, RoleGrant
 
     from .models import Delegation
     from .permissions import can_delegate_approvals

@@ -234,7 +234,7 @@ class _ChangeRequestTaskView(
             employee=change_request.employee,
             rows=change_rows(change_request, self.request.user),
             levels=level_rows(change_request),
-            decisions=change_request.decisions.select_related("decided_by", "unit"),
+            decisions=change_request.decisions.select_related("decided_by", "acting_for", "unit"),
             **kwargs,
         )
 
@@ -366,7 +366,7 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         change_request = self.object.change_request
         context["change_request"] = change_request
         context["rows"] = change_rows(change_request, self.request.user)
-        context["decisions"] = change_request.decisions.select_related("decided_by", "unit")
+        context["decisions"] = change_request.decisions.select_related("decided_by", "acting_for", "unit")
         context["levels"] = level_rows(change_request)
         context["can_withdraw"] = can_withdraw_change_request(self.request.user, change_request)
         return context

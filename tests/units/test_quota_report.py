@@ -89,13 +89,13 @@ def staffing(tree, people, loader):
     decide_change_request(change_request=rejected, user=p["lanhdao_kv1"], decision=Decision.REJECT, comment="Không đủ chỉ tiêu")
     # Open: a KV1 civil servant moving to KV2 (inside the Cục: pending for KV2, not for the Cục).
     submit_transfer(employee=staff[("kv1", CIVIL, 0)], target_unit=t["kv2"], submitted_by=p["canbo_kv1"], reason="Điều động")
-    # Open: a treasury civil servant moving to KV1, approved at both levels, not yet applied.
+    # Open: a treasury civil servant moving to KV1, approved by the treasury, awaiting KV1 (the
+    # last level's approval would apply it at once).
     incoming = submit_transfer(
         employee=staff[("kho_bac", CIVIL, 0)], target_unit=t["kv1"], submitted_by=p["canbo_kb"], reason="Điều động"
     )
     decide_change_request(change_request=incoming, user=approver_kb, decision=Decision.APPROVE)
-    decide_change_request(change_request=incoming, user=p["lanhdao_kv1"], decision=Decision.APPROVE)
-    assert incoming.status == ChangeRequest.Status.APPROVED
+    assert incoming.status == ChangeRequest.Status.SUBMITTED and incoming.pending_unit == t["kv1"]
     # Outgoing from the Cục to the treasury: adds nothing inside the Cục.
     submit_transfer(employee=staff[("kv2", PUBLIC, 0)], target_unit=t["kho_bac"], submitted_by=p["canbo_kv2"], reason="Điều động")
     return staff

@@ -155,6 +155,7 @@ SITE = {
     "changerequest:process_detail": [page(rules.flow_read, process("submitted"))],
     "changerequest:process_chart": [page(rules.flow_read, process("submitted"))],
     "changerequest:process_cancel": [form(rules.flow_manage, process("submitted"))],
+    "changerequest:withdraw": [form(rules.flow_withdraw, process("submitted"))],
     "changerequest:tasks_assign": [
         page(rules.flow_bulk),
         Case(rules.flow_bulk, (POST,), EVERYWHERE, data=bulk_body("approve", "submitted")),

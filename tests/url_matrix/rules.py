@@ -321,6 +321,10 @@ flow_execute_approval.__name__ = "flow_execute_approval"
 # Rework a returned request: its submitter (the role officer submitted those of "own").
 flow_execute_rework = _flow_action(_officer_of, post=OK)
 flow_execute_rework.__name__ = "flow_execute_rework"
+# Withdraw a request no level has decided, from its page: its submitter (the role officer
+# submitted those of "own"); GET the confirmation, POST withdraws it and goes back to the request.
+flow_withdraw = _flow_action(_officer_of)
+flow_withdraw.__name__ = "flow_withdraw"
 # A rework task is assigned by the flow to the submitter; handing it back would strand it
 # (nobody may take a rework task), so nobody may unassign it.
 flow_unassign_rework = _flow_action(_nobody)

@@ -60,7 +60,7 @@ def _approve_at_once(pairs):
         try:
             barrier.wait()
             answers.append(client.post(url, {"decision": "approve", "comment": ""}).status_code)
-        except Exception as exc:  # reported below, with the thread's own traceback lost otherwise
+        except Exception as exc:  # noqa: BLE001 — reported by the main thread below
             errors.append(exc)
         finally:
             connections.close_all()

@@ -8,7 +8,11 @@ from django.urls import reverse
 from tests.conftest import make_user
 from units.models import Role
 from workflows.models import ChangeRequest, ChangeRequestTask, Decision
-from workflows.services import decide_change_request, submit_transfer, withdraw_change_request
+from workflows.services import (
+    decide_change_request,
+    submit_transfer,
+    withdraw_change_request,
+)
 
 WITHDRAW_BUTTON = "qlcb-withdraw"
 
