@@ -280,19 +280,35 @@ def validate_operations(operations: list[dict], *, user, allow_fields: set[str] 
         pass
 
 
+def _parent_model(spec: Spec):
+    # A unit's "parent" is its place in the tree, not a field: the parent is a unit.
+    return spec.model if _is_unit(spec) else spec.model._meta.get_field(spec.parent).related_model
+
+
 def _rows_touched(operations: list[dict]) -> dict[str, set[int]]:
-    """The rows a set changes or removes, and the existing rows new ones go under, by model label."""
+    """The rows a set changes or removes, and the rows they and new rows belong to (whose other
+    rows the checks read: a person's work periods must not overlap), by model label."""
     rows: dict[str, set[int]] = {}
+    changed: dict[str, set[int]] = {}  # rows of child models changed or removed, to find their parents
+
+    def add(model, pk):
+        rows.setdefault(label_of(model), set()).add(pk)
+
     for op in operations:
         spec = spec_for(op["model"])
         if op["action"] != CREATE:
-            rows.setdefault(label_of(spec.model), set()).add(op["pk"])
+            add(spec.model, op["pk"])
+            if spec.parent and not _is_unit(spec):
+                changed.setdefault(op["model"], set()).add(op["pk"])
             continue
         raw = (op.get("values") or {}).get(spec.parent) if spec.parent else None
         if isinstance(raw, int):  # not a "$ref" to a row the same set creates
-            # A unit's "parent" is its place in the tree, not a field: the parent is a unit.
-            parent = spec.model if _is_unit(spec) else spec.model._meta.get_field(spec.parent).related_model
-            rows.setdefault(label_of(parent), set()).add(raw)
+            add(_parent_model(spec), raw)
+    for label, pks in changed.items():  # a row's parent is fixed when it is created: safe to read unlocked
+        spec = spec_for(label)
+        attname = spec.model._meta.get_field(spec.parent).attname
+        for parent_pk in spec.model._default_manager.filter(pk__in=pks).values_list(attname, flat=True):
+            add(_parent_model(spec), parent_pk)
     return rows
 
 

@@ -4,14 +4,15 @@ each other: exactly one is applied, the other goes back for rework, one history 
 
 Needs real row locks and concurrent connections, so it runs on PostgreSQL (.ci/run stage 2)."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from records.models import Employee
-from tests.conftest import make_user
+from records.models import Employee, WorkHistory
+from tests.conftest import make_user, setup_context
 from units.models import Role
 from workflows import changesets, services
 from workflows.flows import ChangeRequestFlow
@@ -30,12 +31,12 @@ pytestmark = [
 ]
 
 
-def _propose(employee, officer, text):
+def _propose(employee, officer, text, operations=None):
     return services.submit_change_request(
         kind=ChangeRequest.Kind.EMPLOYEE,
         unit=employee.managing_unit,
         submitted_by=officer,
-        operations=[changesets.make_update(employee, {"main_duties": text})],
+        operations=operations or [changesets.make_update(employee, {"main_duties": text})],
         reason=f"Giao nhiệm vụ: {text}",
         title=str(employee),
         employee=employee,
@@ -74,7 +75,7 @@ def _approve_at_once(pairs):
     return answers
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
 def test_concurrent_approvals_of_two_requests_on_one_version_apply_exactly_one(people, tree, employee_kv1):
     second_approver = make_user("lanhdao2_kv1", (tree["kv1"], Role.APPROVER))
     officer = people["canbo_kv1"]
@@ -99,3 +100,32 @@ def test_concurrent_approvals_of_two_requests_on_one_version_apply_exactly_one(p
         # The refused one waits for its submitter, the applied one's process is over.
         assert open_task(returned, ChangeRequestFlow.rework).owner == officer
         assert applied.process.status == "DONE"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
+def test_concurrent_approvals_of_two_periods_that_only_overlap_together_apply_exactly_one(people, tree, loader, employee_kv1):
+    """Each request changes a different work period and is valid alone; together the periods
+    overlap. The overlap check reads the person's other periods, so the two must not interleave."""
+    second_approver = make_user("lanhdao2_kv1", (tree["kv1"], Role.APPROVER))
+    officer = people["canbo_kv1"]
+    for round_number in range(ROUNDS):
+        with setup_context(loader):
+            for period in WorkHistory.objects.filter(employee=employee_kv1):
+                period.delete()
+            early = WorkHistory.objects.create(
+                employee=employee_kv1, start_date=datetime.date(2005, 1, 1), end_date=datetime.date(2008, 12, 31),
+                organisation="Trường Đại học Kinh tế", title="Giảng viên",
+            )
+            late = WorkHistory.objects.create(
+                employee=employee_kv1, start_date=datetime.date(2012, 1, 1), organisation="Chi cục Thuế khu vực I", title="Chuyên viên"
+            )
+        longer = _propose(employee_kv1, officer, f"Vòng {round_number}: kéo dài", [changesets.make_update(early, {"end_date": datetime.date(2010, 12, 31)})])
+        sooner = _propose(employee_kv1, officer, f"Vòng {round_number}: bắt đầu sớm", [changesets.make_update(late, {"start_date": datetime.date(2010, 6, 1)})])
+
+        assert _approve_at_once([(people["lanhdao_kv1"], longer), (second_approver, sooner)]) == [302, 302]
+        longer.refresh_from_db()
+        sooner.refresh_from_db()
+        statuses = sorted([longer.status, sooner.status])
+        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (round_number, statuses)
+        returned = longer if longer.status == ChangeRequest.Status.RETURNED else sooner
+        assert "chồng lấn" in returned.decision_comment
