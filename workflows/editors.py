@@ -50,6 +50,30 @@ class Editor:
         return str(root)
 
 
+def _next_salary_step(employee) -> dict | None:
+    """The salary row an employee's page offers: the next step of their rank (nâng bậc lương)."""
+    from records.models.salary import next_step
+
+    return next_step(rank_code=employee.rank_code, step=employee.salary_step, since=employee.salary_effective_date)
+
+
+def _employee_child(model) -> Child:
+    from records.models import SalaryHistory
+
+    if model is not SalaryHistory:
+        return Child(model, "employee")
+    return Child(
+        model,
+        "employee",
+        offer=_next_salary_step,
+        help=_(
+            "Ngạch, bậc, hệ số lương hiện hưởng lấy từ dòng mới nhất của bảng này. Nâng bậc lương hay chuyển "
+            "ngạch: thêm một dòng, với ngày hưởng và số quyết định (với cán bộ đang có, dòng trống cuối bảng đã "
+            "điền sẵn bậc kế tiếp)."
+        ),
+    )
+
+
 def _editors() -> dict[str, Editor]:
     from records.models import SUBRECORD_MODELS, Employee, FollowUpAction, Inspection, InspectionPlan
     from units.models import Position, StaffingQuota, Unit
@@ -61,8 +85,8 @@ def _editors() -> dict[str, Editor]:
                 "records.employee",
                 ChangeRequest.Kind.EMPLOYEE,
                 ChangeRequest.Kind.NEW_HIRE,
-                Employee.CHANGEABLE_FIELDS,
-                tuple(Child(m, "employee") for m in SUBRECORD_MODELS),
+                Employee.PROFILE_FIELDS,  # the salary in force follows the salary history
+                tuple(_employee_child(m) for m in SUBRECORD_MODELS),
                 ref="employee",
                 parent_field="managing_unit",
             ),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from records.models import Employee, ExportLog
+from records.models import Employee, ExportLog, SalaryHistory
 from tests.conftest import make_employee, make_user, setup_context
 from units.models import Role, StaffingQuota
 from units.reports import quota_report
@@ -41,17 +41,16 @@ def new_hire(unit, officer, *, citizen_id, status):
         "date_of_birth": datetime.date(1995, 5, 5),
         "sex": Employee.Sex.MALE,
         "citizen_id": citizen_id,
-        "rank_code": "01.003",
-        "salary_step": 3,
-        "salary_coefficient": Decimal("3.00"),
         "employment_status": status,
         "managing_unit": unit,
     }
+    salary = {"effective_date": datetime.date(2020, 1, 1), "rank_code": "01.003", "salary_step": 3,
+              "salary_coefficient": Decimal("3.00"), "employee": "$employee"}
     return submit_change_request(
         kind=ChangeRequest.Kind.NEW_HIRE,
         unit=unit,
         submitted_by=officer,
-        operations=[changesets.make_create(Employee, values, ref="employee")],
+        operations=[changesets.make_create(Employee, values, ref="employee"), changesets.make_create(SalaryHistory, salary)],
         reason="Tiếp nhận theo kết quả thi tuyển",
         title="Tiếp nhận cán bộ mới",
     )

@@ -12,7 +12,7 @@ from units.models import StaffingQuota, Unit
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
 
-from .conftest import decide, open_task, propose
+from .conftest import decide, open_task, propose, propose_step, salary_row
 
 TRAINING = {
     "kind": "course",
@@ -95,7 +95,7 @@ def test_invalid_rows_are_refused_in_vietnamese_and_nothing_is_submitted(client,
     assert response.status_code == 200
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
 
-    response = propose(client, employee_kv1, salary_step=4)  # coefficient left at step 3's
+    response = propose_step(client, employee_kv1, 4, "3.00")  # the coefficient of step 3
     assert "Hệ số lương bậc 4 của ngạch 01.003 là 3.33." in response.content.decode()
 
     work = [
@@ -123,12 +123,12 @@ def test_new_hire_is_created_only_after_approval(client, people, tree):
             "date_of_birth": "1995-07-20",
             "sex": "male",
             "citizen_id": "001095000777",
-            "rank_code": "01.003",
-            "salary_step": "1",
-            "salary_coefficient": "2.34",
             "employment_status": "civil_servant",
         },
-        add={"training": [{**TRAINING, "kind": "degree", "name": "Cử nhân Kinh tế", "start_date": "2013-09-01", "end_date": "2017-06-30"}]},
+        add={
+            "training": [{**TRAINING, "kind": "degree", "name": "Cử nhân Kinh tế", "start_date": "2013-09-01", "end_date": "2017-06-30"}],
+            "salaryhistory": [salary_row(1, "2.34", on="2024-03-01", decision="45/QĐ-CT")],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert not Employee.objects.filter(citizen_id="001095000777").exists()
@@ -354,7 +354,7 @@ def test_a_new_unit_is_founded_through_a_request_of_its_parent(client, people, t
 def test_a_long_reason_is_kept_whole_in_history(client, people, employee_kv1):
     reason = "Nâng bậc lương thường xuyên theo Quyết định số 1234/QĐ-CCT ngày 15/10/2026 của Chi cục trưởng " * 3
     client.force_login(people["canbo_kv1"])
-    assert propose(client, employee_kv1, reason=reason, salary_step=4, salary_coefficient="3.33").status_code == 302
+    assert propose_step(client, employee_kv1, 4, "3.33", reason=reason).status_code == 302
     client.force_login(people["lanhdao_kv1"])
     decide(client, ChangeRequest.objects.get(), "approve")
     assert Employee.objects.get(pk=employee_kv1.pk).history.latest().history_change_reason == reason.strip()
