@@ -85,21 +85,15 @@ def needs_otp(user) -> bool:
     return RoleGrant.objects.filter(user=user, role__in=settings.OTP_REQUIRED_ROLES).exists()
 
 
-def is_demo_account(user) -> bool:
-    """An account load_demo created: one of its usernames with its demo address. Both fields
-    are set only by an administrator (there is no profile page), so nobody marks himself."""
-    from units.management.commands.load_demo import ACCOUNTS, ADMIN_USERNAME, DEMO_EMAIL_DOMAIN
-
-    username = user.get_username()
-    demo_usernames = {ADMIN_USERNAME, *(account[0] for account in ACCOUNTS)}
-    return username in demo_usernames and user.email == f"{username}@{DEMO_EMAIL_DOMAIN}"
-
-
 def must_verify_otp(user) -> bool:
     if not user.is_authenticated or user.is_verified():
         return False
-    if settings.OTP_EXEMPT_DEMO_ACCOUNTS and is_demo_account(user):
-        return False
+    if settings.OTP_EXEMPT_DEMO_ACCOUNTS:
+        # A demo account is one the demo loader (or an administrator) marked, never a name.
+        from accounts.selectors import is_demo_account
+
+        if is_demo_account(user):
+            return False
     return needs_otp(user)
 
 

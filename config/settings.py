@@ -76,10 +76,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "config.security.SecurityConfig",
+    "accounts",
     "units",
     "records",
     "workflows",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

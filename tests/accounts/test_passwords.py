@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from units.management.commands.load_demo import DEMO_PASSWORD
+from demo.accounts import DEMO_PASSWORD
 
 
 def messages_for(password, user=None):

@@ -11,9 +11,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
-from config.security import is_demo_account
+from accounts.models import DemoAccount
+from accounts.selectors import is_demo_account
 from records.models import (
     SUBRECORD_MODELS,
     Commendation,
@@ -30,20 +32,13 @@ from records.models import (
     WorkHistory,
 )
 from records.models.salary import check_salary
-from units.management.commands import load_demo
-from units.management.commands.load_demo import (
-    DEMO_PASSWORD,
-    DEMO_REASON,
-    EVALUATION_YEARS,
-    GRANT_REASON,
-    INSPECTION_YEARS,
-    LEADERS,
-    POLICY_NOTE,
-    QUOTA_YEARS,
-    UNDER_QUOTA,
-    SalaryScales,
-    build_people,
-)
+from demo import reference
+from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.organisation import UNDER_QUOTA
+from demo.people import SalaryScales, build_people
+from demo.people.ranks import LEADERS
+from demo.policy import POLICY_NOTE
+from demo.reference import DEMO_REASON, EVALUATION_YEARS, GRANT_REASON, INSPECTION_YEARS, QUOTA_YEARS
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 from units.permissions import can_manage_policy
 from workflows.models import ApprovalPolicy, PolicyRule
@@ -103,7 +98,7 @@ def test_refuses_to_run_outside_demo_mode(settings):
 
 @pytest.mark.django_db
 def test_refuses_to_write_data_dated_after_today(monkeypatch):
-    monkeypatch.setattr(load_demo, "REFERENCE_DATE", date.today() + timedelta(days=30))
+    monkeypatch.setattr(reference, "REFERENCE_DATE", date.today() + timedelta(days=30))
     with pytest.raises(CommandError):
         call_command("load_demo", employees=1, stdout=io.StringIO())
     assert not get_user_model().objects.exists()
@@ -475,6 +470,32 @@ def test_personnel_office_approver_and_unit_admins_are_granted_by_the_admin_with
 
 
 @pytest.mark.django_db
+def test_every_account_the_loader_makes_is_marked_as_a_demo_account():
+    load(0)
+    marked = set(DemoAccount.objects.values_list("user__username", flat=True))
+    assert marked == {"admin", *(account[0] for account in ACCOUNTS)}
+
+
+@pytest.mark.django_db
+def test_an_account_of_the_same_name_made_by_someone_else_is_not_marked():
+    """Only accounts the loader made (or an older loader, with its address) are demo accounts."""
+    real = get_user_model().objects.create_user("lanhdao.kv1", "hung.tv@mof.gov.vn", "Một-mật-khẩu-khác-2026")
+    older = get_user_model().objects.create_user("canbo.kv1", "canbo.kv1@demo.qlcb.local", "Một-mật-khẩu-khác-2026")
+    load(0)
+    assert not is_demo_account(real)
+    assert is_demo_account(older)
+
+
+@pytest.mark.django_db
+def test_an_administrator_sees_the_demo_accounts_in_the_admin(client):
+    load(0)
+    client.force_login(get_user_model().objects.get(username="admin"))
+    response = client.get(reverse("admin:accounts_demoaccount_changelist"))
+    assert response.status_code == 200
+    assert "quantri.bo" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_revoked_demo_grant_stays_revoked_and_an_older_one_gets_who_and_why():
     load(0)
     revoked = RoleGrant.objects.get(user__username="tccb.cucthue")
@@ -520,8 +541,6 @@ def test_keeps_a_later_policy_version_an_administrator_saved():
 @pytest.mark.django_db
 def test_form_2c_of_a_demo_employee_is_an_a4_pdf_with_every_section(client):
     """The acceptance of issue #3: the 2C PDF of a demo person opens, fits A4, shows every section."""
-    from django.urls import reverse
-
     from tests.records.test_exports import HEADINGS, read_pdf
 
     load()
