@@ -271,6 +271,7 @@ def _admin_objects(s: Scenario):
     from axes.models import AccessLog as AxesAccessLog
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.models import DemoAccount
     from notifications.models import Digest
 
     own, employee = s.units["own"], s.employees["own"]
@@ -324,6 +325,7 @@ def _admin_objects(s: Scenario):
             # A device of an actor, not of a role user: a confirmed device changes what the
             # two-factor pages answer to its owner.
             "otp_totp.totpdevice": TOTPDevice.objects.create(user=s.approvers["parent"], name="TOTP", confirmed=True),
+            "accounts.demoaccount": DemoAccount.objects.create(user=s.approvers["parent"]),
             "records.employee": employee,
             "records.inspectionplan": s.plans["own"],
             "records.inspection": s.inspections["own"],
