@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "accounts",
     "units",
     "records",
+    "inspections",
     "workflows",
     "notifications",
     "demo",

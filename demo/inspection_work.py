@@ -4,7 +4,7 @@ follow-up (inspection, text), so a second run adds nothing."""
 
 from datetime import date
 
-from records.models import FollowUpAction, Inspection, InspectionPlan
+from inspections.models import FollowUpAction, Inspection, InspectionPlan
 
 # The Bộ plans through Vụ Tổ chức cán bộ; its plan is the Bộ's (units under it are in scope).
 # (planner, year, title, decision number, decision date, description, inspections)

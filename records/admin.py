@@ -10,9 +10,6 @@ from .models import (
     Employee,
     ExportLog,
     ReadAlert,
-    FollowUpAction,
-    Inspection,
-    InspectionPlan,
     SalaryRank,
     SalaryTable,
 )
@@ -50,7 +47,7 @@ class EmployeeAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("managing_unit",)
 
 
-for model in (*SUBRECORD_MODELS, InspectionPlan, Inspection, FollowUpAction):
+for model in SUBRECORD_MODELS:
     admin.site.register(model, ReadOnlyHistoryAdmin)
 
 

@@ -23,9 +23,6 @@ from records.models import (
     Employee,
     Evaluation,
     FamilyMember,
-    FollowUpAction,
-    Inspection,
-    InspectionPlan,
     SalaryHistory,
     SalaryRank,
     Training,
@@ -33,6 +30,7 @@ from records.models import (
 )
 from records.models.salary import check_salary
 from demo import reference
+from inspections.models import FollowUpAction, Inspection, InspectionPlan
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from demo.organisation import UNDER_QUOTA
 from demo.people import SalaryScales, build_people

@@ -1,4 +1,5 @@
-"""Inspection work (công tác kiểm tra): plans, inspections of units, and follow-up actions."""
+"""Inspection work (công tác kiểm tra): plans, inspections of units, and follow-up actions.
+Tracked records like the personnel file: every write goes through an approved change request."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -7,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..tracking import TrackedHistory, TrackedModel
-from .employee import check_date_order, not_in_future
-from .subrecords import period
+from records.models.employee import check_date_order, not_in_future
+from records.models.subrecords import period
+from records.tracking import TrackedHistory, TrackedModel
+from units.models import Unit
 
 
 class InspectionPlan(TrackedModel):
@@ -79,8 +81,6 @@ class Inspection(TrackedModel):
         if self.plan_id and self.start_date and abs(self.start_date.year - self.plan.year) > 1:
             errors.setdefault("start_date", []).append(_("Cuộc kiểm tra phải diễn ra trong năm của kế hoạch."))
         if self.plan_id and self.inspected_unit_id:
-            from units.models import Unit
-
             planner = self.plan.unit
             inspected = Unit.objects.get(pk=self.inspected_unit_id)
             if not inspected.path.startswith(planner.path):
