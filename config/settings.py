@@ -77,11 +77,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "config.security.SecurityConfig",
     "accounts",
+    "tracking",
     "units",
     "records",
     "inspections",
     "workflows",
     "notifications",
+    "reports",
     "demo",
 ]
 

@@ -1,6 +1,7 @@
 """URL map: the Material site (records, units, inspection work, approval workflow), auth, admin,
-language switch. The site is assembled here, above every app: an app that workflows imports
-(inspections) declares the change-set pages it needs and they are joined to workflows' views here."""
+language switch. The site is assembled here, above every app, so no app imports one above it:
+inspections declares the change-set pages it needs and they are joined to workflows' views
+here; the quota report (reports, above units) is joined to the units section here."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -11,6 +12,7 @@ from config import security
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from records.viewsets import RecordsApp
+from reports.urls import UNIT_PAGES as REPORT_PAGES
 from units.viewsets import UnitsApp
 from workflows.views import propose_changes, propose_new
 from workflows.viewsets import DelegationApp, PolicyApp, change_request_app
@@ -28,7 +30,7 @@ site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
         RecordsApp(),
-        UnitsApp(),
+        UnitsApp(urlpatterns=REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),
         PolicyApp(),

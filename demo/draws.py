@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from .reference import REFERENCE_DATE
 
+
 def weighted(rng, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=True)
     return rng.choices(values, weights=weights, k=1)[0]
 
 

@@ -21,10 +21,20 @@ from dataclasses import dataclass
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
-from records.models import Commendation, Discipline, Employee, Evaluation, FamilyMember, SalaryHistory, Training, WorkHistory
+from records.models import (
+    Commendation,
+    Discipline,
+    Employee,
+    Evaluation,
+    FamilyMember,
+    SalaryHistory,
+    Training,
+    WorkHistory,
+)
 from records.models.salary import salary_index_held
 from records.services import load_initial_employees
-from records.tracking import ChangeContext, bulk_create_tracked, tracked_change
+from tracking.context import ChangeContext, tracked_change
+from tracking.models import bulk_create_tracked
 from workflows.models import ApprovalPolicy
 
 from .accounts import ACCOUNTS, ensure_grants, ensure_users
@@ -66,7 +76,11 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             people = people[:employees]
             created = load_initial_employees(
                 rows=[
-                    {**p.fields, "managing_unit": units[p.unit_code], "position": positions.get((p.unit_code, p.position_name))}
+                    {
+                        **p.fields,
+                        "managing_unit": units[p.unit_code],
+                        "position": positions.get((p.unit_code, p.position_name)),
+                    }
                     for p in people
                 ],
                 context=context,
@@ -103,7 +117,9 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         f"Phân quyền mới (grants created): {counts['grants']} / {len(ACCOUNTS)}",
     ]
     if policy is not None:
-        lines.append(f"Chính sách phê duyệt (approval policy): tạo phiên bản {policy.version} (version {policy.version} created)")
+        lines.append(
+            f"Chính sách phê duyệt (approval policy): tạo phiên bản {policy.version} (version {policy.version} created)"
+        )
     else:
         latest = ApprovalPolicy.objects.order_by("-version").first()
         version = latest.version if latest else "—"

@@ -18,6 +18,7 @@ from .reference import DEMO_SEED, QUOTA_YEARS, REORGANISATION
 
 TREE_FIELDS = ["path", "depth", "numchild"]
 
+
 @dataclass(frozen=True)
 class UnitSpec:
     code: str
@@ -47,50 +48,131 @@ class UnitSpec:
 # Parents before children.
 UNITS = [
     UnitSpec(
-        "BTC", "Bộ Tài chính", Unit.Kind.MINISTRY, None, "28 Trần Hưng Đạo, Hà Nội",
-        "Tuyên cáo của Chính phủ lâm thời", date(1945, 8, 28), date(1945, 8, 28), "hn", "office", "BTC",
+        "BTC",
+        "Bộ Tài chính",
+        Unit.Kind.MINISTRY,
+        None,
+        "28 Trần Hưng Đạo, Hà Nội",
+        "Tuyên cáo của Chính phủ lâm thời",
+        date(1945, 8, 28),
+        date(1945, 8, 28),
+        "hn",
+        "office",
+        "BTC",
     ),
     UnitSpec(
-        "BTC.TCCB", "Vụ Tổ chức cán bộ", Unit.Kind.DEPARTMENT, "BTC", "28 Trần Hưng Đạo, Hà Nội",
-        "65/TC-QĐ", date(1988, 5, 12), date(1988, 6, 1), "hn", "office", "BTC",
+        "BTC.TCCB",
+        "Vụ Tổ chức cán bộ",
+        Unit.Kind.DEPARTMENT,
+        "BTC",
+        "28 Trần Hưng Đạo, Hà Nội",
+        "65/TC-QĐ",
+        date(1988, 5, 12),
+        date(1988, 6, 1),
+        "hn",
+        "office",
+        "BTC",
         ("Văn phòng Bộ Tài chính", "Cục Thuế thành phố Hà Nội", "Kho bạc Nhà nước Hà Nội"),
         is_personnel_department=True,
     ),
     UnitSpec(
-        "BTC.CT", "Cục Thuế", Unit.Kind.AGENCY, "BTC", "123 Lò Đúc, Hà Nội",
-        "381/QĐ-BTC", date(2025, 2, 26), REORGANISATION, "hn", "tax", "CT",
+        "BTC.CT",
+        "Cục Thuế",
+        Unit.Kind.AGENCY,
+        "BTC",
+        "123 Lò Đúc, Hà Nội",
+        "381/QĐ-BTC",
+        date(2025, 2, 26),
+        REORGANISATION,
+        "hn",
+        "tax",
+        "CT",
         ("Tổng cục Thuế", "Cục Thuế thành phố Hà Nội"),
         led_before=("Cục Thuế thành phố Hà Nội",),
     ),
     UnitSpec(
-        "BTC.CT.KV1", "Chi cục Thuế khu vực I", Unit.Kind.SUB_AGENCY, "BTC.CT", "187 Giảng Võ, Hà Nội",
-        "12/QĐ-CT", date(2025, 2, 28), REORGANISATION, "hn", "tax", "CT",
-        ("Chi cục Thuế quận Ba Đình", "Chi cục Thuế quận Đống Đa", "Chi cục Thuế quận Cầu Giấy", "Cục Thuế thành phố Hà Nội"),
+        "BTC.CT.KV1",
+        "Chi cục Thuế khu vực I",
+        Unit.Kind.SUB_AGENCY,
+        "BTC.CT",
+        "187 Giảng Võ, Hà Nội",
+        "12/QĐ-CT",
+        date(2025, 2, 28),
+        REORGANISATION,
+        "hn",
+        "tax",
+        "CT",
+        (
+            "Chi cục Thuế quận Ba Đình",
+            "Chi cục Thuế quận Đống Đa",
+            "Chi cục Thuế quận Cầu Giấy",
+            "Cục Thuế thành phố Hà Nội",
+        ),
         led_before=("Chi cục Thuế quận Ba Đình", "Chi cục Thuế quận Đống Đa", "Chi cục Thuế quận Cầu Giấy"),
     ),
     UnitSpec(
-        "BTC.CT.KV2", "Chi cục Thuế khu vực II", Unit.Kind.SUB_AGENCY, "BTC.CT",
+        "BTC.CT.KV2",
+        "Chi cục Thuế khu vực II",
+        Unit.Kind.SUB_AGENCY,
+        "BTC.CT",
         "140 Nguyễn Thị Minh Khai, Thành phố Hồ Chí Minh",
-        "13/QĐ-CT", date(2025, 2, 28), REORGANISATION, "hcm", "tax", "CT",
-        ("Chi cục Thuế Quận 1", "Chi cục Thuế quận Bình Thạnh", "Chi cục Thuế quận Gò Vấp", "Cục Thuế Thành phố Hồ Chí Minh"),
+        "13/QĐ-CT",
+        date(2025, 2, 28),
+        REORGANISATION,
+        "hcm",
+        "tax",
+        "CT",
+        (
+            "Chi cục Thuế Quận 1",
+            "Chi cục Thuế quận Bình Thạnh",
+            "Chi cục Thuế quận Gò Vấp",
+            "Cục Thuế Thành phố Hồ Chí Minh",
+        ),
         led_before=("Chi cục Thuế Quận 1", "Chi cục Thuế quận Bình Thạnh", "Chi cục Thuế quận Gò Vấp"),
     ),
     # No staff of its own in the demo (the people's draws stay as they were): it is here as
     # the second approval level of the Chi cục's salary changes (policy version 2).
     UnitSpec(
-        "BTC.CT.TCCB", "Phòng Tổ chức cán bộ Cục Thuế", Unit.Kind.DEPARTMENT, "BTC.CT", "123 Lò Đúc, Hà Nội",
-        "14/QĐ-CT", date(2025, 2, 28), REORGANISATION, "hn", "office", "CT",
+        "BTC.CT.TCCB",
+        "Phòng Tổ chức cán bộ Cục Thuế",
+        Unit.Kind.DEPARTMENT,
+        "BTC.CT",
+        "123 Lò Đúc, Hà Nội",
+        "14/QĐ-CT",
+        date(2025, 2, 28),
+        REORGANISATION,
+        "hn",
+        "office",
+        "CT",
         ("Tổng cục Thuế", "Cục Thuế thành phố Hà Nội"),
         is_personnel_department=True,
     ),
     UnitSpec(
-        "BTC.KBNN", "Kho bạc Nhà nước", Unit.Kind.AGENCY, "BTC", "32 Cát Linh, Hà Nội",
-        "07/HĐBT", date(1990, 1, 4), date(1990, 4, 1), "hn", "treasury", "KBNN",
+        "BTC.KBNN",
+        "Kho bạc Nhà nước",
+        Unit.Kind.AGENCY,
+        "BTC",
+        "32 Cát Linh, Hà Nội",
+        "07/HĐBT",
+        date(1990, 1, 4),
+        date(1990, 4, 1),
+        "hn",
+        "treasury",
+        "KBNN",
         ("Kho bạc Nhà nước Hà Nội", "Sở Giao dịch Kho bạc Nhà nước"),
     ),
     UnitSpec(
-        "BTC.KBNN.KV1", "Kho bạc Nhà nước khu vực I", Unit.Kind.BRANCH, "BTC.KBNN", "10 Lê Lai, Hà Nội",
-        "389/QĐ-BTC", date(2025, 2, 26), REORGANISATION, "hn", "treasury", "KBNN",
+        "BTC.KBNN.KV1",
+        "Kho bạc Nhà nước khu vực I",
+        Unit.Kind.BRANCH,
+        "BTC.KBNN",
+        "10 Lê Lai, Hà Nội",
+        "389/QĐ-BTC",
+        date(2025, 2, 26),
+        REORGANISATION,
+        "hn",
+        "treasury",
+        "KBNN",
         ("Kho bạc Nhà nước Hà Nội", "Kho bạc Nhà nước Ba Đình", "Kho bạc Nhà nước Đống Đa"),
         led_before=("Kho bạc Nhà nước Hà Nội",),
     ),
@@ -103,32 +185,42 @@ LEADERSHIP = True
 POSITIONS = {
     "BTC": [("Bộ trưởng", 1, LEADERSHIP, "1.30"), ("Thứ trưởng", 5, LEADERSHIP, "1.10")],
     "BTC.TCCB": [
-        ("Vụ trưởng", 1, LEADERSHIP, "1.00"), ("Phó Vụ trưởng", 3, LEADERSHIP, "0.80"),
+        ("Vụ trưởng", 1, LEADERSHIP, "1.00"),
+        ("Phó Vụ trưởng", 3, LEADERSHIP, "0.80"),
         ("Chuyên viên", 8, False, "0"),
     ],
     "BTC.CT": [
-        ("Cục trưởng", 1, LEADERSHIP, "1.00"), ("Phó Cục trưởng", 5, LEADERSHIP, "0.80"),
+        ("Cục trưởng", 1, LEADERSHIP, "1.00"),
+        ("Phó Cục trưởng", 5, LEADERSHIP, "0.80"),
         ("Chuyên viên", 10, False, "0"),
     ],
     "BTC.CT.KV1": [
-        ("Chi cục trưởng", 1, LEADERSHIP, "0.70"), ("Phó Chi cục trưởng", 3, LEADERSHIP, "0.50"),
-        ("Đội trưởng", 6, LEADERSHIP, "0.30"), ("Chuyên viên", 25, False, "0"),
+        ("Chi cục trưởng", 1, LEADERSHIP, "0.70"),
+        ("Phó Chi cục trưởng", 3, LEADERSHIP, "0.50"),
+        ("Đội trưởng", 6, LEADERSHIP, "0.30"),
+        ("Chuyên viên", 25, False, "0"),
     ],
     "BTC.CT.KV2": [
-        ("Chi cục trưởng", 1, LEADERSHIP, "0.70"), ("Phó Chi cục trưởng", 3, LEADERSHIP, "0.50"),
-        ("Đội trưởng", 5, LEADERSHIP, "0.30"), ("Chuyên viên", 25, False, "0"),
+        ("Chi cục trưởng", 1, LEADERSHIP, "0.70"),
+        ("Phó Chi cục trưởng", 3, LEADERSHIP, "0.50"),
+        ("Đội trưởng", 5, LEADERSHIP, "0.30"),
+        ("Chuyên viên", 25, False, "0"),
     ],
     "BTC.CT.TCCB": [
-        ("Trưởng phòng", 1, LEADERSHIP, "0.60"), ("Phó Trưởng phòng", 2, LEADERSHIP, "0.40"),
+        ("Trưởng phòng", 1, LEADERSHIP, "0.60"),
+        ("Phó Trưởng phòng", 2, LEADERSHIP, "0.40"),
         ("Chuyên viên", 6, False, "0"),
     ],
     "BTC.KBNN": [
-        ("Tổng Giám đốc", 1, LEADERSHIP, "1.00"), ("Phó Tổng Giám đốc", 4, LEADERSHIP, "0.80"),
+        ("Tổng Giám đốc", 1, LEADERSHIP, "1.00"),
+        ("Phó Tổng Giám đốc", 4, LEADERSHIP, "0.80"),
         ("Chuyên viên", 6, False, "0"),
     ],
     "BTC.KBNN.KV1": [
-        ("Giám đốc", 1, LEADERSHIP, "0.70"), ("Phó Giám đốc", 3, LEADERSHIP, "0.50"),
-        ("Trưởng phòng", 6, LEADERSHIP, "0.40"), ("Chuyên viên", 20, False, "0"),
+        ("Giám đốc", 1, LEADERSHIP, "0.70"),
+        ("Phó Giám đốc", 3, LEADERSHIP, "0.50"),
+        ("Trưởng phòng", 6, LEADERSHIP, "0.40"),
+        ("Chuyên viên", 20, False, "0"),
     ],
 }
 STAFF_POSITION = "Chuyên viên"
@@ -137,7 +229,12 @@ ALLOWANCES = {(unit, name): Decimal(a) for unit, rows in POSITIONS.items() for n
 HEADS = {"Vụ trưởng", "Cục trưởng", "Chi cục trưởng", "Giám đốc", "Tổng Giám đốc"}
 # The youngest age at which someone is appointed to a position (others: 32).
 APPOINTMENT_AGE = {
-    "Vụ trưởng": 44, "Cục trưởng": 44, "Phó Vụ trưởng": 38, "Phó Cục trưởng": 38, "Chi cục trưởng": 38, "Giám đốc": 38,
+    "Vụ trưởng": 44,
+    "Cục trưởng": 44,
+    "Phó Vụ trưởng": 38,
+    "Phó Cục trưởng": 38,
+    "Chi cục trưởng": 38,
+    "Giám đốc": 38,
 }
 # Leaders at Vụ / Cục level need advanced political theory (cao cấp lý luận chính trị).
 SENIOR_LEADERS = {"Vụ trưởng", "Phó Vụ trưởng", "Cục trưởng", "Phó Cục trưởng", "Chi cục trưởng", "Giám đốc"}
@@ -179,11 +276,16 @@ def quota_rows(people):
                 parent = UNIT_SPECS[spec.parent] if spec.parent else spec
                 rows.append(
                     {
-                        "unit_code": spec.code, "year": year, "category": category, "approved": max(approved, 1),
-                        "decision_number": decision_number(rng, parent.issuer), "decision_date": decided,
+                        "unit_code": spec.code,
+                        "year": year,
+                        "category": category,
+                        "approved": max(approved, 1),
+                        "decision_number": decision_number(rng, parent.issuer),
+                        "decision_date": decided,
                     }
                 )
     return rows
+
 
 def ensure_units(counts):
     """The unit tree, parents first; a unit that exists keeps its values and gets only what it lacks."""
@@ -214,7 +316,10 @@ def ensure_units(counts):
                 counts["units_filled"] += 1
             continue
         unit = Unit(
-            code=spec.code, name=spec.name, kind=spec.kind, is_personnel_department=spec.is_personnel_department,
+            code=spec.code,
+            name=spec.name,
+            kind=spec.kind,
+            is_personnel_department=spec.is_personnel_department,
             **spec.details(),
         )
         unit.full_clean(exclude=TREE_FIELDS)
@@ -226,9 +331,12 @@ def ensure_units(counts):
         counts["units"] += 1
     return {unit.code: unit for unit in Unit.objects.filter(code__in=UNIT_SPECS)}
 
+
 def ensure_positions(units, counts):
     """Each unit's positions; returns them by (unit code, name)."""
-    existing = {(p.unit.code, p.name): p for p in Position.objects.filter(unit__in=units.values()).select_related("unit")}
+    existing = {
+        (p.unit.code, p.name): p for p in Position.objects.filter(unit__in=units.values()).select_related("unit")
+    }
     for code, rows in POSITIONS.items():
         for name, posts, leadership, _allowance in rows:
             if (code, name) in existing:
@@ -239,6 +347,7 @@ def ensure_positions(units, counts):
             existing[(code, name)] = position
             counts["positions"] += 1
     return existing
+
 
 def ensure_quotas(units, rows, counts):
     """The quota rows the database lacks (by unit, year and category)."""

@@ -15,4 +15,3 @@ QUOTA_YEARS = (REFERENCE_DATE.year - 1, REFERENCE_DATE.year)  # last year and th
 EVALUATION_YEARS = tuple(range(REFERENCE_DATE.year - 3, REFERENCE_DATE.year))  # the last 3 closed years
 INSPECTION_YEARS = (REFERENCE_DATE.year - 1, REFERENCE_DATE.year)
 REORGANISATION = date(2025, 3, 1)  # the 2025 reorganisation of the tax and treasury systems
-

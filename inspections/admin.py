@@ -3,7 +3,7 @@ write goes through a change request."""
 
 from django.contrib import admin
 
-from records.admin import ReadOnlyHistoryAdmin
+from tracking.admin import ReadOnlyHistoryAdmin
 
 from .models import FollowUpAction, Inspection, InspectionPlan
 

@@ -6,7 +6,7 @@ from viewflow.urls import Application
 
 from workflows.views import propose_changes, propose_new
 
-from . import grant_views, report_views, views
+from . import grant_views, views
 
 
 class UnitsApp(Application):
@@ -19,8 +19,6 @@ class UnitsApp(Application):
     list_path = path("units/", views.unit_list, name="unit-list")
     detail_path = path("units/<int:pk>/", views.unit_detail, name="unit-detail")
     history_path = path("units/<int:pk>/history/", views.unit_history, name="unit-history")
-    quota_report_path = path("quota-report/", report_views.quota_report_page, name="quota-report")
-    quota_report_xlsx_path = path("quota-report/export.xlsx", report_views.quota_report_xlsx, name="quota-report-xlsx")
     propose_path = path("units/<int:pk>/propose/", propose_changes, {"key": "units.unit"}, name="unit-propose")
     new_unit_path = path("units/<int:parent_pk>/new-unit/", propose_new, {"key": "units.unit"}, name="unit-new")
 

@@ -15,6 +15,7 @@ from .ranks import LEADERS, STAFF_RANKS, STAFF_UNITS, SalaryScales
 
 __all__ = ["DemoPerson", "SalaryScales", "build_people"]
 
+
 def build_people(count, scales, seed=DEMO_SEED):
     """The first `count` demo people; person i is the same whatever `count` is.
 
@@ -54,10 +55,18 @@ def build_people(count, scales, seed=DEMO_SEED):
         given = rng.choice(GIVEN_NAMES[sex])
         citizen_id = citizen_id_for(rng, born, sex, taken)
         person = Career(
-            random.Random(f"{seed}:{citizen_id}"), scales,
-            full_name=f"{family} {middle} {given}", family=family, born=born, sex=sex,
-            citizen_id=citizen_id, unit=UNIT_SPECS[unit_code], position=position, rank=rank,
-            status=status, entry_jitter=entry_jitter,
+            random.Random(f"{seed}:{citizen_id}"),
+            scales,
+            full_name=f"{family} {middle} {given}",
+            family=family,
+            born=born,
+            sex=sex,
+            citizen_id=citizen_id,
+            unit=UNIT_SPECS[unit_code],
+            position=position,
+            rank=rank,
+            status=status,
+            entry_jitter=entry_jitter,
         ).build()
         people.append(person)
     return people

@@ -22,6 +22,7 @@ from .names import COLLEGES, MAJORS, MALE, UNIVERSITIES
 from .personal_file import PersonalFile
 from .ranks import CAREER_PATH, ENTRY_AGE, JUNIOR_RANK, MIN_AGE_FOR_SCALE
 
+
 @dataclass
 class DemoPerson:
     """One demo employee: the Employee fields (units and positions by code and name) and the
@@ -36,11 +37,14 @@ class DemoPerson:
     def citizen_id(self):
         return self.fields["citizen_id"]
 
+
 class Career(PersonalFile):
     """Draws one person's career (education, recruitment, ranks, salary, work, Party) and writes
     it out, with the sections of the file PersonalFile draws, as the Employee fields and sub-records."""
 
-    def __init__(self, rng, scales, *, full_name, family, born, sex, citizen_id, unit, position, rank, status, entry_jitter):
+    def __init__(
+        self, rng, scales, *, full_name, family, born, sex, citizen_id, unit, position, rank, status, entry_jitter
+    ):
         self.rng, self.scales = rng, scales
         self.full_name, self.family, self.born, self.sex = full_name, family, born, sex
         self.citizen_id, self.unit, self.position, self.status = citizen_id, unit, position, status
@@ -97,8 +101,12 @@ class Career(PersonalFile):
         self.degree_end = date(study_from + years, 6, 30)
         self.trainings = [
             {
-                "kind": Training.Kind.DEGREE, "name": f"{degree} {self.major}", "institution": school,
-                "start_date": start, "end_date": self.degree_end, "mode": Training.Mode.FULL_TIME,
+                "kind": Training.Kind.DEGREE,
+                "name": f"{degree} {self.major}",
+                "institution": school,
+                "start_date": start,
+                "end_date": self.degree_end,
+                "mode": Training.Mode.FULL_TIME,
                 "certificate": certificate,
             }
         ]
@@ -150,7 +158,7 @@ class Career(PersonalFile):
         scales = self.scales
         rank, step, since = self.rank_path[0], 1, self.recruited
         events = [(since, rank, step, "recruit")]
-        pending = list(zip(self.promotions, self.rank_path[1:]))
+        pending = list(zip(self.promotions, self.rank_path[1:], strict=False))  # no promotions: none pending
         self.rank_changes = [(since, rank)]
         while True:
             info = scales.ranks[rank]
@@ -217,65 +225,78 @@ class Career(PersonalFile):
         return rank
 
     def _work(self):
-        """Consecutive periods from recruitment, the current one open-ended."""
-        rng, unit = self.rng, self.unit
-        recruited, last = self.recruited, plus_months(REFERENCE_DATE, -6)
-        origins = list(unit.predecessors) or [unit.name]
-        if unit.active_from > recruited:
-            joined = unit.active_from  # moved into the unit when it was formed
-        elif rng.random() < 0.5 or plus_years(recruited, 2) > last:
-            joined = recruited
-        else:
-            joined = between(rng, plus_years(recruited, 2), last)
+        """Consecutive periods from recruitment, the current one open-ended. The order of the
+        steps matters: each draws from self.rng."""
+        last = plus_months(REFERENCE_DATE, -6)
+        joined = self._joined(last)
         # (start, organisation, title); a title of None means "the rank held then"
-        periods = []
-        if joined > recruited:
-            first_org = rng.choice(origins)
-            periods.append((recruited, first_org, None))
-            transfer_last = min(plus_years(joined, -1), last)
-            if rng.random() < 0.4 and plus_years(recruited, 2) < transfer_last:
-                others = [o for o in origins if o != first_org]
-                if others:
-                    periods.append((between(rng, plus_years(recruited, 2), transfer_last), rng.choice(others), None))
+        periods = self._periods_before(joined, last)
         if self.is_leader:
-            earliest = max(plus_years(recruited, 8), plus_years(self.born, APPOINTMENT_AGE.get(self.position, 32)))
-            if joined > recruited and unit.active_from == joined:
-                # Led a predecessor before the reorganisation, reappointed in the new unit.
-                first, before = max(earliest, periods[-1][0] + timedelta(days=400)), plus_years(joined, -1)
-                if unit.led_before and first <= before and rng.random() < 0.85:
-                    periods.append((between(rng, first, before), rng.choice(unit.led_before), self.position))
-                periods.append((joined, unit.name, self.position))
-            else:
-                if joined > recruited or not periods:
-                    periods.append((joined, unit.name, None))
-                appointed = min(max(earliest, joined + timedelta(days=400)), last)
-                appointed = between(rng, appointed, last)
-                if appointed > periods[-1][0]:
-                    periods.append((appointed, unit.name, self.position))
-                else:  # appointed when they joined
-                    periods[-1] = (periods[-1][0], unit.name, self.position)
+            self._leader_periods(periods, joined, last)
         else:
-            title = STAFF_POSITION if self.position else None
-            if joined > recruited:
-                periods.append((joined, unit.name, title))
-            else:
-                periods = [(recruited, unit.name, title)]
+            periods.append((joined, self.unit.name, STAFF_POSITION if self.position else None))
         self.recruiting_agency = periods[0][1]
         self.work = []
         for i, (start, organisation, title) in enumerate(periods):
             end = periods[i + 1][0] - timedelta(days=1) if i + 1 < len(periods) else None
-            issuer = issuer_of(organisation) if organisation != unit.name else self._issuer_on(start)
+            issuer = issuer_of(organisation) if organisation != self.unit.name else self._issuer_on(start)
             self.work.append(
                 {
                     "start_date": start,
                     "end_date": end,
                     "organisation": organisation,
                     "title": title or self.scales.ranks[self._rank_on(start)].name,
-                    "decision_number": decision_number(rng, issuer),
-                    "decision_date": start - timedelta(days=rng.randint(3, 20)),
+                    "decision_number": decision_number(self.rng, issuer),
+                    "decision_date": start - timedelta(days=self.rng.randint(3, 20)),
                 }
             )
         self.leader_since = next((p[0] for p in periods if p[2] and p[2] != STAFF_POSITION), None)
+
+    def _joined(self, last):
+        """The day the person joined their unit: when it was formed, at recruitment, or later
+        (never before recruitment)."""
+        recruited = self.recruited
+        if self.unit.active_from > recruited:
+            return self.unit.active_from  # moved into the unit when it was formed
+        if self.rng.random() < 0.5 or plus_years(recruited, 2) > last:
+            return recruited
+        return between(self.rng, plus_years(recruited, 2), last)
+
+    def _periods_before(self, joined, last):
+        """Where someone who joined the unit after recruitment worked first: one or two of the
+        organisations before it."""
+        rng, recruited = self.rng, self.recruited
+        if joined <= recruited:
+            return []
+        origins = list(self.unit.predecessors) or [self.unit.name]
+        first_org = rng.choice(origins)
+        periods = [(recruited, first_org, None)]
+        transfer_last = min(plus_years(joined, -1), last)
+        if rng.random() < 0.4 and plus_years(recruited, 2) < transfer_last:
+            others = [o for o in origins if o != first_org]
+            if others:
+                periods.append((between(rng, plus_years(recruited, 2), transfer_last), rng.choice(others), None))
+        return periods
+
+    def _leader_periods(self, periods, joined, last):
+        """A leader's periods in the unit: appointed when it was formed (having led one of the
+        organisations before it), or some time after joining it."""
+        rng, unit, recruited = self.rng, self.unit, self.recruited
+        earliest = max(plus_years(recruited, 8), plus_years(self.born, APPOINTMENT_AGE.get(self.position, 32)))
+        if joined > recruited and unit.active_from == joined:
+            # Led a predecessor before the reorganisation, reappointed in the new unit.
+            first, before = max(earliest, periods[-1][0] + timedelta(days=400)), plus_years(joined, -1)
+            if unit.led_before and first <= before and rng.random() < 0.85:
+                periods.append((between(rng, first, before), rng.choice(unit.led_before), self.position))
+            periods.append((joined, unit.name, self.position))
+            return
+        if joined > recruited or not periods:
+            periods.append((joined, unit.name, None))
+        appointed = between(rng, min(max(earliest, joined + timedelta(days=400)), last), last)
+        if appointed > periods[-1][0]:
+            periods.append((appointed, unit.name, self.position))
+        else:  # appointed when they joined
+            periods[-1] = (periods[-1][0], unit.name, self.position)
 
     def _party_and_mass_organisation(self):
         rng, born = self.rng, self.born

@@ -9,9 +9,22 @@ from ..draws import weighted
 
 # --- Names and places -------------------------------------------------------------------
 FAMILY_NAMES = [
-    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 4),
-    ("Phan", 4), ("Vũ", 4), ("Võ", 3), ("Đặng", 2), ("Bùi", 2), ("Đỗ", 2), ("Hồ", 1),
-    ("Ngô", 1), ("Dương", 1), ("Lý", 1),
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 4),
+    ("Phan", 4),
+    ("Vũ", 4),
+    ("Võ", 3),
+    ("Đặng", 2),
+    ("Bùi", 2),
+    ("Đỗ", 2),
+    ("Hồ", 1),
+    ("Ngô", 1),
+    ("Dương", 1),
+    ("Lý", 1),
 ]
 MALE, FEMALE = Employee.Sex.MALE, Employee.Sex.FEMALE
 MIDDLE_NAMES = {
@@ -20,22 +33,100 @@ MIDDLE_NAMES = {
 }
 GIVEN_NAMES = {
     MALE: [
-        "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Long", "Hải", "Sơn", "Thắng", "Quang", "Khoa",
-        "Phong", "Bình", "Cường", "Đạt", "Hiếu", "Trung", "Toàn", "Vinh", "Thành", "Tùng",
-        "Kiên", "Lâm", "Quân", "Huy", "Khánh", "Phúc", "Tâm", "Đông", "Hưng",
+        "Hùng",
+        "Dũng",
+        "Tuấn",
+        "Minh",
+        "Nam",
+        "Long",
+        "Hải",
+        "Sơn",
+        "Thắng",
+        "Quang",
+        "Khoa",
+        "Phong",
+        "Bình",
+        "Cường",
+        "Đạt",
+        "Hiếu",
+        "Trung",
+        "Toàn",
+        "Vinh",
+        "Thành",
+        "Tùng",
+        "Kiên",
+        "Lâm",
+        "Quân",
+        "Huy",
+        "Khánh",
+        "Phúc",
+        "Tâm",
+        "Đông",
+        "Hưng",
     ],
     FEMALE: [
-        "Lan", "Hương", "Hoa", "Mai", "Linh", "Trang", "Hằng", "Ngọc", "Thảo", "Phương", "Nga",
-        "Yến", "Hà", "Thủy", "Vân", "Hạnh", "Huyền", "Loan", "Dung", "Nhung", "Oanh", "Trinh",
-        "Vy", "Anh", "Giang", "Quỳnh", "Liên", "Hiền", "Thư", "Châu",
+        "Lan",
+        "Hương",
+        "Hoa",
+        "Mai",
+        "Linh",
+        "Trang",
+        "Hằng",
+        "Ngọc",
+        "Thảo",
+        "Phương",
+        "Nga",
+        "Yến",
+        "Hà",
+        "Thủy",
+        "Vân",
+        "Hạnh",
+        "Huyền",
+        "Loan",
+        "Dung",
+        "Nhung",
+        "Oanh",
+        "Trinh",
+        "Vy",
+        "Anh",
+        "Giang",
+        "Quỳnh",
+        "Liên",
+        "Hiền",
+        "Thư",
+        "Châu",
     ],
 }
 # Province codes of the CCCD (Thông tư 59/2021/TT-BCA, phụ lục I), weighted to the north,
 # with the province (before the 2025 mergers: births were registered then) and some districts.
 PROVINCE_CODES = [
-    "001", "001", "001", "022", "024", "026", "027", "030", "031", "033", "034", "035",
-    "036", "037", "038", "040", "042", "046", "048", "052", "074", "075", "079", "079",
-    "083", "087", "092",
+    "001",
+    "001",
+    "001",
+    "022",
+    "024",
+    "026",
+    "027",
+    "030",
+    "031",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "040",
+    "042",
+    "046",
+    "048",
+    "052",
+    "074",
+    "075",
+    "079",
+    "079",
+    "083",
+    "087",
+    "092",
 ]
 PROVINCES = {
     "001": (
@@ -70,17 +161,35 @@ SOUTHERN_PROVINCES = {"074", "075", "079", "083", "087", "092"}
 # Where people live now: (street, ward) in the two-level administration since 07/2025.
 STREETS = {
     "hn": [
-        ("phố Kim Mã", "Giảng Võ"), ("phố Đội Cấn", "Ngọc Hà"), ("phố Hàng Bông", "Hoàn Kiếm"),
-        ("phố Chùa Bộc", "Kim Liên"), ("phố Tây Sơn", "Đống Đa"), ("đường Láng", "Láng"),
-        ("phố Hào Nam", "Ô Chợ Dừa"), ("phố Huế", "Hai Bà Trưng"), ("phố Bạch Mai", "Bạch Mai"),
-        ("phố Minh Khai", "Vĩnh Tuy"), ("phố Trần Duy Hưng", "Yên Hòa"), ("phố Hoàng Quốc Việt", "Nghĩa Đô"),
-        ("đường Nguyễn Trãi", "Thanh Xuân"), ("phố Lạc Long Quân", "Tây Hồ"), ("đường Nguyễn Văn Cừ", "Bồ Đề"),
-        ("phố Quang Trung", "Hà Đông"), ("đường Giải Phóng", "Hoàng Mai"), ("đường Hồ Tùng Mậu", "Từ Liêm"),
+        ("phố Kim Mã", "Giảng Võ"),
+        ("phố Đội Cấn", "Ngọc Hà"),
+        ("phố Hàng Bông", "Hoàn Kiếm"),
+        ("phố Chùa Bộc", "Kim Liên"),
+        ("phố Tây Sơn", "Đống Đa"),
+        ("đường Láng", "Láng"),
+        ("phố Hào Nam", "Ô Chợ Dừa"),
+        ("phố Huế", "Hai Bà Trưng"),
+        ("phố Bạch Mai", "Bạch Mai"),
+        ("phố Minh Khai", "Vĩnh Tuy"),
+        ("phố Trần Duy Hưng", "Yên Hòa"),
+        ("phố Hoàng Quốc Việt", "Nghĩa Đô"),
+        ("đường Nguyễn Trãi", "Thanh Xuân"),
+        ("phố Lạc Long Quân", "Tây Hồ"),
+        ("đường Nguyễn Văn Cừ", "Bồ Đề"),
+        ("phố Quang Trung", "Hà Đông"),
+        ("đường Giải Phóng", "Hoàng Mai"),
+        ("đường Hồ Tùng Mậu", "Từ Liêm"),
     ],
     "hcm": [
-        ("đường Lê Thánh Tôn", "Sài Gòn"), ("đường Nguyễn Trãi", "Bến Thành"), ("đường Hai Bà Trưng", "Tân Định"),
-        ("đường Điện Biên Phủ", "Bình Thạnh"), ("đường Phan Đăng Lưu", "Gia Định"), ("đường Nguyễn Văn Trỗi", "Phú Nhuận"),
-        ("đường Võ Văn Ngân", "Thủ Đức"), ("đường Trần Hưng Đạo", "Chợ Quán"), ("đường Nguyễn Thị Minh Khai", "Xuân Hòa"),
+        ("đường Lê Thánh Tôn", "Sài Gòn"),
+        ("đường Nguyễn Trãi", "Bến Thành"),
+        ("đường Hai Bà Trưng", "Tân Định"),
+        ("đường Điện Biên Phủ", "Bình Thạnh"),
+        ("đường Phan Đăng Lưu", "Gia Định"),
+        ("đường Nguyễn Văn Trỗi", "Phú Nhuận"),
+        ("đường Võ Văn Ngân", "Thủ Đức"),
+        ("đường Trần Hưng Đạo", "Chợ Quán"),
+        ("đường Nguyễn Thị Minh Khai", "Xuân Hòa"),
     ],
 }
 CITY_NAMES = {"hn": "thành phố Hà Nội", "hcm": "Thành phố Hồ Chí Minh"}
@@ -93,22 +202,41 @@ MAJORS = {
 }
 UNIVERSITIES = {
     "hn": [
-        "Học viện Tài chính", "Trường Đại học Kinh tế Quốc dân", "Trường Đại học Luật Hà Nội", "Học viện Ngân hàng",
+        "Học viện Tài chính",
+        "Trường Đại học Kinh tế Quốc dân",
+        "Trường Đại học Luật Hà Nội",
+        "Học viện Ngân hàng",
         "Học viện Hành chính Quốc gia",
     ],
     "hcm": [
-        "Trường Đại học Kinh tế TP Hồ Chí Minh", "Trường Đại học Luật TP Hồ Chí Minh",
-        "Trường Đại học Tài chính – Marketing", "Trường Đại học Ngân hàng TP Hồ Chí Minh",
+        "Trường Đại học Kinh tế TP Hồ Chí Minh",
+        "Trường Đại học Luật TP Hồ Chí Minh",
+        "Trường Đại học Tài chính – Marketing",
+        "Trường Đại học Ngân hàng TP Hồ Chí Minh",
     ],
 }
 COLLEGES = {"hn": "Trường Cao đẳng Tài chính – Quản trị kinh doanh", "hcm": "Trường Cao đẳng Kinh tế TP Hồ Chí Minh"}
 DUTIES = {
     "tax": [
-        "Kiểm tra thuế doanh nghiệp", "Quản lý nợ và cưỡng chế nợ thuế", "Tuyên truyền, hỗ trợ người nộp thuế",
-        "Kê khai và kế toán thuế", "Quản lý hộ kinh doanh, cá nhân", "Thanh tra – kiểm tra hoàn thuế",
+        "Kiểm tra thuế doanh nghiệp",
+        "Quản lý nợ và cưỡng chế nợ thuế",
+        "Tuyên truyền, hỗ trợ người nộp thuế",
+        "Kê khai và kế toán thuế",
+        "Quản lý hộ kinh doanh, cá nhân",
+        "Thanh tra – kiểm tra hoàn thuế",
     ],
-    "treasury": ["Kiểm soát chi ngân sách nhà nước", "Kế toán nhà nước", "Thanh toán và điều hành vốn", "Tổng hợp, báo cáo"],
-    "office": ["Quản lý biên chế, tiền lương", "Tuyển dụng, đào tạo, bồi dưỡng", "Bảo vệ chính trị nội bộ", "Quản lý hồ sơ cán bộ"],
+    "treasury": [
+        "Kiểm soát chi ngân sách nhà nước",
+        "Kế toán nhà nước",
+        "Thanh toán và điều hành vốn",
+        "Tổng hợp, báo cáo",
+    ],
+    "office": [
+        "Quản lý biên chế, tiền lương",
+        "Tuyển dụng, đào tạo, bồi dưỡng",
+        "Bảo vệ chính trị nội bộ",
+        "Quản lý hồ sơ cán bộ",
+    ],
 }
 STRENGTHS = {
     "tax": ["Kiểm tra thuế", "Phân tích báo cáo tài chính doanh nghiệp", "Ứng dụng hoá đơn điện tử"],
@@ -116,7 +244,11 @@ STRENGTHS = {
     "office": ["Tổ chức cán bộ", "Soạn thảo văn bản quy phạm", "Tổng hợp, tham mưu"],
 }
 SPOUSE_JOBS = [
-    "Giáo viên trường THCS", "Nhân viên ngân hàng", "Bác sĩ bệnh viện đa khoa", "Kế toán doanh nghiệp", "Công chức UBND phường",
+    "Giáo viên trường THCS",
+    "Nhân viên ngân hàng",
+    "Bác sĩ bệnh viện đa khoa",
+    "Kế toán doanh nghiệp",
+    "Công chức UBND phường",
 ]
 PERSONAL_HISTORY = (
     "Bản thân không bị bắt, bị tù; không tham gia hoặc có quan hệ với tổ chức chính trị, "
@@ -124,6 +256,7 @@ PERSONAL_HISTORY = (
 )
 BIRTH_FIRST = date(1966, 1, 1)
 BIRTH_LAST = date(2000, 12, 31)
+
 
 def citizen_id_for(rng, born, sex, taken):
     """CCCD: province (3) · century/sex (1) · year of birth (2) · random (6)."""

@@ -59,8 +59,10 @@ class PersonalFile:
                 }
             )
         ratings = [
-            (Evaluation.Rating.EXCELLENT, 14), (Evaluation.Rating.GOOD, 70),
-            (Evaluation.Rating.ADEQUATE, 14), (Evaluation.Rating.FAILED, 2),
+            (Evaluation.Rating.EXCELLENT, 14),
+            (Evaluation.Rating.GOOD, 70),
+            (Evaluation.Rating.ADEQUATE, 14),
+            (Evaluation.Rating.FAILED, 2),
         ]
         comments = {
             Evaluation.Rating.EXCELLENT: "Hoàn thành vượt mức các nhiệm vụ được giao, có sáng kiến được áp dụng.",
@@ -78,7 +80,9 @@ class PersonalFile:
                 comment = comments[rating]
             self.evaluations.append({"year": year, "rating": rating, "comment": comment})
             if rating == Evaluation.Rating.EXCELLENT and rng.random() < 0.8:
-                self.commendations.append(self._commendation(year, f"Giấy khen của {self._head_title(date(year, 12, 1))}"))
+                self.commendations.append(
+                    self._commendation(year, f"Giấy khen của {self._head_title(date(year, 12, 1))}")
+                )
         earlier = self.recruited.year + 2
         if earlier <= EVALUATION_YEARS[0] - 1 and rng.random() < 0.35:
             year = rng.randint(earlier, EVALUATION_YEARS[0] - 1)
@@ -102,82 +106,125 @@ class PersonalFile:
 
     def _trainings(self):
         """Up to three rows: the degree, a master's, the state-management course of the rank
-        (bồi dưỡng QLNN), then a political-theory course."""
+        (bồi dưỡng QLNN), then a political-theory course. The order of the steps matters: each
+        draws from self.rng."""
         rng, last = self.rng, plus_months(REFERENCE_DATE, -1)
         rows = self.trainings
-        self.state_management = Employee.StateManagement.NONE
         group = self.scales.group(self.rank)
-        master_share = {"A3.1": 0.5, "A2.1": 0.4, "A1": 0.15}.get(group, 0)
-        if rng.random() < master_share:
-            first, end = plus_years(self.recruited, 1), min(plus_years(self.recruited, 8), plus_years(REFERENCE_DATE, -3))
-            if first < end:
-                start = date(between(rng, first, end).year, 10, 15)
-                rows.append(
-                    {
-                        "kind": Training.Kind.DEGREE, "name": f"Thạc sĩ {self.major}",
-                        "institution": rng.choice(UNIVERSITIES[self.unit.city]), "start_date": start,
-                        "end_date": date(start.year + 2, 6, 30), "mode": Training.Mode.PART_TIME,
-                        "certificate": "Bằng thạc sĩ",
-                    }
-                )
-                self.qualification = Employee.Qualification.MASTER
-        course = None
-        if group == "A3.1":
-            course = ("QLNN ngạch chuyên viên cao cấp", Employee.StateManagement.SENIOR, "Học viện Hành chính Quốc gia")
-            first, end = plus_months(self.promotions[-1], -20), plus_months(self.promotions[-1], -4)
-        elif group == "A2.1":
-            course = ("QLNN ngạch chuyên viên chính", Employee.StateManagement.PRINCIPAL, "Trường Bồi dưỡng cán bộ tài chính")
-            first, end = plus_months(self.promotions[-1], -18), plus_months(self.promotions[-1], -3)
-        elif group == "A1" and self.status != Employee.EmploymentStatus.CONTRACT:
-            course = ("QLNN ngạch chuyên viên", Employee.StateManagement.SPECIALIST, "Trường Bồi dưỡng cán bộ tài chính")
-            first, end = plus_months(self.recruited, 6), min(plus_years(self.recruited, 3), plus_months(last, -2))
-        if course and first < end:
-            start = between(rng, max(first, self.recruited), end)
-            rows.append(
-                {
-                    "kind": Training.Kind.COURSE, "name": course[0], "institution": course[2], "start_date": start,
-                    "end_date": start + timedelta(days=56), "mode": Training.Mode.IN_SERVICE,
-                    "certificate": f"Chứng chỉ {course[0]}",
-                }
-            )
-            self.state_management = course[1]
-        # Political theory (lý luận chính trị): advanced for senior leaders, intermediate for the others.
-        if self.is_leader:
-            self.political_theory = (
-                Employee.PoliticalTheory.ADVANCED if self.position in SENIOR_LEADERS else Employee.PoliticalTheory.INTERMEDIATE
-            )
-        elif group in ("A2.1", "A3.1") and rng.random() < 0.5:
-            self.political_theory = Employee.PoliticalTheory.INTERMEDIATE
-        elif self.party_join and rng.random() < 0.5:
-            self.political_theory = Employee.PoliticalTheory.ELEMENTARY
-        else:
-            self.political_theory = Employee.PoliticalTheory.NONE
-        if len(rows) < 3 and self.political_theory in (Employee.PoliticalTheory.ADVANCED, Employee.PoliticalTheory.INTERMEDIATE):
-            advanced = self.political_theory == Employee.PoliticalTheory.ADVANCED
-            if advanced:
-                first = max(plus_years(self.recruited, 10), plus_years(self.born, 36))
-            else:
-                first = plus_years(self.recruited, 5)
-            end = plus_months(last, -10 if advanced else -6)
-            if first < end:
-                start = between(rng, first, end)
-                rows.append(
-                    {
-                        "kind": Training.Kind.DEGREE,  # a political-theory diploma is a degree (đào tạo)
-                        "name": "Cao cấp lý luận chính trị" if advanced else "Trung cấp lý luận chính trị – hành chính",
-                        "institution": "Học viện Chính trị khu vực I" if advanced else "Trường Chính trị tỉnh, thành phố",
-                        "start_date": start,
-                        "end_date": plus_months(start, 8 if advanced else 5),
-                        "mode": Training.Mode.PART_TIME,
-                        "certificate": "Bằng cao cấp lý luận chính trị" if advanced else "Bằng trung cấp lý luận chính trị",
-                    }
-                )
+        self._master(rows, group)
+        self._state_management_course(rows, group, last)
+        self.political_theory = self._political_theory_level(group)
+        if len(rows) < 3 and self.political_theory in (
+            Employee.PoliticalTheory.ADVANCED,
+            Employee.PoliticalTheory.INTERMEDIATE,
+        ):
+            self._political_theory_course(rows, last)
         rows[0].update(decision_number="", decision_date=None)  # studied before recruitment: no one sent them
         for row in rows[1:]:  # the agency sent them (quyết định cử đi học)
             row["decision_number"] = decision_number(rng, self._issuer_on(row["start_date"]))
             row["decision_date"] = row["start_date"] - timedelta(days=rng.randint(5, 25))
         rows.sort(key=lambda r: r["start_date"])
         return rows
+
+    def _master(self, rows, group):
+        """A master's degree, part-time, for some of the A-group ranks."""
+        rng = self.rng
+        master_share = {"A3.1": 0.5, "A2.1": 0.4, "A1": 0.15}.get(group, 0)
+        if rng.random() >= master_share:
+            return
+        first = plus_years(self.recruited, 1)
+        end = min(plus_years(self.recruited, 8), plus_years(REFERENCE_DATE, -3))
+        if first >= end:
+            return
+        start = date(between(rng, first, end).year, 10, 15)
+        rows.append(
+            {
+                "kind": Training.Kind.DEGREE,
+                "name": f"Thạc sĩ {self.major}",
+                "institution": rng.choice(UNIVERSITIES[self.unit.city]),
+                "start_date": start,
+                "end_date": date(start.year + 2, 6, 30),
+                "mode": Training.Mode.PART_TIME,
+                "certificate": "Bằng thạc sĩ",
+            }
+        )
+        self.qualification = Employee.Qualification.MASTER
+
+    def _state_management_course(self, rows, group, last):
+        """The state-management course of the rank (bồi dưỡng QLNN), before the promotion to it."""
+        self.state_management = Employee.StateManagement.NONE
+        if group == "A3.1":
+            course = ("QLNN ngạch chuyên viên cao cấp", Employee.StateManagement.SENIOR, "Học viện Hành chính Quốc gia")
+            first, end = plus_months(self.promotions[-1], -20), plus_months(self.promotions[-1], -4)
+        elif group == "A2.1":
+            course = (
+                "QLNN ngạch chuyên viên chính",
+                Employee.StateManagement.PRINCIPAL,
+                "Trường Bồi dưỡng cán bộ tài chính",
+            )
+            first, end = plus_months(self.promotions[-1], -18), plus_months(self.promotions[-1], -3)
+        elif group == "A1" and self.status != Employee.EmploymentStatus.CONTRACT:
+            course = (
+                "QLNN ngạch chuyên viên",
+                Employee.StateManagement.SPECIALIST,
+                "Trường Bồi dưỡng cán bộ tài chính",
+            )
+            first, end = plus_months(self.recruited, 6), min(plus_years(self.recruited, 3), plus_months(last, -2))
+        else:
+            return
+        if first >= end:
+            return
+        start = between(self.rng, max(first, self.recruited), end)
+        rows.append(
+            {
+                "kind": Training.Kind.COURSE,
+                "name": course[0],
+                "institution": course[2],
+                "start_date": start,
+                "end_date": start + timedelta(days=56),
+                "mode": Training.Mode.IN_SERVICE,
+                "certificate": f"Chứng chỉ {course[0]}",
+            }
+        )
+        self.state_management = course[1]
+
+    def _political_theory_level(self, group):
+        """Political theory (lý luận chính trị): advanced for senior leaders, intermediate for the
+        other leaders and for some principal and senior specialists, elementary for some members
+        of the Party."""
+        rng = self.rng
+        if self.is_leader:
+            if self.position in SENIOR_LEADERS:
+                return Employee.PoliticalTheory.ADVANCED
+            return Employee.PoliticalTheory.INTERMEDIATE
+        if group in ("A2.1", "A3.1") and rng.random() < 0.5:
+            return Employee.PoliticalTheory.INTERMEDIATE
+        if self.party_join and rng.random() < 0.5:
+            return Employee.PoliticalTheory.ELEMENTARY
+        return Employee.PoliticalTheory.NONE
+
+    def _political_theory_course(self, rows, last):
+        """The diploma course of an advanced or intermediate level, part-time."""
+        advanced = self.political_theory == Employee.PoliticalTheory.ADVANCED
+        if advanced:
+            first = max(plus_years(self.recruited, 10), plus_years(self.born, 36))
+        else:
+            first = plus_years(self.recruited, 5)
+        end = plus_months(last, -10 if advanced else -6)
+        if first >= end:
+            return
+        start = between(self.rng, first, end)
+        rows.append(
+            {
+                "kind": Training.Kind.DEGREE,  # a political-theory diploma is a degree (đào tạo)
+                "name": "Cao cấp lý luận chính trị" if advanced else "Trung cấp lý luận chính trị – hành chính",
+                "institution": "Học viện Chính trị khu vực I" if advanced else "Trường Chính trị tỉnh, thành phố",
+                "start_date": start,
+                "end_date": plus_months(start, 8 if advanced else 5),
+                "mode": Training.Mode.PART_TIME,
+                "certificate": "Bằng cao cấp lý luận chính trị" if advanced else "Bằng trung cấp lý luận chính trị",
+            }
+        )
 
     def _address(self):
         rng = self.rng
@@ -205,11 +252,15 @@ class PersonalFile:
         )
         religion = weighted(rng, [("Không", 85), ("Phật giáo", 8), ("Công giáo", 6), ("Cao Đài", 1 if southern else 0)])
         issued = between(rng, max(date(2021, 3, 1), plus_years(born, 14)), plus_months(REFERENCE_DATE, -1))
-        issue_place = "Bộ Công an" if issued >= date(2024, 7, 1) else "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+        issue_place = (
+            "Bộ Công an" if issued >= date(2024, 7, 1) else "Cục Cảnh sát quản lý hành chính về trật tự xã hội"
+        )
         if self.fresh_graduate:
             occupation = "Sinh viên mới tốt nghiệp"
         else:
-            occupation = rng.choice(["Nhân viên kế toán doanh nghiệp", "Nhân viên ngân hàng thương mại", "Nhân viên hợp đồng"])
+            occupation = rng.choice(
+                ["Nhân viên kế toán doanh nghiệp", "Nhân viên ngân hàng thương mại", "Nhân viên hợp đồng"]
+            )
         if self.is_leader:
             field_of_work = rng.choice(DUTIES[self.unit.group]).lower()
             duties = "Phụ trách chung" if self.position in HEADS else f"Phụ trách lĩnh vực {field_of_work}"
@@ -221,7 +272,9 @@ class PersonalFile:
             it_skill = rng.choice(["Ứng dụng CNTT cơ bản", "Ứng dụng CNTT nâng cao"])
         else:
             language = rng.choice(["Tiếng Anh trình độ B", "Tiếng Anh trình độ C", "Tiếng Pháp trình độ B"])
-            it_skill = rng.choice(["Tin học văn phòng trình độ B", "Tin học văn phòng trình độ A", "Ứng dụng CNTT cơ bản"])
+            it_skill = rng.choice(
+                ["Tin học văn phòng trình độ B", "Tin học văn phòng trình độ A", "Ứng dụng CNTT cơ bản"]
+            )
         military = {}
         if self.military:
             enlisted = date(born.year + 18, 2, rng.randint(10, 28))
@@ -290,11 +343,18 @@ class PersonalFile:
             if year - birth_year > 78 and rng.random() < 0.6:
                 details = f"Đã mất. Quê quán: {town}"
             elif year - birth_year >= 60:
-                details = rng.choice([f"Hưu trí, trú tại {town}", f"Làm ruộng, trú tại {town}", f"Nội trợ, trú tại {town}"])
+                details = rng.choice(
+                    [f"Hưu trí, trú tại {town}", f"Làm ruộng, trú tại {town}", f"Nội trợ, trú tại {town}"]
+                )
             else:
                 details = rng.choice([f"Kinh doanh tự do, trú tại {town}", f"Giáo viên, trú tại {town}"])
-            return {"side": side, "relation": relation, "full_name": person_name(rng, sex, family),
-                    "birth_year": birth_year, "details": details}
+            return {
+                "side": side,
+                "relation": relation,
+                "full_name": person_name(rng, sex, family),
+                "birth_year": birth_year,
+                "details": details,
+            }
 
         father_family = self.family
         members = [
@@ -308,8 +368,10 @@ class PersonalFile:
             spouse_year = born.year + (rng.randint(-1, 5) if spouse_sex == FEMALE else rng.randint(-5, 1))
             members.append(
                 {
-                    "side": FamilyMember.Side.OWN, "relation": "Vợ" if spouse_sex == FEMALE else "Chồng",
-                    "full_name": person_name(rng, spouse_sex, spouse_family), "birth_year": spouse_year,
+                    "side": FamilyMember.Side.OWN,
+                    "relation": "Vợ" if spouse_sex == FEMALE else "Chồng",
+                    "full_name": person_name(rng, spouse_sex, spouse_family),
+                    "birth_year": spouse_year,
                     "details": rng.choice(SPOUSE_JOBS) + f", trú tại {CITY_NAMES[self.unit.city]}",
                 }
             )
@@ -325,8 +387,13 @@ class PersonalFile:
                 if age > 22:
                     details = "Nhân viên văn phòng"
                 members.append(
-                    {"side": FamilyMember.Side.OWN, "relation": "Con", "full_name": person_name(rng, sex, children_family),
-                     "birth_year": child_year, "details": details}
+                    {
+                        "side": FamilyMember.Side.OWN,
+                        "relation": "Con",
+                        "full_name": person_name(rng, sex, children_family),
+                        "birth_year": child_year,
+                        "details": details,
+                    }
                 )
             if len(members) < 5 and rng.random() < 0.5:
                 relation = "Bố vợ" if spouse_sex == FEMALE else "Bố chồng"

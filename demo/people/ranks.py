@@ -60,6 +60,7 @@ LEADERS = [
     ("BTC.KBNN.KV1", "Trưởng phòng", "06.031"),
 ]
 
+
 # --- Salary table -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class RankInfo:

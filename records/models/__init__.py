@@ -1,6 +1,5 @@
 """Models of the personnel file, the salary table and the read and export logs; one module per group."""
 
-from ..tracking import TrackedHistory
 from .audit import AccessLog, ExportLog, ReadAlert
 from .employee import Employee, citizen_id_validator, rank_code_validator
 from .salary import SalaryRank, SalaryTable
@@ -16,7 +15,6 @@ from .subrecords import (
 )
 
 __all__ = [
-    "TrackedHistory",
     "AccessLog",
     "ExportLog",
     "ReadAlert",

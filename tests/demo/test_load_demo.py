@@ -3,6 +3,7 @@ inspection work, accounts and approval policy version 2, idempotently, every wri
 to the admin."""
 
 import io
+import itertools
 import re
 from collections import Counter
 from datetime import date, timedelta
@@ -16,6 +17,14 @@ from django.utils import timezone
 
 from accounts.models import DemoAccount
 from accounts.selectors import is_demo_account
+from demo import reference
+from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.organisation import UNDER_QUOTA
+from demo.people import SalaryScales, build_people
+from demo.people.ranks import LEADERS
+from demo.policy import POLICY_NOTE
+from demo.reference import DEMO_REASON, EVALUATION_YEARS, GRANT_REASON, INSPECTION_YEARS, QUOTA_YEARS
+from inspections.models import FollowUpAction, Inspection, InspectionPlan
 from records.models import (
     SUBRECORD_MODELS,
     Commendation,
@@ -29,14 +38,6 @@ from records.models import (
     WorkHistory,
 )
 from records.models.salary import check_salary
-from demo import reference
-from inspections.models import FollowUpAction, Inspection, InspectionPlan
-from demo.accounts import ACCOUNTS, DEMO_PASSWORD
-from demo.organisation import UNDER_QUOTA
-from demo.people import SalaryScales, build_people
-from demo.people.ranks import LEADERS
-from demo.policy import POLICY_NOTE
-from demo.reference import DEMO_REASON, EVALUATION_YEARS, GRANT_REASON, INSPECTION_YEARS, QUOTA_YEARS
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 from units.permissions import can_manage_policy
 from workflows.models import ApprovalPolicy, PolicyRule
@@ -53,7 +54,14 @@ EXPECTED_PARENTS = {
     "BTC.KBNN.KV1": "BTC.KBNN",
 }
 TRACKED_MODELS = (
-    Unit, StaffingQuota, Position, Employee, *SUBRECORD_MODELS, InspectionPlan, Inspection, FollowUpAction,
+    Unit,
+    StaffingQuota,
+    Position,
+    Employee,
+    *SUBRECORD_MODELS,
+    InspectionPlan,
+    Inspection,
+    FollowUpAction,
 )
 
 
@@ -74,7 +82,7 @@ def load(n=40):
 
 
 def as_admin(reason):
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     return tracked_change(ChangeContext(reason=reason, approved_by=get_user_model().objects.get(username="admin")))
 
@@ -131,7 +139,7 @@ def test_every_unit_has_an_address_a_founding_decision_and_a_start_date():
 def test_fills_missing_details_of_a_unit_from_an_older_demo_and_keeps_edited_ones():
     load(0)
     admin = get_user_model().objects.get(username="admin")
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     unit = Unit.objects.get(code="BTC.CT.KV1")
     with tracked_change(ChangeContext(reason="Sửa tay", approved_by=admin)):
@@ -221,13 +229,13 @@ def test_every_employee_passes_full_clean():
 def test_leaders_hold_the_leadership_position_of_their_own_unit():
     load(len(LEADERS) + 24)
     employees = list(Employee.objects.select_related("position", "managing_unit").order_by("pk"))
-    for employee, (unit_code, name, _rank) in zip(employees, LEADERS):
+    for employee, (unit_code, name, _rank) in zip(employees, LEADERS, strict=False):  # leaders come first
         assert (employee.managing_unit.code, employee.position.name) == (unit_code, name)
         assert employee.position.is_leadership and employee.position_allowance > 0
     for employee in employees:
         if employee.position:
             assert employee.position.unit_id == employee.managing_unit_id
-    staff = employees[len(LEADERS):]
+    staff = employees[len(LEADERS) :]
     assert any(e.position and e.position.name == "Chuyên viên" for e in staff)
     assert all(e.position_allowance == 0 for e in staff)
 
@@ -241,14 +249,23 @@ def test_salary_history_follows_the_salary_table_and_ends_at_the_current_salary(
         rows = list(employee.salary_history.order_by("effective_date"))
         assert rows, employee
         for row in rows:
-            assert check_salary(
-                rank_code=row.rank_code, step=row.salary_step, coefficient=row.salary_coefficient, on=row.effective_date
-            ) == {}
+            assert (
+                check_salary(
+                    rank_code=row.rank_code,
+                    step=row.salary_step,
+                    coefficient=row.salary_coefficient,
+                    on=row.effective_date,
+                )
+                == {}
+            )
         last = rows[-1]
         assert (last.rank_code, last.salary_step, last.salary_coefficient, last.effective_date) == (
-            employee.rank_code, employee.salary_step, employee.salary_coefficient, employee.salary_effective_date,
+            employee.rank_code,
+            employee.salary_step,
+            employee.salary_coefficient,
+            employee.salary_effective_date,
         )
-        for before, after in zip(rows, rows[1:]):
+        for before, after in itertools.pairwise(rows):
             assert after.salary_coefficient > before.salary_coefficient
             if after.rank_code == before.rank_code and before.effective_date != converted:  # a regular step increase
                 assert after.salary_step == before.salary_step + 1
@@ -264,7 +281,7 @@ def test_work_history_is_consecutive_from_recruitment_and_ends_open():
     for employee in Employee.objects.all():
         rows = list(employee.work_history.order_by("start_date"))
         assert rows[0].start_date == employee.recruitment_date
-        for before, after in zip(rows, rows[1:]):
+        for before, after in itertools.pairwise(rows):
             assert before.end_date == after.start_date - timedelta(days=1)
         assert rows[-1].end_date is None
         assert rows[-1].organisation == employee.managing_unit.name
@@ -318,7 +335,9 @@ def test_inspection_plans_each_year_for_the_ministry_and_the_tax_agency():
         action.full_clean()
     assert any(a.is_overdue for a in actions)
     assert {a.status for a in actions} >= {
-        FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS, FollowUpAction.Status.DONE,
+        FollowUpAction.Status.OPEN,
+        FollowUpAction.Status.IN_PROGRESS,
+        FollowUpAction.Status.DONE,
     }
 
 
@@ -366,7 +385,7 @@ def test_adds_a_missing_kind_of_sub_record_without_touching_the_others():
     load(20)
     employee = Employee.objects.order_by("pk").first()
     admin = get_user_model().objects.get(username="admin")
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     with tracked_change(ChangeContext(reason="Xoá để thử", approved_by=admin)):
         for row in employee.family.all():
@@ -413,7 +432,14 @@ def test_citizen_ids_are_unique_twelve_digit_strings():
 def test_prints_the_demo_accounts_table():
     output = load()
     for username in (
-        "admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue", "tccb.cucthue", "quantri.bo", "quantri.cucthue",
+        "admin",
+        "canbo.kv1",
+        "lanhdao.kbnn",
+        "xem.bo",
+        "thanhtra.cucthue",
+        "tccb.cucthue",
+        "quantri.bo",
+        "quantri.cucthue",
     ):
         assert username in output
     assert DEMO_PASSWORD in output
@@ -529,7 +555,9 @@ def test_policy_version_2_sends_salary_changes_of_a_chi_cuc_to_the_tax_agency_pe
 @pytest.mark.django_db
 def test_keeps_a_later_policy_version_an_administrator_saved():
     admin = get_user_model().objects.create_superuser("chinhsach", password="Một-mật-khẩu-khác-2026")
-    rules = [{"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()]
+    rules = [
+        {"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()
+    ]
     save_policy(rules=rules, user=admin, note="Ban hành lại")
     output = load(0)
     assert current_policy().version == 2 and current_policy().note == "Ban hành lại"

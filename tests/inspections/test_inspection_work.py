@@ -4,9 +4,9 @@ request, follow-ups added to an inspection, the history of it all, and who sees 
 from django.urls import reverse
 
 from inspections.models import FollowUpAction, Inspection, InspectionPlan
-from records.tracking import ChangeContext, tracked_change
 from tests.pages import submit_page
 from tests.workflows.conftest import decide
+from tracking.context import ChangeContext, tracked_change
 from units.models import Role, RoleGrant
 from workflows.models import ChangeRequest
 

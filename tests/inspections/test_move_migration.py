@@ -37,14 +37,25 @@ def test_moving_inspection_work_keeps_rows_history_content_type_and_request_labe
     user = User.objects.create(username="canbo")
     plan = Plan.objects.create(unit=unit, year=2026, title="Kế hoạch kiểm tra 2026")
     old.get_model("records", "HistoricalInspectionPlan").objects.create(
-        id=plan.pk, unit=unit, year=2026, title=plan.title, history_date=timezone.now(), history_type="+",
+        id=plan.pk,
+        unit=unit,
+        year=2026,
+        title=plan.title,
+        history_date=timezone.now(),
+        history_type="+",
         history_change_reason="Lập kế hoạch",
     )
     content_type, _created = ContentType.objects.get_or_create(app_label="records", model="inspectionplan")
     operations = [{"action": "update", "model": "records.inspectionplan", "pk": plan.pk, "values": {"year": 2027}}]
     request = old.get_model("workflows", "ChangeRequest").objects.create(
-        kind="inspection", unit=unit, title=plan.title, reason="Lùi kế hoạch", submitted_by=user,
-        submitted_at=timezone.now(), subject_model="records.inspectionplan", subject_pk=plan.pk,
+        kind="inspection",
+        unit=unit,
+        title=plan.title,
+        reason="Lùi kế hoạch",
+        submitted_by=user,
+        submitted_at=timezone.now(),
+        subject_model="records.inspectionplan",
+        subject_pk=plan.pk,
         operations=[*operations, {"action": "update", "model": "units.unit", "pk": unit.pk, "values": {}}],
     )
 

@@ -40,5 +40,8 @@ class Command(BaseCommand):
                 "(the demo data is dated up to a day after today; check the clock)."
             )
         loaded = load_demo_data(employees=employees, stderr=self.stderr)
-        for line in (*summary(loaded, employees=employees), *account_table(loaded.admin, loaded.units, loaded.created_users)):
+        for line in (
+            *summary(loaded, employees=employees),
+            *account_table(loaded.admin, loaded.units, loaded.created_users),
+        ):
             self.stdout.write(line)
