@@ -76,10 +76,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "config.security.SecurityConfig",
+    "accounts",
+    "tracking",
     "units",
     "records",
+    "inspections",
     "workflows",
     "notifications",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
+from inspections import editing as inspection_editing
 from records.models import Employee, SalaryHistory, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
 from records.selectors import MASK, describe_row, display_value
@@ -41,18 +42,13 @@ def _specs() -> dict[str, Spec]:
     Unit = apps.get_model("units", "Unit")
     StaffingQuota = apps.get_model("units", "StaffingQuota")
     Position = apps.get_model("units", "Position")
-    InspectionPlan = apps.get_model("records", "InspectionPlan")
-    Inspection = apps.get_model("records", "Inspection")
-    FollowUpAction = apps.get_model("records", "FollowUpAction")
     specs = [
         Spec(Employee, (*Employee.CHANGEABLE_FIELDS, "managing_unit"), None, lambda e: e.managing_unit),
         # A new unit is created under its parent ("parent" is the tree position, not a field).
         Spec(Unit, (*Unit.EDITABLE_FIELDS, "code"), "parent", lambda u: u),
         Spec(StaffingQuota, StaffingQuota.EDITABLE_FIELDS, "unit", lambda q: q.unit),
         Spec(Position, Position.EDITABLE_FIELDS, "unit", lambda p: p.unit),
-        Spec(InspectionPlan, InspectionPlan.EDITABLE_FIELDS, "unit", lambda p: p.unit),
-        Spec(Inspection, Inspection.EDITABLE_FIELDS, "plan", lambda i: i.plan.unit),
-        Spec(FollowUpAction, FollowUpAction.EDITABLE_FIELDS, "inspection", lambda f: f.inspection.plan.unit),
+        *(Spec(*row) for row in inspection_editing.CHANGEABLE),
     ]
     specs += [Spec(m, m.EDITABLE_FIELDS, "employee", lambda r: r.employee.managing_unit) for m in SUBRECORD_MODELS]
     return {m.model._meta.label_lower: m for m in specs}

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from inspections import editing as inspection_editing
+
 from .forms import Child
 from .models import ChangeRequest
 
@@ -75,7 +77,7 @@ def _employee_child(model) -> Child:
 
 
 def _editors() -> dict[str, Editor]:
-    from records.models import SUBRECORD_MODELS, Employee, FollowUpAction, Inspection, InspectionPlan
+    from records.models import SUBRECORD_MODELS, Employee
     from units.models import Position, StaffingQuota, Unit
 
     return {
@@ -99,23 +101,17 @@ def _editors() -> dict[str, Editor]:
                 parent_field="parent",
                 new_fields=("code",),
             ),
-            Editor(
-                "records.inspectionplan",
-                ChangeRequest.Kind.INSPECTION,
-                ChangeRequest.Kind.INSPECTION,
-                InspectionPlan.EDITABLE_FIELDS,
-                (Child(Inspection, "plan"),),
-                ref="plan",
-                parent_field="unit",
-            ),
-            Editor(
-                "records.inspection",
-                ChangeRequest.Kind.INSPECTION,
-                ChangeRequest.Kind.INSPECTION,
-                Inspection.EDITABLE_FIELDS,
-                (Child(FollowUpAction, "inspection"),),
-                ref="inspection",
-                parent_field="plan",
+            *(
+                Editor(
+                    page["model"]._meta.label_lower,
+                    ChangeRequest.Kind.INSPECTION,
+                    ChangeRequest.Kind.INSPECTION,
+                    page["model"].EDITABLE_FIELDS,
+                    tuple(Child(model, fk) for model, fk in page["children"]),
+                    ref=page["ref"],
+                    parent_field=page["parent_field"],
+                )
+                for page in inspection_editing.EDITOR_PAGES
             ),
         )
     }

@@ -1,4 +1,4 @@
-"""Migration records 0010: a profile ahead of its salary history (a salary change approved before
+"""Migration records 0011: a profile ahead of its salary history (a salary change approved before
 salary changes became salary-history rows) keeps the approved salary, now as a dated history row."""
 
 import datetime
@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("records", "0009_history_reason_text")]
-AFTER = [("records", "0010_salary_from_history")]
+BEFORE = [("records", "0010_inspection_work_moved_to_inspections")]
+AFTER = [("records", "0011_salary_from_history")]
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -1,12 +1,12 @@
-"""The four information groups through the UI: one request with several changes applied
-together or not at all, new hires, transfers approved by both units, unit data and inspection
-work, each visible in history as old → new."""
+"""Three of the four information groups through the UI: one request with several changes
+applied together or not at all, new hires, transfers approved by both units, unit data, each
+visible in history as old → new (inspection work: tests/inspections)."""
 
 import datetime
 
 from django.urls import reverse
 
-from records.models import Discipline, Employee, Evaluation, Inspection, InspectionPlan, Training
+from records.models import Discipline, Employee, Evaluation, Training
 from tests.pages import submit_page
 from units.models import StaffingQuota, Unit
 from workflows.flows import ChangeRequestFlow
@@ -213,63 +213,6 @@ def test_unit_details_and_quotas_change_through_a_request(client, people, tree):
     assert "Biên chế Công chức năm 2026: 40" in page
     assert '<td class="qlcb-new">12 Lý Thường Kiệt, Hà Nội</td>' in page
     assert client.get(reverse("units:unit-propose", args=[kv1.pk])).status_code == 403
-
-
-def test_inspection_plan_inspections_and_follow_ups(client, people, tree):
-    cuc = tree["cuc"]
-    officer = people["lanhdao_cuc"]  # officer and approver of the Cục: cannot approve own request
-    client.force_login(officer)
-    response = submit_page(
-        client,
-        reverse("units:plan-new", args=[cuc.pk]),
-        reason="Kế hoạch kiểm tra năm 2026",
-        fields={"year": "2026", "title": "Kiểm tra công tác cán bộ 2026", "decision_number": "1/QĐ-CT"},
-        add={
-            "inspection": [
-                {
-                    "inspected_unit": tree["kv1"].pk,
-                    "scope": "Công tác quản lý hồ sơ cán bộ",
-                    "start_date": "2026-03-02",
-                    "end_date": "2026-03-13",
-                    "team": "Trưởng đoàn: Nguyễn Văn Kiểm\nThành viên: Trần Thị Tra",
-                }
-            ]
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    change_request = ChangeRequest.objects.get()
-    assert decide(client, change_request, "approve").status_code == 403
-
-    approver = people["lanhdao_kv1"]
-    from units.models import Role, RoleGrant
-
-    RoleGrant.objects.create(user=approver, unit=cuc, role=Role.APPROVER)
-    client.force_login(approver)
-    decide(client, change_request, "approve")
-    plan = InspectionPlan.objects.get()
-    inspection = Inspection.objects.get(plan=plan)
-    assert inspection.inspected_unit == tree["kv1"]
-
-    client.force_login(officer)
-    response = submit_page(
-        client,
-        reverse("units:inspection-propose", args=[inspection.pk]),
-        reason="Kết luận kiểm tra",
-        fields={"findings": "Hồ sơ 3 cán bộ thiếu bản khai 2C"},
-        add={"followupaction": [{"description": "Bổ sung bản khai 2C", "deadline": "2026-06-30", "status": "open"}]},
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    client.force_login(approver)
-    decide(client, ChangeRequest.objects.latest("pk"), "approve")
-    assert inspection.follow_ups.get().description == "Bổ sung bản khai 2C"
-
-    client.force_login(people["thanhtra_cuc"])
-    page = client.get(reverse("units:plan-history", args=[plan.pk])).content.decode()
-    assert '<td class="qlcb-new">Hồ sơ 3 cán bộ thiếu bản khai 2C</td>' in page
-    assert "Bổ sung bản khai 2C — hạn 30/06/2026" in page
-    assert client.get(reverse("units:plan-detail", args=[plan.pk])).status_code == 200
-    client.force_login(people["canbo_kb"])
-    assert client.get(reverse("units:plan-detail", args=[plan.pk])).status_code == 404
 
 
 def test_sensitive_sections_only_for_the_managing_unit_and_inspectors(client, people, employee_kv1):

@@ -64,7 +64,7 @@ def salary_from_history(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("records", "0009_history_reason_text"),
+        ("records", "0010_inspection_work_moved_to_inspections"),
     ]
 
     operations = [
