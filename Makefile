@@ -5,8 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
 # The demo runs on embedded defaults: SQLite under var/, a file-system Celery broker,
-# emails written to var/mail/. Nothing else needs to be running.
-DEMO_ENV := DEBUG=1 DEMO_MODE=1
+# emails written to var/mail/. Nothing else needs to be running. `make demo PORT=8080` serves
+# on another port (links in the demo's emails follow it unless SITE_URL is set).
+PORT     ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DEMO_ENV := DEBUG=1 DEMO_MODE=1 SITE_URL=$(SITE_URL)
 
 .PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench
 
@@ -28,11 +31,11 @@ demo: install
 
 # Web server, Celery worker and beat together; Ctrl-C stops all three.
 serve:
-	@echo "→ http://127.0.0.1:8000/  (Ctrl-C dừng tất cả / stops everything)"
+	@echo "→ http://127.0.0.1:$(PORT)/  (Ctrl-C dừng tất cả / stops everything)"
 	@$(DEMO_ENV) bash -c 'trap "trap - INT TERM EXIT; kill 0 2>/dev/null" INT TERM EXIT; \
 	  $(BIN)/celery -A config worker --loglevel=INFO --pool=solo & \
 	  $(BIN)/celery -A config beat --loglevel=INFO & \
-	  $(BIN)/python manage.py runserver 127.0.0.1:8000 --noreload & \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload & \
 	  wait'
 
 test: install

@@ -16,7 +16,7 @@ def _ensure_filesystem_broker_dirs(sender, **kwargs):
     """The file-system transport needs its folders to exist before the first message."""
     from pathlib import Path
 
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = sender.conf.broker_transport_options.get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)

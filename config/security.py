@@ -7,7 +7,6 @@ app registry loads: models are imported inside the functions that use them."""
 
 import base64
 import io
-import ipaddress
 import logging
 import time
 from importlib import import_module
@@ -16,8 +15,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.apps import AppConfig
 from django.conf import settings
-from django.contrib.auth import REDIRECT_FIELD_NAME, SESSION_KEY, get_user_model, logout
-from django.contrib.auth import password_validation
+from django.contrib.auth import REDIRECT_FIELD_NAME, SESSION_KEY, get_user_model, logout, password_validation
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core import checks
@@ -29,6 +27,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.clients import client_ip  # settings.AXES_CLIENT_IP_CALLABLE names it here too
+
 log = logging.getLogger("qlcb.security")
 
 LOGIN_AT_SESSION_KEY = "qlcb_login_at"  # Unix time of the password login of this session
@@ -36,21 +36,6 @@ TOUCHED_SESSION_KEY = "qlcb_touched_at"  # Unix time the idle expiry was last mo
 
 
 # --- Who is asking ----------------------------------------------------------------------
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the address our outermost proxy saw when
-    TRUSTED_PROXY_COUNT proxies append to X-Forwarded-For (entries left of those are
-    client-supplied and never trusted)."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= count:
-            try:  # a misconfigured proxy may pass on garbage; axes stores an IP field
-                return str(ipaddress.ip_address(forwarded[-count]))
-            except ValueError:
-                pass
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _username(request) -> str:
     user = getattr(request, "user", None)
     return user.get_username() if user is not None and user.is_authenticated else "-"
@@ -68,11 +53,14 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     Vietnamese catalogue still translates only the old wording, so it came out in English."""
 
     def get_error_message(self):
-        return ngettext(
-            "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất %d ký tự.",
-            "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất %d ký tự.",
-            self.min_length,
-        ) % self.min_length
+        return (
+            ngettext(
+                "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất %d ký tự.",
+                "Mật khẩu quá ngắn. Mật khẩu phải có ít nhất %d ký tự.",
+                self.min_length,
+            )
+            % self.min_length
+        )
 
 
 # --- Two-factor authentication ----------------------------------------------------------
@@ -85,21 +73,15 @@ def needs_otp(user) -> bool:
     return RoleGrant.objects.filter(user=user, role__in=settings.OTP_REQUIRED_ROLES).exists()
 
 
-def is_demo_account(user) -> bool:
-    """An account load_demo created: one of its usernames with its demo address. Both fields
-    are set only by an administrator (there is no profile page), so nobody marks himself."""
-    from units.management.commands.load_demo import ACCOUNTS, ADMIN_USERNAME, DEMO_EMAIL_DOMAIN
-
-    username = user.get_username()
-    demo_usernames = {ADMIN_USERNAME, *(account[0] for account in ACCOUNTS)}
-    return username in demo_usernames and user.email == f"{username}@{DEMO_EMAIL_DOMAIN}"
-
-
 def must_verify_otp(user) -> bool:
     if not user.is_authenticated or user.is_verified():
         return False
-    if settings.OTP_EXEMPT_DEMO_ACCOUNTS and is_demo_account(user):
-        return False
+    if settings.OTP_EXEMPT_DEMO_ACCOUNTS:
+        # A demo account is one the demo loader (or an administrator) marked, never a name.
+        from accounts.selectors import is_demo_account
+
+        if is_demo_account(user):
+            return False
     return needs_otp(user)
 
 
@@ -320,7 +302,10 @@ class DeniedAccessLogMiddleware:
         if response.status_code == 403:
             log.warning(
                 "permission denied user=%s path=%s method=%s ip=%s",
-                _username(request), _clean(request.path, 500), _clean(request.method), _clean(client_ip(request)),
+                _username(request),
+                _clean(request.path, 500),
+                _clean(request.method),
+                _clean(client_ip(request)),
             )
         return response
 
@@ -330,15 +315,21 @@ def check_authentication_settings(app_configs=None, **kwargs):
     """`manage.py check --deploy`: two-factor authentication on, and no demo exemption."""
     warnings = []
     if not settings.OTP_REQUIRED:
-        warnings.append(checks.Warning(
-            "OTP_REQUIRED is off: approvers, inspectors and staff log in without a second factor.",
-            hint="Unset OTP_REQUIRED (default on).", id="qlcb.W001",
-        ))
+        warnings.append(
+            checks.Warning(
+                "OTP_REQUIRED is off: approvers, inspectors and staff log in without a second factor.",
+                hint="Unset OTP_REQUIRED (default on).",
+                id="qlcb.W001",
+            )
+        )
     if settings.OTP_EXEMPT_DEMO_ACCOUNTS:
-        warnings.append(checks.Warning(
-            "DEMO_MODE is on: demo accounts with published passwords skip two-factor authentication.",
-            hint="Never set DEMO_MODE in production.", id="qlcb.W002",
-        ))
+        warnings.append(
+            checks.Warning(
+                "DEMO_MODE is on: demo accounts with published passwords skip two-factor authentication.",
+                hint="Never set DEMO_MODE in production.",
+                id="qlcb.W002",
+            )
+        )
     return warnings
 
 

@@ -76,10 +76,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "config.security.SecurityConfig",
+    "accounts",
+    "tracking",
     "units",
     "records",
+    "inspections",
     "workflows",
     "notifications",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +242,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        # kombu's default control folder is ./control, in the working tree
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

@@ -1,8 +1,9 @@
 """The admin shows records and their history read-only: every write goes through a request."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
+
+from tracking.admin import ReadOnlyHistoryAdmin
 
 from .models import (
     SUBRECORD_MODELS,
@@ -10,37 +11,9 @@ from .models import (
     Employee,
     ExportLog,
     ReadAlert,
-    FollowUpAction,
-    Inspection,
-    InspectionPlan,
     SalaryRank,
     SalaryTable,
 )
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """Browse rows and their history (who proposed, who approved, which request, why); no writes."""
-
-    history_list_display = ("proposed_by", "approved_by", "change_request", "history_change_reason")
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """An old version may be looked at; posting it back ("revert") would write outside
-        the flow, so it is refused."""
-        if request.method != "GET":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Employee)
@@ -50,7 +23,7 @@ class EmployeeAdmin(ReadOnlyHistoryAdmin):
     list_select_related = ("managing_unit",)
 
 
-for model in (*SUBRECORD_MODELS, InspectionPlan, Inspection, FollowUpAction):
+for model in SUBRECORD_MODELS:
     admin.site.register(model, ReadOnlyHistoryAdmin)
 
 

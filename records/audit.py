@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from config.security import client_ip
+from accounts.clients import client_ip
 from units.models import Role, RoleGrant, Unit
 from units.selectors import active_grants, subtree_q
 

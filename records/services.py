@@ -3,8 +3,9 @@ still tracked (history names the loader and the reason)."""
 
 from django.db import transaction
 
+from tracking.context import ChangeContext, tracked_change
+
 from .models import Employee
-from .tracking import ChangeContext, tracked_change
 
 
 def load_initial_employees(*, rows: list[dict], context: ChangeContext) -> list[Employee]:
@@ -13,9 +14,7 @@ def load_initial_employees(*, rows: list[dict], context: ChangeContext) -> list[
     created = []
     with transaction.atomic(), tracked_change(context):
         existing = set(
-            Employee.objects.filter(citizen_id__in=[r["citizen_id"] for r in rows]).values_list(
-                "citizen_id", flat=True
-            )
+            Employee.objects.filter(citizen_id__in=[r["citizen_id"] for r in rows]).values_list("citizen_id", flat=True)
         )
         for row in rows:
             if row["citizen_id"] in existing:

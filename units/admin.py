@@ -3,7 +3,7 @@ read-only there, since they change only through approved requests."""
 
 from django.contrib import admin
 
-from records.admin import ReadOnlyHistoryAdmin
+from tracking.admin import ReadOnlyHistoryAdmin
 
 from .models import Position, RoleGrant, StaffingQuota, Unit
 

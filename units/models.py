@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from records.tracking import TrackedHistory, TrackedModel, TrackedQuerySet, _refuse_bulk, current_change
+from tracking.context import current_change
+from tracking.models import TrackedHistory, TrackedModel, TrackedQuerySet, refuse_bulk
 
 # Columns treebeard itself maintains with bulk updates when the tree grows or moves.
 TREE_FIELDS = {"path", "depth", "numchild"}
@@ -21,17 +22,17 @@ class UnitQuerySet(MP_NodeQuerySet):
 
     def update(self, **kwargs):
         if current_change() is None or set(kwargs) - TREE_FIELDS:
-            _refuse_bulk(self.model, "update()")
+            refuse_bulk(self.model, "update()")
         return super().update(**kwargs)
 
     def delete(self, *args, **kwargs):
-        _refuse_bulk(self.model, "delete()")
+        refuse_bulk(self.model, "delete()")
 
     def bulk_create(self, *args, **kwargs):
-        _refuse_bulk(self.model, "bulk_create()")
+        refuse_bulk(self.model, "bulk_create()")
 
     def bulk_update(self, *args, **kwargs):
-        _refuse_bulk(self.model, "bulk_update()")
+        refuse_bulk(self.model, "bulk_update()")
 
 
 class UnitManager(MP_NodeManager):
@@ -63,7 +64,10 @@ class Unit(TrackedModel, MP_Node):
     founding_decision_date = models.DateField(_("ngày quyết định thành lập"), null=True, blank=True)
     active_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
     active_to = models.DateField(
-        _("ngừng hoạt động từ ngày"), null=True, blank=True, help_text=_("Đơn vị đã giải thể, sáp nhập vẫn giữ lịch sử.")
+        _("ngừng hoạt động từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Đơn vị đã giải thể, sáp nhập vẫn giữ lịch sử."),
     )
 
     objects = UnitManager()
@@ -71,7 +75,14 @@ class Unit(TrackedModel, MP_Node):
 
     node_order_by = ["code"]
     EDITABLE_FIELDS = (
-        "name", "kind", "is_personnel_department", "address", "founding_decision_number", "founding_decision_date", "active_from", "active_to",
+        "name",
+        "kind",
+        "is_personnel_department",
+        "address",
+        "founding_decision_number",
+        "founding_decision_date",
+        "active_from",
+        "active_to",
     )
 
     class Meta:
@@ -132,7 +143,9 @@ class StaffingQuota(TrackedModel):
 
     def describe(self):
         return _("Biên chế %(category)s năm %(year)s: %(n)s") % {
-            "category": self.get_category_display(), "year": self.year, "n": self.approved
+            "category": self.get_category_display(),
+            "year": self.year,
+            "n": self.approved,
         }
 
 

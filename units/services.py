@@ -50,6 +50,3 @@ def revoke_grant(*, admin, grant: RoleGrant, reason: str) -> RoleGrant:
         grant._change_reason = reason
         grant.save()
     return grant
-
-
-

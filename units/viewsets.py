@@ -1,4 +1,4 @@
-"""The organisation app in the Material site: units, quotas, positions, inspection work."""
+"""The organisation app in the Material site: units, quotas, positions, role grants."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from viewflow.urls import Application
 
 from workflows.views import propose_changes, propose_new
 
-from . import grant_views, report_views, views
+from . import grant_views, views
 
 
 class UnitsApp(Application):
@@ -19,24 +19,8 @@ class UnitsApp(Application):
     list_path = path("units/", views.unit_list, name="unit-list")
     detail_path = path("units/<int:pk>/", views.unit_detail, name="unit-detail")
     history_path = path("units/<int:pk>/history/", views.unit_history, name="unit-history")
-    quota_report_path = path("quota-report/", report_views.quota_report_page, name="quota-report")
-    quota_report_xlsx_path = path("quota-report/export.xlsx", report_views.quota_report_xlsx, name="quota-report-xlsx")
     propose_path = path("units/<int:pk>/propose/", propose_changes, {"key": "units.unit"}, name="unit-propose")
     new_unit_path = path("units/<int:parent_pk>/new-unit/", propose_new, {"key": "units.unit"}, name="unit-new")
-    new_plan_path = path(
-        "units/<int:parent_pk>/new-plan/", propose_new, {"key": "records.inspectionplan"}, name="plan-new"
-    )
-    plan_path = path("plans/<int:pk>/", views.plan_detail, name="plan-detail")
-    plan_history_path = path("plans/<int:pk>/history/", views.plan_history, name="plan-history")
-    plan_propose_path = path(
-        "plans/<int:pk>/propose/", propose_changes, {"key": "records.inspectionplan"}, name="plan-propose"
-    )
-    new_inspection_path = path(
-        "plans/<int:parent_pk>/new-inspection/", propose_new, {"key": "records.inspection"}, name="inspection-new"
-    )
-    inspection_propose_path = path(
-        "inspections/<int:pk>/propose/", propose_changes, {"key": "records.inspection"}, name="inspection-propose"
-    )
 
     grants_path = path("grants/", grant_views.grant_list, name="grant-list")
     grant_new_path = path("grants/new/", grant_views.grant_new, name="grant-new")

@@ -18,10 +18,13 @@ from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
-from records.models import Employee, WorkHistory
+from inspections import editing as inspection_editing
+from records.models import Employee, SalaryHistory, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
 from records.selectors import MASK, describe_row, display_value
 from records.tracking import ChangeContext, tracked_change
+
+from . import salary_changes
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 
@@ -40,18 +43,13 @@ def _specs() -> dict[str, Spec]:
     Unit = apps.get_model("units", "Unit")
     StaffingQuota = apps.get_model("units", "StaffingQuota")
     Position = apps.get_model("units", "Position")
-    InspectionPlan = apps.get_model("records", "InspectionPlan")
-    Inspection = apps.get_model("records", "Inspection")
-    FollowUpAction = apps.get_model("records", "FollowUpAction")
     specs = [
         Spec(Employee, (*Employee.CHANGEABLE_FIELDS, "managing_unit"), None, lambda e: e.managing_unit),
         # A new unit is created under its parent ("parent" is the tree position, not a field).
         Spec(Unit, (*Unit.EDITABLE_FIELDS, "code"), "parent", lambda u: u),
         Spec(StaffingQuota, StaffingQuota.EDITABLE_FIELDS, "unit", lambda q: q.unit),
         Spec(Position, Position.EDITABLE_FIELDS, "unit", lambda p: p.unit),
-        Spec(InspectionPlan, InspectionPlan.EDITABLE_FIELDS, "unit", lambda p: p.unit),
-        Spec(Inspection, Inspection.EDITABLE_FIELDS, "plan", lambda i: i.plan.unit),
-        Spec(FollowUpAction, FollowUpAction.EDITABLE_FIELDS, "inspection", lambda f: f.inspection.plan.unit),
+        *(Spec(*row) for row in inspection_editing.CHANGEABLE),
     ]
     specs += [Spec(m, m.EDITABLE_FIELDS, "employee", lambda r: r.employee.managing_unit) for m in SUBRECORD_MODELS]
     return {m.model._meta.label_lower: m for m in specs}
@@ -125,6 +123,8 @@ def _assign(obj, values: dict, refs: dict):
         field = obj._meta.get_field(name)
         if field.is_relation:
             if isinstance(raw, str) and raw.startswith("$"):
+                if raw[1:] not in refs:  # the row it belongs to was refused: its own message says why
+                    raise ValidationError(_("Không thêm được vì đối tượng mà dòng này thuộc về không hợp lệ."))
                 raw = refs[raw[1:]].pk
             setattr(obj, field.attname, None if raw in (None, "") else field.target_field.to_python(raw))
         else:
@@ -223,9 +223,14 @@ def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fi
     refs: dict = {}
     problems: list[str] = []
     allowed = allow_fields if allow_fields is not None else default_fields()
+    refused = salary_changes.refused_salary_edits(operations)
+    operations = salary_changes.with_salary_of_new_rows(operations)
     with transaction.atomic(), tracked_change(context):
-        employees = set()
+        employees, salaries = set(), set()
         for index, op in enumerate(operations):
+            if index in refused:
+                problems.append(f"{operation_label(op, index)}: {refused[index]}")
+                continue
             try:
                 with transaction.atomic():
                     obj = _run(op, refs, allowed)
@@ -240,8 +245,12 @@ def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fi
                 employees.add(obj.pk)
             elif getattr(obj, "employee_id", None):
                 employees.add(obj.employee_id)
+            if isinstance(obj, SalaryHistory):
+                salaries.add(obj.employee_id)
         for employee_id in employees:
             problems += check_work_history(employee_id)
+        for employee_id in sorted(salaries):
+            problems += salary_changes.follow_salary_history(employee_id)
         if problems:
             raise ChangeSetInvalid(problems)
     return refs
@@ -421,4 +430,4 @@ def describe_operation(op: dict, *, masked: bool = False) -> dict:
 
 def describe_operations(operations: list[dict], *, masked: bool = False) -> list[dict]:
     """Every operation as a person reads it; sensitive rows and fields hidden when `masked`."""
-    return [describe_operation(op, masked=masked) for op in operations]
+    return [describe_operation(op, masked=masked) for op in operations] + salary_changes.salary_effects(operations)

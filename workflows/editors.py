@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from inspections import editing as inspection_editing
+
 from .forms import Child
 from .models import ChangeRequest
 
@@ -50,8 +52,32 @@ class Editor:
         return str(root)
 
 
+def _next_salary_step(employee) -> dict | None:
+    """The salary row an employee's page offers: the next step of their rank (nâng bậc lương)."""
+    from records.models.salary import next_step
+
+    return next_step(rank_code=employee.rank_code, step=employee.salary_step, since=employee.salary_effective_date)
+
+
+def _employee_child(model) -> Child:
+    from records.models import SalaryHistory
+
+    if model is not SalaryHistory:
+        return Child(model, "employee")
+    return Child(
+        model,
+        "employee",
+        offer=_next_salary_step,
+        help=_(
+            "Ngạch, bậc, hệ số lương hiện hưởng lấy từ dòng mới nhất của bảng này. Nâng bậc lương hay chuyển "
+            "ngạch: thêm một dòng, với ngày hưởng và số quyết định (với cán bộ đang có, dòng trống cuối bảng đã "
+            "điền sẵn bậc kế tiếp)."
+        ),
+    )
+
+
 def _editors() -> dict[str, Editor]:
-    from records.models import SUBRECORD_MODELS, Employee, FollowUpAction, Inspection, InspectionPlan
+    from records.models import SUBRECORD_MODELS, Employee
     from units.models import Position, StaffingQuota, Unit
 
     return {
@@ -61,8 +87,8 @@ def _editors() -> dict[str, Editor]:
                 "records.employee",
                 ChangeRequest.Kind.EMPLOYEE,
                 ChangeRequest.Kind.NEW_HIRE,
-                Employee.CHANGEABLE_FIELDS,
-                tuple(Child(m, "employee") for m in SUBRECORD_MODELS),
+                Employee.PROFILE_FIELDS,  # the salary in force follows the salary history
+                tuple(_employee_child(m) for m in SUBRECORD_MODELS),
                 ref="employee",
                 parent_field="managing_unit",
             ),
@@ -75,23 +101,17 @@ def _editors() -> dict[str, Editor]:
                 parent_field="parent",
                 new_fields=("code",),
             ),
-            Editor(
-                "records.inspectionplan",
-                ChangeRequest.Kind.INSPECTION,
-                ChangeRequest.Kind.INSPECTION,
-                InspectionPlan.EDITABLE_FIELDS,
-                (Child(Inspection, "plan"),),
-                ref="plan",
-                parent_field="unit",
-            ),
-            Editor(
-                "records.inspection",
-                ChangeRequest.Kind.INSPECTION,
-                ChangeRequest.Kind.INSPECTION,
-                Inspection.EDITABLE_FIELDS,
-                (Child(FollowUpAction, "inspection"),),
-                ref="inspection",
-                parent_field="plan",
+            *(
+                Editor(
+                    page["model"]._meta.label_lower,
+                    ChangeRequest.Kind.INSPECTION,
+                    ChangeRequest.Kind.INSPECTION,
+                    page["model"].EDITABLE_FIELDS,
+                    tuple(Child(model, fk) for model, fk in page["children"]),
+                    ref=page["ref"],
+                    parent_field=page["parent_field"],
+                )
+                for page in inspection_editing.EDITOR_PAGES
             ),
         )
     }

@@ -146,7 +146,9 @@ class ChangeRequestFlow(flow.Flow):
 
     def is_approved_import(self, activation):
         change_request = activation.process.change_request
-        return change_request.kind == ChangeRequest.Kind.IMPORT and change_request.status == ChangeRequest.Status.APPROVED
+        return (
+            change_request.kind == ChangeRequest.Kind.IMPORT and change_request.status == ChangeRequest.Status.APPROVED
+        )
 
     def is_approved(self, activation):
         return self._status_is(activation, ChangeRequest.Status.APPROVED)
@@ -184,7 +186,9 @@ class FlowStateError(RuntimeError):
     """The process is not waiting where the request's status says it should be."""
 
     def __init__(self, change_request, node):
-        super().__init__(f"Process {change_request.process_id} of request {change_request.pk} has no open {node.name} task")
+        super().__init__(
+            f"Process {change_request.process_id} of request {change_request.pk} has no open {node.name} task"
+        )
 
 
 class TaskHeldByOther(RuntimeError):
@@ -197,7 +201,8 @@ class TaskHeldByOther(RuntimeError):
 
 def open_task(change_request: ChangeRequest, node) -> ChangeRequestTask:
     """The task of `node` the request's process is waiting on."""
-    task = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN).first()
+    tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN)
+    task = tasks.first()
     if task is None:
         raise FlowStateError(change_request, node)
     return task

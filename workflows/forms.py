@@ -6,6 +6,7 @@ one change request: applied together, or not at all.
 """
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -29,6 +30,8 @@ class Child:
 
     model: type
     parent: str
+    offer: Callable | None = None  # root -> values of a row offered ready to fill in, or None
+    help: str = ""
 
     @property
     def fields(self):
@@ -70,15 +73,23 @@ class ChangeSetForm:
                 self.root_form.fields[name].queryset = queryset
         self.formsets = []
         for child in self.children:
+            proposed_rows = child_initial[child.prefix]["create"]
             FormSet = modelformset_factory(
                 child.model,
                 fields=child.fields,
                 widgets=_widgets(child.model, child.fields),
-                extra=max(1, len(child_initial[child.prefix]["create"])),
+                extra=max(1, len(proposed_rows)),
                 can_delete=True,
             )
             queryset = child.model._default_manager.filter(**{child.parent: root}) if root is not None else child.model._default_manager.none()
-            formset = FormSet(data, queryset=queryset, prefix=child.prefix, initial=child_initial[child.prefix]["create"])
+            offered = child.offer(root) if child.offer and root is not None and not proposed_rows else None
+            initial = proposed_rows or ([offered] if offered else [])
+            formset = FormSet(data, queryset=queryset, prefix=child.prefix, initial=initial)
+            # A row proposed earlier (rework) stays proposed unless ticked for removal, even when
+            # sent back untouched; an offered row counts only once the officer changes it.
+            for form in formset.extra_forms[: len(proposed_rows)]:
+                form.empty_permitted = False
+                form.proposed = True
             for form in formset.initial_forms:
                 changes = child_initial[child.prefix]["update"].get(form.instance.pk)
                 if changes:
@@ -87,6 +98,7 @@ class ChangeSetForm:
                     form.initial["DELETE"] = True
             formset.child = child
             formset.title = child.model._meta.verbose_name_plural
+            formset.help = child.help
             self.formsets.append(formset)
         self.reason_form = ReasonForm(data, initial={"reason": reason})
 
@@ -151,7 +163,7 @@ class ChangeSetForm:
                 if instance.pk and form.cleaned_data.get("DELETE"):
                     ops.append(changesets.make_delete(child.model._default_manager.get(pk=instance.pk)))
                     continue
-                if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                if not (form.has_changed() or getattr(form, "proposed", False)) or form.cleaned_data.get("DELETE"):
                     continue
                 row = {name: form.cleaned_data.get(name) for name in child.fields}
                 if instance.pk:

@@ -44,7 +44,9 @@ class ChangeRequestLifecycle:
 
     @status.transition(
         source=Status.SUBMITTED,
-        target=fsm.State.GET_STATE(_after_decision, states=[Status.SUBMITTED, Status.APPROVED, Status.RETURNED, Status.REJECTED]),
+        target=fsm.State.GET_STATE(
+            _after_decision, states=[Status.SUBMITTED, Status.APPROVED, Status.RETURNED, Status.REJECTED]
+        ),
         label="decide",
     )
     def decide(self, decision: ApprovalDecision):

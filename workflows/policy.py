@@ -55,9 +55,9 @@ MODEL_CATEGORY = {
     "units.unit": Category.UNIT,
     "units.staffingquota": Category.UNIT,
     "units.position": Category.UNIT,
-    "records.inspectionplan": Category.INSPECTION,
-    "records.inspection": Category.INSPECTION,
-    "records.followupaction": Category.INSPECTION,
+    "inspections.inspectionplan": Category.INSPECTION,
+    "inspections.inspection": Category.INSPECTION,
+    "inspections.followupaction": Category.INSPECTION,
 }
 
 

@@ -149,7 +149,7 @@ def _complete(change_request: ChangeRequest, node, user, *, take_over: bool = Fa
         raise ValidationError(
             _("Công việc này đang do %(who)s nhận xử lý; người đó phải trả lại công việc trước.")
             % {"who": owner.get_full_name() or owner.get_username()}
-        )
+        ) from exc
 
 
 def decide_change_request(*, change_request: ChangeRequest, user, decision: str, comment: str = "") -> ChangeRequest:
@@ -247,7 +247,9 @@ def finish_import_request(*, change_request: ChangeRequest, applied: bool, messa
         _flows().resume(change_request, _flows().ChangeRequestFlow.wait_import)
 
 
-def resubmit_change_request(*, change_request: ChangeRequest, user, operations: list[dict], reason: str) -> ChangeRequest:
+def resubmit_change_request(
+    *, change_request: ChangeRequest, user, operations: list[dict], reason: str
+) -> ChangeRequest:
     """The submitter edits a returned request against the data as it is now, and sends it again
     from the first approval level."""
     if not can_rework_change_request(user, change_request):
@@ -272,7 +274,9 @@ def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeReq
         if change_request.submitted_by_id != user.pk:
             raise PermissionDenied(_("Chỉ người đề xuất được rút yêu cầu."))
         if not lifecycle.withdraw.can_proceed():
-            raise ValidationError(_("Yêu cầu đã được phê duyệt ở ít nhất một cấp hoặc đã kết thúc; không rút được nữa."))
+            raise ValidationError(
+                _("Yêu cầu đã được phê duyệt ở ít nhất một cấp hoặc đã kết thúc; không rút được nữa.")
+            )
         if not can_withdraw_change_request(user, change_request):
             raise PermissionDenied(_("Bạn không còn là cán bộ tổ chức của đơn vị nên không rút được yêu cầu."))
         flow = _flows().ChangeRequestFlow

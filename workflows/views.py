@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
 
-from records.models import Employee, InspectionPlan
+from inspections.models import InspectionPlan
+from records.models import Employee
 from records.permissions import can_propose_change
 from records.selectors import get_employee
 from units.forms import add_service_errors
@@ -78,8 +79,8 @@ def _back_url(root, parent):
     if isinstance(target, Unit):
         return reverse("units:unit-detail", args=[target.pk])
     if isinstance(target, InspectionPlan):
-        return reverse("units:plan-detail", args=[target.pk])
-    return reverse("units:plan-detail", args=[target.plan_id])  # an inspection
+        return reverse("inspections:plan-detail", args=[target.pk])
+    return reverse("inspections:plan-detail", args=[target.plan_id])  # an inspection
 
 
 def _change_set_form(data, *, editor, root, parent, unit, proposed=None, reason=""):

@@ -1,9 +1,7 @@
-"""Models of the personnel file and of inspection work; one module per group."""
+"""Models of the personnel file, the salary table and the read and export logs; one module per group."""
 
-from ..tracking import TrackedHistory
 from .audit import AccessLog, ExportLog, ReadAlert
 from .employee import Employee, citizen_id_validator, rank_code_validator
-from .inspection import FollowUpAction, Inspection, InspectionPlan
 from .salary import SalaryRank, SalaryTable
 from .subrecords import (
     SUBRECORD_MODELS,
@@ -17,16 +15,12 @@ from .subrecords import (
 )
 
 __all__ = [
-    "TrackedHistory",
     "AccessLog",
     "ExportLog",
     "ReadAlert",
     "Employee",
     "citizen_id_validator",
     "rank_code_validator",
-    "FollowUpAction",
-    "Inspection",
-    "InspectionPlan",
     "SalaryRank",
     "SalaryTable",
     "SUBRECORD_MODELS",

@@ -232,6 +232,12 @@ class Employee(TrackedModel):
         "personal_history",
         "employment_status",
     )
+    # The salary in force (item 14 of form 2C) is that of the latest salary-history row: a change
+    # of rank, step or coefficient is a dated row with its decision, and the profile's copy follows
+    # it (workflows.salary_changes). The import's employee sheet still carries them.
+    CURRENT_SALARY_FIELDS = ("rank_code", "salary_step", "salary_coefficient", "salary_effective_date")
+    # What the profile page edits: everything changeable but the salary in force.
+    PROFILE_FIELDS = tuple(sorted(set(CHANGEABLE_FIELDS) - set(CURRENT_SALARY_FIELDS), key=CHANGEABLE_FIELDS.index))
     # Seen only by the managing unit and inspectors (records.permissions.can_view_sensitive):
     # identity numbers and addresses, health and personal circumstances.
     SENSITIVE_FIELDS = (

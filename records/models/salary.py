@@ -4,6 +4,7 @@ A new table (a decree changing coefficients) is a new SalaryTable row with its o
 effective date; a salary is checked against the table in force on its effective date.
 """
 
+import calendar
 import datetime
 from decimal import Decimal, InvalidOperation
 from contextlib import contextmanager
@@ -125,3 +126,35 @@ def check_salary(*, rank_code, step, coefficient, on=None, fields=("rank_code", 
             ]
         }
     return {}
+
+
+
+def _step_due(rank_code: str, since: datetime.date) -> datetime.date | None:
+    """When a step held since `since` gives way to the next: 36 or 24 months per step by rank
+    (TT 03/2021/TT-BNV)."""
+    months = (
+        SalaryRank.objects.filter(rank_code=rank_code, table__effective_from__lte=since)
+        .order_by("-table__effective_from")
+        .values_list("months_per_step", flat=True)
+        .first()
+    )
+    if not months:
+        return None
+    year, month = divmod(since.month - 1 + months, 12)
+    year += since.year
+    return datetime.date(year, month + 1, min(since.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def next_step(*, rank_code: str, step: int, since: datetime.date | None) -> dict | None:
+    """The regular raise after `step` of a rank held since `since`: the next step, its coefficient
+    and, when it is already due, the day it was due. None at the rank's last step or for a rank
+    not in the table."""
+    due = _step_due(rank_code, since) if since else None
+    on = due if due is not None and due <= timezone.localdate() else None
+    coefficients = coefficients_for(rank_code, on)  # the table in force when the raise takes effect
+    if coefficients is None or not 1 <= step < len(coefficients):
+        return None
+    values = {"rank_code": rank_code, "salary_step": step + 1, "salary_coefficient": coefficients[step]}
+    if on is not None:
+        values["effective_date"] = on
+    return values

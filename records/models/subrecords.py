@@ -108,6 +108,20 @@ class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lư
             if errors:
                 raise ValidationError(errors)
 
+    @classmethod
+    def latest_of(cls, employee_id):
+        """The row in force: the latest effective date (the latest added on a tie)."""
+        return cls._default_manager.filter(employee_id=employee_id).order_by("-effective_date", "-pk").first()
+
+    def salary_in_force(self) -> dict:
+        """The profile's current-salary fields (Employee.CURRENT_SALARY_FIELDS) as this row sets them."""
+        return {
+            "rank_code": self.rank_code,
+            "salary_step": self.salary_step,
+            "salary_coefficient": self.salary_coefficient,
+            "salary_effective_date": self.effective_date,
+        }
+
     def describe(self):
         return _("Ngạch %(rank)s bậc %(step)s, hệ số %(coef)s từ %(date)s%(decision)s") % {
             "rank": self.rank_code,

@@ -3,13 +3,13 @@ digits; Django's own Vietnamese messages, on every form that sets a password."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
+from demo.accounts import DEMO_PASSWORD
 from tests.conftest import PASSWORD
-from units.management.commands.load_demo import DEMO_PASSWORD
 
 
 def messages_for(password, user=None):

@@ -2,14 +2,14 @@
 real Celery worker on Redis and a real SMTP server, once per day however often the sweep runs."""
 
 import email
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from notifications.models import Digest
 from notifications.tasks import send_overdue_approval_digests
-from records.models import Employee
+from records.models import Employee, SalaryHistory
 from tests.conftest import make_employee
 from workflows.flows import ChangeRequestFlow
 from workflows import changesets
@@ -28,7 +28,10 @@ def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smt
         unit=employee.managing_unit,
         employee=employee,
         submitted_by=people["canbo_kv1"],
-        operations=[changesets.make_update(employee, {"salary_step": 4, "salary_coefficient": "3.33"})],
+        operations=[changesets.make_create(SalaryHistory, {
+            "employee": employee, "effective_date": date(2022, 1, 1), "rank_code": "01.003", "salary_step": 4,
+            "salary_coefficient": "3.33", "decision_number": "15/QĐ-CCT",
+        })],
         reason="Nâng bậc lương thường xuyên",
         title=employee.full_name,
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from notifications.models import Digest
 from notifications.services import queue_overdue_approval_digests
 from tests.conftest import make_employee
-from tests.workflows.conftest import decide, propose
+from tests.workflows.conftest import decide, propose, propose_step
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 
@@ -27,10 +27,10 @@ def two_requests(client, people, tree, loader, employee_kv1):
     other_kv1 = make_employee(tree["kv1"], loader, citizen_id="001085000011", full_name="Lê Văn Cường")
     employee_kv2 = make_employee(tree["kv2"], loader, citizen_id="001085000012", full_name="Phạm Thị Dung")
     client.force_login(people["canbo_kv1"])
-    propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
+    propose_step(client, employee_kv1, 4, "3.33")
     propose(client, other_kv1, main_duties="Đội phó đội kiểm tra")
     client.force_login(people["canbo_kv2"])
-    propose(client, employee_kv2, salary_step=5, salary_coefficient="3.66")
+    propose_step(client, employee_kv2, 5, "3.66")
     overdue_kv1, fresh_kv1, overdue_kv2 = ChangeRequest.objects.order_by("pk")
     age_approval_task(overdue_kv1, 3)
     age_approval_task(overdue_kv2, 5)

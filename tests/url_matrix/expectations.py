@@ -127,12 +127,14 @@ SITE = {
     "units:unit-new": [form(rules.write, unit_as_parent)],  # a new unit under this one
     "units:quota-report": [page(rules.report), page(rules.report, query=unit_filter)],
     "units:quota-report-xlsx": [page(rules.report), page(rules.report, query=unit_filter)],
-    "units:plan-new": [form(rules.write, unit_as_parent)],
-    "units:plan-detail": [page(rules.read, plan)],
-    "units:plan-history": [page(rules.read, plan)],
-    "units:plan-propose": [form(rules.write, plan)],
-    "units:inspection-new": [form(rules.write, plan_as_parent)],
-    "units:inspection-propose": [form(rules.write, inspection)],
+    "inspections:index": [page(rules.any_signed_in_user)],
+    "inspections:plan-list": [page(rules.any_signed_in_user)],
+    "inspections:plan-new": [form(rules.write, unit_as_parent)],
+    "inspections:plan-detail": [page(rules.read, plan)],
+    "inspections:plan-history": [page(rules.read, plan)],
+    "inspections:plan-propose": [form(rules.write, plan)],
+    "inspections:inspection-new": [form(rules.write, plan_as_parent)],
+    "inspections:inspection-propose": [form(rules.write, inspection)],
     # Role grants, administered below one's unit
     "units:grant-list": [page(rules.grant_admins)],
     "units:grant-new": [form(rules.grant_admins)],
@@ -242,6 +244,7 @@ ADMIN_MODELS = {
     "axes.accesslog": {"add": False, "change": True, "delete": True},
     "axes.accessfailurelog": {"add": False, "change": True, "delete": True},
     "otp_totp.totpdevice": {**WRITABLE, "extra": ("config", "qrcode")},  # a lost phone: delete the device
+    "accounts.demoaccount": WRITABLE,  # an administrator marks or unmarks a demo account
     "records.employee": {**READ_ONLY, "history": True},
     "records.workhistory": {**READ_ONLY, "history": True},
     "records.salaryhistory": {**READ_ONLY, "history": True},
@@ -250,9 +253,9 @@ ADMIN_MODELS = {
     "records.discipline": {**READ_ONLY, "history": True},
     "records.evaluation": {**READ_ONLY, "history": True},
     "records.familymember": {**READ_ONLY, "history": True},
-    "records.inspectionplan": {**READ_ONLY, "history": True},
-    "records.inspection": {**READ_ONLY, "history": True},
-    "records.followupaction": {**READ_ONLY, "history": True},
+    "inspections.inspectionplan": {**READ_ONLY, "history": True},
+    "inspections.inspection": {**READ_ONLY, "history": True},
+    "inspections.followupaction": {**READ_ONLY, "history": True},
     "records.salarytable": {**WRITABLE, "history": True},  # reference data kept by administrators
     "records.exportlog": READ_ONLY,  # logs are evidence: nobody edits or deletes them
     "records.accesslog": READ_ONLY,

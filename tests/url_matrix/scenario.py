@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from inspections.models import FollowUpAction, Inspection, InspectionPlan
 from records import imports
 from records.models import (
     AccessLog,
@@ -25,9 +26,6 @@ from records.models import (
     Evaluation,
     ExportLog,
     FamilyMember,
-    FollowUpAction,
-    Inspection,
-    InspectionPlan,
     ReadAlert,
     SalaryHistory,
     SalaryTable,
@@ -271,6 +269,7 @@ def _admin_objects(s: Scenario):
     from axes.models import AccessLog as AxesAccessLog
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from accounts.models import DemoAccount
     from notifications.models import Digest
 
     own, employee = s.units["own"], s.employees["own"]
@@ -324,10 +323,11 @@ def _admin_objects(s: Scenario):
             # A device of an actor, not of a role user: a confirmed device changes what the
             # two-factor pages answer to its owner.
             "otp_totp.totpdevice": TOTPDevice.objects.create(user=s.approvers["parent"], name="TOTP", confirmed=True),
+            "accounts.demoaccount": DemoAccount.objects.create(user=s.approvers["parent"]),
             "records.employee": employee,
-            "records.inspectionplan": s.plans["own"],
-            "records.inspection": s.inspections["own"],
-            "records.followupaction": s.follow_ups["own"],
+            "inspections.inspectionplan": s.plans["own"],
+            "inspections.inspection": s.inspections["own"],
+            "inspections.followupaction": s.follow_ups["own"],
             "records.salarytable": salary_table,
             "records.accesslog": AccessLog.objects.create(
                 user=s.users["viewer"], kind=AccessLog.Kind.VIEW, employee=employee, employee_name=employee.full_name,

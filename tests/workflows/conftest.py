@@ -21,6 +21,22 @@ def propose(client, employee, *, reason="Nâng bậc lương thường xuyên th
     )
 
 
+def salary_row(step, coefficient, *, rank="01.003", on=None, decision="15/QĐ-CCT") -> dict:
+    """A salary-history row as the page takes it: how a change of rank, step or coefficient is proposed."""
+    return {
+        "effective_date": on or f"{2010 + 3 * step}-01-01",
+        "rank_code": rank,
+        "salary_step": str(step),
+        "salary_coefficient": coefficient,
+        "decision_number": decision,
+    }
+
+
+def propose_step(client, employee, step, coefficient, **kwargs):
+    """Propose moving `employee` to `step` of their rank, with a dated salary-history row."""
+    return propose(client, employee, add={"salaryhistory": [salary_row(step, coefficient)]}, **kwargs)
+
+
 def open_task(change_request, node):
     return ChangeRequestTask.objects.get(
         process=change_request.process, flow_task=node, finished__isnull=True
@@ -44,7 +60,7 @@ def decide(client, change_request, decision="approve", comment=""):
 def submitted(people, employee_kv1, client):
     """A request by KV1's officer raising the salary step 3 → 4, awaiting approval."""
     client.force_login(people["canbo_kv1"])
-    response = propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
+    response = propose_step(client, employee_kv1, 4, "3.33")
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
     return ChangeRequest.objects.get(employee=employee_kv1)

@@ -10,7 +10,7 @@ from workflows.models import ChangeRequest
 
 from tests.pages import submit_page
 
-from .conftest import decide, open_task, propose, task_url
+from .conftest import decide, open_task, propose, propose_step, task_url
 
 
 def queue_ids(client):
@@ -23,11 +23,13 @@ def test_officer_proposal_is_approved_applied_and_recorded(client, people, emplo
     assert submitted.status == ChangeRequest.Status.SUBMITTED
     assert submitted.operations == [
         {
-            "action": "update",
-            "model": "records.employee",
-            "pk": employee_kv1.pk,
-            "values": {"salary_step": 4, "salary_coefficient": "3.33"},
-            "base": employee_kv1.history.latest().history_id,
+            "action": "create",
+            "model": "records.salaryhistory",
+            "pk": None,
+            "values": {
+                "effective_date": "2022-01-01", "rank_code": "01.003", "salary_step": 4, "salary_coefficient": "3.33",
+                "decision_number": "15/QĐ-CCT", "decision_date": None, "employee": employee_kv1.pk,
+            },
         }
     ]
     assert submitted.unit == employee_kv1.managing_unit
@@ -87,7 +89,7 @@ def test_upper_unit_approver_sees_but_cannot_approve(client, people, submitted):
 def test_upper_unit_user_cannot_propose(client, people, employee_kv1):
     client.force_login(people["lanhdao_cuc"])
     assert client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).status_code == 200
-    assert propose(client, employee_kv1, salary_step=5).status_code == 403
+    assert propose_step(client, employee_kv1, 5, "3.66").status_code == 403
     assert not ChangeRequest.objects.exists()
 
 
@@ -95,14 +97,14 @@ def test_sibling_unit_officer_gets_404(client, people, employee_kv1):
     client.force_login(people["canbo_kv2"])
     assert client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).status_code == 404
     assert client.get(reverse("records:employee-history", args=[employee_kv1.pk])).status_code == 404
-    assert propose(client, employee_kv1, salary_step=5).status_code == 404
+    assert propose_step(client, employee_kv1, 5, "3.66").status_code == 404
     assert not ChangeRequest.objects.exists()
 
 
 def test_inspector_cannot_write(client, people, employee_kv1, submitted):
     client.force_login(people["thanhtra_cuc"])
     assert client.get(reverse("records:employee-history", args=[employee_kv1.pk])).status_code == 200
-    assert propose(client, employee_kv1, salary_step=6).status_code == 403
+    assert propose_step(client, employee_kv1, 6, "3.99").status_code == 403
     task = open_task(submitted, ChangeRequestFlow.approve)
     assert client.post(task_url(task, "assign")).status_code == 403
     assert client.post(task_url(task, "execute"), {"decision": "approve"}).status_code == 403
@@ -115,7 +117,7 @@ def test_submitter_cannot_approve_own_request(client, tree, people, employee_kv1
     officer = people["canbo_kv1"]
     RoleGrant.objects.create(user=officer, unit=tree["kv1"], role=Role.APPROVER)
     client.force_login(officer)
-    assert propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33").status_code == 302
+    assert propose_step(client, employee_kv1, 4, "3.33").status_code == 302
     change_request = ChangeRequest.objects.get()
     assert change_request.pk not in queue_ids(client)
     assert decide(client, change_request, "approve").status_code == 403
@@ -126,7 +128,7 @@ def test_submitter_cannot_approve_own_request(client, tree, people, employee_kv1
 
 def test_stale_base_is_refused_and_returned_for_rework(client, people, employee_kv1):
     client.force_login(people["canbo_kv1"])
-    propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33", reason="Nâng bậc")
+    propose_step(client, employee_kv1, 4, "3.33", reason="Nâng bậc")
     propose(client, employee_kv1, main_duties="Đội trưởng đội kiểm tra", reason="Giao nhiệm vụ")
     first, second = ChangeRequest.objects.order_by("pk")
 
@@ -196,7 +198,7 @@ def test_rejected_request_changes_nothing(client, people, employee_kv1, submitte
 
 def test_invalid_proposal_shows_vietnamese_errors_and_saves_nothing(client, people, employee_kv1):
     client.force_login(people["canbo_kv1"])
-    response = propose(client, employee_kv1, citizen_id="12345", salary_step=4)
+    response = propose(client, employee_kv1, citizen_id="12345")
     assert response.status_code == 200
     assert "Số CCCD phải gồm đúng 12 chữ số." in response.content.decode()
     response = propose(client, employee_kv1, reason="")

@@ -91,7 +91,10 @@ def test_concurrent_approvals_of_two_requests_on_one_version_apply_exactly_one(p
         first.refresh_from_db()
         second.refresh_from_db()
         statuses = sorted([first.status, second.status])
-        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (round_number, statuses)
+        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (
+            round_number,
+            statuses,
+        )
         applied = first if first.status == ChangeRequest.Status.APPLIED else second
         returned = second if applied is first else first
         employee = Employee.objects.get(pk=employee_kv1.pk)
@@ -103,7 +106,9 @@ def test_concurrent_approvals_of_two_requests_on_one_version_apply_exactly_one(p
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
-def test_concurrent_approvals_of_two_periods_that_only_overlap_together_apply_exactly_one(people, tree, loader, employee_kv1):
+def test_concurrent_approvals_of_two_periods_that_only_overlap_together_apply_exactly_one(
+    people, tree, loader, employee_kv1
+):
     """Each request changes a different work period and is valid alone; together the periods
     overlap. The overlap check reads the person's other periods, so the two must not interleave."""
     second_approver = make_user("lanhdao2_kv1", (tree["kv1"], Role.APPROVER))
@@ -113,19 +118,38 @@ def test_concurrent_approvals_of_two_periods_that_only_overlap_together_apply_ex
             for period in WorkHistory.objects.filter(employee=employee_kv1):
                 period.delete()
             early = WorkHistory.objects.create(
-                employee=employee_kv1, start_date=datetime.date(2005, 1, 1), end_date=datetime.date(2008, 12, 31),
-                organisation="Trường Đại học Kinh tế", title="Giảng viên",
+                employee=employee_kv1,
+                start_date=datetime.date(2005, 1, 1),
+                end_date=datetime.date(2008, 12, 31),
+                organisation="Trường Đại học Kinh tế",
+                title="Giảng viên",
             )
             late = WorkHistory.objects.create(
-                employee=employee_kv1, start_date=datetime.date(2012, 1, 1), organisation="Chi cục Thuế khu vực I", title="Chuyên viên"
+                employee=employee_kv1,
+                start_date=datetime.date(2012, 1, 1),
+                organisation="Chi cục Thuế khu vực I",
+                title="Chuyên viên",
             )
-        longer = _propose(employee_kv1, officer, f"Vòng {round_number}: kéo dài", [changesets.make_update(early, {"end_date": datetime.date(2010, 12, 31)})])
-        sooner = _propose(employee_kv1, officer, f"Vòng {round_number}: bắt đầu sớm", [changesets.make_update(late, {"start_date": datetime.date(2010, 6, 1)})])
+        longer = _propose(
+            employee_kv1,
+            officer,
+            f"Vòng {round_number}: kéo dài",
+            [changesets.make_update(early, {"end_date": datetime.date(2010, 12, 31)})],
+        )
+        sooner = _propose(
+            employee_kv1,
+            officer,
+            f"Vòng {round_number}: bắt đầu sớm",
+            [changesets.make_update(late, {"start_date": datetime.date(2010, 6, 1)})],
+        )
 
         assert _approve_at_once([(people["lanhdao_kv1"], longer), (second_approver, sooner)]) == [302, 302]
         longer.refresh_from_db()
         sooner.refresh_from_db()
         statuses = sorted([longer.status, sooner.status])
-        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (round_number, statuses)
+        assert statuses == sorted([ChangeRequest.Status.APPLIED, ChangeRequest.Status.RETURNED]), (
+            round_number,
+            statuses,
+        )
         returned = longer if longer.status == ChangeRequest.Status.RETURNED else sooner
         assert "chồng lấn" in returned.decision_comment

@@ -15,7 +15,7 @@ from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, Delegation
 from workflows.services import create_delegation
 
-from .conftest import decide, open_task, propose, task_url
+from .conftest import decide, open_task, propose_step, task_url
 
 
 def queue_ids(client):
@@ -42,7 +42,7 @@ def test_delegation_for_next_week_works_only_during_its_range(client, people, em
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     client.force_login(people["canbo_kv1"])
-    propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
+    propose_step(client, employee_kv1, 4, "3.33")
     request = ChangeRequest.objects.get()
 
     client.force_login(deputy)
@@ -68,7 +68,7 @@ def test_delegation_for_next_week_works_only_during_its_range(client, people, em
 
     with time_machine.travel(today + datetime.timedelta(days=12), tick=False):
         client.force_login(people["canbo_kv1"])
-        propose(client, employee_kv1, salary_step=5, salary_coefficient="3.66")
+        propose_step(client, employee_kv1, 5, "3.66")
         later = ChangeRequest.objects.latest("pk")
         client.force_login(deputy)
         assert later.pk not in queue_ids(client)  # expired by itself
@@ -82,7 +82,7 @@ def test_delegation_never_lets_anyone_approve_their_own_request(client, people, 
         valid_to=timezone.localdate(), reason="Nghỉ phép",
     )
     client.force_login(officer)
-    propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
+    propose_step(client, employee_kv1, 4, "3.33")
     request = ChangeRequest.objects.get()
     assert request.pk not in queue_ids(client)
     assert decide(client, request, "approve").status_code == 403

@@ -21,10 +21,15 @@ def _text(html: str) -> str:
 def _transfer_decided_by_two_levels(people, tree, employee, *, delegate):
     """KV1 → KV2: level 1 by KV1's head, level 2 by a deputy acting for KV2's head."""
     create_delegation(
-        delegator=people["lanhdao_kv2"], delegate=delegate, valid_from=timezone.localdate(),
-        valid_to=timezone.localdate(), reason="Đi công tác",
+        delegator=people["lanhdao_kv2"],
+        delegate=delegate,
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate(),
+        reason="Đi công tác",
     )
-    transfer = submit_transfer(employee=employee, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động")
+    transfer = submit_transfer(
+        employee=employee, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động"
+    )
     decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
     decide_change_request(change_request=transfer, user=delegate, decision=Decision.APPROVE)
     transfer.refresh_from_db()
@@ -61,12 +66,16 @@ def test_history_reads_the_decisions_once_for_all_entries(client, people, tree, 
         client.get(url)
     # A second two-level request on the same file: the decisions are still read in one query.
     back = submit_transfer(
-        employee=employee_kv1.__class__.objects.get(pk=employee_kv1.pk), target_unit=tree["kv1"],
-        submitted_by=people["canbo_kv2"], reason="Điều động trở lại",
+        employee=employee_kv1.__class__.objects.get(pk=employee_kv1.pk),
+        target_unit=tree["kv1"],
+        submitted_by=people["canbo_kv2"],
+        reason="Điều động trở lại",
     )
     decide_change_request(change_request=back, user=people["lanhdao_kv2"], decision=Decision.APPROVE)
     decide_change_request(change_request=back, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
     with CaptureQueriesContext(connection) as two:
         page = _text(client.get(url).content.decode())
-    assert "Cấp 1 (Chi cục Thuế khu vực II): lanhdao_kv2" in page and "Cấp 2 (Chi cục Thuế khu vực I): lanhdao_kv1" in page
+    assert (
+        "Cấp 1 (Chi cục Thuế khu vực II): lanhdao_kv2" in page and "Cấp 2 (Chi cục Thuế khu vực I): lanhdao_kv1" in page
+    )
     assert _decision_queries(one) == _decision_queries(two) == 1

@@ -1,18 +1,18 @@
-"""The four information groups through the UI: one request with several changes applied
-together or not at all, new hires, transfers approved by both units, unit data and inspection
-work, each visible in history as old → new."""
+"""Three of the four information groups through the UI: one request with several changes
+applied together or not at all, new hires, transfers approved by both units, unit data, each
+visible in history as old → new (inspection work: tests/inspections)."""
 
 import datetime
 
 from django.urls import reverse
 
-from records.models import Discipline, Employee, Evaluation, Inspection, InspectionPlan, Training
+from records.models import Discipline, Employee, Evaluation, Training
 from tests.pages import submit_page
 from units.models import StaffingQuota, Unit
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
 
-from .conftest import decide, open_task, propose
+from .conftest import decide, open_task, propose, propose_step, salary_row
 
 TRAINING = {
     "kind": "course",
@@ -95,7 +95,7 @@ def test_invalid_rows_are_refused_in_vietnamese_and_nothing_is_submitted(client,
     assert response.status_code == 200
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
 
-    response = propose(client, employee_kv1, salary_step=4)  # coefficient left at step 3's
+    response = propose_step(client, employee_kv1, 4, "3.00")  # the coefficient of step 3
     assert "Hệ số lương bậc 4 của ngạch 01.003 là 3.33." in response.content.decode()
 
     work = [
@@ -123,12 +123,12 @@ def test_new_hire_is_created_only_after_approval(client, people, tree):
             "date_of_birth": "1995-07-20",
             "sex": "male",
             "citizen_id": "001095000777",
-            "rank_code": "01.003",
-            "salary_step": "1",
-            "salary_coefficient": "2.34",
             "employment_status": "civil_servant",
         },
-        add={"training": [{**TRAINING, "kind": "degree", "name": "Cử nhân Kinh tế", "start_date": "2013-09-01", "end_date": "2017-06-30"}]},
+        add={
+            "training": [{**TRAINING, "kind": "degree", "name": "Cử nhân Kinh tế", "start_date": "2013-09-01", "end_date": "2017-06-30"}],
+            "salaryhistory": [salary_row(1, "2.34", on="2024-03-01", decision="45/QĐ-CT")],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert not Employee.objects.filter(citizen_id="001095000777").exists()
@@ -215,63 +215,6 @@ def test_unit_details_and_quotas_change_through_a_request(client, people, tree):
     assert client.get(reverse("units:unit-propose", args=[kv1.pk])).status_code == 403
 
 
-def test_inspection_plan_inspections_and_follow_ups(client, people, tree):
-    cuc = tree["cuc"]
-    officer = people["lanhdao_cuc"]  # officer and approver of the Cục: cannot approve own request
-    client.force_login(officer)
-    response = submit_page(
-        client,
-        reverse("units:plan-new", args=[cuc.pk]),
-        reason="Kế hoạch kiểm tra năm 2026",
-        fields={"year": "2026", "title": "Kiểm tra công tác cán bộ 2026", "decision_number": "1/QĐ-CT"},
-        add={
-            "inspection": [
-                {
-                    "inspected_unit": tree["kv1"].pk,
-                    "scope": "Công tác quản lý hồ sơ cán bộ",
-                    "start_date": "2026-03-02",
-                    "end_date": "2026-03-13",
-                    "team": "Trưởng đoàn: Nguyễn Văn Kiểm\nThành viên: Trần Thị Tra",
-                }
-            ]
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    change_request = ChangeRequest.objects.get()
-    assert decide(client, change_request, "approve").status_code == 403
-
-    approver = people["lanhdao_kv1"]
-    from units.models import Role, RoleGrant
-
-    RoleGrant.objects.create(user=approver, unit=cuc, role=Role.APPROVER)
-    client.force_login(approver)
-    decide(client, change_request, "approve")
-    plan = InspectionPlan.objects.get()
-    inspection = Inspection.objects.get(plan=plan)
-    assert inspection.inspected_unit == tree["kv1"]
-
-    client.force_login(officer)
-    response = submit_page(
-        client,
-        reverse("units:inspection-propose", args=[inspection.pk]),
-        reason="Kết luận kiểm tra",
-        fields={"findings": "Hồ sơ 3 cán bộ thiếu bản khai 2C"},
-        add={"followupaction": [{"description": "Bổ sung bản khai 2C", "deadline": "2026-06-30", "status": "open"}]},
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    client.force_login(approver)
-    decide(client, ChangeRequest.objects.latest("pk"), "approve")
-    assert inspection.follow_ups.get().description == "Bổ sung bản khai 2C"
-
-    client.force_login(people["thanhtra_cuc"])
-    page = client.get(reverse("units:plan-history", args=[plan.pk])).content.decode()
-    assert '<td class="qlcb-new">Hồ sơ 3 cán bộ thiếu bản khai 2C</td>' in page
-    assert "Bổ sung bản khai 2C — hạn 30/06/2026" in page
-    assert client.get(reverse("units:plan-detail", args=[plan.pk])).status_code == 200
-    client.force_login(people["canbo_kb"])
-    assert client.get(reverse("units:plan-detail", args=[plan.pk])).status_code == 404
-
-
 def test_sensitive_sections_only_for_the_managing_unit_and_inspectors(client, people, employee_kv1):
     client.force_login(people["canbo_kv1"])
     propose(client, employee_kv1, health_status="Bệnh mãn tính", add={"discipline": [DISCIPLINE]})
@@ -354,7 +297,7 @@ def test_a_new_unit_is_founded_through_a_request_of_its_parent(client, people, t
 def test_a_long_reason_is_kept_whole_in_history(client, people, employee_kv1):
     reason = "Nâng bậc lương thường xuyên theo Quyết định số 1234/QĐ-CCT ngày 15/10/2026 của Chi cục trưởng " * 3
     client.force_login(people["canbo_kv1"])
-    assert propose(client, employee_kv1, reason=reason, salary_step=4, salary_coefficient="3.33").status_code == 302
+    assert propose_step(client, employee_kv1, 4, "3.33", reason=reason).status_code == 302
     client.force_login(people["lanhdao_kv1"])
     decide(client, ChangeRequest.objects.get(), "approve")
     assert Employee.objects.get(pk=employee_kv1.pk).history.latest().history_change_reason == reason.strip()

@@ -9,7 +9,7 @@ from units.models import Role, Unit
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ApprovalPolicy, ChangeRequest
 
-from .conftest import decide, open_task, propose, task_url
+from .conftest import decide, open_task, propose_step, task_url
 
 TWO_LEVELS = {"category": "salary", "unit_kind": "sub_agency", "level_1": "unit_leader", "level_2": "parent_personnel"}
 
@@ -58,7 +58,7 @@ def test_two_level_policy_routes_rank_change_to_the_cuc_personnel_department(cli
     assert ApprovalPolicy.objects.count() == 2
 
     client.force_login(people["canbo_kv1"])
-    assert propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33").status_code == 302
+    assert propose_step(client, employee_kv1, 4, "3.33").status_code == 302
     request = ChangeRequest.objects.get()
     assert request.approval_units() == [tree["kv1"], personnel["unit"]]
     assert request.policy.version == 2
@@ -95,7 +95,7 @@ def test_policy_change_affects_new_requests_only(client, people, tree, employee_
     client.force_login(ministry_admin)
     policy_rows(client, [TWO_LEVELS])
     client.force_login(people["canbo_kv1"])
-    propose(client, employee_kv1, salary_step=4, salary_coefficient="3.33")
+    propose_step(client, employee_kv1, 4, "3.33")
     first = ChangeRequest.objects.get()
 
     client.force_login(ministry_admin)
@@ -110,7 +110,7 @@ def test_policy_change_affects_new_requests_only(client, people, tree, employee_
     assert ApprovalPolicy.objects.count() == 3
 
     client.force_login(people["canbo_kv1"])
-    assert propose(client, employee_kv1, salary_step=5, salary_coefficient="3.66").status_code == 302
+    assert propose_step(client, employee_kv1, 5, "3.66").status_code == 302
     second = ChangeRequest.objects.get(pk__gt=first.pk)
     first.refresh_from_db()
     assert len(first.approval_units()) == 2 and first.policy.version == 2

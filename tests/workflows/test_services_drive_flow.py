@@ -32,7 +32,9 @@ S = ChangeRequest.Status
 
 def steps(change_request):
     """The process's tasks in order: (node, status, owner)."""
-    tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id).select_related("owner").order_by("pk")
+    tasks = (
+        ChangeRequestTask.objects.filter(process_id=change_request.process_id).select_related("owner").order_by("pk")
+    )
     return [(t.flow_task.name, t.status, t.owner.username if t.owner else None) for t in tasks]
 
 
@@ -58,7 +60,9 @@ def propose_duties(employee, officer, text="Đội trưởng đội kiểm tra")
 @pytest.fixture
 def transfer(people, tree, employee_kv1):
     """KV1 → KV2: two levels, KV1's head then KV2's head."""
-    return submit_transfer(employee=employee_kv1, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động")
+    return submit_transfer(
+        employee=employee_kv1, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động"
+    )
 
 
 def test_submit_starts_the_process_at_the_first_approval(transfer):
@@ -69,7 +73,11 @@ def test_submit_starts_the_process_at_the_first_approval(transfer):
 def test_approving_every_level_applies_the_change_and_ends_the_process(people, tree, employee_kv1, transfer):
     decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
     assert transfer.status == S.SUBMITTED and transfer.pending_unit == tree["kv2"]
-    assert steps(transfer)[1:] == [("approve", "DONE", "lanhdao_kv1"), ("route_decision", "DONE", None), ("approve", "NEW", None)]
+    assert steps(transfer)[1:] == [
+        ("approve", "DONE", "lanhdao_kv1"),
+        ("route_decision", "DONE", None),
+        ("approve", "NEW", None),
+    ]
 
     decide_change_request(change_request=transfer, user=people["lanhdao_kv2"], decision=Decision.APPROVE)
     transfer.refresh_from_db()
@@ -85,16 +93,26 @@ def test_approving_every_level_applies_the_change_and_ends_the_process(people, t
     assert process_status(transfer) == "DONE"
 
 
-def test_return_gives_the_submitter_a_rework_task_and_resubmit_starts_again_at_level_one(people, tree, employee_kv1, transfer):
+def test_return_gives_the_submitter_a_rework_task_and_resubmit_starts_again_at_level_one(
+    people, tree, employee_kv1, transfer
+):
     decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
-    decide_change_request(change_request=transfer, user=people["lanhdao_kv2"], decision=Decision.RETURN, comment="Thiếu quyết định")
+    decide_change_request(
+        change_request=transfer, user=people["lanhdao_kv2"], decision=Decision.RETURN, comment="Thiếu quyết định"
+    )
     assert transfer.status == S.RETURNED
     assert steps(transfer)[-1] == ("rework", "ASSIGNED", "canbo_kv1")
 
     operations = [changesets.make_update(Employee.objects.get(pk=employee_kv1.pk), {"managing_unit": tree["kv2"].pk})]
-    resubmit_change_request(change_request=transfer, user=people["canbo_kv1"], operations=operations, reason="Điều động theo QĐ 7")
+    resubmit_change_request(
+        change_request=transfer, user=people["canbo_kv1"], operations=operations, reason="Điều động theo QĐ 7"
+    )
     assert transfer.status == S.SUBMITTED and transfer.current_level == 0 and transfer.pending_unit == tree["kv1"]
-    assert steps(transfer)[-3:] == [("rework", "DONE", "canbo_kv1"), ("route_resubmission", "DONE", None), ("approve", "NEW", None)]
+    assert steps(transfer)[-3:] == [
+        ("rework", "DONE", "canbo_kv1"),
+        ("route_resubmission", "DONE", None),
+        ("approve", "NEW", None),
+    ]
     # The second round goes through the same levels.
     decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
     decide_change_request(change_request=transfer, user=people["lanhdao_kv2"], decision=Decision.APPROVE)
@@ -106,7 +124,9 @@ def test_reject_at_any_level_ends_the_process_at_rejected(people, employee_kv1, 
     approvers = [people["lanhdao_kv1"], people["lanhdao_kv2"]]
     if level == 1:
         decide_change_request(change_request=transfer, user=approvers[0], decision=Decision.APPROVE)
-    decide_change_request(change_request=transfer, user=approvers[level], decision=Decision.REJECT, comment="Không đủ căn cứ")
+    decide_change_request(
+        change_request=transfer, user=approvers[level], decision=Decision.REJECT, comment="Không đủ căn cứ"
+    )
     assert transfer.status == S.REJECTED
     assert steps(transfer)[-1] == ("rejected", "DONE", None)
     assert process_status(transfer) == "DONE"
@@ -121,15 +141,25 @@ def test_withdraw_before_any_decision_ends_the_process_at_withdrawn(people, tran
 
     withdraw_change_request(change_request=transfer, user=people["canbo_kv1"])
     assert transfer.status == S.WITHDRAWN and transfer.pending_unit is None
-    assert steps(transfer)[1:] == [("approve", "DONE", "canbo_kv1"), ("route_decision", "DONE", None), ("withdrawn", "DONE", None)]
+    assert steps(transfer)[1:] == [
+        ("approve", "DONE", "canbo_kv1"),
+        ("route_decision", "DONE", None),
+        ("withdrawn", "DONE", None),
+    ]
     assert process_status(transfer) == "DONE"
 
 
 def test_withdraw_of_a_returned_request_ends_the_process_at_withdrawn(people, transfer):
-    decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.RETURN, comment="Bổ sung")
+    decide_change_request(
+        change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.RETURN, comment="Bổ sung"
+    )
     withdraw_change_request(change_request=transfer, user=people["canbo_kv1"])
     assert transfer.status == S.WITHDRAWN
-    assert steps(transfer)[-3:] == [("rework", "DONE", "canbo_kv1"), ("route_resubmission", "DONE", None), ("withdrawn", "DONE", None)]
+    assert steps(transfer)[-3:] == [
+        ("rework", "DONE", "canbo_kv1"),
+        ("route_resubmission", "DONE", None),
+        ("withdrawn", "DONE", None),
+    ]
     assert process_status(transfer) == "DONE"
 
 
@@ -160,7 +190,9 @@ def test_services_refuse_what_the_state_or_the_task_does_not_allow(people, tree,
     with pytest.raises(ValidationError, match="lanhdao_kv1"):
         decide_change_request(change_request=transfer, user=colleague, decision=Decision.APPROVE)
     with pytest.raises(ValidationError):  # not returned: nothing to resubmit
-        resubmit_change_request(change_request=transfer, user=people["canbo_kv1"], operations=transfer.operations, reason="x")
+        resubmit_change_request(
+            change_request=transfer, user=people["canbo_kv1"], operations=transfer.operations, reason="x"
+        )
     with pytest.raises(PermissionDenied):
         withdraw_change_request(change_request=transfer, user=people["canbo_kv2"])
     transfer.refresh_from_db()
@@ -176,13 +208,21 @@ def approved_import(people, tree, settings, tmp_path):
     """A valid one-person file for KV1, validated and approved; the flow waits on the import."""
     settings.MEDIA_ROOT = str(tmp_path)
     row = {
-        "citizen_id": "001085000099", "full_name": "Lê Văn Nhập", "date_of_birth": datetime.date(1985, 5, 5), "sex": "Nam",
-        "rank_code": "01.003", "salary_step": 3, "salary_coefficient": Decimal("3.00"), "employment_status": "Công chức",
+        "citizen_id": "001085000099",
+        "full_name": "Lê Văn Nhập",
+        "date_of_birth": datetime.date(1985, 5, 5),
+        "sex": "Nam",
+        "rank_code": "01.003",
+        "salary_step": 3,
+        "salary_coefficient": Decimal("3.00"),
+        "employment_status": "Công chức",
     }
     buffer = io.BytesIO()
     imports.build_workbook(rows={Employee: [row]}).save(buffer)
     upload = SimpleUploadedFile("nhap.xlsx", buffer.getvalue())
-    batch = imports.create_import_batch(unit=tree["kv1"], uploaded_by=people["canbo_kv1"], upload=upload, reason="Nhập hồ sơ")
+    batch = imports.create_import_batch(
+        unit=tree["kv1"], uploaded_by=people["canbo_kv1"], upload=upload, reason="Nhập hồ sơ"
+    )
     imports.validate_import_batch(batch_id=batch.pk)
     batch.refresh_from_db()
     decide_change_request(change_request=batch.change_request, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
@@ -196,14 +236,24 @@ def test_the_import_service_applies_the_file_and_ends_the_process(approved_impor
     change_request = ChangeRequest.objects.get(pk=approved_import.change_request_id)
     assert change_request.status == S.APPLIED and change_request.applied_at is not None
     assert Employee.objects.filter(citizen_id="001085000099").exists()
-    assert steps(change_request)[-3:] == [("wait_import", "DONE", None), ("check_applied", "DONE", None), ("end", "DONE", None)]
+    assert steps(change_request)[-3:] == [
+        ("wait_import", "DONE", None),
+        ("check_applied", "DONE", None),
+        ("end", "DONE", None),
+    ]
     assert process_status(change_request) == "DONE"
 
 
 def test_a_refused_import_goes_back_to_the_submitter_with_a_rework_task(approved_import, tree, loader):
     # Hired by another unit while the file waited: the import no longer applies as approved.
-    make_employee(tree["kv2"], loader, citizen_id="001085000099", full_name="Lê Văn Nhập", date_of_birth=datetime.date(1985, 5, 5))
+    make_employee(
+        tree["kv2"], loader, citizen_id="001085000099", full_name="Lê Văn Nhập", date_of_birth=datetime.date(1985, 5, 5)
+    )
     imports.apply_import_batch(batch_id=approved_import.pk)
     change_request = ChangeRequest.objects.get(pk=approved_import.change_request_id)
     assert change_request.status == S.RETURNED and "nhap.xlsx" in change_request.decision_comment
-    assert steps(change_request)[-3:] == [("wait_import", "DONE", None), ("check_applied", "DONE", None), ("rework", "ASSIGNED", "canbo_kv1")]
+    assert steps(change_request)[-3:] == [
+        ("wait_import", "DONE", None),
+        ("check_applied", "DONE", None),
+        ("rework", "ASSIGNED", "canbo_kv1"),
+    ]

@@ -30,7 +30,9 @@ def withdraw_url(change_request) -> str:
 @pytest.fixture
 def transfer(people, tree, employee_kv1):
     """KV1 → KV2, awaiting KV1's head (level 1 of 2)."""
-    return submit_transfer(employee=employee_kv1, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động")
+    return submit_transfer(
+        employee=employee_kv1, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động"
+    )
 
 
 def test_submitter_withdraws_before_any_decision_and_the_flow_ends(client, people, transfer):
@@ -64,7 +66,9 @@ def test_no_withdrawal_once_a_level_has_approved(client, people, transfer):
 
 
 def test_a_returned_request_may_be_withdrawn_from_its_page(client, people, transfer):
-    decide_change_request(change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.RETURN, comment="Bổ sung")
+    decide_change_request(
+        change_request=transfer, user=people["lanhdao_kv1"], decision=Decision.RETURN, comment="Bổ sung"
+    )
     client.force_login(people["canbo_kv1"])
     assert WITHDRAW_BUTTON in request_page(client, transfer)
     assert client.post(withdraw_url(transfer)).status_code == 302

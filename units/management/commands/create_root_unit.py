@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from records.tracking import ChangeContext, tracked_change
+from tracking.context import ChangeContext, tracked_change
 from units.models import Unit
 
 

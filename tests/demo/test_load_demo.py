@@ -3,6 +3,7 @@ inspection work, accounts and approval policy version 2, idempotently, every wri
 to the admin."""
 
 import io
+import itertools
 import re
 from collections import Counter
 from datetime import date, timedelta
@@ -11,9 +12,19 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 
-from config.security import is_demo_account
+from accounts.models import DemoAccount
+from accounts.selectors import is_demo_account
+from demo import reference
+from demo.accounts import ACCOUNTS, DEMO_PASSWORD
+from demo.organisation import UNDER_QUOTA
+from demo.people import SalaryScales, build_people
+from demo.people.ranks import LEADERS
+from demo.policy import POLICY_NOTE
+from demo.reference import DEMO_REASON, EVALUATION_YEARS, GRANT_REASON, INSPECTION_YEARS, QUOTA_YEARS
+from inspections.models import FollowUpAction, Inspection, InspectionPlan
 from records.models import (
     SUBRECORD_MODELS,
     Commendation,
@@ -21,29 +32,12 @@ from records.models import (
     Employee,
     Evaluation,
     FamilyMember,
-    FollowUpAction,
-    Inspection,
-    InspectionPlan,
     SalaryHistory,
     SalaryRank,
     Training,
     WorkHistory,
 )
 from records.models.salary import check_salary
-from units.management.commands import load_demo
-from units.management.commands.load_demo import (
-    DEMO_PASSWORD,
-    DEMO_REASON,
-    EVALUATION_YEARS,
-    GRANT_REASON,
-    INSPECTION_YEARS,
-    LEADERS,
-    POLICY_NOTE,
-    QUOTA_YEARS,
-    UNDER_QUOTA,
-    SalaryScales,
-    build_people,
-)
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 from units.permissions import can_manage_policy
 from workflows.models import ApprovalPolicy, PolicyRule
@@ -60,7 +54,14 @@ EXPECTED_PARENTS = {
     "BTC.KBNN.KV1": "BTC.KBNN",
 }
 TRACKED_MODELS = (
-    Unit, StaffingQuota, Position, Employee, *SUBRECORD_MODELS, InspectionPlan, Inspection, FollowUpAction,
+    Unit,
+    StaffingQuota,
+    Position,
+    Employee,
+    *SUBRECORD_MODELS,
+    InspectionPlan,
+    Inspection,
+    FollowUpAction,
 )
 
 
@@ -81,7 +82,7 @@ def load(n=40):
 
 
 def as_admin(reason):
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     return tracked_change(ChangeContext(reason=reason, approved_by=get_user_model().objects.get(username="admin")))
 
@@ -103,7 +104,7 @@ def test_refuses_to_run_outside_demo_mode(settings):
 
 @pytest.mark.django_db
 def test_refuses_to_write_data_dated_after_today(monkeypatch):
-    monkeypatch.setattr(load_demo, "REFERENCE_DATE", date.today() + timedelta(days=30))
+    monkeypatch.setattr(reference, "REFERENCE_DATE", date.today() + timedelta(days=30))
     with pytest.raises(CommandError):
         call_command("load_demo", employees=1, stdout=io.StringIO())
     assert not get_user_model().objects.exists()
@@ -138,7 +139,7 @@ def test_every_unit_has_an_address_a_founding_decision_and_a_start_date():
 def test_fills_missing_details_of_a_unit_from_an_older_demo_and_keeps_edited_ones():
     load(0)
     admin = get_user_model().objects.get(username="admin")
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     unit = Unit.objects.get(code="BTC.CT.KV1")
     with tracked_change(ChangeContext(reason="Sửa tay", approved_by=admin)):
@@ -228,13 +229,13 @@ def test_every_employee_passes_full_clean():
 def test_leaders_hold_the_leadership_position_of_their_own_unit():
     load(len(LEADERS) + 24)
     employees = list(Employee.objects.select_related("position", "managing_unit").order_by("pk"))
-    for employee, (unit_code, name, _rank) in zip(employees, LEADERS):
+    for employee, (unit_code, name, _rank) in zip(employees, LEADERS, strict=False):  # leaders come first
         assert (employee.managing_unit.code, employee.position.name) == (unit_code, name)
         assert employee.position.is_leadership and employee.position_allowance > 0
     for employee in employees:
         if employee.position:
             assert employee.position.unit_id == employee.managing_unit_id
-    staff = employees[len(LEADERS):]
+    staff = employees[len(LEADERS) :]
     assert any(e.position and e.position.name == "Chuyên viên" for e in staff)
     assert all(e.position_allowance == 0 for e in staff)
 
@@ -248,14 +249,23 @@ def test_salary_history_follows_the_salary_table_and_ends_at_the_current_salary(
         rows = list(employee.salary_history.order_by("effective_date"))
         assert rows, employee
         for row in rows:
-            assert check_salary(
-                rank_code=row.rank_code, step=row.salary_step, coefficient=row.salary_coefficient, on=row.effective_date
-            ) == {}
+            assert (
+                check_salary(
+                    rank_code=row.rank_code,
+                    step=row.salary_step,
+                    coefficient=row.salary_coefficient,
+                    on=row.effective_date,
+                )
+                == {}
+            )
         last = rows[-1]
         assert (last.rank_code, last.salary_step, last.salary_coefficient, last.effective_date) == (
-            employee.rank_code, employee.salary_step, employee.salary_coefficient, employee.salary_effective_date,
+            employee.rank_code,
+            employee.salary_step,
+            employee.salary_coefficient,
+            employee.salary_effective_date,
         )
-        for before, after in zip(rows, rows[1:]):
+        for before, after in itertools.pairwise(rows):
             assert after.salary_coefficient > before.salary_coefficient
             if after.rank_code == before.rank_code and before.effective_date != converted:  # a regular step increase
                 assert after.salary_step == before.salary_step + 1
@@ -271,7 +281,7 @@ def test_work_history_is_consecutive_from_recruitment_and_ends_open():
     for employee in Employee.objects.all():
         rows = list(employee.work_history.order_by("start_date"))
         assert rows[0].start_date == employee.recruitment_date
-        for before, after in zip(rows, rows[1:]):
+        for before, after in itertools.pairwise(rows):
             assert before.end_date == after.start_date - timedelta(days=1)
         assert rows[-1].end_date is None
         assert rows[-1].organisation == employee.managing_unit.name
@@ -325,7 +335,9 @@ def test_inspection_plans_each_year_for_the_ministry_and_the_tax_agency():
         action.full_clean()
     assert any(a.is_overdue for a in actions)
     assert {a.status for a in actions} >= {
-        FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS, FollowUpAction.Status.DONE,
+        FollowUpAction.Status.OPEN,
+        FollowUpAction.Status.IN_PROGRESS,
+        FollowUpAction.Status.DONE,
     }
 
 
@@ -373,7 +385,7 @@ def test_adds_a_missing_kind_of_sub_record_without_touching_the_others():
     load(20)
     employee = Employee.objects.order_by("pk").first()
     admin = get_user_model().objects.get(username="admin")
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     with tracked_change(ChangeContext(reason="Xoá để thử", approved_by=admin)):
         for row in employee.family.all():
@@ -420,7 +432,14 @@ def test_citizen_ids_are_unique_twelve_digit_strings():
 def test_prints_the_demo_accounts_table():
     output = load()
     for username in (
-        "admin", "canbo.kv1", "lanhdao.kbnn", "xem.bo", "thanhtra.cucthue", "tccb.cucthue", "quantri.bo", "quantri.cucthue",
+        "admin",
+        "canbo.kv1",
+        "lanhdao.kbnn",
+        "xem.bo",
+        "thanhtra.cucthue",
+        "tccb.cucthue",
+        "quantri.bo",
+        "quantri.cucthue",
     ):
         assert username in output
     assert DEMO_PASSWORD in output
@@ -475,6 +494,32 @@ def test_personnel_office_approver_and_unit_admins_are_granted_by_the_admin_with
 
 
 @pytest.mark.django_db
+def test_every_account_the_loader_makes_is_marked_as_a_demo_account():
+    load(0)
+    marked = set(DemoAccount.objects.values_list("user__username", flat=True))
+    assert marked == {"admin", *(account[0] for account in ACCOUNTS)}
+
+
+@pytest.mark.django_db
+def test_an_account_of_the_same_name_made_by_someone_else_is_not_marked():
+    """Only accounts the loader made (or an older loader, with its address) are demo accounts."""
+    real = get_user_model().objects.create_user("lanhdao.kv1", "hung.tv@mof.gov.vn", "Một-mật-khẩu-khác-2026")
+    older = get_user_model().objects.create_user("canbo.kv1", "canbo.kv1@demo.qlcb.local", "Một-mật-khẩu-khác-2026")
+    load(0)
+    assert not is_demo_account(real)
+    assert is_demo_account(older)
+
+
+@pytest.mark.django_db
+def test_an_administrator_sees_the_demo_accounts_in_the_admin(client):
+    load(0)
+    client.force_login(get_user_model().objects.get(username="admin"))
+    response = client.get(reverse("admin:accounts_demoaccount_changelist"))
+    assert response.status_code == 200
+    assert "quantri.bo" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_revoked_demo_grant_stays_revoked_and_an_older_one_gets_who_and_why():
     load(0)
     revoked = RoleGrant.objects.get(user__username="tccb.cucthue")
@@ -510,7 +555,9 @@ def test_policy_version_2_sends_salary_changes_of_a_chi_cuc_to_the_tax_agency_pe
 @pytest.mark.django_db
 def test_keeps_a_later_policy_version_an_administrator_saved():
     admin = get_user_model().objects.create_superuser("chinhsach", password="Một-mật-khẩu-khác-2026")
-    rules = [{"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()]
+    rules = [
+        {"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()
+    ]
     save_policy(rules=rules, user=admin, note="Ban hành lại")
     output = load(0)
     assert current_policy().version == 2 and current_policy().note == "Ban hành lại"
@@ -520,8 +567,6 @@ def test_keeps_a_later_policy_version_an_administrator_saved():
 @pytest.mark.django_db
 def test_form_2c_of_a_demo_employee_is_an_a4_pdf_with_every_section(client):
     """The acceptance of issue #3: the 2C PDF of a demo person opens, fits A4, shows every section."""
-    from django.urls import reverse
-
     from tests.records.test_exports import HEADINGS, read_pdf
 
     load()

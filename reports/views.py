@@ -1,4 +1,4 @@
-"""The staffing-quota report page and its xlsx download (units.reports builds the numbers)."""
+"""The staffing-quota report page and its xlsx download (reports.quota builds the numbers)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy
 
 from records.exports import log_export, new_sheet, xlsx_cell, xlsx_response
 from records.models import ExportLog
+from units.models import Unit
+from units.permissions import can_view_unit
+from units.selectors import list_visible_units
 
-from .models import Unit
-from .permissions import can_view_unit
-from .reports import quota_report
-from .selectors import list_visible_units
+from .quota import quota_report
 
 
 class QuotaReportForm(forms.Form):
@@ -48,7 +48,7 @@ def quota_report_page(request):
     unit, year = _report_parameters(request)
     return render(
         request,
-        "units/quota_report.html",
+        "reports/quota_report.html",
         {
             "unit": unit,
             "year": year,
@@ -65,11 +65,19 @@ def quota_report_xlsx(request):
     rows = quota_report(unit=unit, year=year)
     workbook, sheet = new_sheet(_("Biên chế %(year)s") % {"year": year})
     sheet.freeze_panes = "D3"
-    sheet.append([xlsx_cell(sheet, _("Báo cáo biên chế %(unit)s năm %(year)s") % {"unit": unit.name, "year": year}, bold=True)])
+    sheet.append(
+        [xlsx_cell(sheet, _("Báo cáo biên chế %(unit)s năm %(year)s") % {"unit": unit.name, "year": year}, bold=True)]
+    )
     headers = [
-        _("Mã đơn vị"), _("Tên đơn vị"), _("Loại biên chế"),
-        _("Được giao (đơn vị)"), _("Thực có (đơn vị)"), _("Đang chờ (đơn vị)"),
-        _("Được giao (cả khối)"), _("Thực có (cả khối)"), _("Đang chờ (cả khối)"),
+        _("Mã đơn vị"),
+        _("Tên đơn vị"),
+        _("Loại biên chế"),
+        _("Được giao (đơn vị)"),
+        _("Thực có (đơn vị)"),
+        _("Đang chờ (đơn vị)"),
+        _("Được giao (cả khối)"),
+        _("Thực có (cả khối)"),
+        _("Đang chờ (cả khối)"),
     ]
     sheet.append([xlsx_cell(sheet, h, bold=True) for h in headers])
     count = 0
@@ -81,8 +89,12 @@ def quota_report_xlsx(request):
                     xlsx_cell(sheet, row.unit.code),
                     xlsx_cell(sheet, row.unit.name, indent=row.depth),
                     str(category["label"]),
-                    own["approved"], own["actual"], own["pending"],
-                    sub["approved"], sub["actual"], sub["pending"],
+                    own["approved"],
+                    own["actual"],
+                    own["pending"],
+                    sub["approved"],
+                    sub["actual"],
+                    sub["pending"],
                 ]
             )
             count += 1

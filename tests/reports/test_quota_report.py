@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from records.models import Employee, ExportLog
+from records.models import Employee, ExportLog, SalaryHistory
+from reports.quota import quota_report
 from tests.conftest import make_employee, make_user, setup_context
 from units.models import Role, StaffingQuota
-from units.reports import quota_report
 from workflows import changesets
 from workflows.models import ChangeRequest
 from workflows.services import Decision, decide_change_request, submit_change_request, submit_transfer
@@ -41,17 +41,16 @@ def new_hire(unit, officer, *, citizen_id, status):
         "date_of_birth": datetime.date(1995, 5, 5),
         "sex": Employee.Sex.MALE,
         "citizen_id": citizen_id,
-        "rank_code": "01.003",
-        "salary_step": 3,
-        "salary_coefficient": Decimal("3.00"),
         "employment_status": status,
         "managing_unit": unit,
     }
+    salary = {"effective_date": datetime.date(2020, 1, 1), "rank_code": "01.003", "salary_step": 3,
+              "salary_coefficient": Decimal("3.00"), "employee": "$employee"}
     return submit_change_request(
         kind=ChangeRequest.Kind.NEW_HIRE,
         unit=unit,
         submitted_by=officer,
-        operations=[changesets.make_create(Employee, values, ref="employee")],
+        operations=[changesets.make_create(Employee, values, ref="employee"), changesets.make_create(SalaryHistory, salary)],
         reason="Tiếp nhận theo kết quả thi tuyển",
         title="Tiếp nhận cán bộ mới",
     )
@@ -70,8 +69,12 @@ def staffing(tree, people, loader):
     hire_ids = iter(f"001095200{n:03d}" for n in range(1, 99))
     staff = {}
     for unit, status, count in [
-        ("cuc", CIVIL, 1), ("kv1", CIVIL, 2), ("kv1", CONTRACT, 1),
-        ("kv2", CIVIL, 1), ("kv2", PUBLIC, 1), ("kho_bac", CIVIL, 1),
+        ("cuc", CIVIL, 1),
+        ("kv1", CIVIL, 2),
+        ("kv1", CONTRACT, 1),
+        ("kv2", CIVIL, 1),
+        ("kv2", PUBLIC, 1),
+        ("kho_bac", CIVIL, 1),
     ]:
         for n in range(count):
             staff[(unit, status, n)] = make_employee(
@@ -83,12 +86,18 @@ def staffing(tree, people, loader):
     new_hire(t["kv1"], p["canbo_kv1"], citizen_id=next(hire_ids), status=CIVIL)
     # Open: a new contract worker for KV2, returned for rework.
     returned = new_hire(t["kv2"], p["canbo_kv2"], citizen_id=next(hire_ids), status=CONTRACT)
-    decide_change_request(change_request=returned, user=p["lanhdao_kv2"], decision=Decision.RETURN, comment="Bổ sung hồ sơ")
+    decide_change_request(
+        change_request=returned, user=p["lanhdao_kv2"], decision=Decision.RETURN, comment="Bổ sung hồ sơ"
+    )
     # Closed: a rejected new hire in KV1 adds nothing.
     rejected = new_hire(t["kv1"], p["canbo_kv1"], citizen_id=next(hire_ids), status=CIVIL)
-    decide_change_request(change_request=rejected, user=p["lanhdao_kv1"], decision=Decision.REJECT, comment="Không đủ chỉ tiêu")
+    decide_change_request(
+        change_request=rejected, user=p["lanhdao_kv1"], decision=Decision.REJECT, comment="Không đủ chỉ tiêu"
+    )
     # Open: a KV1 civil servant moving to KV2 (inside the Cục: pending for KV2, not for the Cục).
-    submit_transfer(employee=staff[("kv1", CIVIL, 0)], target_unit=t["kv2"], submitted_by=p["canbo_kv1"], reason="Điều động")
+    submit_transfer(
+        employee=staff[("kv1", CIVIL, 0)], target_unit=t["kv2"], submitted_by=p["canbo_kv1"], reason="Điều động"
+    )
     # Open: a treasury civil servant moving to KV1, approved by the treasury, awaiting KV1 (the
     # last level's approval would apply it at once).
     incoming = submit_transfer(
@@ -97,7 +106,9 @@ def staffing(tree, people, loader):
     decide_change_request(change_request=incoming, user=approver_kb, decision=Decision.APPROVE)
     assert incoming.status == ChangeRequest.Status.SUBMITTED and incoming.pending_unit == t["kv1"]
     # Outgoing from the Cục to the treasury: adds nothing inside the Cục.
-    submit_transfer(employee=staff[("kv2", PUBLIC, 0)], target_unit=t["kho_bac"], submitted_by=p["canbo_kv2"], reason="Điều động")
+    submit_transfer(
+        employee=staff[("kv2", PUBLIC, 0)], target_unit=t["kho_bac"], submitted_by=p["canbo_kv2"], reason="Điều động"
+    )
     return staff
 
 
@@ -109,7 +120,9 @@ PENDING_CUC_SUBTREE = {CIVIL: 2, PUBLIC: 0, CONTRACT: 1}
 
 def approved(units, category):
     return sum(
-        q.approved for q in StaffingQuota.objects.filter(year=YEAR, category=category) if q.unit.pk in {u.pk for u in units}
+        q.approved
+        for q in StaffingQuota.objects.filter(year=YEAR, category=category)
+        if q.unit.pk in {u.pk for u in units}
     )
 
 
@@ -140,7 +153,11 @@ def expected_rows(tree):
 
 
 def as_table(rows):
-    return {(row.unit.code, c["category"]): {"own": c["own"], "subtree": c["subtree"]} for row in rows for c in row.categories}
+    return {
+        (row.unit.code, c["category"]): {"own": c["own"], "subtree": c["subtree"]}
+        for row in rows
+        for c in row.categories
+    }
 
 
 def test_quota_categories_are_the_employment_statuses():
@@ -224,8 +241,8 @@ def test_xlsx_has_the_same_numbers_and_is_logged(client, tree, people, staffing)
     labels = {str(label): value for value, label in StaffingQuota.Category.choices}
     got = {
         (code, labels[label]): {
-            "own": dict(zip(("approved", "actual", "pending"), numbers[:3])),
-            "subtree": dict(zip(("approved", "actual", "pending"), numbers[3:])),
+            "own": dict(zip(("approved", "actual", "pending"), numbers[:3], strict=True)),
+            "subtree": dict(zip(("approved", "actual", "pending"), numbers[3:], strict=True)),
         }
         for code, _name, label, *numbers in rows[2:]
     }
@@ -246,4 +263,4 @@ def test_viewing_the_page_is_not_logged_as_an_export(client, tree, people, staff
 def test_unit_page_and_menu_link_to_the_report(client, tree, people):
     client.force_login(people["canbo_kv1"])
     page = client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
-    assert f'{reverse("units:quota-report")}?unit={tree["kv1"].pk}' in page
+    assert f"{reverse('units:quota-report')}?unit={tree['kv1'].pk}" in page

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from records.models import Employee
+from units.models import StaffingQuota, Unit
 from workflows.models import ChangeRequest
-
-from .models import StaffingQuota, Unit
 
 # A quota category is the employment status of the people it counts (same stored values).
 CATEGORIES = tuple(StaffingQuota.Category)
@@ -47,26 +46,42 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
     own = {u.path: _zero() for u in units}
     subtree = {u.path: _zero() for u in units}
     path_of = {u.pk: u.path for u in units}
-    known = set(own[unit.path])
 
     quotas = StaffingQuota.objects.filter(unit__path__startswith=unit.path, year=year).values_list(
         "unit_id", "category", "approved"
     )
-    for unit_id, category, approved in quotas:
-        if category in known:
-            own[path_of[unit_id]][category]["approved"] += approved
-
     headcount = (
         Employee.objects.filter(managing_unit__path__startswith=unit.path)
         .values_list("managing_unit_id", "employment_status")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for unit_id, status, n in headcount:
-        if status in known:
-            own[path_of[unit_id]][status]["actual"] += n
+    for measure, counts in (("approved", quotas), ("actual", headcount)):
+        for unit_id, category, n in counts:
+            if category in own[unit.path]:
+                own[path_of[unit_id]][category][measure] += n
 
-    arrivals = []  # (receiving unit path, sending unit path or None, category)
+    for target_path, source_path, category in _pending_arrivals(unit):
+        if category not in own[unit.path]:
+            continue
+        own[target_path][category]["pending"] += 1
+        for ancestor in _ancestors_in_report(target_path, unit.path):
+            if source_path is None or not source_path.startswith(ancestor):
+                subtree[ancestor][category]["pending"] += 1
+
+    for u in units:
+        for ancestor in _ancestors_in_report(u.path, unit.path):
+            for category, measures in own[u.path].items():
+                for measure in ("approved", "actual"):
+                    subtree[ancestor][category][measure] += measures[measure]
+
+    return [QuotaRow(unit=u, depth=u.depth - unit.depth, own=own[u.path], subtree=subtree[u.path]) for u in units]
+
+
+def _pending_arrivals(unit: Unit) -> list[tuple[str, str | None, str]]:
+    """(receiving unit path, sending unit path or None for a new hire, category) of every
+    person an open request would bring into `unit`'s subtree."""
+    arrivals = []
     requests = (
         ChangeRequest.objects.filter(status__in=ChangeRequest.OPEN_STATUSES)
         .filter(
@@ -82,22 +97,7 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
         for op in operations or []:
             if op.get("action") == "create" and op.get("model") == "records.employee":
                 arrivals.append((unit_path, None, (op.get("values") or {}).get("employment_status")))
-
-    for target_path, source_path, category in arrivals:
-        if category not in known:
-            continue
-        own[target_path][category]["pending"] += 1
-        for ancestor in _ancestors_in_report(target_path, unit.path):
-            if source_path is None or not source_path.startswith(ancestor):
-                subtree[ancestor][category]["pending"] += 1
-
-    for u in units:
-        for ancestor in _ancestors_in_report(u.path, unit.path):
-            for category, measures in own[u.path].items():
-                for measure in ("approved", "actual"):
-                    subtree[ancestor][category][measure] += measures[measure]
-
-    return [QuotaRow(unit=u, depth=u.depth - unit.depth, own=own[u.path], subtree=subtree[u.path]) for u in units]
+    return arrivals
 
 
 def _ancestors_in_report(path: str, root_path: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Inspection work (công tác kiểm tra): plans, inspections of units, and follow-up actions."""
+"""Inspection work (công tác kiểm tra): plans, inspections of units, and follow-up actions.
+Tracked records like the personnel file: every write goes through an approved change request."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -7,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from ..tracking import TrackedHistory, TrackedModel
-from .employee import check_date_order, not_in_future
-from .subrecords import period
+from records.models.employee import check_date_order, not_in_future
+from records.models.subrecords import period
+from tracking.models import TrackedHistory, TrackedModel
+from units.models import Unit
 
 
 class InspectionPlan(TrackedModel):
@@ -42,7 +44,9 @@ class InspectionPlan(TrackedModel):
 class Inspection(TrackedModel):
     """One inspection of a unit under a plan: scope, dates, team, findings (cuộc kiểm tra)."""
 
-    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("kế hoạch"))
+    plan = models.ForeignKey(
+        InspectionPlan, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("kế hoạch")
+    )
     inspected_unit = models.ForeignKey(
         "units.Unit", on_delete=models.PROTECT, related_name="inspections", verbose_name=_("đơn vị được kiểm tra")
     )
@@ -56,7 +60,14 @@ class Inspection(TrackedModel):
 
     history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
     EDITABLE_FIELDS = (
-        "inspected_unit", "scope", "start_date", "end_date", "team", "findings", "conclusion_number", "conclusion_date",
+        "inspected_unit",
+        "scope",
+        "start_date",
+        "end_date",
+        "team",
+        "findings",
+        "conclusion_number",
+        "conclusion_date",
     )
 
     class Meta:
@@ -66,21 +77,23 @@ class Inspection(TrackedModel):
 
     def __str__(self):
         return _("Kiểm tra %(unit)s, %(period)s") % {
-            "unit": self.inspected_unit, "period": period(self.start_date, self.end_date)
+            "unit": self.inspected_unit,
+            "period": period(self.start_date, self.end_date),
         }
 
     def clean(self):
         errors: dict = {}
         check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
         check_date_order(
-            errors, self.start_date, self.conclusion_date, end_field="conclusion_date",
+            errors,
+            self.start_date,
+            self.conclusion_date,
+            end_field="conclusion_date",
             message=_("Ngày kết luận phải sau ngày bắt đầu kiểm tra."),
         )
         if self.plan_id and self.start_date and abs(self.start_date.year - self.plan.year) > 1:
             errors.setdefault("start_date", []).append(_("Cuộc kiểm tra phải diễn ra trong năm của kế hoạch."))
         if self.plan_id and self.inspected_unit_id:
-            from units.models import Unit
-
             planner = self.plan.unit
             inspected = Unit.objects.get(pk=self.inspected_unit_id)
             if not inspected.path.startswith(planner.path):

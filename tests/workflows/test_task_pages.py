@@ -1,0 +1,73 @@
+"""viewflow's own task pages (take, hand back, task detail) show the request before anyone acts
+on it: the person, each change old → new and the reason, masked as the reader may see it
+(issue 8, defect 5)."""
+
+import pytest
+from django.urls import reverse
+
+from records.selectors import MASK
+from workflows.flows import ChangeRequestFlow
+from workflows.models import ChangeRequest
+
+from .conftest import open_task, propose, task_url
+
+OLD_ADDRESS = "12 Phố Huế, Hà Nội"
+NEW_ADDRESS = "45 Lê Lợi, Hà Nội"
+REASON = "Chuyển nơi ở theo đơn ngày 02/03"
+
+
+@pytest.fixture
+def address_change(client, people, employee_kv1, loader):
+    """KV1's officer proposes a new current address (a protected field) for employee KV1."""
+    from tests.conftest import setup_context
+
+    with setup_context(loader):
+        employee_kv1.current_address = OLD_ADDRESS
+        employee_kv1.save()
+    client.force_login(people["canbo_kv1"])
+    assert propose(client, employee_kv1, current_address=NEW_ADDRESS, reason=REASON).status_code == 302
+    client.logout()
+    return ChangeRequest.objects.get()
+
+
+def test_the_approver_sees_person_change_and_reason_before_taking_the_task(client, people, address_change):
+    client.force_login(people["lanhdao_kv1"])
+    task = open_task(address_change, ChangeRequestFlow.approve)
+    response = client.get(task_url(task, "assign"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nguyễn Văn An" in page
+    assert f'<td class="qlcb-old">{OLD_ADDRESS}</td><td class="qlcb-new">{NEW_ADDRESS}</td>' in page
+    assert REASON in page
+    assert "Lãnh đạo đơn vị quản lý" in page or "Chi cục Thuế khu vực I" in page  # the level it waits for
+
+
+def test_the_salary_change_shows_old_and_new_on_the_take_page(client, people, submitted):
+    client.force_login(people["lanhdao_kv1"])
+    page = client.get(task_url(open_task(submitted, ChangeRequestFlow.approve), "assign")).content.decode()
+    assert "Ngạch 01.003 bậc 4, hệ số 3.33" in page
+    assert '<td class="qlcb-old">3</td><td class="qlcb-new">4</td>' in page
+
+
+def test_who_may_not_see_protected_values_cannot_take_the_task_nor_read_them_there(client, people, address_change):
+    task = open_task(address_change, ChangeRequestFlow.approve)
+    for user in ("xem_cuc", "lanhdao_cuc", "lanhdao_kv2"):  # upper-unit viewer and approver, sibling approver
+        client.force_login(people[user])
+        response = client.get(task_url(task, "assign"))
+        assert response.status_code in (403, 404), user
+        page = response.content.decode()
+        assert OLD_ADDRESS not in page and NEW_ADDRESS not in page, user
+
+
+def test_the_task_detail_page_shows_the_request_masked_for_an_upper_unit_viewer(client, people, address_change):
+    task = open_task(address_change, ChangeRequestFlow.approve)
+    client.force_login(people["xem_cuc"])
+    page = client.get(task_url(task, "detail")).content.decode()
+    assert "Nguyễn Văn An" in page and REASON in page
+    assert OLD_ADDRESS not in page and NEW_ADDRESS not in page and MASK in page
+
+    client.force_login(people["lanhdao_kv1"])
+    client.post(task_url(task, "assign"))
+    page = client.get(task_url(task, "unassign")).content.decode()
+    assert NEW_ADDRESS in page and REASON in page
+    assert client.get(reverse("changerequest:process_detail", args=[address_change.process_id])).status_code == 200

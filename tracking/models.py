@@ -1,0 +1,146 @@
+"""The write guard for tracked records: no save without a named change context.
+
+Every write to a tracked model (units, the personnel file, inspection work) happens inside
+`tracked_change(...)` (tracking.context), which names who proposed, who approved, why, and which
+change request. Outside it, `save()` and `delete()` raise, and bulk queryset writes are refused
+always, because they bypass history. The history columns every tracked record carries are here
+too, and the receiver that stamps them from the active context.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .context import UntrackedWriteError, current_change
+
+
+def refuse_bulk(model, operation):
+    """Raises: a bulk write of `model` would skip history."""
+    raise UntrackedWriteError(
+        _("%(op)s trên %(model)s bị từ chối: mọi thay đổi hồ sơ phải đi qua yêu cầu thay đổi có phê duyệt.")
+        % {"op": operation, "model": model._meta.verbose_name}
+    )
+
+
+class TrackedQuerySet(models.QuerySet):
+    """Bulk writes skip save() and history, so they are refused outright."""
+
+    def update(self, **kwargs):
+        refuse_bulk(self.model, "update()")
+
+    def delete(self):
+        refuse_bulk(self.model, "delete()")
+
+    def bulk_create(self, *args, **kwargs):
+        refuse_bulk(self.model, "bulk_create()")
+
+    def bulk_update(self, *args, **kwargs):
+        refuse_bulk(self.model, "bulk_update()")
+
+    def update_or_create(self, *args, **kwargs):
+        refuse_bulk(self.model, "update_or_create()")
+
+
+class TrackedModel(models.Model):
+    """Abstract base for records whose every write must be attributable."""
+
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if current_change() is None:
+            raise UntrackedWriteError(
+                _("Không thể lưu %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if current_change() is None:
+            raise UntrackedWriteError(
+                _("Không thể xoá %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
+            )
+        return super().delete(*args, **kwargs)
+
+
+class TrackedHistory(models.Model):
+    """Columns every history row of a tracked record carries: who proposed, who approved,
+    and which change request caused it (the reason is simple-history's change_reason)."""
+
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người đề xuất"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người phê duyệt"),
+    )
+    change_request = models.ForeignKey(
+        "workflows.ChangeRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("yêu cầu thay đổi"),
+    )
+    approved_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("phê duyệt thay cho"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+def bulk_create_tracked(model, objs: list, *, batch_size: int = 1000, validate: bool = True) -> list:
+    """Insert many tracked rows and their history rows in two bulk statements each batch.
+
+    The one bulk write allowed: it needs an active change context, and writes the same
+    who / approver / why / request columns on every history row as save() would.
+    """
+    context = current_change()
+    if context is None:
+        refuse_bulk(model, "bulk_create()")
+    if validate:  # the importer validates the whole file first, and says so
+        for obj in objs:
+            obj.full_clean(validate_unique=False, validate_constraints=False)
+    created = models.QuerySet(model=model).bulk_create(objs, batch_size=batch_size)
+    model.history.bulk_history_create(
+        created,
+        batch_size=batch_size,
+        default_user=context.approved_by,
+        default_change_reason=context.reason,
+        custom_historical_attrs={
+            "proposed_by": context.proposed_by,
+            "approved_by": context.approved_by,
+            "change_request": context.change_request,
+            "approved_for": context.acting_for,
+        },
+    )
+    return created
+
+
+def stamp_history_row(sender, instance, history_instance, **kwargs):
+    """Copy the active change context onto the history row simple-history is about to write."""
+    context = current_change()
+    if context is None or not hasattr(history_instance, "change_request_id"):
+        return
+    history_instance.history_change_reason = context.reason
+    history_instance.history_user = context.approved_by
+    history_instance.proposed_by = context.proposed_by
+    history_instance.approved_by = context.approved_by
+    history_instance.change_request = context.change_request
+    history_instance.approved_for = context.acting_for
