@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .validators import field_errors
 
 
 class UntrackedWriteError(RuntimeError):
@@ -84,6 +87,18 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and ours of every text and date (records.validators):
+        a form, a change set and the importer all call this."""
+        errors = field_errors(self, set(exclude or ()))
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.error_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if current_change() is None:
