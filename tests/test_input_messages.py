@@ -10,7 +10,7 @@ from django.urls import reverse
 from records.models import Training
 from tests.conftest import make_user, setup_context
 from tests.pages import fill, payload
-from tests.workflows.conftest import open_task, submitted, task_url  # noqa: F401 (a fixture)
+from tests.workflows.conftest import open_task, propose, task_url
 from units.models import Role
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
@@ -28,7 +28,7 @@ ENGLISH = re.compile(
 def errors_shown(response) -> list[str]:
     """The texts of the error elements of a re-shown form."""
     body = response.content.decode()
-    found = re.findall(r'<(?:div|ul|p)[^>]*class="[^"]*(?:errorlist|qlcb-errors)[^"]*"[^>]*>(.*?)</(?:div|ul|p)>', body, re.S)
+    found = re.findall(r'<(?:div|ul|p)[^>]*class="[^"]*(?:errorlist|qlcb-errors)[^"]*"[^>]*>(.*?)</(?:div|ul|p)>', body, re.DOTALL)
     return [re.sub(r"<[^>]+>", " ", text).strip() for text in found if re.sub(r"<[^>]+>", "", text).strip()]
 
 
@@ -101,7 +101,10 @@ def test_an_invalid_submission_always_has_a_summary_at_the_top(officer, employee
     assert_vietnamese_refusal(response, "Chưa gửi được")
 
 
-def test_a_decision_without_a_choice_says_so(client, people, submitted):
+def test_a_decision_without_a_choice_says_so(client, people, employee_kv1):
+    client.force_login(people["canbo_kv1"])
+    assert propose(client, employee_kv1, foreign_language="Tiếng Anh B2").status_code == 302
+    submitted = ChangeRequest.objects.get()
     client.force_login(people["lanhdao_kv1"])
     task = open_task(submitted, ChangeRequestFlow.approve)
     client.post(task_url(task, "assign"))
