@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from workflows.models import ChangeRequest, ImportBatch
 from . import imports
 from .exports import log_export, xlsx_response
 from .models import ExportLog
+from .validators import no_control_characters
 
 
 class ImportUploadForm(forms.Form):
@@ -30,7 +32,8 @@ class ImportUploadForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("Lý do nhập"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        validators=[no_control_characters, MaxLengthValidator(2000)],
         help_text=gettext_lazy("Ghi vào lịch sử của mọi hồ sơ được nhập, ví dụ: “Chuyển hồ sơ giấy của đơn vị vào hệ thống”."),
     )
 

@@ -103,7 +103,8 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
                 raise FileUnreadable(_("Tệp đã lưu không còn giống tệp đã kiểm tra (mã băm khác)."))
             handle.seek(0)
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
+            # data_only=False: a formula is read as its text and refused on its row (cells.is_formula).
+            workbook = load_workbook(handle, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
             raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
