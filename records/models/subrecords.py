@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..tracking import TrackedHistory, TrackedModel
-from .employee import check_date_order, check_salary_date, not_in_future, rank_code_validator
+from .employee import (
+    check_date_order,
+    check_salary_date,
+    not_in_future,
+    rank_code_validator,
+)
 
 
 def month_year(value) -> str:

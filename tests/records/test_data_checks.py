@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from records import imports
 from records.models import Employee, SalaryHistory
 from tests.records.test_import import REASON, person, upload
 from tests.workflows.conftest import propose
 from workflows.models import ChangeRequest, ImportBatch
-from records import imports
 
 
 @pytest.fixture(autouse=True)
