@@ -207,6 +207,19 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 
+# --- Uploads: xlsx imports (records.imports.limits) -------------------------------------
+# Checked before any cell is parsed. The defaults admit the 100,000-employee bench file
+# (29 MB, 312 MB unzipped, expansion 11x, 600,000 rows); a deployment may lower them.
+IMPORT_MAX_UPLOAD_MB = _env_int("IMPORT_MAX_UPLOAD_MB", 40, minimum=1)
+IMPORT_MAX_EXPANDED_MB = _env_int("IMPORT_MAX_EXPANDED_MB", 400, minimum=1)
+IMPORT_MAX_COMPRESSION_RATIO = _env_int("IMPORT_MAX_COMPRESSION_RATIO", 30, minimum=2)
+IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 700_000, minimum=1)
+# An oversized upload is read and dropped past the limit, never written whole to disk.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "records.imports.limits.BoundedUploadHandler",
+]
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own CSS and JS (no inline code: see CSP below)
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
@@ -264,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-overdue-approval-digests": {
         "task": "notifications.tasks.send_overdue_approval_digests",
         "schedule": REMINDER_SWEEP_SCHEDULE,
+    },
+    # Files of imports refused, rejected or withdrawn while nobody opened them.
+    "purge-refused-import-files": {
+        "task": "records.tasks.purge_refused_import_files",
+        "schedule": crontab(minute=30, hour=2),
     },
     # Read alerts whose email did not go out when they were raised (broker or mail down).
     "send-pending-read-alerts": {

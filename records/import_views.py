@@ -2,6 +2,7 @@
 and the downloads (the template, the error report)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,7 +96,8 @@ def import_new(request):
         else:
             messages.success(request, _("Đã nhận tệp %(file)s; hệ thống đang kiểm tra.") % {"file": batch.file_name})
             return redirect("records:import-detail", pk=batch.pk)
-    return render(request, "records/import_new.html", {"form": form, "units": units})
+    limits = {"upload_mb": settings.IMPORT_MAX_UPLOAD_MB, "rows": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")}
+    return render(request, "records/import_new.html", {"form": form, "units": units, "limits": limits})
 
 
 @login_required
@@ -102,6 +105,7 @@ def import_detail(request, pk):
     """A batch: progress while it runs, then its errors, or its summary and its change request."""
     batch = imports.get_import_batch(user=request.user, pk=pk)
     summary = batch.summary or {}
+    deleted = summary.get("file_deleted_at")
     return render(
         request,
         "records/import_detail.html",
@@ -111,6 +115,7 @@ def import_detail(request, pk):
             "summary": summary,
             "errors_total": summary.get("errors_total", len(batch.errors)),
             "change_request": batch.change_request,
+            "file_deleted_at": parse_datetime(deleted) if deleted else None,
         },
     )
 
