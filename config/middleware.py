@@ -5,9 +5,11 @@ of caches and limit what the browser may do."""
 
 import logging
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from records.validators import CONTROL_CHARACTERS, describe_character
@@ -74,3 +76,21 @@ class InputSafetyMiddleware:
             with translation.override(translation.get_language_from_request(request)):
                 return refuse_input(request, *found)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Every response to a signed-in user may show personal data, so none is stored by the
+    browser or a proxy (Cache-Control: no-store, downloads included); every response states the
+    browser features no page uses (Permissions-Policy). The Content-Security-Policy is
+    django-csp's (CONTENT_SECURITY_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "config.security.SecurityConfig",
     "units",
     "records",
@@ -98,6 +100,9 @@ MIDDLEWARE = [
     "config.security.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: no-store on every response to a signed-in user; Permissions-Policy.
+    "config.middleware.SecurityHeadersMiddleware",
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
     # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
@@ -310,6 +315,37 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and stylesheets from this site only, no
+# inline script, no <style> element but one: Turbo's progress-bar stylesheet (a constant in the
+# turbo.es2017-umd.js viewflow ships), allowed by its hash; static/qlcb/qlcb.css styles the bar
+# too, should a Turbo upgrade change the hash. Style attributes are allowed (style-src-attr):
+# viewflow's page frame and its Material components set them, and an attribute can neither run
+# code nor load from elsewhere (img-src, font-src are 'self'). data: images: the two-factor QR.
+TURBO_PROGRESS_BAR_CSS_HASH = "'sha256-WAyOw4V+FqDc35lQPyRADLBWbuNK8ahvYEaQIYF1+Ps='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, TURBO_PROGRESS_BAR_CSS_HASH],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features no page uses, refused to the site and anything it could embed.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb", "xr-spatial-tracking",
+    )
+)
 
 LOGGING = {
     "version": 1,
