@@ -4,6 +4,7 @@ personal data); every response carries a Content-Security-Policy with no inline 
 ours) from this site, with no inline code for the policy to block."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -114,9 +115,9 @@ def test_pages_hold_no_code_the_policy_would_block_and_load_their_scripts_from_t
 
 
 def test_the_project_script_and_stylesheet_exist_and_carry_what_the_templates_did_inline():
-    script = open(finders.find("qlcb/qlcb.js"), encoding="utf-8").read()
+    script = Path(finders.find("qlcb/qlcb.js")).read_text(encoding="utf-8")
     assert "data-autosubmit" in script and "data-import-progress" in script and "turbo:load" in script
-    css = open(finders.find("qlcb/qlcb.css"), encoding="utf-8").read()
+    css = Path(finders.find("qlcb/qlcb.css")).read_text(encoding="utf-8")
     for rule in (".qlcb-card", ".qlcb-lang select", ".qlcb-qr", ".qlcb-depth-3", ".turbo-progress-bar"):
         assert rule in css, rule
 
