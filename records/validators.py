@@ -47,7 +47,7 @@ def ascii_digits_only(value: str) -> None:
     """Refuse digits of other scripts (Arabic-Indic ٣, full-width ３…): records, searches and
     the CCCD check read 0–9 only, and a lookalike number would be a second, different value."""
     for char in value:
-        if char.isdigit() and not ("0" <= char <= "9"):
+        if char.isdecimal() and not ("0" <= char <= "9"):  # decimal digits only: "m²" stays text
             raise ValidationError(
                 _("Chữ số “%(char)s” (%(code)s) không phải chữ số 0–9; hãy gõ lại bằng chữ số 0–9."),
                 code="non_ascii_digit",

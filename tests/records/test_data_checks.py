@@ -117,6 +117,11 @@ def test_full_width_digits_in_a_text_are_refused(employee_kv1):
     assert "U+FF10" in " ".join(refused.value.message_dict["social_insurance_number"])
 
 
+def test_superscripts_and_other_number_signs_remain_text(employee_kv1):
+    employee_kv1.current_address = "Căn hộ 75m², tầng ½"
+    employee_kv1.full_clean()
+
+
 def test_arabic_indic_digits_in_a_number_are_read_as_the_number(officer, people, employee_kv1):
     response = propose(officer, employee_kv1, height_cm="١٧٠", reason="Cập nhật chiều cao")
     assert response.status_code == 302, response.content.decode()[:2000]
