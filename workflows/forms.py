@@ -132,10 +132,11 @@ class ChangeSetForm:
         return root_initial, child_initial
 
     def is_valid(self) -> bool:
-        valid = self.root_form.is_valid() and self.reason_form.is_valid()
+        valid = self.root_form.is_valid()
+        valid = self.reason_form.is_valid() and valid
         for formset in self.formsets:
             valid = formset.is_valid() and valid
-        if not valid and not getattr(self, "_summarised", False):
+        if not valid and self.reason_form.is_bound and not getattr(self, "_summarised", False):
             # Errors sit next to their fields, some in closed sections or far down the page:
             # the top of the page always says that nothing was sent, and how many.
             self._summarised = True
