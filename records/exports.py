@@ -26,6 +26,7 @@ from .models import AccessLog, Employee, ExportLog, SalaryRank
 from .models.subrecords import FamilyMember, period
 from .permissions import can_export_employees, can_view_sensitive, sensitive_checker
 from .selectors import MASK, display_value, get_employee_file, list_employees
+from tracking.validators import printable
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +73,12 @@ def new_sheet(title: str):
 
 
 def xlsx_cell(sheet, value, *, bold: bool = False, indent: int = 0):
-    """One cell value for a write-only sheet: dates shown dd/mm/yyyy, and text that starts
-    with "=" kept as text, since openpyxl would otherwise store it as a formula."""
+    """One cell value for a write-only sheet: dates shown dd/mm/yyyy, text that starts with "="
+    kept as text, since openpyxl would otherwise store it as a formula, and control characters
+    (stored before they were refused; an xlsx file cannot hold them) shown as U+FFFD."""
     if isinstance(value, Promise):  # verbose names and choice labels are lazy strings
         value = str(value)
+    value = printable(value)
     needs_cell = bold or indent or hasattr(value, "strftime") or (isinstance(value, str) and value.startswith("="))
     if not needs_cell:
         return value
@@ -194,8 +197,9 @@ def html_to_pdf(html: str) -> bytes:
     except (ImportError, OSError) as exc:  # OSError: the Python package is there, Pango is not
         raise PdfUnavailable(str(exc)) from exc
     # The form needs no file or URL; refusing them all means no text in a record can make
-    # the server read a local file or call another host.
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
+    # the server read a local file or call another host. Control characters stored before
+    # they were refused are printed as U+FFFD.
+    return HTML(string=printable(html), url_fetcher=URLFetcher(allowed_protocols=("data",))).write_pdf()
 
 
 def _rank_name(employee) -> str:

@@ -2,12 +2,15 @@
 and the downloads (the template, the error report)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import MaxLengthValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +22,7 @@ from workflows.models import ChangeRequest, ImportBatch
 from . import imports
 from .exports import log_export, xlsx_response
 from .models import ExportLog
+from tracking.validators import no_control_characters
 
 
 class ImportUploadForm(forms.Form):
@@ -30,7 +34,8 @@ class ImportUploadForm(forms.Form):
     )
     reason = forms.CharField(
         label=gettext_lazy("Lý do nhập"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
+        validators=[no_control_characters, MaxLengthValidator(2000)],
         help_text=gettext_lazy("Ghi vào lịch sử của mọi hồ sơ được nhập, ví dụ: “Chuyển hồ sơ giấy của đơn vị vào hệ thống”."),
     )
 
@@ -91,7 +96,8 @@ def import_new(request):
         else:
             messages.success(request, _("Đã nhận tệp %(file)s; hệ thống đang kiểm tra.") % {"file": batch.file_name})
             return redirect("records:import-detail", pk=batch.pk)
-    return render(request, "records/import_new.html", {"form": form, "units": units})
+    limits = {"upload_mb": settings.IMPORT_MAX_UPLOAD_MB, "rows": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")}
+    return render(request, "records/import_new.html", {"form": form, "units": units, "limits": limits})
 
 
 @login_required
@@ -99,6 +105,7 @@ def import_detail(request, pk):
     """A batch: progress while it runs, then its errors, or its summary and its change request."""
     batch = imports.get_import_batch(user=request.user, pk=pk)
     summary = batch.summary or {}
+    deleted = summary.get("file_deleted_at")
     return render(
         request,
         "records/import_detail.html",
@@ -108,6 +115,7 @@ def import_detail(request, pk):
             "summary": summary,
             "errors_total": summary.get("errors_total", len(batch.errors)),
             "change_request": batch.change_request,
+            "file_deleted_at": parse_datetime(deleted) if deleted else None,
         },
     )
 

@@ -1,4 +1,5 @@
-"""Thin Celery tasks of the records app: validating and applying xlsx imports (records.imports)."""
+"""Thin Celery tasks of the records app: validating and applying xlsx imports (records.imports),
+and deleting the files of imports that will never be applied."""
 
 from celery import shared_task
 
@@ -15,3 +16,9 @@ def validate_import(batch_id):
 def apply_import(batch_id):
     """Write an approved import in one transaction and resume the waiting flow."""
     return imports.apply_import_batch(batch_id=batch_id)
+
+
+@shared_task
+def purge_refused_import_files():
+    """Delete the stored files of refused imports (a daily sweep; most go when they are refused)."""
+    return imports.purge_refused_import_files()

@@ -8,10 +8,12 @@ too, and the receiver that stamps them from the active context.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .context import UntrackedWriteError, current_change
+from .validators import field_errors
 
 
 def refuse_bulk(model, operation):
@@ -48,6 +50,18 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and ours of every text and date (tracking.validators):
+        a form, a change set and the importer all call this."""
+        errors = field_errors(self, set(exclude or ()))
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.error_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if current_change() is None:

@@ -10,12 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import modelform_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from tracking.validators import no_control_characters
+from units.forms import ModelFormSet
 
 from . import changesets
 from .models import Decision
+
+# A reason or a comment goes into every history row and the request page; a page of text is plenty.
+REASON_MAX_LENGTH = 2000
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -76,6 +84,7 @@ class ChangeSetForm:
             proposed_rows = child_initial[child.prefix]["create"]
             FormSet = modelformset_factory(
                 child.model,
+                formset=RowFormSet,
                 fields=child.fields,
                 widgets=_widgets(child.model, child.fields),
                 extra=max(1, len(proposed_rows)),
@@ -135,10 +144,30 @@ class ChangeSetForm:
         return root_initial, child_initial
 
     def is_valid(self) -> bool:
-        valid = self.root_form.is_valid() and self.reason_form.is_valid()
+        valid = self.root_form.is_valid()
+        valid = self.reason_form.is_valid() and valid
         for formset in self.formsets:
             valid = formset.is_valid() and valid
+        if not valid and self.reason_form.is_bound and not getattr(self, "_summarised", False):
+            # Errors sit next to their fields, some in closed sections or far down the page:
+            # the top of the page always says that nothing was sent, and how many.
+            self._summarised = True
+            count = self.error_count()
+            self.reason_form.add_error(
+                None,
+                ngettext(
+                    "Chưa gửi được: có %(n)s lỗi, xem các ô được đánh dấu bên dưới.",
+                    "Chưa gửi được: có %(n)s lỗi, xem các ô được đánh dấu bên dưới.",
+                    count,
+                )
+                % {"n": count},
+            )
         return valid
+
+    def error_count(self) -> int:
+        """Errors on the page: the root's fields, every row and table, the reason."""
+        count = sum(len(e) for e in self.root_form.errors.values()) + sum(len(e) for e in self.reason_form.errors.values())
+        return count + sum(formset.total_error_count() for formset in self.formsets)
 
     @property
     def reason(self) -> str:
@@ -182,10 +211,36 @@ class ChangeSetForm:
         return self.reason_form.non_field_errors()
 
 
+class RowFormSet(ModelFormSet):
+    """The rows of one child kind. A row posted as an existing one must be one of the page's
+    rows: an id of another record's row, or of a row deleted meanwhile, is refused on that row
+    (Django would otherwise treat it as a new row, or report it on a hidden field nobody sees)."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.not_on_page = self.is_bound and i < self.initial_form_count() and form.instance.pk is None
+        return form
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            hidden_errors = any(name in form.errors for name, field in form.fields.items() if field.widget.is_hidden)
+            if (form.not_on_page or hidden_errors) and not self._should_delete_form(form):
+                form.add_error(
+                    None,
+                    _("Dòng này không còn thuộc hồ sơ đang sửa (đã bị xoá, hoặc trang đã cũ); hãy tải lại trang rồi nhập lại."),
+                )
+
+
+def reason_field(**kwargs) -> forms.CharField:
+    """A free text that goes into history: bounded, no control characters."""
+    validators = [no_control_characters, MaxLengthValidator(REASON_MAX_LENGTH)]
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX_LENGTH}), validators=validators, **kwargs)
+
+
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = reason_field(
         label=_("Lý do thay đổi"),
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Căn cứ, số quyết định… Người phê duyệt và thanh tra sẽ thấy nội dung này."),
         error_messages={"required": _("Phải nêu lý do thay đổi.")},
     )
@@ -206,9 +261,8 @@ class DecisionForm(forms.Form):
         choices=Decision.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = reason_field(
         label=_("Ý kiến"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Bắt buộc khi trả lại hoặc từ chối."),
     )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from units.forms import FormSet
 from units.models import Unit
 from units.permissions import can_manage_policy
 from units.selectors import list_granted_units
@@ -42,7 +43,7 @@ class RuleForm(forms.Form):
         }
 
 
-RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True)
+RuleFormSet = forms.formset_factory(RuleForm, formset=FormSet, extra=2, can_delete=True)
 
 
 class NoteForm(forms.Form):

@@ -13,8 +13,9 @@ rows        what a pass carries: parsed rows, the outcome, per-sheet state
 passes      one streamed pass over a workbook: sheets, headers, chunks, errors, digest
 employees   the employee sheet's rules and writes
 subrecords  the sub-record sheets' rules and writes, work periods
-reading     opening a stored file, counting rows, progress, the summary
-services    upload, validate and submit, apply, the batches a user may see
+limits      what a file may weigh (upload, unzipped, expansion, rows), checked before parsing
+reading     opening a stored file safely, progress, the summary
+services    upload, validate and submit, apply, deleting refused files, the batches a user may see
 """
 
 from .columns import NATURAL_KEYS, Column, Sheet, sheets
@@ -25,6 +26,7 @@ from .services import (
     get_import_batch,
     history_reason,
     list_import_batches,
+    purge_refused_import_files,
     queue_import_apply,
     sync_import_status,
     validate_import_batch,
@@ -43,6 +45,7 @@ __all__ = [
     "get_import_batch",
     "history_reason",
     "list_import_batches",
+    "purge_refused_import_files",
     "queue_import_apply",
     "sheets",
     "sync_import_status",

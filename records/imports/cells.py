@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
 from units.models import Position
 
@@ -31,6 +32,12 @@ def cell_text(value) -> str:
 def is_blank(value) -> bool:
     """An empty cell, or one holding only whitespace."""
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def is_formula(value) -> bool:
+    """A formula cell, as the file is read (without the values Excel cached): its text begins
+    with "=", or it is an array or data-table formula. Text typed with a leading "=" reads the same."""
+    return isinstance(value, (ArrayFormula, DataTableFormula)) or (isinstance(value, str) and value.startswith("="))
 
 
 def _blank(column: Column):
@@ -64,6 +71,14 @@ class Cells:
 
     def convert(self, column: Column, value):
         """The value of one cell for its column; ValidationError (Vietnamese) when it cannot be read."""
+        if is_formula(value):
+            # The value a formula shows is not in the file the approvers see (or not there at
+            # all when a program wrote the file), so it is never taken.
+            formula = getattr(value, "text", None) or str(value)
+            raise ValidationError(
+                _("Ô chứa công thức “%(formula)s” (hoặc văn bản bắt đầu bằng dấu “=”): hãy nhập giá trị, "
+                  "không dùng công thức (trong Excel: sao chép rồi “Dán giá trị”).") % {"formula": formula[:100]}
+            )
         kind = column.kind
         if is_blank(value):
             return _blank(column)

@@ -1,10 +1,17 @@
-"""Reading a stored file: opening the workbook (checking its hash before an apply), counting
-its rows for the progress bar, reporting progress, and the batch summary of a pass."""
+"""Reading a stored file: its hash before an apply, the limits before any parsing (limits.py),
+the workbook read safely (defusedxml; XML that declares entities is refused), progress, and the
+batch summary of a pass."""
 
 import hashlib
 import logging
 import time
+import zipfile
+import zlib
+from xml.etree.ElementTree import ParseError
 
+import openpyxl.xml
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -12,10 +19,16 @@ from openpyxl import load_workbook
 from workflows.models import ImportBatch
 
 from .columns import norm, sheets
+from .limits import check_archive, check_upload_size, count_rows
 from .passes import Pass
 from .rows import Outcome
 
 logger = logging.getLogger("records.imports")  # the name of the module this package was
+
+# openpyxl parses with defusedxml when it is installed (requirements.txt) and not switched off
+# (OPENPYXL_DEFUSEDXML=False): without it an uploaded file could expand entities.
+if not openpyxl.xml.DEFUSEDXML:
+    raise ImproperlyConfigured("openpyxl must read xlsx files with defusedxml: install it and leave OPENPYXL_DEFUSEDXML unset.")
 
 
 class FileUnreadable(Exception):
@@ -66,30 +79,20 @@ class Progress:
             self.conn.close()
 
 
-def count_rows(workbook) -> int:
-    """Data rows of the data sheets, counted in the raw XML: a streamed file carries no
-    dimension, and counting tags costs a fraction of parsing the cells."""
+def data_rows(workbook, rows_by_part: dict) -> int:
+    """Data rows of the data sheets (the progress bar's total), from the rows counted per part."""
     titles = {norm(s.title) for s in sheets()}
     total = 0
     for ws in workbook.worksheets:
-        if norm(ws.title) not in titles:
-            continue
-        try:
-            source = workbook._archive.open(ws._worksheet_path)  # openpyxl's read-only internals
-        except (AttributeError, KeyError):
-            return 0
-        with source:
-            tail, count = b"", 0
-            while chunk := source.read(1 << 20):
-                data = tail + chunk
-                count += data.count(b"<row ") + data.count(b"<row>")
-                tail = chunk[-4:]
-        total += max(0, count - 2)
+        if norm(ws.title) in titles:
+            part = getattr(ws, "_worksheet_path", "")  # openpyxl's read-only internals
+            total += max(0, rows_by_part.get(part.lstrip("/"), 0) - 2)
     return total
 
 
 def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcome:
-    """One pass over the batch's stored file; before an apply, the file must hash as when it was checked."""
+    """One pass over the batch's stored file, after its size, expansion and rows were checked
+    against the limits; before an apply, the file must hash as when it was checked."""
     try:
         handle = batch.file.open("rb")
     except (OSError, ValueError):
@@ -103,16 +106,48 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
                 raise FileUnreadable(_("Tệp đã lưu không còn giống tệp đã kiểm tra (mã băm khác)."))
             handle.seek(0)
         try:
-            workbook = load_workbook(handle, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
-            raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
+            check_upload_size(batch.file.size)
+            rows_by_part = count_rows(handle, check_archive(handle))
+        except ValidationError as exc:
+            raise FileUnreadable(exc.messages[0])
         try:
-            if not apply:
-                progress.total(count_rows(workbook))
-            return Pass(batch, apply=apply, progress=progress).run(workbook)
-        finally:
-            workbook.close()
+            return _parse(batch, handle, apply=apply, progress=progress, rows_by_part=rows_by_part)
+        except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            # openpyxl parses sheets while opening the file and while reading it: an entity
+            # declaration (an XML bomb, an external entity) or broken XML surfaces in either, and
+            # nothing of the pass is kept.
+            logger.warning("Import %s: unsafe or broken XML: %r", batch.pk, exc)
+            raise FileUnreadable(
+                _("Tệp có nội dung XML không an toàn hoặc bị hỏng (%(problem)s) nên không được đọc tiếp. "
+                  "Hãy mở tệp bằng Excel, lưu lại rồi tải lên.") % {"problem": type(exc).__name__}
+            )
+
+
+def _xml_cause(exc: BaseException):
+    """The XML parser's refusal behind an exception, if that is what it is."""
+    while exc is not None:
+        if isinstance(exc, (DefusedXmlException, ParseError)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_by_part: dict) -> Outcome:
+    try:
+        # data_only=False: a formula is read as its text and refused on its row (cells.is_formula).
+        workbook = load_workbook(handle, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        cause = _xml_cause(exc)
+        if cause is not None:  # openpyxl wraps the parser's refusal in a ValueError
+            raise cause from exc
+        logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
+        raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
+    try:
+        if not apply:
+            progress.total(data_rows(workbook, rows_by_part))
+        return Pass(batch, apply=apply, progress=progress).run(workbook)
+    finally:
+        workbook.close()
 
 
 def file_error(message) -> dict:

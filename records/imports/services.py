@@ -19,6 +19,7 @@ from workflows.models import ChangeRequest, ImportBatch
 
 from ..models import Employee
 from ..tracking import ChangeContext, tracked_change
+from .limits import check_archive, check_upload_size
 from .reading import FileUnreadable, Progress, file_error, read_batch, summary
 from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
 
@@ -31,6 +32,27 @@ PENDING_STATUSES = (
     ImportBatch.Status.SUBMITTED,
     ImportBatch.Status.APPLYING,
 )
+# A batch in one of these will never be applied: its stored file is deleted when it gets there
+# (the name, hash, errors and summary stay, and the summary says when the file went).
+REFUSED_STATUSES = (ImportBatch.Status.INVALID, ImportBatch.Status.FAILED, ImportBatch.Status.REJECTED)
+
+
+def _discard_file(batch: ImportBatch) -> None:
+    """Forget a refused batch's file now and delete it from storage once the transaction commits."""
+    if not batch.file:
+        return
+    storage, name = batch.file.storage, batch.file.name
+    batch.file = ""
+    batch.summary = {**(batch.summary or {}), "file_deleted_at": timezone.now().isoformat()}
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _save(batch: ImportBatch) -> None:
+    """Save a batch; a refused one loses its stored file in the same step."""
+    with transaction.atomic():
+        if batch.status in REFUSED_STATUSES:
+            _discard_file(batch)
+        batch.save()
 
 
 def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatch:
@@ -45,12 +67,21 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     name = PurePath(upload.name or "").name
     if not name.lower().endswith(".xlsx"):
         raise ValidationError({"file": _("Chỉ nhận tệp Excel .xlsx theo mẫu.")})
+    try:
+        check_upload_size(upload.size)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages})
     digest, head = hashlib.sha256(), None
     for chunk in upload.chunks():
         head = chunk[:4] if head is None else head
         digest.update(chunk)
     if head != b"PK\x03\x04":
         raise ValidationError({"file": _("Tệp không phải là tệp Excel .xlsx.")})
+    upload.seek(0)
+    try:
+        check_archive(upload)  # the zip's directory only: the rows are counted by the task
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages})
     sha256 = digest.hexdigest()
     for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related("change_request"):
         if sync_import_status(pending).status in PENDING_STATUSES:
@@ -81,7 +112,7 @@ def validate_import_batch(*, batch_id: int) -> str:
         except FileUnreadable as exc:
             batch.status, batch.errors = ImportBatch.Status.INVALID, [file_error(exc)]
             batch.summary = {"errors_total": 1}
-            batch.save()
+            _save(batch)
             return batch.status
         batch.rows_total = batch.rows_done = outcome.rows
         batch.summary = summary(outcome)
@@ -100,7 +131,7 @@ def validate_import_batch(*, batch_id: int) -> str:
             except (PermissionDenied, ValidationError) as exc:
                 batch.status = ImportBatch.Status.FAILED
                 batch.errors = [file_error(m) for m in getattr(exc, "messages", [str(exc)])]
-        batch.save()
+        _save(batch)
     return batch.status
 
 
@@ -211,7 +242,7 @@ def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, rea
         batch.status = ImportBatch.Status.FAILED
         batch.errors = errors[:MAX_ERRORS]
         batch.summary = {**batch.summary, "errors_total": max(len(errors), batch.summary.get("errors_total") or 0)}
-        batch.save()
+        _save(batch)
         message = _(
             "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt nhập #%(pk)s."
         ) % {"file": batch.file_name, "reason": reason, "pk": batch.pk}
@@ -226,9 +257,31 @@ def sync_import_status(batch: ImportBatch) -> ImportBatch:
         and change_request is not None
         and change_request.status in (ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN)
     ):
-        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.SUBMITTED).update(status=ImportBatch.Status.REJECTED)
+        with transaction.atomic():
+            if ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.SUBMITTED).update(
+                status=ImportBatch.Status.REJECTED
+            ):
+                _discard_file(batch)
+                ImportBatch.objects.filter(pk=batch.pk).update(file="", summary=batch.summary)
         batch.status = ImportBatch.Status.REJECTED
     return batch
+
+
+def purge_refused_import_files() -> int:
+    """Delete the files of batches that will never be applied: requests rejected or withdrawn
+    while nobody opened the batch, and files an earlier version kept. Returns how many."""
+    count = 0
+    waiting = ImportBatch.objects.filter(
+        status=ImportBatch.Status.SUBMITTED,
+        change_request__status__in=(ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN),
+    ).select_related("change_request")
+    for batch in waiting:
+        sync_import_status(batch)
+        count += 1
+    for batch in ImportBatch.objects.filter(status__in=REFUSED_STATUSES).exclude(file=""):
+        _save(batch)
+        count += 1
+    return count
 
 
 # --- reads -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from units.models import Position
 from workflows.models import ImportBatch
 
 from ..models import SalaryRank, SalaryTable
+from ..validators import printable
 from .columns import (
     INSTRUCTIONS_SHEET_KEY,
     LISTS_SHEET_KEY,
@@ -80,7 +81,7 @@ def _instruction_lines(unit) -> list[str]:
     if ranks:
         lines.append(_("Mã ngạch có trong bảng lương: %(ranks)s.") % {"ranks": "; ".join(f"{c} ({n})" for c, n in ranks)})
     if unit is not None:
-        lines.insert(1, _("Đơn vị: %(unit)s.") % {"unit": unit.name})
+        lines.insert(1, _("Đơn vị: %(unit)s.") % {"unit": printable(unit.name)})
     return lines
 
 
@@ -95,10 +96,10 @@ def _display(column: Column, value):
     if column.kind == "choice":
         return str(dict(column.field.flatchoices).get(value, value))
     if isinstance(value, Model):
-        return str(value)
+        value = str(value)
     if isinstance(value, Decimal):
         return float(value)
-    return value
+    return printable(value)
 
 
 def build_workbook(*, unit=None, rows: dict | None = None, write_only: bool = False) -> Workbook:
@@ -113,7 +114,8 @@ def build_workbook(*, unit=None, rows: dict | None = None, write_only: bool = Fa
 
 def _build_workbook(*, unit, rows, write_only):
     titles = special_titles()
-    positions = list(Position.objects.filter(unit=unit).values_list("name", flat=True)) if unit is not None else []
+    names = Position.objects.filter(unit=unit).values_list("name", flat=True) if unit is not None else []
+    positions = [printable(name) for name in names]
     specs = sheets()
     wb = Workbook(write_only=write_only)
     if not write_only:
@@ -236,8 +238,10 @@ def error_report_workbook(batch: ImportBatch) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Lỗi")
-    ws.append([_("Tệp"), batch.file_name])
-    ws.append([_("Đơn vị"), batch.unit.name])
+    # Every text is cleaned: a message may quote a cell, and names were stored before control
+    # characters were refused.
+    ws.append([_("Tệp"), printable(batch.file_name)])
+    ws.append([_("Đơn vị"), printable(batch.unit.name)])
     ws.append([_("Số lỗi"), batch.summary.get("errors_total", len(batch.errors))])
     ws.append([])
     ws.append([_("Trang tính"), _("Dòng"), _("Cột"), _("Ô"), _("Nội dung lỗi")])
@@ -245,7 +249,7 @@ def error_report_workbook(batch: ImportBatch) -> Workbook:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     for error in batch.errors:
-        ws.append([error.get("sheet"), error.get("row"), error.get("column"), error.get("cell"), error.get("message")])
+        ws.append([printable(error.get(key)) for key in ("sheet", "row", "column", "cell", "message")])
     for letter, width in zip("ABCDE", (22, 8, 30, 8, 90)):
         ws.column_dimensions[letter].width = width
     return wb

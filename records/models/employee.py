@@ -1,5 +1,6 @@
 """The personnel record of a civil servant or public employee (form 2C-BNV/2008), with history."""
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -25,6 +26,16 @@ rank_code_validator = RegexValidator(
 def not_in_future(value):
     if value and value > timezone.localdate():
         raise ValidationError(_("Ngày không được ở tương lai."), code="future_date")
+
+
+# A salary decision may take effect a few months after it is signed, not years.
+SALARY_DATE_MAX_AHEAD = datetime.timedelta(days=366)
+
+
+def check_salary_date(errors: dict, value, *, field: str):
+    """Add an error on `field` when a salary's effective date is more than a year ahead."""
+    if value and value > timezone.localdate() + SALARY_DATE_MAX_AHEAD:
+        errors.setdefault(field, []).append(_("Ngày hưởng lương không được sau hôm nay quá một năm."))
 
 
 def check_citizen_id(citizen_id: str, *, sex, born) -> dict:
@@ -170,7 +181,7 @@ class Employee(TrackedModel):
     )
     blood_type = models.CharField(_("nhóm máu"), max_length=4, blank=True)
     policy_status = models.CharField(_("thương binh hạng / gia đình liệt sĩ"), max_length=128, blank=True)
-    personal_history = models.TextField(_("đặc điểm lịch sử bản thân"), blank=True)
+    personal_history = models.TextField(_("đặc điểm lịch sử bản thân"), max_length=5000, blank=True)
 
     employment_status = models.CharField(_("tình trạng"), max_length=16, choices=EmploymentStatus.choices)
     managing_unit = models.ForeignKey(
@@ -254,6 +265,17 @@ class Employee(TrackedModel):
         "policy_status",
         "personal_history",
     )
+    # Every date of the profile that a life puts after birth.
+    DATES_AFTER_BIRTH = (
+        "citizen_id_issue_date",
+        "recruitment_date",
+        "salary_effective_date",
+        "party_join_date",
+        "party_official_date",
+        "mass_organisation_join_date",
+        "military_enlist_date",
+        "military_discharge_date",
+    )
     # The form sections the profile is shown and edited in, in the order of form 2C.
     SECTIONS = (
         (
@@ -313,12 +335,13 @@ class Employee(TrackedModel):
         if self.full_name and not re.search(r"\S+\s+\S+", self.full_name.strip()):
             errors["full_name"] = [_("Họ và tên phải gồm ít nhất họ và tên.")]
         born = self.date_of_birth
-        if self.citizen_id and len(self.citizen_id) == 12 and self.citizen_id.isdigit():
+        if self.citizen_id and len(self.citizen_id) == 12 and self.citizen_id.isascii() and self.citizen_id.isdigit():
             errors.update(check_citizen_id(self.citizen_id, sex=self.sex, born=born))
-        for name in ("recruitment_date", "party_join_date", "citizen_id_issue_date", "military_enlist_date"):
+        for name in self.DATES_AFTER_BIRTH:
             value = getattr(self, name)
             if born and value and value < born:
                 errors.setdefault(name, []).append(_("Ngày này không thể trước ngày sinh."))
+        check_salary_date(errors, self.salary_effective_date, field="salary_effective_date")
         check_date_order(
             errors, self.party_join_date, self.party_official_date, end_field="party_official_date",
             message=_("Ngày chính thức phải sau ngày vào Đảng."),

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..tracking import TrackedHistory, TrackedModel
-from .employee import check_date_order, not_in_future, rank_code_validator
+from .employee import (
+    check_date_order,
+    check_salary_date,
+    not_in_future,
+    rank_code_validator,
+)
 
 
 def month_year(value) -> str:
@@ -98,15 +103,19 @@ class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lư
     def clean(self):
         from .salary import check_salary
 
+        errors: dict = {}
+        check_salary_date(errors, self.effective_date, field="effective_date")
         if self.rank_code and self.salary_step and self.salary_coefficient is not None:
-            errors = check_salary(
-                rank_code=self.rank_code,
-                step=self.salary_step,
-                coefficient=self.salary_coefficient,
-                on=self.effective_date,
+            errors.update(
+                check_salary(
+                    rank_code=self.rank_code,
+                    step=self.salary_step,
+                    coefficient=self.salary_coefficient,
+                    on=self.effective_date,
+                )
             )
-            if errors:
-                raise ValidationError(errors)
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def latest_of(cls, employee_id):

@@ -1,0 +1,44 @@
+/* The project's behaviour on every page, kept out of the templates (Content-Security-Policy:
+   script-src 'self'): a select that submits its form when changed (the language switch), and the
+   progress of an import while it runs. Turbo swaps pages without reloading this file, so
+   listeners are delegated and page work starts on "turbo:load". */
+(function () {
+  "use strict";
+
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.matches && select.matches("select[data-autosubmit]") && select.form) {
+      select.form.submit();
+    }
+  });
+
+  function pollImport(box) {
+    if (!document.body.contains(box)) return;  // the page was left
+    fetch(box.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        if (data.status !== box.dataset.status || !data.running) { window.location.reload(); return; }
+        box.querySelector("progress").value = data.percent;
+        box.querySelector("[data-rows-done]").textContent = data.rows_done;
+        box.querySelector("[data-rows-total]").textContent = data.rows_total || "?";
+        box.querySelector("[data-percent]").textContent = data.percent;
+        setTimeout(function () { pollImport(box); }, 2000);
+      })
+      .catch(function () { setTimeout(function () { pollImport(box); }, 5000); });
+  }
+
+  function start() {
+    document.querySelectorAll("[data-import-progress]").forEach(function (box) {
+      if (box.dataset.polling) return;
+      box.dataset.polling = "1";
+      setTimeout(function () { pollImport(box); }, 2000);
+    });
+  }
+
+  document.addEventListener("turbo:load", start);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
