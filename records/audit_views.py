@@ -8,7 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit import can_view_access_log, list_access_log
+from .audit import list_access_log
+from .permissions import can_view_access_log
 from .models import AccessLog
 
 

@@ -11,14 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Role, Unit
-from units.permissions import can_view_unit
-from units.selectors import list_granted_units
+from units.models import Unit
+from units.permissions import can_view_unit, list_proposing_units
 from workflows.models import ChangeRequest, ImportBatch
 
 from . import imports
+from .audit import log_read
 from .exports import log_export, xlsx_response
-from .models import ExportLog
+from .models import AccessLog, ExportLog
+from .permissions import can_view_sensitive_in_unit
 
 
 class ImportUploadForm(forms.Form):
@@ -40,7 +41,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _officer_units(user):
-    return list_granted_units(user=user, roles=[Role.OFFICER]).order_by("path")
+    return list_proposing_units(user)  # the units whose data the user may propose changes to
 
 
 def _running(batch: ImportBatch) -> bool:
@@ -99,6 +100,9 @@ def import_detail(request, pk):
     """A batch: progress while it runs, then its errors, or its summary and its change request."""
     batch = imports.get_import_batch(user=request.user, pk=pk)
     summary = batch.summary or {}
+    people = summary.get("updated_people") or []
+    if people:  # names and CCCDs of people on file: a read, logged like an export of those rows
+        log_read(user=request.user, kind=AccessLog.Kind.VIEW, request=request, row_count=len(people))
     return render(
         request,
         "records/import_detail.html",
@@ -108,6 +112,7 @@ def import_detail(request, pk):
             "summary": summary,
             "errors_total": summary.get("errors_total", len(batch.errors)),
             "change_request": batch.change_request,
+            "sensitive": can_view_sensitive_in_unit(request.user, batch.unit),
         },
     )
 

@@ -2,22 +2,16 @@
 plans), its history, and inspection plans with their inspections and follow-ups."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from records.access import access_inspection_plan
 from records.models import FollowUpAction, Inspection, InspectionPlan
 from records.selectors import list_history
 
+from .access import access_unit
 from .models import Position, StaffingQuota, Unit
 from .permissions import can_propose_for_unit, can_view_unit
 from .selectors import list_visible_units
-
-
-def _visible_unit(user, pk) -> Unit:
-    unit = get_object_or_404(Unit, pk=pk)
-    if not can_view_unit(user, unit):
-        raise Http404
-    return unit
 
 
 @login_required
@@ -27,7 +21,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk):
-    unit = _visible_unit(request.user, pk)
+    unit = access_unit(request.user, pk)
     return render(
         request,
         "units/unit_detail.html",
@@ -45,21 +39,15 @@ def unit_detail(request, pk):
 
 @login_required
 def unit_history(request, pk):
-    unit = _visible_unit(request.user, pk)
+    unit = access_unit(request.user, pk)
     sources = [(Unit, {"id": unit.pk}), (StaffingQuota, {"unit_id": unit.pk}), (Position, {"unit_id": unit.pk})]
-    return render(request, "units/unit_history.html", {"unit": unit, "entries": list_history(sources=sources)})
-
-
-def _visible_plan(user, pk) -> InspectionPlan:
-    plan = get_object_or_404(InspectionPlan.objects.select_related("unit"), pk=pk)
-    if not can_view_unit(user, plan.unit):
-        raise Http404
-    return plan
+    entries = list_history(sources=sources, sensitive=False)  # nothing of a unit is a person's
+    return render(request, "units/unit_history.html", {"unit": unit, "entries": entries})
 
 
 @login_required
 def plan_detail(request, pk):
-    plan = _visible_plan(request.user, pk)
+    plan = access_inspection_plan(request.user, pk)
     inspections = plan.inspections.select_related("inspected_unit").prefetch_related("follow_ups")
     return render(
         request,
@@ -70,11 +58,12 @@ def plan_detail(request, pk):
 
 @login_required
 def plan_history(request, pk):
-    plan = _visible_plan(request.user, pk)
+    plan = access_inspection_plan(request.user, pk)
     inspection_ids = list(plan.inspections.values_list("pk", flat=True))
     sources = [
         (InspectionPlan, {"id": plan.pk}),
         (Inspection, {"plan_id": plan.pk}),
         (FollowUpAction, {"inspection_id__in": inspection_ids}),
     ]
-    return render(request, "units/plan_history.html", {"plan": plan, "entries": list_history(sources=sources)})
+    entries = list_history(sources=sources, sensitive=False)
+    return render(request, "units/plan_history.html", {"plan": plan, "entries": entries})
