@@ -89,8 +89,9 @@ class PolicyApp(Application):
     edit_path = path("edit/", policy_views.policy_edit, name="edit")
 
     def has_view_permission(self, user, obj=None):
-        # The menu entry, asked by the rule that guards the pages.
-        return can_view_policy(user)
+        # viewflow's middleware guards the app's URLs with this and its menu shows the entry
+        # by it: one rule. Anonymous users pass, so the views send them to the login page.
+        return not user.is_authenticated or can_view_policy(user)
 
 
 class DelegationApp(Application):
@@ -104,5 +105,6 @@ class DelegationApp(Application):
     revoke_path = path("<int:pk>/revoke/", delegation_views.delegation_revoke, name="revoke")
 
     def has_view_permission(self, user, obj=None):
-        # The menu entry, asked by the rule that guards the page.
-        return can_view_delegations(user)
+        # viewflow's middleware guards the app's URLs with this and its menu shows the entry
+        # by it: one rule. Anonymous users pass, so the views send them to the login page.
+        return not user.is_authenticated or can_view_delegations(user)
