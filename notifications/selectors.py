@@ -39,7 +39,8 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
         owner_of[change_request.pk] = task.owner_id
     items = defaultdict(list)
     for user in _candidates(requests.values(), owner_of.values()):
-        allowed = set(list_approvable_change_requests(user=user).filter(pk__in=list(requests)).values_list("pk", flat=True))
+        approvable = list_approvable_change_requests(user=user).filter(pk__in=list(requests))
+        allowed = set(approvable.values_list("pk", flat=True))
         for pk, change_request in requests.items():
             if pk in allowed and owner_of[pk] in (None, user.pk):
                 items[user].append(change_request)

@@ -22,7 +22,9 @@ from .selectors import get_employee, get_employee_file
 _PENDING = "_qlcb_pending_reads"
 
 
-def access_employee(request, pk, *, for_write: bool = False, kind: str = AccessLog.Kind.VIEW, file: bool = False) -> Employee:
+def access_employee(
+    request, pk, *, for_write: bool = False, kind: str = AccessLog.Kind.VIEW, file: bool = False
+) -> Employee:
     """The employee `pk` if `request.user` may see them (and, `for_write`, propose changes),
     with every sub-record prefetched when `file`; the read is logged as `kind`."""
     employee = (get_employee_file if file else get_employee)(user=request.user, pk=pk)

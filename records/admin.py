@@ -11,10 +11,10 @@ from .models import (
     AccessLog,
     Employee,
     ExportLog,
-    ReadAlert,
     FollowUpAction,
     Inspection,
     InspectionPlan,
+    ReadAlert,
     SalaryRank,
     SalaryTable,
 )

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import list_access_log
-from .permissions import can_view_access_log
 from .models import AccessLog
+from .permissions import can_view_access_log
 
 
 class AccessLogFilterForm(forms.Form):

@@ -22,9 +22,8 @@ def employee_list(request):
     search = request.GET.get("q", "")
     units = list_visible_units(user=request.user)
     unit = units.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else None
-    page = Paginator(list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    employees = list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk")
+    page = Paginator(employees, 50).get_page(request.GET.get("page"))
     may_see = sensitive_checker(request.user)  # CCCDs only where the user may see them, without a query
     for employee in page:
         unit_of = employee.managing_unit

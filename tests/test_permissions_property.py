@@ -22,8 +22,13 @@ from records.permissions import can_view_employee, can_view_sensitive, sensitive
 from records.selectors import list_employees
 from tests.conftest import setup_context
 from units.models import Role, RoleGrant, Unit
-from units.permissions import can_manage_grant, can_propose_for_unit, can_view_unit, grant_admin_scope
-from units.permissions import list_proposing_units
+from units.permissions import (
+    can_manage_grant,
+    can_propose_for_unit,
+    can_view_unit,
+    grant_admin_scope,
+    list_proposing_units,
+)
 from units.selectors import list_visible_units
 from workflows.models import ApprovalDecision, ChangeRequest, Delegation
 from workflows.permissions import approval_capacity, can_view_change_request
@@ -178,9 +183,9 @@ def build(world: World) -> Built:
                 )
             )
     requests = []
-    for unit, target, employee, submitter, status, pending, level, decisions in world.requests:
+    for unit, target_unit, employee, submitter, status, pending, level, decisions in world.requests:
         change_request = ChangeRequest.objects.create(
-            unit=units[unit], target_unit=None if target is None else units[target],
+            unit=units[unit], target_unit=None if target_unit is None else units[target_unit],
             employee=None if employee is None else employees[employee], title="Yêu cầu", reason="Lý do",
             status=status, pending_unit=None if pending is None else units[pending], current_level=level,
             submitted_by=users[submitter], submitted_at=timezone.now(),

@@ -61,9 +61,8 @@ def delegation_list(request):
     today = timezone.localdate()
     given = list(Delegation.objects.filter(delegator=request.user).select_related("delegate"))
     for delegation in given:  # "Thu hồi" while it is, or will be, in force
-        delegation.can_revoke = (
-            can_revoke_delegation(request.user, delegation) and delegation.revoked_at is None and delegation.valid_to >= today
-        )
+        in_force_or_ahead = delegation.revoked_at is None and delegation.valid_to >= today
+        delegation.can_revoke = in_force_or_ahead and can_revoke_delegation(request.user, delegation)
     return render(
         request,
         "workflows/delegations.html",

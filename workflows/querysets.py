@@ -38,9 +38,9 @@ class ScopedTaskQuerySet(TaskQuerySet):
         queryset = self.filter(flow_task_type="HUMAN")
         if flow_class is not None:
             queryset = queryset.filter(process__flow_class=flow_class)
-        return queryset.filter(
-            Q(owner=user) | Q(owner__isnull=True, process__change_request__in=list_approvable_change_requests(user=user))
-        ).visible_to(user)
+        approvable = list_approvable_change_requests(user=user)
+        queryset = queryset.filter(Q(owner=user) | Q(owner__isnull=True, process__change_request__in=approvable))
+        return queryset.visible_to(user)
 
     def user_archive(self, user, flow_class=None):
         return super().user_archive(user, flow_class=flow_class).visible_to(user)

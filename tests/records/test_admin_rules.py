@@ -53,7 +53,8 @@ def test_with_the_right_to_see_it_the_admin_shows_it(client, tree, staff_viewer,
     client.force_login(staff_viewer)
     assert CCCD in client.get(reverse("admin:records_employee_changelist")).content.decode()
     assert client.get(reverse("admin:records_discipline_changelist")).context["cl"].result_count == 1
-    assert "Chậm nộp báo cáo" in client.get(reverse("admin:records_discipline_change", args=[discipline.pk])).content.decode()
+    detail = client.get(reverse("admin:records_discipline_change", args=[discipline.pk]))
+    assert "Chậm nộp báo cáo" in detail.content.decode()
     superuser = get_user_model().objects.create_superuser("root", "root@example.test", "Root-password-2026")
     client.force_login(superuser)
     assert CCCD in client.get(reverse("admin:records_employee_change", args=[employee_kv1.pk])).content.decode()

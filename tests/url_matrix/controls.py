@@ -105,7 +105,8 @@ def entry_pages(scenario) -> list[str]:
             reverse("units:plan-detail", args=[scenario.plans[position].pk]),
             reverse("records:import-detail", args=[scenario.invalid_batches[position].pk]),
         ]
-        urls += [reverse("changerequest:process_detail", args=[r.process_id]) for r in scenario.requests[position].values()]
+        requests = scenario.requests[position].values()
+        urls += [reverse("changerequest:process_detail", args=[r.process_id]) for r in requests]
     return urls
 
 
@@ -121,31 +122,46 @@ def crawl(scenario, who, *, limit: int = 600) -> Crawl:
     client = Client()
     for name, morsel in scenario.cookies[who.name].items():
         client.cookies[name] = morsel.value
-    seen_pages, tried, linked, shown = set(), set(), set(), set()
+    walk = _Walk(client)
     queue = deque((None, url) for url in entry_pages(scenario))
-    refused = []
-    while queue and len(seen_pages) < limit:
+    while queue and len(walk.seen) < limit:
         via, url = queue.popleft()
-        url = _local(url)
-        if url in seen_pages:
-            continue
-        seen_pages.add(url)
-        answer, html = _ask(client, "GET", url)
+        if _local(url) not in walk.seen:
+            queue.extend(walk.visit(_local(url), via))
+    return Crawl(walk.refused, walk.linked & walk.shown)
+
+
+class _Walk:
+    """One user's walk: pages seen (and shown), links offered, forms pressed, refusals met."""
+
+    def __init__(self, client):
+        self.client = client
+        self.seen, self.shown, self.linked, self.pressed = set(), set(), set(), set()
+        self.refused = []
+
+    def visit(self, url, via) -> list:
+        """Open a page reached through `via` (None for an entry page); press its forms; return
+        its links still to follow, as (control, url)."""
+        self.seen.add(url)
+        answer, html = _ask(self.client, "GET", url)
         if via is not None and answer in REFUSALS:
-            refused.append((via, answer))
+            self.refused.append((via, answer))
         if answer == "200":
-            shown.add(urlsplit(url).path)
+            self.shown.add(urlsplit(url).path)
+        links = []
         for control in controls_of(url, html):
             if control.method == "GET":
-                linked.add(urlsplit(control.url).path)
-                if _local(control.url) not in seen_pages:
-                    queue.append((control, control.url))
-                continue
-            key = (control.method, _local(control.url), control.data)
-            if key in tried:
-                continue
-            tried.add(key)
-            answer, _html = _ask(client, control.method, _local(control.url), control.data)
-            if answer in REFUSALS:
-                refused.append((control, answer))
-    return Crawl(refused, linked & shown)
+                self.linked.add(urlsplit(control.url).path)
+                links.append((control, control.url))
+            else:
+                self.press(control)
+        return links
+
+    def press(self, control):
+        key = (control.method, _local(control.url), control.data)
+        if key in self.pressed:
+            return
+        self.pressed.add(key)
+        answer, _html = _ask(self.client, control.method, _local(control.url), control.data)
+        if answer in REFUSALS:
+            self.refused.append((control, answer))
