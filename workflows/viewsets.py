@@ -19,7 +19,7 @@ from .flows import ChangeRequestFlow
 from .permissions import can_use_workflow, can_view_delegations
 
 
-def _scoped_to_visible_process(view, process_class):
+def _scoped_to_visible_process(view):
     """Every page about one process answers 404 unless the user may see its request, and is
     in the read log when it shows the page (workflows.access)."""
 
@@ -41,12 +41,12 @@ def _scoped_to_visible_process(view, process_class):
     return log_reads_if_shown(wrapper)
 
 
-def _wrap_patterns(patterns, process_class):
+def _wrap_patterns(patterns):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            _wrap_patterns(pattern.url_patterns, process_class)
+            _wrap_patterns(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = _scoped_to_visible_process(pattern.callback, process_class)
+            pattern.callback = _scoped_to_visible_process(pattern.callback)
 
 
 class ChangeRequestFlowAppViewset(FlowAppViewset):
@@ -66,7 +66,7 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
 
     def _get_urls(self):
         patterns = super()._get_urls()
-        _wrap_patterns(patterns, self._flow_class.process_class)
+        _wrap_patterns(patterns)
         return patterns
 
 
