@@ -294,6 +294,8 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
     return {
         "employee": employee,
         "sensitive": sensitive,
+        "shows_personal_history": may_show(Employee, "personal_history", sensitive=sensitive),
+        "shows_family": may_show(FamilyMember, sensitive=sensitive),
         "withheld": withheld,
         "authority": type(unit).objects.get_parent(unit) or unit,
         "unit": unit,
