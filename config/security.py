@@ -65,12 +65,10 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
 # --- Two-factor authentication ----------------------------------------------------------
 def needs_otp(user) -> bool:
-    """Staff and holders of an approving, inspecting or administering role verify a TOTP code."""
-    from units.models import RoleGrant
+    """Who verifies a TOTP code: the rule is units.permissions.needs_second_factor."""
+    from units.permissions import needs_second_factor
 
-    if user.is_staff or user.is_superuser:
-        return True
-    return RoleGrant.objects.filter(user=user, role__in=settings.OTP_REQUIRED_ROLES).exists()
+    return needs_second_factor(user)
 
 
 def must_verify_otp(user) -> bool:

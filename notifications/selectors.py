@@ -1,23 +1,26 @@
-"""Who has approvals waiting too long, and which."""
+"""Who has approvals waiting too long, and which: asked of the queue's own rule."""
 
 from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from units.models import Role, RoleGrant
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequest, ChangeRequestTask, Delegation
+from workflows.models import ChangeRequestTask, Delegation
+from workflows.selectors import list_approvable_change_requests
 
 
 def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> dict:
     """{approver: [ChangeRequest, ...]} for approval tasks pending longer than `older_than`.
 
-    A task someone has taken is theirs alone; an untaken one is waiting on every approver
-    of the unit at the request's current level and on their active delegates, except the
-    submitter and anyone who decided an earlier level (they may not decide this one).
+    Whether someone is reminded of a request is the queue's rule, asked of each of them
+    (workflows.permissions.approvable_change_requests_q): a task someone has taken is theirs
+    alone while they may still decide it; an untaken one waits on everyone the rule lets take
+    it, approvers of the level and the colleagues they delegated to alike.
     """
     now = now or timezone.now()
     tasks = (
@@ -26,34 +29,30 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
             created__lte=now - older_than,
         )
-        .select_related("process__change_request__pending_unit", "owner")
-        .prefetch_related("process__change_request__decisions")
-        .order_by("created")
+        .select_related("process__change_request")
+        .order_by("created", "pk")
     )
-    tasks = [t for t in tasks if t.process.change_request.status == ChangeRequest.Status.SUBMITTED]
-    unit_ids = {t.process.change_request.pending_unit_id for t in tasks if t.owner_id is None}
-    approvers_by_unit = defaultdict(set)
-    for unit_id, user_id in RoleGrant.objects.active().filter(unit_id__in=unit_ids, role=Role.APPROVER).values_list(
-        "unit_id", "user_id"
-    ):
-        approvers_by_unit[unit_id].add(user_id)
-    # Approvers away on a delegation are reminded through their delegate as well.
-    delegates_of = defaultdict(set)
-    for delegator_id, delegate_id in Delegation.objects.active().values_list("delegator_id", "delegate_id"):
-        delegates_of[delegator_id].add(delegate_id)
-
-    items = defaultdict(list)
+    requests, owner_of = {}, {}
     for task in tasks:
         change_request = task.process.change_request
-        if task.owner_id is not None:
-            recipients = {task.owner_id}
-        else:
-            earlier = change_request.earlier_deciders()
-            approvers = approvers_by_unit[change_request.pending_unit_id] - {change_request.submitted_by_id} - earlier
-            delegates = {delegate for approver in approvers for delegate in delegates_of[approver]}
-            recipients = (approvers | delegates) - {change_request.submitted_by_id} - earlier
-        for user_id in recipients:
-            items[user_id].append(change_request)
+        requests.setdefault(change_request.pk, change_request)
+        owner_of[change_request.pk] = task.owner_id
+    items = defaultdict(list)
+    for user in _candidates(requests.values(), owner_of.values()):
+        approvable = list_approvable_change_requests(user=user).filter(pk__in=list(requests))
+        allowed = set(approvable.values_list("pk", flat=True))
+        for pk, change_request in requests.items():
+            if pk in allowed and owner_of[pk] in (None, user.pk):
+                items[user].append(change_request)
+    return dict(items)
 
-    users = get_user_model().objects.in_bulk(list(items), field_name="pk")
-    return {users[user_id]: requests for user_id, requests in items.items() if users[user_id].is_active}
+
+def _candidates(requests, owners):
+    """Everyone who might be entitled (the rule decides): approvers of the pending units, the
+    delegates of approvers holding a grant there, and the tasks' owners; active accounts."""
+    units = {r.pending_unit_id for r in requests if r.pending_unit_id is not None}
+    approvers = RoleGrant.objects.active().filter(unit_id__in=units, role=Role.APPROVER).values("user_id")
+    delegates = Delegation.objects.active().filter(delegator_id__in=approvers).values("delegate_id")
+    owners = [owner for owner in owners if owner is not None]
+    entitled = Q(pk__in=approvers) | Q(pk__in=delegates) | Q(pk__in=owners)
+    return list(get_user_model().objects.filter(entitled, is_active=True).order_by("pk"))

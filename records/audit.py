@@ -1,6 +1,6 @@
 """The read-access log: every read of a person's file and every export, written in the request
-that reads; who may browse the log (inspectors, within their subtree); and the alert when one
-account reads more records in an hour than READ_ALERT_PER_HOUR."""
+that reads; the entries a reader may browse (records.permissions decides whose); and the alert
+when one account reads more records in an hour than READ_ALERT_PER_HOUR."""
 
 import datetime
 import ipaddress
@@ -10,15 +10,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.clients import client_ip
 from units.models import Role, RoleGrant, Unit
-from units.selectors import active_grants, subtree_q
+from units.scope import active_grants
 
 from .models import AccessLog, Employee, ExportLog, ReadAlert
+from .permissions import access_log_q
 
 READ_WINDOW = timedelta(hours=1)
 
@@ -34,8 +35,10 @@ def log_read(
     employee: Employee | None = None,
     export: ExportLog | None = None,
     row_count: int = 1,
+    name: str = "",
 ) -> AccessLog:
-    """Log one read: a person's file (`employee`) or an export of `row_count` records. One
+    """Log one read: a person's file (`employee`), a person not yet on file (`name`, e.g. a
+    proposed new hire) or an export of `row_count` records. One
     INSERT, which also counts the account's reads in the trailing hour; past the threshold,
     the hour's alert is recorded and its email queued."""
     at = timezone.now()
@@ -47,7 +50,7 @@ def log_read(
         at=at,
         kind=kind,
         employee=employee,
-        employee_name=employee.full_name if employee is not None else "",
+        employee_name=(employee.full_name if employee is not None else name)[:128],
         export=export,
         row_count=records,
         reads_in_hour=_reads_in_hour(user=user, at=at, employee=employee, adding=records),
@@ -110,13 +113,6 @@ def raise_read_alert(*, user, at: datetime.datetime, read_count: int) -> ReadAle
 # --- reading the log -------------------------------------------------------------------------
 
 
-def can_view_access_log(user) -> bool:
-    """Superusers, and holders of an inspector grant in force."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or any(role == Role.INSPECTOR for _unit, _path, role in active_grants(user))
-
-
 def list_access_log(
     *,
     user,
@@ -125,17 +121,9 @@ def list_access_log(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> QuerySet:
-    """Log entries `user` may see, newest first: reads of files of employees in the subtrees
-    of their inspector grants, and exports by accounts whose grants lie there; everything
-    for a superuser. Filters: username, employee name or CCCD, dates (local, inclusive)."""
-    queryset = AccessLog.objects.select_related("user", "export").order_by("-at", "-pk")
-    if not user.is_superuser:
-        inspected = subtree_q(user=user, prefix="employee__managing_unit__", roles=[Role.INSPECTOR])
-        exporters = RoleGrant.objects.filter(
-            subtree_q(user=user, prefix="unit__", roles=[Role.INSPECTOR]), user=OuterRef("user")
-        )
-        exported = Q(Exists(exporters), employee__isnull=True, kind=AccessLog.Kind.EXPORT)
-        queryset = queryset.filter(inspected | exported)
+    """Log entries `user` may see (records.permissions.access_log_q), newest first. Filters:
+    username, employee name or CCCD, dates (local, inclusive)."""
+    queryset = AccessLog.objects.filter(access_log_q(user)).select_related("user", "export").order_by("-at", "-pk")
     username = username.strip()
     if username:
         queryset = queryset.filter(user__username__iexact=username)

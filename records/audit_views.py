@@ -8,8 +8,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit import can_view_access_log, list_access_log
+from .audit import list_access_log
 from .models import AccessLog
+from .permissions import can_view_access_log
 
 
 class AccessLogFilterForm(forms.Form):

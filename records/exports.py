@@ -23,10 +23,11 @@ from units.selectors import list_visible_units
 
 from .audit import client_address, log_read
 from .models import AccessLog, Employee, ExportLog, SalaryRank
-from .models.subrecords import FamilyMember, period
+from .models.subrecords import Discipline, FamilyMember, period
 from .permissions import can_export_employees, can_view_sensitive, sensitive_checker
 from .selectors import MASK, display_value, get_employee_file, list_employees
 from tracking.validators import printable
+from .sensitivity import is_sensitive_field, may_show
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def xlsx_response(workbook, filename: str) -> FileResponse:
 # The profile in form order. Sensitive fields never leave in a list export: whether a reader
 # may see them depends on each row's unit, and a file, once out, cannot be masked later.
 EMPLOYEE_EXPORT_FIELDS = tuple(
-    name for _title, names in Employee.SECTIONS for name in names if name not in Employee.SENSITIVE_FIELDS
+    name for _title, names in Employee.SECTIONS for name in names if not is_sensitive_field(Employee, name)
 )
 
 
@@ -214,15 +215,19 @@ def _rank_name(employee) -> str:
 
 
 def form_2c_context(employee, *, sensitive: bool) -> dict:
-    """What form 2C-BNV/2008 prints, item by item in the order of the form; the protected
-    items (22–24, 29, 30) are replaced by a notice when the reader may not see them."""
+    """What form 2C-BNV/2008 prints, item by item in the order of the form; an item showing
+    sensitive data (records.sensitivity) is replaced by a notice when the reader may not see it."""
     withheld = _("Không in: thông tin được bảo vệ, chỉ đơn vị quản lý cán bộ và thanh tra được xem.")
 
+    hidden = object()  # a value this reader may not see: its whole item is withheld
+
     def value(name):
+        if not may_show(Employee, name, sensitive=sensitive):
+            return hidden
         return display_value(Employee._meta.get_field(name), getattr(employee, name))
 
-    def line(*parts, protected=False):
-        if protected and not sensitive:
+    def line(*parts):
+        if any(val is hidden for _label, val in parts):
             return {"parts": [(parts[0][0], withheld)], "withheld": True}
         return {"parts": [(label, val) for label, val in parts], "withheld": False}
 
@@ -230,7 +235,9 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
     if employee.major:
         qualification = _("%(level)s, chuyên ngành %(major)s") % {"level": qualification, "major": employee.major}
     commendations = [c.describe() for c in employee.commendations.all()]
-    disciplines = [d.describe() for d in employee.disciplines.all()]
+    disciplines = hidden
+    if may_show(Discipline, sensitive=sensitive):
+        disciplines = "; ".join(d.describe() for d in employee.disciplines.all()) or "—"
     lines = [
         line(("1) " + _("Họ và tên khai sinh (viết chữ in hoa)"), employee.full_name.upper())),
         line(("2) " + _("Tên gọi khác"), value("other_names"))),
@@ -238,8 +245,8 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         line(("4) " + _("Nơi sinh"), value("place_of_birth"))),
         line(("5) " + _("Quê quán"), value("home_town"))),
         line(("6) " + _("Dân tộc"), value("ethnicity")), ("7) " + _("Tôn giáo"), value("religion"))),
-        line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address")), protected=True),
-        line(("9) " + _("Nơi ở hiện nay"), value("current_address")), protected=True),
+        line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address"))),
+        line(("9) " + _("Nơi ở hiện nay"), value("current_address"))),
         line(("10) " + _("Nghề nghiệp khi được tuyển dụng"), value("occupation_at_recruitment"))),
         line(("11) " + _("Ngày tuyển dụng"), value("recruitment_date")), (_("Cơ quan tuyển dụng"), value("recruiting_agency"))),
         line(("12) " + _("Chức vụ (chức danh) hiện tại"), value("position"))),
@@ -271,28 +278,28 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         line(("19) " + _("Danh hiệu được phong tặng cao nhất"), value("honorary_title"))),
         line(("20) " + _("Sở trường công tác"), value("strengths"))),
         line(("21) " + _("Khen thưởng"), "; ".join(commendations) or "—")),
-        line(("22) " + _("Kỷ luật"), "; ".join(disciplines) or "—"), protected=True),
+        line(("22) " + _("Kỷ luật"), disciplines)),
         line(
             ("23) " + _("Tình trạng sức khoẻ"), value("health_status")),
             (_("Chiều cao (cm)"), value("height_cm")),
             (_("Cân nặng (kg)"), value("weight_kg")),
             (_("Nhóm máu"), value("blood_type")),
-            protected=True,
         ),
-        line(("24) " + _("Là thương binh hạng, gia đình chính sách"), value("policy_status")), protected=True),
+        line(("24) " + _("Là thương binh hạng, gia đình chính sách"), value("policy_status"))),
         line(
             ("25) " + _("Số CCCD"), value("citizen_id")),
             (_("Ngày cấp"), value("citizen_id_issue_date")),
             (_("Nơi cấp"), value("citizen_id_issue_place")),
-            protected=True,
         ),
-        line(("26) " + _("Số sổ BHXH"), value("social_insurance_number")), protected=True),
+        line(("26) " + _("Số sổ BHXH"), value("social_insurance_number"))),
     ]
-    family = list(employee.family.all()) if sensitive else []
+    family = list(employee.family.all()) if may_show(FamilyMember, sensitive=sensitive) else []
     unit = employee.managing_unit
     return {
         "employee": employee,
         "sensitive": sensitive,
+        "shows_personal_history": may_show(Employee, "personal_history", sensitive=sensitive),
+        "shows_family": may_show(FamilyMember, sensitive=sensitive),
         "withheld": withheld,
         "authority": type(unit).objects.get_parent(unit) or unit,
         "unit": unit,

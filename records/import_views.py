@@ -14,14 +14,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.models import Role, Unit
-from units.permissions import can_view_unit
-from units.selectors import list_granted_units
+from units.models import Unit
+from units.permissions import can_view_unit, list_proposing_units
 from workflows.models import ChangeRequest, ImportBatch
 
 from . import imports
+from .audit import log_read
 from .exports import log_export, xlsx_response
-from .models import ExportLog
+from .models import AccessLog, ExportLog
+from .permissions import can_view_sensitive_in_unit
 from tracking.validators import no_control_characters
 
 
@@ -45,7 +46,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _officer_units(user):
-    return list_granted_units(user=user, roles=[Role.OFFICER]).order_by("path")
+    return list_proposing_units(user)  # the units whose data the user may propose changes to
 
 
 def _running(batch: ImportBatch) -> bool:
@@ -106,6 +107,9 @@ def import_detail(request, pk):
     batch = imports.get_import_batch(user=request.user, pk=pk)
     summary = batch.summary or {}
     deleted = summary.get("file_deleted_at")
+    people = summary.get("updated_people") or []
+    if people:  # names and CCCDs of people on file: a read, logged like an export of those rows
+        log_read(user=request.user, kind=AccessLog.Kind.VIEW, request=request, row_count=len(people))
     return render(
         request,
         "records/import_detail.html",
@@ -116,6 +120,7 @@ def import_detail(request, pk):
             "errors_total": summary.get("errors_total", len(batch.errors)),
             "change_request": batch.change_request,
             "file_deleted_at": parse_datetime(deleted) if deleted else None,
+            "sensitive": can_view_sensitive_in_unit(request.user, batch.unit),
         },
     )
 

@@ -1,15 +1,29 @@
-"""Who may do what with a personnel record: the single place each decision is made."""
+"""Who may do what with personnel records: each decision defined once, as a UnitScope
+(units.scope) over the managing unit, from which both of its forms come, the check on one
+record and the filter over a queryset."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from units.models import Role
-from units.permissions import can_propose_for_unit, can_view_unit
-from units.selectors import active_grants, has_any_grant, subtree_q
+from units.models import Role, RoleGrant
+from units.permissions import can_propose_for_unit, visible_scope
+from units.scope import UnitScope, active_grants, granted_paths, granted_unit_ids
+
+EMPLOYEE_UNIT = "managing_unit__"
+
+
+# --- see a person ----------------------------------------------------------------------------
 
 
 def can_view_employee(user, employee) -> bool:
     """Any grant on the managing unit or an ancestor of it lets a user see the record."""
-    return can_view_unit(user, employee.managing_unit)
+    return visible_scope(user).contains(employee.managing_unit)
+
+
+def visible_employees_q(user, prefix: str = "") -> Q:
+    return visible_scope(user).q(prefix + EMPLOYEE_UNIT)
+
+
+# --- propose a change ------------------------------------------------------------------------
 
 
 def can_propose_change(user, employee) -> bool:
@@ -17,30 +31,66 @@ def can_propose_change(user, employee) -> bool:
     return can_propose_for_unit(user, employee.managing_unit)
 
 
-def can_view_sensitive(user, employee) -> bool:
+# --- see sensitive data (records.sensitivity says which data is) -------------------------------
+
+
+def sensitive_scope(user) -> UnitScope:
     """Identity numbers, addresses, family, health and discipline: the managing unit's own
-    people, and inspectors above it."""
+    people (any grant on exactly that unit), inspectors above it, and superusers (who keep
+    the system and see every row in the admin)."""
     if not user.is_authenticated:
-        return False
-    unit = employee.managing_unit
-    return sensitive_checker(user)(unit.pk, unit.path)
+        return UnitScope()
+    if user.is_superuser:
+        return UnitScope(everything=True)
+    return UnitScope(unit_ids=granted_unit_ids(user), subtrees=granted_paths(user, [Role.INSPECTOR]))
+
+
+def can_view_sensitive(user, employee) -> bool:
+    return sensitive_scope(user).contains(employee.managing_unit)
+
+
+def can_view_sensitive_in_unit(user, unit) -> bool:
+    """The same for data of a unit's people that is not yet a record (a new hire, an import)."""
+    return sensitive_scope(user).contains(unit)
 
 
 def sensitive_checker(user):
     """can_view_sensitive for many rows at once, from (unit id, unit path), without queries."""
-    own = {unit_id for unit_id, _path, _role in active_grants(user)}
-    inspected = [path for _unit, path, role in active_grants(user) if role == Role.INSPECTOR]
-    return lambda unit_id, unit_path: unit_id in own or any(unit_path.startswith(p) for p in inspected)
+    return sensitive_scope(user).contains_row
 
 
-def sensitive_scope_q(user, prefix: str = "managing_unit__"):
-    """The same decision as can_view_sensitive, as a filter over many employees (the list, and
-    the CCCD search, which would otherwise let anyone probe for a number)."""
-    own = {unit_id for unit_id, _path, _role in active_grants(user)}
-    return Q(**{f"{prefix}id__in": own}) | subtree_q(user=user, prefix=prefix, roles=[Role.INSPECTOR])
+def sensitive_scope_q(user, prefix: str = EMPLOYEE_UNIT) -> Q:
+    """The same decision as a filter over many employees (the list, and the CCCD search, which
+    would otherwise let anyone probe for a number). `prefix` leads to the unit."""
+    return sensitive_scope(user).q(prefix)
+
+
+# --- export, and the read-access log ---------------------------------------------------------
 
 
 def can_export_employees(user) -> bool:
     """Any user with a grant may export what they may see; every export is logged."""
-    return has_any_grant(user=user)
+    return bool(active_grants(user))
 
+
+def access_log_scope(user) -> UnitScope:
+    """The read-access log is read by inspectors, about their subtree, and by superusers."""
+    if not user.is_authenticated:
+        return UnitScope()
+    if user.is_superuser:
+        return UnitScope(everything=True)
+    return UnitScope(subtrees=granted_paths(user, [Role.INSPECTOR]))
+
+
+def can_view_access_log(user) -> bool:
+    return not access_log_scope(user).is_empty
+
+
+def access_log_q(user) -> Q:
+    """Entries `user` may read: reads of files of employees in the scope, and reads with no
+    file (exports, requests for people not yet on file) by accounts holding a grant there."""
+    scope = access_log_scope(user)
+    if scope.everything:
+        return Q()
+    readers = RoleGrant.objects.filter(scope.q("unit__"), user=OuterRef("user"))
+    return scope.q("employee__managing_unit__") | Q(Exists(readers), employee__isnull=True)

@@ -7,15 +7,15 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from units.selectors import subtree_q
-
 from .models import SUBRECORD_MODELS, Employee
+from .permissions import sensitive_scope_q, visible_employees_q
+from .sensitivity import MASK, describe, may_show
 
 
 def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
     """Employees under the subtrees of the user's grants, optionally filtered by name or CCCD,
     and by a unit's subtree."""
-    queryset = Employee.objects.filter(subtree_q(user=user, prefix="managing_unit__")).select_related(
+    queryset = Employee.objects.filter(visible_employees_q(user)).select_related(
         "managing_unit", "position"
     )
     if unit is not None:
@@ -23,8 +23,6 @@ def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
     search = (search or "").strip()
     if search:
         if search.isdigit():  # only where the user may see CCCDs, or the search would reveal them
-            from .permissions import sensitive_scope_q
-
             queryset = queryset.filter(sensitive_scope_q(user)).filter(citizen_id__startswith=search)
         else:
             queryset = queryset.filter(full_name__icontains=search)
@@ -50,7 +48,7 @@ def subrecord_sections(employee, *, sensitive: bool) -> list[dict]:
     """The sub-record tables of a file, in form order; sensitive ones only when allowed."""
     sections = []
     for model in SUBRECORD_MODELS:
-        visible = sensitive or not model.SENSITIVE
+        visible = may_show(model, sensitive=sensitive)
         rows = list(getattr(employee, _related_name(model)).all()) if visible else []
         fields = [model._meta.get_field(name) for name in model.EDITABLE_FIELDS]
         sections.append(
@@ -59,7 +57,7 @@ def subrecord_sections(employee, *, sensitive: bool) -> list[dict]:
                 "title": model._meta.verbose_name,
                 "masked": not visible,
                 "headers": [f.verbose_name for f in fields],
-                "rows": [[display_value(f, getattr(row, f.name)) for f in fields] for row in rows],
+                "rows": [[shown_value(f, row, sensitive=sensitive) for f in fields] for row in rows],
             }
         )
     return sections
@@ -85,24 +83,26 @@ def display_value(field, value):
     return str(value)
 
 
-def describe_row(obj) -> str:
-    try:
-        return obj.describe()
-    except Exception:  # a row with a missing related object still gets a line
-        return str(obj._meta.verbose_name)
+def shown_value(field, obj, *, sensitive: bool):
+    """A field of a row as this reader may read it: masked when sensitive and not theirs."""
+    if not may_show(type(obj), field.name, sensitive=sensitive):
+        return MASK
+    return display_value(field, getattr(obj, field.name))
 
 
-MASK = "•••"
+def describe_row(obj, *, sensitive: bool) -> str:
+    """One line for a row, masked as records.sensitivity says for this reader."""
+    return describe(obj, sensitive=sensitive)
 
 
-def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
+def list_history(*, sources, sensitive: bool) -> list[dict]:
     """The history of a set of rows as entries a person reads, newest first.
 
     `sources` is a list of (model, filter) pairs, e.g. the employee and each sub-record table
     filtered by that employee. Rows written by one change request form one entry, with what
     was added, changed (old → new) and removed, who proposed, who approved, why and when.
-    Rows of `hidden_models` are shown as changed without their content, and values of
-    `masked_fields` as •••.
+    Without `sensitive`, sensitive rows are shown as changed without their content, and
+    sensitive values as ••• (records.sensitivity).
     """
     items = []
     for model, lookup in sources:
@@ -114,9 +114,7 @@ def list_history(*, sources, hidden_models=(), masked_fields=()) -> list[dict]:
         for object_id, versions in groupby(rows, key=lambda r: r.id):
             previous = None
             for row in versions:
-                items.append(
-                    _history_item(model, row, previous, hidden=model in hidden_models, masked=masked_fields)
-                )
+                items.append(_history_item(model, row, previous, sensitive=sensitive))
                 previous = row
     items.sort(key=lambda i: (i["row"].history_date, i["row"].history_id))
     entries = []
@@ -152,18 +150,17 @@ def _add_decisions(entries: list[dict]) -> None:
         entry["decisions"] = entry["change_request"].last_round_decisions() if entry["change_request"] else []
 
 
-def _history_item(model, row, previous, *, hidden: bool, masked=()) -> dict:
+def _history_item(model, row, previous, *, sensitive: bool) -> dict:
     action = {"+": "added", "~": "changed", "-": "removed"}[row.history_type]
     item = {"row": row, "action": action, "model": model._meta.verbose_name, "fields": [], "object": ""}
-    if hidden:
-        item["object"] = _("(nội dung được bảo vệ)")
+    item["object"] = describe_row(row.instance, sensitive=sensitive)
+    if not may_show(model, sensitive=sensitive):
         return item
-    item["object"] = describe_row(row.instance)
     if action == "changed" and previous is not None:
         delta = row.diff_against(previous, foreign_keys_are_objs=False)
         for change in delta.changes:
             field = model._meta.get_field(change.field)
-            if change.field in masked:
+            if not may_show(model, change.field, sensitive=sensitive):
                 item["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
                 continue
             item["fields"].append(

@@ -1,5 +1,6 @@
 """Pages of the personnel record: the scoped list, the file (form 2C sections and every
-sub-record), and its history."""
+sub-record), and its history. Every page about one person gets them through
+records.access.access_employee, which also logs the read."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -8,21 +9,11 @@ from django.shortcuts import render
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
 from workflows.selectors import list_open_change_requests_for_employee
-from workflows.views import propose_changes
 
-from .audit import log_read
-from .models import AccessLog, Discipline, Employee, FamilyMember
-from .permissions import can_propose_change, can_view_sensitive
-from .selectors import (
-    MASK,
-    display_value,
-    employee_history_sources,
-    get_employee,
-    get_employee_file,
-    list_employees,
-    list_history,
-    subrecord_sections,
-)
+from .access import access_employee
+from .models import AccessLog, Employee
+from .permissions import can_export_employees, can_propose_change, can_view_sensitive, sensitive_checker
+from .selectors import MASK, employee_history_sources, list_employees, list_history, shown_value, subrecord_sections
 
 
 @login_required
@@ -31,11 +22,12 @@ def employee_list(request):
     search = request.GET.get("q", "")
     units = list_visible_units(user=request.user)
     unit = units.filter(pk=request.GET.get("unit")).first() if request.GET.get("unit", "").isdigit() else None
-    page = Paginator(list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
-    for employee in page:  # CCCDs only where the user may see them (no query: grants are cached)
-        employee.shown_citizen_id = employee.citizen_id if can_view_sensitive(request.user, employee) else MASK
+    employees = list_employees(user=request.user, search=search, unit=unit).order_by("full_name", "pk")
+    page = Paginator(employees, 50).get_page(request.GET.get("page"))
+    may_see = sensitive_checker(request.user)  # CCCDs only where the user may see them, without a query
+    for employee in page:
+        unit_of = employee.managing_unit
+        employee.shown_citizen_id = employee.citizen_id if may_see(unit_of.pk, unit_of.path) else MASK
     return render(
         request,
         "records/employee_list.html",
@@ -45,6 +37,7 @@ def employee_list(request):
             "units": units,
             "unit": unit,
             "hiring_units": [u for u in units if can_propose_for_unit(request.user, u)],
+            "can_export": can_export_employees(request.user),
         },
     )
 
@@ -53,17 +46,15 @@ def employee_list(request):
 def employee_detail(request, pk):
     """The whole file on one page, in a fixed number of queries whatever the number of rows;
     the read is logged."""
-    employee = get_employee_file(user=request.user, pk=pk)
-    log_read(user=request.user, kind=AccessLog.Kind.VIEW, employee=employee, request=request)
+    employee = access_employee(request, pk, file=True)
     sensitive = can_view_sensitive(request.user, employee)
     sections = []
     for title, names in Employee.SECTIONS:
-        rows = []
-        for name in names:
-            field = Employee._meta.get_field(name)
-            masked = name in Employee.SENSITIVE_FIELDS and not sensitive
-            value = MASK if masked else display_value(field, getattr(employee, name))
-            rows.append({"label": field.verbose_name, "value": value})
+        rows = [
+            {"label": Employee._meta.get_field(name).verbose_name,
+             "value": shown_value(Employee._meta.get_field(name), employee, sensitive=sensitive)}
+            for name in names
+        ]
         sections.append({"title": title, "rows": rows})
     sections[0]["rows"].append(
         {"label": Employee._meta.get_field("managing_unit").verbose_name, "value": employee.managing_unit}
@@ -83,26 +74,11 @@ def employee_detail(request, pk):
 
 
 @login_required
-def employee_propose(request, pk, key):
-    """The change page of one person's file (workflows' propose_changes); showing it, with
-    the file's current values, is logged as a read."""
-    response = propose_changes(request, key=key, pk=pk)
-    if response.status_code == 200:
-        employee = get_employee(user=request.user, pk=pk)
-        log_read(user=request.user, kind=AccessLog.Kind.PROPOSE, employee=employee, request=request)
-    return response
-
-
-@login_required
 def employee_history(request, pk):
     """Every change to the file: what was added, changed (old → new) or removed, who proposed,
     who approved, when, why, and the request."""
-    employee = get_employee(user=request.user, pk=pk)
-    log_read(user=request.user, kind=AccessLog.Kind.HISTORY, employee=employee, request=request)
-    sensitive = can_view_sensitive(request.user, employee)
+    employee = access_employee(request, pk, kind=AccessLog.Kind.HISTORY)
     entries = list_history(
-        sources=employee_history_sources(employee),
-        hidden_models=() if sensitive else (Discipline, FamilyMember),
-        masked_fields=() if sensitive else Employee.SENSITIVE_FIELDS,
+        sources=employee_history_sources(employee), sensitive=can_view_sensitive(request.user, employee)
     )
     return render(request, "records/employee_history.html", {"employee": employee, "entries": entries})

@@ -5,10 +5,16 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from workflows.views import propose_new, transfer_employee
+from workflows.views import propose_changes, propose_new, transfer_employee
 
-from . import exports
-from . import audit_views, import_views, views
+from . import audit_views, exports, import_views, views
+from .access import employee_page
+from .models import AccessLog
+
+# The change pages of one person live in the workflows app; reached from here, the person is
+# accessed first (records.access): scope, the right to write, and the read log.
+employee_propose = employee_page(propose_changes, kind=AccessLog.Kind.PROPOSE, for_write=True)
+employee_transfer = employee_page(transfer_employee, kind=AccessLog.Kind.PROPOSE, for_write=True)
 
 
 class RecordsApp(Application):
@@ -24,9 +30,9 @@ class RecordsApp(Application):
     export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
     form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
     propose_path = path(
-        "employees/<int:pk>/propose/", views.employee_propose, {"key": "records.employee"}, name="employee-propose"
+        "employees/<int:pk>/propose/", employee_propose, {"key": "records.employee"}, name="employee-propose"
     )
-    transfer_path = path("employees/<int:pk>/transfer/", transfer_employee, name="employee-transfer")
+    transfer_path = path("employees/<int:pk>/transfer/", employee_transfer, name="employee-transfer")
     imports_path = path("imports/", import_views.import_list, name="import-list")
     import_new_path = path("imports/new/", import_views.import_new, name="import-new")
     import_template_path = path("imports/template.xlsx", import_views.import_template, name="import-template")
@@ -39,6 +45,6 @@ class RecordsApp(Application):
     )
 
     def has_view_permission(self, user, obj=None):
-        # Anonymous users reach the views, which send them to the login page; what a
-        # signed-in user sees is scoped by records.selectors.
+        # Every signed-in user has the list (scoped by records.selectors, maybe empty);
+        # anonymous users reach the views, which send them to the login page.
         return True

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from records.exports import log_export, new_sheet, xlsx_cell, xlsx_response
 from records.models import ExportLog
 from units.models import Unit
-from units.permissions import can_view_unit
+from units.permissions import can_view_quota_report, can_view_unit
 from units.selectors import list_visible_units
 
 from .quota import quota_report
@@ -33,9 +33,9 @@ def _report_parameters(request) -> tuple[Unit, int]:
         raise BadRequest(_("Năm báo cáo không hợp lệ."))
     pk = form.cleaned_data["unit"]
     if pk is None:
-        unit = list_visible_units(user=request.user).first()
-        if unit is None:
+        if not can_view_quota_report(request.user):
             raise PermissionDenied(_("Bạn chưa được phân quyền trên đơn vị nào."))
+        unit = list_visible_units(user=request.user).first()
     else:
         unit = Unit.objects.filter(pk=pk).first()
         if unit is None or not can_view_unit(request.user, unit):

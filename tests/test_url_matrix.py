@@ -17,9 +17,10 @@ from tests.url_matrix.checker import (
     describe_mismatches,
     quiet_logs,
 )
+from tests.url_matrix.controls import crawl
 from tests.url_matrix.expectations import EXPECTATIONS, employee
 from tests.url_matrix.patterns import enumerate_patterns
-from tests.url_matrix.rules import POSITIONS, ROLES, write
+from tests.url_matrix.rules import POSITIONS, ROLE_BY_NAME, ROLES, write
 from tests.url_matrix.scenario import build_scenario
 
 PATTERNS = enumerate_patterns()
@@ -50,6 +51,61 @@ def test_url_answers_every_role_as_declared(key, scenario):
         pytest.fail(f"{key!r} is declared but no URL pattern has that key any more")
     mismatches = check_pattern(scenario, PATTERNS[key], EXPECTATIONS[key])
     assert not mismatches, describe_mismatches(key, mismatches)
+
+
+@pytest.fixture(scope="module")
+def crawls(scenario):
+    """Each role's crawl of the site (tests/url_matrix/controls.py), made once and shared."""
+    made = {}
+
+    def of(role):
+        if role not in made:
+            with quiet_logs():
+                made[role] = crawl(scenario, ROLE_BY_NAME[role])
+        return made[role]
+
+    return of
+
+
+SIGNED_IN = [who.name for who in ROLES if who.authenticated]
+# Pages of the site's apps that are about no object: each must be reachable through the menus
+# and buttons by exactly the roles its rule lets in (accounts pages and downloads aside).
+APP_PAGES = sorted(
+    key for key, cases in EXPECTATIONS.items()
+    if key.split(":")[0] in ("records", "units", "changerequest", "policy", "delegations")
+    and key.count(":") == 1
+    and any(case.positions == (None,) and "GET" in case.methods and case.query is None and case.params is None
+            for case in cases)
+    and not PATTERNS[key].route.endswith((".xlsx", ".pdf"))
+    and key != "changerequest:task_list"  # viewflow's list behind its dashboard, not in its menus
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_every_control_shown_leads_where_the_user_may_go(role, crawls):
+    """Menus and buttons ask the rule that guards their page (issue 8, defect 11): crawling
+    from every page a role reaches, no link or form shown answers 403 or 404."""
+    refused = crawls(role).refused
+    assert not refused, f"{role}: {len(refused)} control(s) shown but refused:\n" + "\n".join(
+        f"  {answer}  {control}" for control, answer in refused
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_every_page_a_role_may_open_is_reachable_from_the_menus(role, crawls):
+    """The converse: a page the rules let a role open is offered to it somewhere (the grants
+    page had no menu entry)."""
+    who = ROLE_BY_NAME[role]
+    missing = []
+    for key in APP_PAGES:
+        path = PATTERNS[key].route
+        case = next(c for c in EXPECTATIONS[key] if c.positions == (None,) and "GET" in c.methods)
+        allowed = "200" in case.rule(who, None, "GET")
+        if allowed and "/" + path not in crawls(role).reached:
+            missing.append(key)
+    assert not missing, f"{role} may open, but finds no link to: {missing}"
 
 
 # --- the test of the test -------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import services
 from .forms import add_service_errors
 from .models import Role, RoleGrant, Unit
-from .permissions import list_managed_units
+from .permissions import can_manage_grant, can_manage_grants, list_managed_units
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,10 +38,9 @@ class RevokeForm(forms.Form):
 
 
 def _managed_or_403(user):
-    units = list_managed_units(user)
-    if not units.exists():
+    if not can_manage_grants(user):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý phân quyền."))
-    return units
+    return list_managed_units(user)
 
 
 @login_required
@@ -54,6 +53,10 @@ def grant_list(request):
     if query:
         grants = grants.filter(user__username__icontains=query)
     page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    for grant in page:  # "Thu hồi" only where it is allowed (no query: the admin's grants are read once)
+        grant.can_revoke = grant.revoked_at is None and can_manage_grant(
+            request.user, unit=grant.unit, role=grant.role, grantee=grant.user
+        )
     return render(request, "units/grant_list.html", {"page": page, "query": query})
 
 

@@ -2,21 +2,14 @@
 plans it made and the inspections of it), and its history."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from records.selectors import list_history
 
+from .access import access_unit
 from .models import Position, StaffingQuota, Unit
 from .permissions import can_propose_for_unit, can_view_unit
 from .selectors import list_visible_units
-
-
-def _visible_unit(user, pk) -> Unit:
-    unit = get_object_or_404(Unit, pk=pk)
-    if not can_view_unit(user, unit):
-        raise Http404
-    return unit
 
 
 @login_required
@@ -26,7 +19,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk):
-    unit = _visible_unit(request.user, pk)
+    unit = access_unit(request.user, pk)
     return render(
         request,
         "units/unit_detail.html",
@@ -44,6 +37,7 @@ def unit_detail(request, pk):
 
 @login_required
 def unit_history(request, pk):
-    unit = _visible_unit(request.user, pk)
+    unit = access_unit(request.user, pk)
     sources = [(Unit, {"id": unit.pk}), (StaffingQuota, {"unit_id": unit.pk}), (Position, {"unit_id": unit.pk})]
-    return render(request, "units/unit_history.html", {"unit": unit, "entries": list_history(sources=sources)})
+    entries = list_history(sources=sources, sensitive=False)  # nothing of a unit is a person's
+    return render(request, "units/unit_history.html", {"unit": unit, "entries": entries})

@@ -22,6 +22,7 @@ from inspections import editing as inspection_editing
 from records.models import Employee, SalaryHistory, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
 from records.selectors import MASK, describe_row, display_value
+from records.sensitivity import PROTECTED, may_show
 from records.tracking import ChangeContext, tracked_change
 
 from . import salary_changes
@@ -406,20 +407,21 @@ def describe_operation(op: dict, *, masked: bool = False) -> dict:
     model = spec_for(op["model"]).model
     values = python_values(model, op.get("values") or {})
     row = {"action": op["action"], "model": model._meta.verbose_name, "fields": []}
-    if masked and getattr(model, "SENSITIVE", False):
-        row["object"] = _("(nội dung được bảo vệ)")
+    sensitive = not masked
+    if not may_show(model, sensitive=sensitive):
+        row["object"] = PROTECTED
         return row
     if op["action"] == CREATE:
-        row["object"] = describe_row(_instance(model, values))
+        row["object"] = describe_row(_instance(model, values), sensitive=sensitive)
         return row
     base = model.history.filter(history_id=op.get("base")).first() if op.get("base") else None
     current = base.instance if base is not None else model._default_manager.filter(pk=op["pk"]).first()
-    row["object"] = describe_row(current) if current is not None else f"#{op['pk']}"
+    row["object"] = describe_row(current, sensitive=sensitive) if current is not None else f"#{op['pk']}"
     if op["action"] == UPDATE:
         for name, value in values.items():
             field = model._meta.get_field(name)
             old = getattr(current, field.attname) if current is not None else None
-            if masked and name in getattr(model, "SENSITIVE_FIELDS", ()):
+            if not may_show(model, name, sensitive=sensitive):
                 row["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
                 continue
             row["fields"].append(

@@ -12,12 +12,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.forms import add_service_errors
-from units.models import Role, RoleGrant
 
 from . import services
 from .forms import DATE_WIDGET
 from .models import Delegation
-from .permissions import can_delegate_approvals
+from .permissions import (
+    can_delegate_approvals,
+    can_revoke_delegation,
+    can_view_delegations,
+    delegate_candidates_q,
+    revocable_delegations_q,
+)
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -34,17 +39,15 @@ class DelegationForm(forms.Form):
 
     def __init__(self, *args, delegator, **kwargs):
         super().__init__(*args, **kwargs)
-        approver_units = RoleGrant.objects.active().filter(user=delegator, role=Role.APPROVER).values("unit_id")
-        colleagues = RoleGrant.objects.active().filter(unit_id__in=approver_units).values("user_id")
         self.fields["delegate"].queryset = (
-            get_user_model().objects.filter(pk__in=colleagues, is_active=True).exclude(pk=delegator.pk).order_by("first_name")
+            get_user_model().objects.filter(delegate_candidates_q(delegator)).order_by("first_name", "username")
         )
 
 
 @login_required
 def delegation_list(request):
     """Delegations I gave and received, and a form to give a new one."""
-    if not can_delegate_approvals(request.user) and not Delegation.objects.filter(delegate=request.user).exists():
+    if not can_view_delegations(request.user):
         raise PermissionDenied(_("Chỉ người có quyền phê duyệt mới có uỷ quyền."))
     form = DelegationForm(request.POST or None, delegator=request.user) if can_delegate_approvals(request.user) else None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -56,12 +59,16 @@ def delegation_list(request):
             messages.success(request, _("Đã uỷ quyền phê duyệt."))
             return redirect("delegations:index")
     today = timezone.localdate()
+    given = list(Delegation.objects.filter(delegator=request.user).select_related("delegate"))
+    for delegation in given:  # "Thu hồi" while it is, or will be, in force
+        in_force_or_ahead = delegation.revoked_at is None and delegation.valid_to >= today
+        delegation.can_revoke = in_force_or_ahead and can_revoke_delegation(request.user, delegation)
     return render(
         request,
         "workflows/delegations.html",
         {
             "form": form,
-            "given": Delegation.objects.filter(delegator=request.user).select_related("delegate"),
+            "given": given,
             "received": Delegation.objects.filter(delegate=request.user).select_related("delegator"),
             "today": today,
         },
@@ -71,7 +78,7 @@ def delegation_list(request):
 @login_required
 @require_POST
 def delegation_revoke(request, pk):
-    delegation = get_object_or_404(Delegation, pk=pk, delegator=request.user)
+    delegation = get_object_or_404(Delegation.objects.filter(revocable_delegations_q(request.user)), pk=pk)
     services.revoke_delegation(delegation=delegation, user=request.user)
     messages.success(request, _("Đã thu hồi uỷ quyền."))
     return redirect("delegations:index")

@@ -1,28 +1,85 @@
-"""Who may view, approve or rework a change request: the single place each decision is made."""
+"""Who may see, approve, rework or manage a change request, and delegate approvals: each
+decision defined once, with both forms its callers need, the check on one request and the
+filter over a queryset (the queue, the reminders, viewflow's lists) derived from it."""
 
-from units.models import Role
-from units.permissions import can_propose_for_unit
-from units.selectors import active_grants, has_role_on_unit
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+
+from records.permissions import can_view_sensitive, can_view_sensitive_in_unit
+from units.models import Role, RoleGrant
+from units.permissions import can_propose_for_unit, visible_scope
+from units.scope import UnitScope, granted_unit_ids
+
+from .models import ApprovalDecision, ChangeRequest, Delegation
+
+# --- see a request ---------------------------------------------------------------------------
+
+
+def visible_change_requests_q(user) -> Q:
+    """Requests about data of the user's subtrees (or a transfer into them), or routed to one
+    of the units they hold a grant on for a decision, now or at an earlier level."""
+    granted = UnitScope(unit_ids=granted_unit_ids(user))
+    scope = visible_scope(user)
+    decided_here = ApprovalDecision.objects.filter(granted.q("unit__"), change_request=OuterRef("pk"))
+    return scope.q("unit__") | scope.q("target_unit__") | granted.q("pending_unit__") | Q(Exists(decided_here))
 
 
 def can_view_change_request(user, change_request) -> bool:
-    """People who may see the unit whose data it changes or the unit receiving a transfer, and
-    the people of the units it is routed to for a decision."""
-    from .selectors import list_change_requests
-
-    return list_change_requests(user=user).filter(pk=change_request.pk).exists()
+    """The same rule asked of one request (one query)."""
+    return ChangeRequest.objects.filter(visible_change_requests_q(user), pk=change_request.pk).exists()
 
 
 def can_view_sensitive_in_request(user, change_request) -> bool:
-    """Sensitive values in a request (health, family, discipline) are shown to those who see them
-    in the file, and to approvers of any of the request's levels."""
-    from records.permissions import can_view_sensitive
+    """Sensitive values in a request (identity numbers, health, family, discipline) are shown
+    to those who see them in the file (for a person not yet on file: in the unit's files),
+    and to approvers of any of the request's levels."""
+    if change_request.employee_id:
+        if can_view_sensitive(user, change_request.employee):
+            return True
+    elif can_view_sensitive_in_unit(user, change_request.unit):
+        return True
+    approvers_of = granted_unit_ids(user, [Role.APPROVER])
+    return any(unit.pk in approvers_of for unit in change_request.approval_units())
 
-    if change_request.employee_id and can_view_sensitive(user, change_request.employee):
-        return True
-    if not change_request.employee_id and has_role_on_unit(user=user, unit=change_request.unit, role=Role.OFFICER):
-        return True
-    return any(has_role_on_unit(user=user, unit=unit, role=Role.APPROVER) for unit in change_request.approval_units())
+
+# --- approve the current level -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """One way a user may decide: on their own approver grants (acting_for None), or for an
+    approver who delegated to them (acting_for, under `delegation`). `unit_ids`: the units
+    whose approvers they act as."""
+
+    unit_ids: frozenset
+    acting_for: object = None
+    delegation: Delegation | None = None
+
+
+def approval_capacities(user) -> list[Capacity]:
+    """The user's own approver grants, then each delegation in force to them from an approver
+    whose account is still active; read once per user object (once per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if "_approval_capacities" not in user.__dict__:
+        capacities = [Capacity(granted_unit_ids(user, [Role.APPROVER]))]
+        delegations = (
+            Delegation.objects.active()
+            .filter(delegate=user, delegator__is_active=True)
+            .select_related("delegator")
+            .order_by("valid_from", "pk")
+        )
+        for delegation in delegations:
+            units = frozenset(
+                RoleGrant.objects.active()
+                .filter(user_id=delegation.delegator_id, role=Role.APPROVER)
+                .values_list("unit_id", flat=True)
+            )
+            capacities.append(Capacity(units, delegation.delegator, delegation))
+        user.__dict__["_approval_capacities"] = capacities
+    return user.__dict__["_approval_capacities"]
 
 
 def approval_capacity(user, change_request):
@@ -30,25 +87,21 @@ def approval_capacity(user, change_request):
     (acting_for, delegation): (None, None) on their own grant, or the approver and the
     delegation they act under. The submitter never decides their own request, nobody decides
     two levels of one request, and a delegation changes neither rule."""
-    from units.models import RoleGrant
-
-    from .models import Delegation
-
+    if change_request.status != ChangeRequest.Status.SUBMITTED or change_request.pending_unit_id is None:
+        return None
     if not user.is_authenticated or change_request.submitted_by_id == user.pk:
         return None
-    if change_request.pending_unit_id is None:
+    capacities = [c for c in approval_capacities(user) if change_request.pending_unit_id in c.unit_ids]
+    if not capacities:
         return None
     earlier = change_request.earlier_deciders()
     if user.pk in earlier:
         return None
-    if has_role_on_unit(user=user, unit=change_request.pending_unit, role=Role.APPROVER):
-        return (None, None)
-    for delegation in Delegation.objects.active().filter(delegate=user).select_related("delegator"):
-        delegator = delegation.delegator
-        if delegator.pk == change_request.submitted_by_id or delegator.pk in earlier or not delegator.is_active:
+    for capacity in capacities:
+        acting_for = capacity.acting_for
+        if acting_for is not None and (acting_for.pk == change_request.submitted_by_id or acting_for.pk in earlier):
             continue
-        if RoleGrant.objects.active().filter(user=delegator, unit_id=change_request.pending_unit_id, role=Role.APPROVER).exists():
-            return (delegator, delegation)
+        return (acting_for, capacity.delegation)
     return None
 
 
@@ -57,9 +110,34 @@ def can_approve_change_request(user, change_request) -> bool:
     return approval_capacity(user, change_request) is not None
 
 
-def can_delegate_approvals(user) -> bool:
-    """Anyone who approves somewhere may hand their approvals to a colleague for a while."""
-    return any(role == Role.APPROVER for _unit, _path, role in active_grants(user))
+def _decided_earlier(person_pk) -> Exists:
+    return Exists(
+        ApprovalDecision.objects.filter(change_request=OuterRef("pk"), level__lt=OuterRef("current_level")).filter(
+            Q(decided_by=person_pk) | Q(acting_for=person_pk)
+        )
+    )
+
+
+def approvable_change_requests_q(user) -> Q:
+    """approval_capacity as a filter: the requests `user` may decide now."""
+    capacities = approval_capacities(user)
+    if not capacities:
+        return Q(pk__in=[])
+    capacity = Q(pk__in=[])
+    for c in capacities:
+        term = Q(pending_unit_id__in=sorted(c.unit_ids))
+        if c.acting_for is not None:
+            term &= ~Q(submitted_by_id=c.acting_for.pk) & ~Q(_decided_earlier(c.acting_for.pk))
+        capacity |= term
+    return (
+        Q(status=ChangeRequest.Status.SUBMITTED, pending_unit__isnull=False)
+        & ~Q(submitted_by_id=user.pk)
+        & ~Q(_decided_earlier(user.pk))
+        & capacity
+    )
+
+
+# --- rework, manage ------------------------------------------------------------------------------
 
 
 def can_rework_change_request(user, change_request) -> bool:
@@ -70,6 +148,53 @@ def can_rework_change_request(user, change_request) -> bool:
 def can_manage_workflow(user) -> bool:
     """Cancelling, undoing or reviving flow tasks is a system administrator's act."""
     return user.is_authenticated and user.is_superuser
+
+
+def can_use_workflow(user) -> bool:
+    """The approval app (queue, inbox, requests) is for users with a grant."""
+    return bool(granted_unit_ids(user))
+
+
+# --- delegate approvals -----------------------------------------------------------------------------
+
+
+def can_delegate_approvals(user) -> bool:
+    """Anyone who approves somewhere may hand their approvals to a colleague for a while."""
+    return bool(granted_unit_ids(user, [Role.APPROVER]))
+
+
+def delegate_candidates_q(delegator) -> Q:
+    """To whom `delegator` may delegate (over users): an active colleague holding a grant on a
+    unit where the delegator approves, never the delegator."""
+    units = sorted(granted_unit_ids(delegator, [Role.APPROVER]))
+    colleagues = RoleGrant.objects.active().filter(unit_id__in=units).values("user_id")
+    return Q(pk__in=colleagues, is_active=True) & ~Q(pk=delegator.pk)
+
+
+def can_delegate_to(delegator, delegate) -> bool:
+    """The same rule asked of one colleague (one query)."""
+    return get_user_model().objects.filter(delegate_candidates_q(delegator), pk=delegate.pk).exists()
+
+
+def can_view_delegations(user) -> bool:
+    """The delegations page: approvers, and whoever has received a delegation (read once per
+    request, since the menu asks on every page)."""
+    if not user.is_authenticated:
+        return False
+    if can_delegate_approvals(user):
+        return True
+    if "_received_delegations" not in user.__dict__:
+        user.__dict__["_received_delegations"] = Delegation.objects.filter(delegate=user).exists()
+    return user.__dict__["_received_delegations"]
+
+
+def revocable_delegations_q(user) -> Q:
+    """Delegations `user` may revoke: their own."""
+    return Q(delegator_id=user.pk)
+
+
+def can_revoke_delegation(user, delegation) -> bool:
+    return delegation.delegator_id == user.pk
 
 
 def can_withdraw_change_request(user, change_request) -> bool:

@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from units.forms import FormSet
 from units.models import Unit
-from units.permissions import can_manage_policy
-from units.selectors import list_granted_units
+from units.permissions import can_manage_policy, can_view_policy
 
 from . import policy
 from .models import ApprovalPolicy
@@ -66,7 +65,7 @@ def _initial(current) -> list[dict]:
 @login_required
 def policy_detail(request, pk=None):
     """The policy in force (or an earlier version), every rule, and the list of versions."""
-    if not list_granted_units(user=request.user).exists() and not request.user.is_superuser:
+    if not can_view_policy(request.user):
         raise PermissionDenied(_("Bạn chưa được phân quyền trên đơn vị nào."))
     versions = ApprovalPolicy.objects.select_related("created_by")
     shown = get_object_or_404(versions, pk=pk) if pk else versions.first()

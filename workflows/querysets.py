@@ -16,14 +16,17 @@ class ScopedProcessQuerySet(ProcessQuerySet):
     def visible_to(self, user):
         from .selectors import list_change_requests
 
-        return self.filter(change_request__in=list_change_requests(user=user))
+        # Every list shows each process by its request (process_summary_template): fetched
+        # with it, not once per row.
+        return self.filter(change_request__in=list_change_requests(user=user)).select_related("change_request")
 
 
 class ScopedTaskQuerySet(TaskQuerySet):
     def visible_to(self, user):
         from .selectors import list_change_requests
 
-        return self.filter(process__change_request__in=list_change_requests(user=user))
+        queryset = self.filter(process__change_request__in=list_change_requests(user=user))
+        return queryset.select_related("process__change_request")
 
     def filter_available(self, flow_classes, user):
         return super().filter_available(flow_classes, user).visible_to(user)
@@ -35,9 +38,9 @@ class ScopedTaskQuerySet(TaskQuerySet):
         queryset = self.filter(flow_task_type="HUMAN")
         if flow_class is not None:
             queryset = queryset.filter(process__flow_class=flow_class)
-        return queryset.filter(
-            Q(owner=user) | Q(owner__isnull=True, process__change_request__in=list_approvable_change_requests(user=user))
-        ).visible_to(user)
+        approvable = list_approvable_change_requests(user=user)
+        queryset = queryset.filter(Q(owner=user) | Q(owner__isnull=True, process__change_request__in=approvable))
+        return queryset.visible_to(user)
 
     def user_archive(self, user, flow_class=None):
         return super().user_archive(user, flow_class=flow_class).visible_to(user)

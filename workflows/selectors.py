@@ -1,59 +1,20 @@
-"""Reads of change requests, scoped to the user's units."""
+"""Reads of change requests, scoped by the rules of workflows.permissions."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from units.models import Role
-from units.selectors import list_granted_units, subtree_q
-
-from .models import ApprovalDecision, ChangeRequest
+from .models import ChangeRequest
+from .permissions import approvable_change_requests_q, visible_change_requests_q
 
 
 def list_change_requests(*, user) -> QuerySet:
-    """Requests the user may see: about data of their subtrees (or a transfer into them), or
-    routed to one of their units for a decision, now or at an earlier level."""
-    granted = list_granted_units(user=user)
-    decided_here = ApprovalDecision.objects.filter(change_request=OuterRef("pk"), unit__in=granted)
-    return ChangeRequest.objects.filter(
-        subtree_q(user=user, prefix="unit__")
-        | subtree_q(user=user, prefix="target_unit__")
-        | Q(pending_unit__in=granted)
-        | Q(Exists(decided_here))
-    )
+    """Requests the user may see (workflows.permissions.visible_change_requests_q)."""
+    return ChangeRequest.objects.filter(visible_change_requests_q(user))
 
 
 def list_approvable_change_requests(*, user) -> QuerySet:
-    """Submitted requests the user may decide now: at a level whose unit they approve for, or
-    for which a colleague's active delegation lets them act, never their own request, and never
-    one whose earlier level they (or the approver they act for) decided."""
-    from units.models import RoleGrant
-
-    from .models import Delegation
-
-    if not user.is_authenticated:
-        return ChangeRequest.objects.none()
-
-    def decided_earlier(person):
-        return Exists(
-            ApprovalDecision.objects.filter(change_request=OuterRef("pk"), level__lt=OuterRef("current_level")).filter(
-                Q(decided_by=person) | Q(acting_for=person)
-            )
-        )
-
-    capacity = Q(pending_unit__in=list_granted_units(user=user, roles=[Role.APPROVER]))
-    for delegation in Delegation.objects.active().filter(delegate=user, delegator__is_active=True):
-        delegator_units = RoleGrant.objects.active().filter(user_id=delegation.delegator_id, role=Role.APPROVER)
-        capacity |= (
-            Q(pending_unit__in=delegator_units.values("unit_id"))
-            & ~Q(submitted_by_id=delegation.delegator_id)
-            & ~Q(decided_earlier(delegation.delegator_id))
-        )
-    return (
-        ChangeRequest.objects.filter(status=ChangeRequest.Status.SUBMITTED)
-        .filter(capacity)
-        .exclude(submitted_by=user)
-        .filter(~decided_earlier(user))
-    )
+    """Submitted requests the user may decide now (workflows.permissions.approval_capacity)."""
+    return ChangeRequest.objects.filter(approvable_change_requests_q(user))
 
 
 def list_open_change_requests_for_employee(*, user, employee) -> QuerySet:

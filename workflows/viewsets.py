@@ -4,44 +4,49 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.urls import URLPattern, URLResolver
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.models import Task
 
+from records.access import log_reads_if_shown
+from units.permissions import can_view_policy
+
 from . import delegation_views, policy_views, views
+from .access import access_change_request
 from .flows import ChangeRequestFlow
+from .permissions import can_use_workflow, can_view_delegations
 
 
-def _scoped_to_visible_process(view, process_class):
-    """Every page about one process answers 404 unless the user may see its request."""
+def _scoped_to_visible_process(view):
+    """Every page about one process answers 404 unless the user may see its request, and is
+    in the read log when it shows the page (workflows.access)."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         process_pk = kwargs.get("process_pk")
-        if process_pk is not None:
-            if not process_class._default_manager.visible_to(request.user).filter(pk=process_pk).exists():
-                raise Http404
-            # A task id must belong to that process: a visible process with another's task id
-            # would otherwise reach (and disclose) the other task.
-            task_pk = kwargs.get("task_pk")
-            if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
-                raise Http404
+        if process_pk is None:
+            return view(request, *args, **kwargs)
+        access_change_request(request, process_pk=process_pk)
+        # A task id must belong to that process: a visible process with another's task id
+        # would otherwise reach (and disclose) the other task.
+        task_pk = kwargs.get("task_pk")
+        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
+            raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return log_reads_if_shown(wrapper)
 
 
-def _wrap_patterns(patterns, process_class):
+def _wrap_patterns(patterns):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            _wrap_patterns(pattern.url_patterns, process_class)
+            _wrap_patterns(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            pattern.callback = _scoped_to_visible_process(pattern.callback, process_class)
+            pattern.callback = _scoped_to_visible_process(pattern.callback)
 
 
 class ChangeRequestFlowAppViewset(FlowAppViewset):
@@ -58,11 +63,11 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass here so the URL wrapper can send them to the login page.
-        return not user.is_authenticated or super().has_view_permission(user, obj=obj)
+        return not user.is_authenticated or can_use_workflow(user)
 
     def _get_urls(self):
         patterns = super()._get_urls()
-        _wrap_patterns(patterns, self._flow_class.process_class)
+        _wrap_patterns(patterns)
         return patterns
 
 
@@ -84,7 +89,9 @@ class PolicyApp(Application):
     edit_path = path("edit/", policy_views.policy_edit, name="edit")
 
     def has_view_permission(self, user, obj=None):
-        return True
+        # viewflow's middleware guards the app's URLs with this and its menu shows the entry
+        # by it: one rule. Anonymous users pass, so the views send them to the login page.
+        return not user.is_authenticated or can_view_policy(user)
 
 
 class DelegationApp(Application):
@@ -98,4 +105,6 @@ class DelegationApp(Application):
     revoke_path = path("<int:pk>/revoke/", delegation_views.delegation_revoke, name="revoke")
 
     def has_view_permission(self, user, obj=None):
-        return True
+        # viewflow's middleware guards the app's URLs with this and its menu shows the entry
+        # by it: one rule. Anonymous users pass, so the views send them to the login page.
+        return not user.is_authenticated or can_view_delegations(user)

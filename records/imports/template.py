@@ -19,7 +19,7 @@ from units.models import Position
 from workflows.models import ImportBatch
 
 from ..models import SalaryRank, SalaryTable
-from ..validators import printable
+from tracking.validators import printable
 from .columns import (
     INSTRUCTIONS_SHEET_KEY,
     LISTS_SHEET_KEY,

@@ -209,13 +209,14 @@ def approvers_only(who, position, method):
 
 @login_required
 def own_delegation_post(who, position, method):
-    """Revoking a delegation: POST only; only its delegator (the approver of "own" gave the
-    "own" one); for everyone else it does not exist."""
+    """Revoking a delegation: the delegations app refuses (403) whoever may not open it, as
+    its menu entry is hidden from them; then POST only; only its delegator (the approver of
+    "own" gave the "own" one); for other approvers it does not exist."""
+    if who.role != Role.APPROVER:
+        return DENIED
     if method == "GET":
         return NOT_ALLOWED
-    if who.role == Role.APPROVER and position == "own":
-        return REDIRECT
-    return NOT_FOUND
+    return REDIRECT if position == "own" else NOT_FOUND
 
 
 @login_required

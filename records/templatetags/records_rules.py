@@ -1,0 +1,18 @@
+"""The rules of records.permissions asked by templates (menus, buttons), so a control is shown
+by the rule that guards its page."""
+
+from django import template
+
+from records import permissions
+
+register = template.Library()
+
+
+@register.filter
+def may_view_access_log(user) -> bool:
+    return permissions.can_view_access_log(user)
+
+
+@register.filter
+def may_export_employees(user) -> bool:
+    return permissions.can_export_employees(user)

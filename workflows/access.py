@@ -1,0 +1,31 @@
+"""Fetch and authorise a change request in one step: 404 unless the user may see it, and the
+read log written when its page shows a person (records.access)."""
+
+from django.shortcuts import get_object_or_404
+
+from records.access import note_read
+from records.models import AccessLog
+
+from .models import ChangeRequest
+from .selectors import list_change_requests
+
+
+def access_change_request(request, *, pk=None, process_pk=None) -> ChangeRequest:
+    """The request (by id, or by its process's id) if `request.user` may see it; its pages
+    show the person it is about (name, birth date, CCCD as the reader may see it, the values
+    changed), so reading one is logged like reading the file."""
+    lookup = {"pk": pk} if pk is not None else {"process_id": process_pk}
+    change_request = get_object_or_404(list_change_requests(user=request.user).select_related("employee"), **lookup)
+    if change_request.employee_id is not None:
+        note_read(request, kind=AccessLog.Kind.VIEW, employee=change_request.employee)
+    elif change_request.kind == ChangeRequest.Kind.NEW_HIRE:
+        note_read(request, kind=AccessLog.Kind.VIEW, name=_proposed_name(change_request))
+    return change_request
+
+
+def _proposed_name(change_request) -> str:
+    """The name of the person a new-hire request would put on file."""
+    for op in change_request.operations:
+        if op.get("model") == "records.employee" and op.get("action") == "create":
+            return str((op.get("values") or {}).get("full_name", ""))
+    return ""
