@@ -99,8 +99,11 @@ def main():
     # The test client's host and in-memory email; DEBUG off as on a production worker, or Django
     # would keep the SQL of every bulk INSERT (about 1 MB each) in connection.queries_log.
     setup_test_environment(debug=False)
-    print(f"Import bench: {n:,} employees × 5 sub-records into {urlparse(args.database_url).path.lstrip('/')} "
-          f"on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"Import bench: {n:,} employees × 5 sub-records into {urlparse(args.database_url).path.lstrip('/')} "
+        f"on {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     phases = Phases()
     from django.core.management import call_command
 
@@ -111,7 +114,8 @@ def main():
         "generate file (child process, write_only)",
         lambda: subprocess.run(
             [sys.executable, str(ROOT / "bench" / "make_file.py"), "--employees", str(n), "--out", str(path)],
-            check=True, env=os.environ.copy(),
+            check=True,
+            env=os.environ.copy(),
         ),
         rows=6 * n,
     )
@@ -144,11 +148,15 @@ def main():
         "load_average_at_end": round(os.getloadavg()[0], 2),
     }
     (args.work_dir / "figures.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
-    print(f"\nImport (upload + validate + approve + apply): {import_seconds:.1f} s "
-          f"(budget {BUDGET_SECONDS} s), {figures['import_rows_per_second']:,} rows/s")
-    print(f"Peak RSS (ru_maxrss): this process (worker) {round(import_peak)} MiB after the import, "
-          f"{round(final_peak)} MiB with the re-import check (budget {BUDGET_RSS_MIB} MiB); "
-          f"children (file generator) {figures['peak_rss_children_mib']} MiB")
+    print(
+        f"\nImport (upload + validate + approve + apply): {import_seconds:.1f} s "
+        f"(budget {BUDGET_SECONDS} s), {figures['import_rows_per_second']:,} rows/s"
+    )
+    print(
+        f"Peak RSS (ru_maxrss): this process (worker) {round(import_peak)} MiB after the import, "
+        f"{round(final_peak)} MiB with the re-import check (budget {BUDGET_RSS_MIB} MiB); "
+        f"children (file generator) {figures['peak_rss_children_mib']} MiB"
+    )
     print(f"Load average at the end: {figures['load_average_at_end']} (figures are only comparable on an idle machine)")
     print(f"Rows written: {counts}")
     print(f"Employee file page: {queries} queries (budget {BUDGET_QUERIES})")
@@ -191,7 +199,9 @@ def upload(people, path):
 
     with path.open("rb") as handle:
         batch = create_import_batch(
-            unit=people["unit"], uploaded_by=people["officer"], upload=File(handle, name=path.name),
+            unit=people["unit"],
+            uploaded_by=people["officer"],
+            upload=File(handle, name=path.name),
             reason="Chuyển hồ sơ giấy của đơn vị vào hệ thống (thử tải)",
         )
     batch.refresh_from_db()
@@ -207,7 +217,9 @@ def approve(people, batch):
     from workflows.models import ChangeRequestTask
 
     change_request = batch.change_request
-    task = ChangeRequestTask.objects.get(process=change_request.process, flow_task=ChangeRequestFlow.approve, finished__isnull=True)
+    task = ChangeRequestTask.objects.get(
+        process=change_request.process, flow_task=ChangeRequestFlow.approve, finished__isnull=True
+    )
     client = Client()
     client.force_login(people["approver"])
     args = [task.process_id, task.pk]
@@ -243,7 +255,14 @@ def page_queries(people) -> dict:
     from django.urls import reverse
 
     from records.models import (
-        Commendation, Discipline, Employee, Evaluation, FamilyMember, SalaryHistory, Training, WorkHistory,
+        Commendation,
+        Discipline,
+        Employee,
+        Evaluation,
+        FamilyMember,
+        SalaryHistory,
+        Training,
+        WorkHistory,
     )
     from records.tracking import ChangeContext, bulk_create_tracked, tracked_change
 
@@ -251,26 +270,57 @@ def page_queries(people) -> dict:
     rows = 30
     year = lambda i, month=1: datetime.date(1960 + i, month, 1)  # noqa: E731
     with tracked_change(ChangeContext(reason="Dữ liệu thử tải", approved_by=people["loader"])):
-        bulk_create_tracked(WorkHistory, [
-            WorkHistory(employee=many, start_date=year(i), end_date=year(i, 6), organisation=f"Đơn vị {i}", title="Chuyên viên")
-            for i in range(rows)
-        ])
-        bulk_create_tracked(SalaryHistory, [
-            SalaryHistory(employee=many, effective_date=datetime.date(2005, 1, 1) + datetime.timedelta(days=31 * i),
-                          rank_code="01.003", salary_step=1, salary_coefficient="2.34")
-            for i in range(rows)
-        ])
-        bulk_create_tracked(Training, [
-            Training(employee=many, kind="course", name=f"Khoá {i}", start_date=year(i), end_date=year(i, 3)) for i in range(rows)
-        ])
-        bulk_create_tracked(Commendation, [Commendation(employee=many, form="Giấy khen", year=1960 + i) for i in range(rows)])
-        bulk_create_tracked(Discipline, [
-            Discipline(employee=many, form="reprimand", reason="Vi phạm giờ giấc", effective_from=year(i)) for i in range(rows)
-        ])
+        bulk_create_tracked(
+            WorkHistory,
+            [
+                WorkHistory(
+                    employee=many,
+                    start_date=year(i),
+                    end_date=year(i, 6),
+                    organisation=f"Đơn vị {i}",
+                    title="Chuyên viên",
+                )
+                for i in range(rows)
+            ],
+        )
+        bulk_create_tracked(
+            SalaryHistory,
+            [
+                SalaryHistory(
+                    employee=many,
+                    effective_date=datetime.date(2005, 1, 1) + datetime.timedelta(days=31 * i),
+                    rank_code="01.003",
+                    salary_step=1,
+                    salary_coefficient="2.34",
+                )
+                for i in range(rows)
+            ],
+        )
+        bulk_create_tracked(
+            Training,
+            [
+                Training(employee=many, kind="course", name=f"Khoá {i}", start_date=year(i), end_date=year(i, 3))
+                for i in range(rows)
+            ],
+        )
+        bulk_create_tracked(
+            Commendation, [Commendation(employee=many, form="Giấy khen", year=1960 + i) for i in range(rows)]
+        )
+        bulk_create_tracked(
+            Discipline,
+            [
+                Discipline(employee=many, form="reprimand", reason="Vi phạm giờ giấc", effective_from=year(i))
+                for i in range(rows)
+            ],
+        )
         bulk_create_tracked(Evaluation, [Evaluation(employee=many, year=1991 + i, rating="good") for i in range(rows)])
-        bulk_create_tracked(FamilyMember, [
-            FamilyMember(employee=many, relation="Con", full_name=f"Nguyễn Văn Con {i}", birth_year=1960 + i) for i in range(rows)
-        ])
+        bulk_create_tracked(
+            FamilyMember,
+            [
+                FamilyMember(employee=many, relation="Con", full_name=f"Nguyễn Văn Con {i}", birth_year=1960 + i)
+                for i in range(rows)
+            ],
+        )
     client = Client()
     client.force_login(people["officer"])
     counts = {}

@@ -16,13 +16,72 @@ import sys
 import time
 from pathlib import Path
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE = {"male": ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thành"], "female": ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng"]}
-GIVEN = {
-    "male": ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Quân", "Sơn", "Tuấn", "Việt"],
-    "female": ["Anh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Yến"],
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    "male": ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thành"],
+    "female": ["Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng"],
 }
-PROVINCES = [(1, "Hà Nội"), (31, "Hải Phòng"), (36, "Nam Định"), (38, "Thanh Hoá"), (40, "Nghệ An"), (48, "Đà Nẵng"), (79, "TP. Hồ Chí Minh"), (92, "Cần Thơ")]
+GIVEN = {
+    "male": [
+        "An",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quân",
+        "Sơn",
+        "Tuấn",
+        "Việt",
+    ],
+    "female": [
+        "Anh",
+        "Chi",
+        "Dung",
+        "Hà",
+        "Hạnh",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Phương",
+        "Thảo",
+        "Trang",
+        "Yến",
+    ],
+}
+PROVINCES = [
+    (1, "Hà Nội"),
+    (31, "Hải Phòng"),
+    (36, "Nam Định"),
+    (38, "Thanh Hoá"),
+    (40, "Nghệ An"),
+    (48, "Đà Nẵng"),
+    (79, "TP. Hồ Chí Minh"),
+    (92, "Cần Thơ"),
+]
 RANKS = ["01.003", "06.038", "01.002", "06.031", "01.004"]
 MAJORS = ["Kinh tế", "Tài chính – Ngân hàng", "Kế toán", "Luật", "Quản trị kinh doanh", "Công nghệ thông tin"]
 RATINGS = ["Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ"]
@@ -102,16 +161,34 @@ class People:
     def work(self, n: int) -> list[dict]:
         f = self.facts(n)
         return [
-            {"citizen_id": f["cccd"], "start_date": dmy(f["recruited"]), "end_date": dmy(f["moved"] - datetime.timedelta(days=1)),
-             "organisation": f"Chi cục Thuế {f['place']}", "title": "Chuyên viên", "decision_number": f"{n}/QĐ-TD"},
-            {"citizen_id": f["cccd"], "start_date": dmy(f["moved"]), "organisation": self.unit_name, "title": "Chuyên viên",
-             "decision_number": f"{n}/QĐ-ĐĐ", "decision_date": dmy(f["moved"] - datetime.timedelta(days=15))},
+            {
+                "citizen_id": f["cccd"],
+                "start_date": dmy(f["recruited"]),
+                "end_date": dmy(f["moved"] - datetime.timedelta(days=1)),
+                "organisation": f"Chi cục Thuế {f['place']}",
+                "title": "Chuyên viên",
+                "decision_number": f"{n}/QĐ-TD",
+            },
+            {
+                "citizen_id": f["cccd"],
+                "start_date": dmy(f["moved"]),
+                "organisation": self.unit_name,
+                "title": "Chuyên viên",
+                "decision_number": f"{n}/QĐ-ĐĐ",
+                "decision_date": dmy(f["moved"] - datetime.timedelta(days=15)),
+            },
         ]
 
     def salary(self, n: int) -> dict:
         f = self.facts(n)
-        return {"citizen_id": f["cccd"], "effective_date": dmy(f["salary_date"]), "rank_code": f["rank"], "salary_step": f["step"],
-                "salary_coefficient": str(f["coefficient"]), "decision_number": f"{n}/QĐ-NL"}
+        return {
+            "citizen_id": f["cccd"],
+            "effective_date": dmy(f["salary_date"]),
+            "rank_code": f["rank"],
+            "salary_step": f["step"],
+            "salary_coefficient": str(f["coefficient"]),
+            "decision_number": f"{n}/QĐ-NL",
+        }
 
     def evaluation(self, n: int) -> dict:
         f = self.facts(n)
@@ -119,8 +196,13 @@ class People:
 
     def parent(self, n: int) -> dict:
         f = self.facts(n)
-        return {"citizen_id": f["cccd"], "relation": "Bố", "full_name": f"{f['name'].split()[0]} Văn {f['rng'].choice(GIVEN['male'])}",
-                "birth_year": f["born"].year - 25 - f["rng"].randrange(8), "details": f"Nghỉ hưu, {f['place']}"}
+        return {
+            "citizen_id": f["cccd"],
+            "relation": "Bố",
+            "full_name": f"{f['name'].split()[0]} Văn {f['rng'].choice(GIVEN['male'])}",
+            "birth_year": f["born"].year - 25 - f["rng"].randrange(8),
+            "details": f"Nghỉ hưu, {f['place']}",
+        }
 
 
 def write_file(path: Path, employees: int, *, unit_name: str = "Chi cục Thuế khu vực thử tải") -> Path:

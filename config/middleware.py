@@ -57,9 +57,17 @@ def _first_control_character(request) -> tuple[str, str] | None:
 
 def refuse_input(request, where: str, char: str):
     """The Vietnamese 400 page naming what was refused and where (in the reader's language)."""
-    log.info("Input refused: %s in %s of %s %s", describe_character(char), where, request.method, request.path[:200].encode("unicode_escape").decode())
-    message = _("Yêu cầu có ký tự điều khiển không hợp lệ (%(code)s) trong %(where)s, nên không được xử lý. "
-                "Hãy xoá ký tự đó (thường do dán từ phần mềm khác) rồi thử lại.") % {"code": describe_character(char), "where": where}
+    log.info(
+        "Input refused: %s in %s of %s %s",
+        describe_character(char),
+        where,
+        request.method,
+        request.path[:200].encode("unicode_escape").decode(),
+    )
+    message = _(
+        "Yêu cầu có ký tự điều khiển không hợp lệ (%(code)s) trong %(where)s, nên không được xử lý. "
+        "Hãy xoá ký tự đó (thường do dán từ phần mềm khác) rồi thử lại."
+    ) % {"code": describe_character(char), "where": where}
     return HttpResponseBadRequest(render_to_string("400.html", {"message": message}))
 
 

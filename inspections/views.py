@@ -30,5 +30,7 @@ def plan_detail(request, pk):
 def plan_history(request, pk):
     plan = get_visible_plan(user=request.user, pk=pk)
     return render(
-        request, "inspections/plan_history.html", {"plan": plan, "entries": list_history(sources=history_sources(plan), sensitive=False)}
+        request,
+        "inspections/plan_history.html",
+        {"plan": plan, "entries": list_history(sources=history_sources(plan), sensitive=False)},
     )

@@ -8,11 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-
-from units.permissions import can_propose_for_unit, can_view_unit
 
 from .audit import log_read
 from .models import AccessLog, Employee

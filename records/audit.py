@@ -94,7 +94,7 @@ def raise_read_alert(*, user, at: datetime.datetime, read_count: int) -> ReadAle
     already has one, so an account reading on past the threshold is reported once an hour."""
     from notifications.tasks import send_read_alert
 
-    hour = at.astimezone(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    hour = at.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
     if ReadAlert.objects.filter(user=user, hour=hour).exists():
         return None
     alert = ReadAlert(
@@ -148,9 +148,7 @@ def summarise_reads(*, user, since: datetime.datetime, until: datetime.datetime,
     """What `user` read between `since` and `until`: the files read most often and the
     exports, for the alert email."""
     entries = list(
-        AccessLog.objects.filter(user=user, at__gt=since, at__lte=until)
-        .select_related("export")
-        .order_by("at", "pk")
+        AccessLog.objects.filter(user=user, at__gt=since, at__lte=until).select_related("export").order_by("at", "pk")
     )
     files = Counter(e.employee_name for e in entries if e.employee_id is not None)
     return {

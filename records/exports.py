@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from tracking.validators import printable
 from units.selectors import list_visible_units
 
 from .audit import client_address, log_read
@@ -26,7 +27,6 @@ from .models import AccessLog, Employee, ExportLog, SalaryRank
 from .models.subrecords import Discipline, FamilyMember, period
 from .permissions import can_export_employees, can_view_sensitive, sensitive_checker
 from .selectors import MASK, display_value, get_employee_file, list_employees
-from tracking.validators import printable
 from .sensitivity import is_sensitive_field, may_show
 
 logger = logging.getLogger(__name__)
@@ -154,7 +154,9 @@ def employee_list_xlsx(request):
     rows = (
         list_employees(user=request.user, search=search, unit=unit)
         .order_by("full_name", "pk")
-        .values_list(*(lookup for _header, lookup, _show in columns), "citizen_id", "managing_unit_id", "managing_unit__path")
+        .values_list(
+            *(lookup for _header, lookup, _show in columns), "citizen_id", "managing_unit_id", "managing_unit__path"
+        )
         .iterator(chunk_size=2000)
     )
     workbook, sheet = new_sheet(_("Danh sách cán bộ"))
@@ -248,7 +250,10 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         line(("8) " + _("Nơi đăng ký thường trú"), value("permanent_address"))),
         line(("9) " + _("Nơi ở hiện nay"), value("current_address"))),
         line(("10) " + _("Nghề nghiệp khi được tuyển dụng"), value("occupation_at_recruitment"))),
-        line(("11) " + _("Ngày tuyển dụng"), value("recruitment_date")), (_("Cơ quan tuyển dụng"), value("recruiting_agency"))),
+        line(
+            ("11) " + _("Ngày tuyển dụng"), value("recruitment_date")),
+            (_("Cơ quan tuyển dụng"), value("recruiting_agency")),
+        ),
         line(("12) " + _("Chức vụ (chức danh) hiện tại"), value("position"))),
         line(("13) " + _("Công việc chính được giao"), value("main_duties"))),
         line(
@@ -263,9 +268,15 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         ),
         line(("15.1) " + _("Trình độ giáo dục phổ thông"), value("general_education"))),
         line(("15.2) " + _("Trình độ chuyên môn cao nhất"), qualification)),
-        line(("15.3) " + _("Lý luận chính trị"), value("political_theory")), ("15.4) " + _("Quản lý nhà nước"), value("state_management"))),
+        line(
+            ("15.3) " + _("Lý luận chính trị"), value("political_theory")),
+            ("15.4) " + _("Quản lý nhà nước"), value("state_management")),
+        ),
         line(("15.5) " + _("Ngoại ngữ"), value("foreign_language")), ("15.6) " + _("Tin học"), value("it_skill"))),
-        line(("16) " + _("Ngày vào Đảng Cộng sản Việt Nam"), value("party_join_date")), (_("Ngày chính thức"), value("party_official_date"))),
+        line(
+            ("16) " + _("Ngày vào Đảng Cộng sản Việt Nam"), value("party_join_date")),
+            (_("Ngày chính thức"), value("party_official_date")),
+        ),
         line(
             ("17) " + _("Ngày tham gia tổ chức chính trị – xã hội"), value("mass_organisation_join_date")),
             (_("Tổ chức"), value("mass_organisation")),
@@ -306,8 +317,13 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
         "status": value("employment_status"),
         "lines": lines,
         "trainings": [
-            [t.institution or "—", f"{t.get_kind_display()}: {t.name}", period(t.start_date, t.end_date),
-             t.get_mode_display() or "—", t.certificate or "—"]
+            [
+                t.institution or "—",
+                f"{t.get_kind_display()}: {t.name}",
+                period(t.start_date, t.end_date),
+                t.get_mode_display() or "—",
+                t.certificate or "—",
+            ]
             for t in employee.trainings.all()
         ],
         "work": [
@@ -315,14 +331,22 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
             for w in employee.work_history.all()
         ],
         "family_sections": [
-            ("a) " + _("Về bản thân: Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột"),
-             [m for m in family if m.side == FamilyMember.Side.OWN]),
-            ("b) " + _("Về bên vợ (hoặc chồng): Cha, Mẹ, anh chị em ruột"),
-             [m for m in family if m.side == FamilyMember.Side.SPOUSE]),
+            (
+                "a) " + _("Về bản thân: Cha, Mẹ, Vợ (hoặc chồng), các con, anh chị em ruột"),
+                [m for m in family if m.side == FamilyMember.Side.OWN],
+            ),
+            (
+                "b) " + _("Về bên vợ (hoặc chồng): Cha, Mẹ, anh chị em ruột"),
+                [m for m in family if m.side == FamilyMember.Side.SPOUSE],
+            ),
         ],
         "salaries": [
-            [s.effective_date.strftime("%m/%Y"), f"{s.rank_code}/{s.salary_step}", str(s.salary_coefficient),
-             s.decision_number or "—"]
+            [
+                s.effective_date.strftime("%m/%Y"),
+                f"{s.rank_code}/{s.salary_step}",
+                str(s.salary_coefficient),
+                s.decision_number or "—",
+            ]
             for s in employee.salary_history.all()
         ],
         "evaluations": [[e.year, e.get_rating_display(), e.comment or "—"] for e in employee.evaluations.all()],
@@ -352,7 +376,8 @@ def employee_form_2c(request, pk):
     log_export(
         user=request.user,
         kind=ExportLog.Kind.FORM_2C,
-        description=_("Sơ yếu lý lịch mẫu 2C: %(name)s (%(unit)s)") % {"name": employee.full_name, "unit": employee.managing_unit},
+        description=_("Sơ yếu lý lịch mẫu 2C: %(name)s (%(unit)s)")
+        % {"name": employee.full_name, "unit": employee.managing_unit},
         parameters={"employee": employee.pk, "sensitive": sensitive},
         row_count=1,
         request=request,

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking.validators import no_control_characters
 from units.models import Unit
 from units.permissions import can_view_unit, list_proposing_units
 from workflows.models import ChangeRequest, ImportBatch
@@ -23,7 +24,6 @@ from .audit import log_read
 from .exports import log_export, xlsx_response
 from .models import AccessLog, ExportLog
 from .permissions import can_view_sensitive_in_unit
-from tracking.validators import no_control_characters
 
 
 class ImportUploadForm(forms.Form):
@@ -37,7 +37,9 @@ class ImportUploadForm(forms.Form):
         label=gettext_lazy("Lý do nhập"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000}),
         validators=[no_control_characters, MaxLengthValidator(2000)],
-        help_text=gettext_lazy("Ghi vào lịch sử của mọi hồ sơ được nhập, ví dụ: “Chuyển hồ sơ giấy của đơn vị vào hệ thống”."),
+        help_text=gettext_lazy(
+            "Ghi vào lịch sử của mọi hồ sơ được nhập, ví dụ: “Chuyển hồ sơ giấy của đơn vị vào hệ thống”."
+        ),
     )
 
     def __init__(self, *args, units, **kwargs):

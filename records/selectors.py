@@ -15,9 +15,7 @@ from .sensitivity import MASK, describe, may_show
 def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
     """Employees under the subtrees of the user's grants, optionally filtered by name or CCCD,
     and by a unit's subtree."""
-    queryset = Employee.objects.filter(visible_employees_q(user)).select_related(
-        "managing_unit", "position"
-    )
+    queryset = Employee.objects.filter(visible_employees_q(user)).select_related("managing_unit", "position")
     if unit is not None:
         queryset = queryset.filter(managing_unit__path__startswith=unit.path)
     search = (search or "").strip()
@@ -120,7 +118,11 @@ def list_history(*, sources, sensitive: bool) -> list[dict]:
     entries = []
     for item in items:
         row = item["row"]
-        key = ("cr", row.change_request_id) if row.change_request_id else ("row", row.history_date.replace(microsecond=0), row.history_user_id)
+        key = (
+            ("cr", row.change_request_id)
+            if row.change_request_id
+            else ("row", row.history_date.replace(microsecond=0), row.history_user_id)
+        )
         if entries and entries[-1]["key"] == key:
             entries[-1]["items"].append(item)
             continue
@@ -164,7 +166,11 @@ def _history_item(model, row, previous, *, sensitive: bool) -> dict:
                 item["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
                 continue
             item["fields"].append(
-                {"field": field.verbose_name, "old": display_value(field, change.old), "new": display_value(field, change.new)}
+                {
+                    "field": field.verbose_name,
+                    "old": display_value(field, change.old),
+                    "new": display_value(field, change.new),
+                }
             )
         if not item["fields"]:
             item["action"] = "saved"

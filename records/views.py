@@ -51,8 +51,10 @@ def employee_detail(request, pk):
     sections = []
     for title, names in Employee.SECTIONS:
         rows = [
-            {"label": Employee._meta.get_field(name).verbose_name,
-             "value": shown_value(Employee._meta.get_field(name), employee, sensitive=sensitive)}
+            {
+                "label": Employee._meta.get_field(name).verbose_name,
+                "value": shown_value(Employee._meta.get_field(name), employee, sensitive=sensitive),
+            }
             for name in names
         ]
         sections.append({"title": title, "rows": rows})

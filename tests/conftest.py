@@ -1,10 +1,10 @@
 """Shared fixtures: a small unit tree and one user per role, everyone named by what they do.
 
-    Bộ Tài chính (ministry)
-    ├── Cục Thuế (agency)            viewer: xem_cuc, inspector: thanhtra_cuc, approver: lanhdao_cuc
-    │   ├── Chi cục KV1 (sub_agency) officer: canbo_kv1, approver: lanhdao_kv1
-    │   └── Chi cục KV2 (sub_agency) officer: canbo_kv2, approver: lanhdao_kv2
-    └── Kho bạc (agency)             officer: canbo_kb
+Bộ Tài chính (ministry)
+├── Cục Thuế (agency)            viewer: xem_cuc, inspector: thanhtra_cuc, approver: lanhdao_cuc
+│   ├── Chi cục KV1 (sub_agency) officer: canbo_kv1, approver: lanhdao_kv1
+│   └── Chi cục KV2 (sub_agency) officer: canbo_kv2, approver: lanhdao_kv2
+└── Kho bạc (agency)             officer: canbo_kb
 """
 
 import datetime
@@ -45,8 +45,10 @@ def tree(db, loader):
         kho_bac = unit(ministry, "BTC.KB", "Kho bạc Nhà nước", Unit.Kind.AGENCY)
         kv1 = unit(cuc, "BTC.CT.KV1", "Chi cục Thuế khu vực I", Unit.Kind.SUB_AGENCY)
         kv2 = unit(cuc, "BTC.CT.KV2", "Chi cục Thuế khu vực II", Unit.Kind.SUB_AGENCY)
-    return {name: Unit.objects.get(pk=u.pk) for name, u in
-            {"ministry": ministry, "cuc": cuc, "kho_bac": kho_bac, "kv1": kv1, "kv2": kv2}.items()}
+    return {
+        name: Unit.objects.get(pk=u.pk)
+        for name, u in {"ministry": ministry, "cuc": cuc, "kho_bac": kho_bac, "kv1": kv1, "kv2": kv2}.items()
+    }
 
 
 def make_user(username, *grants, email=True):

@@ -42,7 +42,10 @@ def everyone(tree, employee_kv1):
     the guard each query would really run."""
     user = make_user(
         "quantri",
-        *((tree["ministry"], role) for role in (Role.VIEWER, Role.INSPECTOR, Role.UNIT_ADMIN, Role.OFFICER, Role.APPROVER)),
+        *(
+            (tree["ministry"], role)
+            for role in (Role.VIEWER, Role.INSPECTOR, Role.UNIT_ADMIN, Role.OFFICER, Role.APPROVER)
+        ),
     )
     user.is_staff = user.is_superuser = True
     user.save()
@@ -97,4 +100,3 @@ def test_a_nul_in_a_cookie_or_the_path_is_a_vietnamese_400(client, people):
 def test_a_nul_in_the_login_form_is_a_vietnamese_400(client, people):
     response = client.post(reverse("login"), {"username": "canbo_kv1\x00", "password": "x"})
     assert refused(response)
-

@@ -30,7 +30,9 @@ def pages(client, people, tree, employee_kv1, django_capture_on_commit_callbacks
     client.force_login(people["canbo_kv1"])
     assert propose(client, employee_kv1, foreign_language="Tiếng Anh B2").status_code == 302
     change_request = ChangeRequest.objects.get()
-    client.post(reverse("records:import-new"), {"unit": tree["kv1"].pk, "file": xlsx(people_rows(1)), "reason": "Nhập thử"})
+    client.post(
+        reverse("records:import-new"), {"unit": tree["kv1"].pk, "file": xlsx(people_rows(1)), "reason": "Nhập thử"}
+    )
     batch = ImportBatch.objects.get()  # queued: its page polls for progress
     task = open_task(change_request, ChangeRequestFlow.approve)
     admin = make_user("quantri", (tree["ministry"], Role.UNIT_ADMIN), (tree["ministry"], Role.INSPECTOR))
@@ -76,11 +78,15 @@ def test_every_response_to_a_signed_in_user_is_not_stored_and_carries_the_polici
         directives = csp_directives(response)
         assert directives["script-src"] == ["'self'"], name
         # 'self' and the hash of Turbo's constant progress-bar stylesheet: no 'unsafe-inline'.
-        assert directives["style-src"][0] == "'self'" and all(v.startswith("'sha256-") for v in directives["style-src"][1:]), name
+        assert directives["style-src"][0] == "'self'" and all(
+            v.startswith("'sha256-") for v in directives["style-src"][1:]
+        ), name
         assert directives["object-src"] == ["'none'"], name
         assert directives["frame-ancestors"] == ["'none'"] and directives["base-uri"] == ["'self'"], name
         assert "'unsafe-eval'" not in response["Content-Security-Policy"], name
-        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"], name
+        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"], (
+            name
+        )
 
 
 def test_the_login_page_carries_the_policies_too(client):

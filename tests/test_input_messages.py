@@ -28,7 +28,9 @@ ENGLISH = re.compile(
 def errors_shown(response) -> list[str]:
     """The texts of the error elements of a re-shown form."""
     body = response.content.decode()
-    found = re.findall(r'<(?:div|ul|p)[^>]*class="[^"]*(?:errorlist|qlcb-errors)[^"]*"[^>]*>(.*?)</(?:div|ul|p)>', body, re.DOTALL)
+    found = re.findall(
+        r'<(?:div|ul|p)[^>]*class="[^"]*(?:errorlist|qlcb-errors)[^"]*"[^>]*>(.*?)</(?:div|ul|p)>', body, re.DOTALL
+    )
     return [re.sub(r"<[^>]+>", " ", text).strip() for text in found if re.sub(r"<[^>]+>", "", text).strip()]
 
 
@@ -73,10 +75,17 @@ def test_too_many_rows_are_refused_in_vietnamese(officer, employee_kv1):
 
 def test_a_row_of_another_person_is_refused_with_a_message(officer, people, loader, employee_kv1, employee_kv2):
     with setup_context(loader):
-        theirs = Training(employee=employee_kv2, kind="course", name="Khoá của người khác", start_date="2020-01-01",
-                          end_date="2020-02-01")
+        theirs = Training(
+            employee=employee_kv2,
+            kind="course",
+            name="Khoá của người khác",
+            start_date="2020-01-01",
+            end_date="2020-02-01",
+        )
         theirs.save()
-        mine = Training(employee=employee_kv1, kind="course", name="Khoá của tôi", start_date="2021-01-01", end_date="2021-02-01")
+        mine = Training(
+            employee=employee_kv1, kind="course", name="Khoá của tôi", start_date="2021-01-01", end_date="2021-02-01"
+        )
         mine.save()
     url, form = propose_page(officer, employee_kv1)
     data = fill(payload(form), form, reason="Cập nhật")

@@ -157,44 +157,66 @@ def build(world: World) -> Built:
             units.append(unit)
     units = [Unit.objects.get(pk=u.pk) for u in units]
     users = [
-        User.objects.create_user(
-            username=f"property_{u}", is_active=world.active[u], is_superuser=world.superuser == u
-        )
+        User.objects.create_user(username=f"property_{u}", is_active=world.active[u], is_superuser=world.superuser == u)
         for u in range(USERS)
     ]
     for user, unit, role, starts, ends, revoked in world.grants:
         RoleGrant.objects.create(
-            user=users[user], unit=units[unit], role=role, valid_from=day(starts),
-            valid_to=None if ends is None else day(ends), revoked_at=timezone.now() if revoked else None,
+            user=users[user],
+            unit=units[unit],
+            role=role,
+            valid_from=day(starts),
+            valid_to=None if ends is None else day(ends),
+            revoked_at=timezone.now() if revoked else None,
         )
     for delegator, delegate, starts, ends, revoked in world.delegations:
         Delegation.objects.create(
-            delegator=users[delegator], delegate=users[delegate], valid_from=day(starts), valid_to=day(ends),
-            reason="Đi công tác", revoked_at=timezone.now() if revoked else None,
+            delegator=users[delegator],
+            delegate=users[delegate],
+            valid_from=day(starts),
+            valid_to=day(ends),
+            reason="Đi công tác",
+            revoked_at=timezone.now() if revoked else None,
         )
     employees = []
     with setup_context(loader):
         for n, unit in enumerate(world.employees):
             employees.append(
                 Employee.objects.create(
-                    full_name=f"Cán bộ số {n}", date_of_birth=datetime.date(1985, 3, 14), sex=Employee.Sex.MALE,
-                    citizen_id=f"00108500{n:04d}", rank_code="01.003", salary_step=3, salary_coefficient="3.00",
-                    employment_status=Employee.EmploymentStatus.CIVIL_SERVANT, managing_unit=units[unit],
+                    full_name=f"Cán bộ số {n}",
+                    date_of_birth=datetime.date(1985, 3, 14),
+                    sex=Employee.Sex.MALE,
+                    citizen_id=f"00108500{n:04d}",
+                    rank_code="01.003",
+                    salary_step=3,
+                    salary_coefficient="3.00",
+                    employment_status=Employee.EmploymentStatus.CIVIL_SERVANT,
+                    managing_unit=units[unit],
                 )
             )
     requests = []
     for unit, target_unit, employee, submitter, status, pending, level, decisions in world.requests:
         change_request = ChangeRequest.objects.create(
-            unit=units[unit], target_unit=None if target_unit is None else units[target_unit],
-            employee=None if employee is None else employees[employee], title="Yêu cầu", reason="Lý do",
-            status=status, pending_unit=None if pending is None else units[pending], current_level=level,
-            submitted_by=users[submitter], submitted_at=timezone.now(),
+            unit=units[unit],
+            target_unit=None if target_unit is None else units[target_unit],
+            employee=None if employee is None else employees[employee],
+            title="Yêu cầu",
+            reason="Lý do",
+            status=status,
+            pending_unit=None if pending is None else units[pending],
+            current_level=level,
+            submitted_by=users[submitter],
+            submitted_at=timezone.now(),
         )
         for decided_level, decision_unit, decided_by, acting_for in decisions:
             ApprovalDecision.objects.create(
-                change_request=change_request, level=decided_level, unit=units[decision_unit],
-                decision=ApprovalDecision.Decision.APPROVE, decided_by=users[decided_by],
-                acting_for=None if acting_for is None else users[acting_for], decided_at=timezone.now(),
+                change_request=change_request,
+                level=decided_level,
+                unit=units[decision_unit],
+                decision=ApprovalDecision.Decision.APPROVE,
+                decided_by=users[decided_by],
+                acting_for=None if acting_for is None else users[acting_for],
+                decided_at=timezone.now(),
             )
         requests.append(change_request)
     return Built(units, users, employees, requests)
@@ -302,8 +324,12 @@ def may_approve(world, user, request) -> bool:
     if approves_here(user):
         return True
     return any(
-        delegate == user and _in_force(starts, ends, revoked) and world.active[delegator]
-        and delegator != submitter and delegator not in earlier and approves_here(delegator)
+        delegate == user
+        and _in_force(starts, ends, revoked)
+        and world.active[delegator]
+        and delegator != submitter
+        and delegator not in earlier
+        and approves_here(delegator)
         for delegator, delegate, starts, ends, revoked in world.delegations
     )
 
@@ -315,13 +341,23 @@ def may_approve(world, user, request) -> bool:
 # transfers a person to the other agency, and its first level was decided at the other agency.
 SCOPE_CASES = (
     World(
-        parents=(None, 0, 1, 0), active=(True, True, True, True), superuser=3,
-        grants=((0, 1, Role.UNIT_ADMIN, 0, None, False), (1, 1, Role.INSPECTOR, 0, None, False),
-                (2, 1, Role.VIEWER, 0, 2, False), (0, 3, Role.OFFICER, 1, None, False),
-                (1, 2, Role.APPROVER, -2, -1, False), (2, 3, Role.VIEWER, 0, None, True)),
-        delegations=(), employees=(0, 1, 2, 3),
-        requests=((2, 3, 2, 0, ChangeRequest.Status.SUBMITTED, 1, 1, ((0, 3, 1, None),)),
-                  (3, None, None, 1, ChangeRequest.Status.RETURNED, None, 0, ())),
+        parents=(None, 0, 1, 0),
+        active=(True, True, True, True),
+        superuser=3,
+        grants=(
+            (0, 1, Role.UNIT_ADMIN, 0, None, False),
+            (1, 1, Role.INSPECTOR, 0, None, False),
+            (2, 1, Role.VIEWER, 0, 2, False),
+            (0, 3, Role.OFFICER, 1, None, False),
+            (1, 2, Role.APPROVER, -2, -1, False),
+            (2, 3, Role.VIEWER, 0, None, True),
+        ),
+        delegations=(),
+        employees=(0, 1, 2, 3),
+        requests=(
+            (2, 3, 2, 0, ChangeRequest.Status.SUBMITTED, 1, 1, ((0, 3, 1, None),)),
+            (3, None, None, 1, ChangeRequest.Status.RETURNED, None, 0, ()),
+        ),
     ),
 )
 
@@ -396,16 +432,24 @@ def test_see_change_request(world, built):
             assert can_view_change_request(user, change_request) == (change_request.pk in listed) == expected, (u, n)
 
 
-def _one_level(*, active=(True, True, True, True), approver_grant=(0, None, False), delegation=(0, 1, False),
-               level=0, decisions=()) -> World:
+def _one_level(
+    *, active=(True, True, True, True), approver_grant=(0, None, False), delegation=(0, 1, False), level=0, decisions=()
+) -> World:
     """One unit; user 0 approves there (grant dates and revocation as given), user 1 may act
     for them under `delegation` (starts, ends, revoked), user 2 submitted, user 3 approves too."""
     starts, ends, revoked = approver_grant
     return World(
-        parents=(None,), active=active, superuser=None,
-        grants=((0, 0, Role.APPROVER, starts, ends, revoked), (1, 0, Role.VIEWER, 0, None, False),
-                (2, 0, Role.OFFICER, 0, None, False), (3, 0, Role.APPROVER, 0, None, False)),
-        delegations=((0, 1, *delegation),), employees=(0,),
+        parents=(None,),
+        active=active,
+        superuser=None,
+        grants=(
+            (0, 0, Role.APPROVER, starts, ends, revoked),
+            (1, 0, Role.VIEWER, 0, None, False),
+            (2, 0, Role.OFFICER, 0, None, False),
+            (3, 0, Role.APPROVER, 0, None, False),
+        ),
+        delegations=((0, 1, *delegation),),
+        employees=(0,),
         requests=((0, None, 0, 2, ChangeRequest.Status.SUBMITTED, 0, level, decisions),),
     )
 

@@ -21,13 +21,24 @@ def _grow(tree, people, loader, start, stop):
         employee = make_employee(tree["kv1"], loader, citizen_id=f"0010850005{n:02d}", full_name=f"Người số {n}")
         for who, values in ((employee, {"main_duties": f"Việc {n}"}), (first, {"other_names": f"Tên {n}"})):
             services.submit_change_request(
-                kind=ChangeRequest.Kind.EMPLOYEE, unit=tree["kv1"], submitted_by=people["canbo_kv1"],
-                operations=[changesets.make_update(Employee.objects.get(pk=who.pk), values)], reason="Đếm truy vấn",
-                title=str(who), employee=who, subject_model="records.employee", subject_pk=who.pk,
+                kind=ChangeRequest.Kind.EMPLOYEE,
+                unit=tree["kv1"],
+                submitted_by=people["canbo_kv1"],
+                operations=[changesets.make_update(Employee.objects.get(pk=who.pk), values)],
+                reason="Đếm truy vấn",
+                title=str(who),
+                employee=who,
+                subject_model="records.employee",
+                subject_pk=who.pk,
             )
         make_user(f"nguoi_{n}", (tree["kv1"], Role.VIEWER))
-        AccessLog.objects.create(user=people["xem_cuc"], kind=AccessLog.Kind.VIEW, employee=employee,
-                                 employee_name=employee.full_name, path="/")
+        AccessLog.objects.create(
+            user=people["xem_cuc"],
+            kind=AccessLog.Kind.VIEW,
+            employee=employee,
+            employee_name=employee.full_name,
+            path="/",
+        )
     for change_request in ChangeRequest.objects.filter(employee=first, status=ChangeRequest.Status.SUBMITTED):
         services.decide_change_request(change_request=change_request, user=people["lanhdao_kv1"], decision="approve")
         services.apply_change_request(change_request=ChangeRequest.objects.get(pk=change_request.pk))

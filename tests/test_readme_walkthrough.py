@@ -140,7 +140,9 @@ def test_the_demo_port_is_a_make_variable():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    dry = subprocess.run(["make", "-n", "serve", "PORT=8080"], cwd=root, capture_output=True, text=True, check=True).stdout
+    dry = subprocess.run(
+        ["make", "-n", "serve", "PORT=8080"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
     assert "runserver 127.0.0.1:8080" in dry and "http://127.0.0.1:8080/" in dry
     assert "SITE_URL=http://127.0.0.1:8080" in dry
     default = subprocess.run(["make", "-n", "serve"], cwd=root, capture_output=True, text=True, check=True).stdout

@@ -71,11 +71,14 @@ SIGNED_IN = [who.name for who in ROLES if who.authenticated]
 # Pages of the site's apps that are about no object: each must be reachable through the menus
 # and buttons by exactly the roles its rule lets in (accounts pages and downloads aside).
 APP_PAGES = sorted(
-    key for key, cases in EXPECTATIONS.items()
+    key
+    for key, cases in EXPECTATIONS.items()
     if key.split(":")[0] in ("records", "units", "changerequest", "policy", "delegations")
     and key.count(":") == 1
-    and any(case.positions == (None,) and "GET" in case.methods and case.query is None and case.params is None
-            for case in cases)
+    and any(
+        case.positions == (None,) and "GET" in case.methods and case.query is None and case.params is None
+        for case in cases
+    )
     and not PATTERNS[key].route.endswith((".xlsx", ".pdf"))
     and key != "changerequest:task_list"  # viewflow's list behind its dashboard, not in its menus
 )

@@ -125,4 +125,3 @@ def printable(value):
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         return CONTROL_CHARACTERS.sub(REPLACEMENT, value)
     return value
-

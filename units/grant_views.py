@@ -21,7 +21,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class GrantForm(forms.Form):
-    user = forms.ModelChoiceField(label=gettext_lazy("Người dùng"), queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
+    user = forms.ModelChoiceField(
+        label=gettext_lazy("Người dùng"), queryset=get_user_model().objects.filter(is_active=True).order_by("username")
+    )
     unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices)
     valid_from = forms.DateField(label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE, required=False)
@@ -46,8 +48,10 @@ def _managed_or_403(user):
 @login_required
 def grant_list(request):
     units = _managed_or_403(request.user)
-    grants = RoleGrant.objects.filter(unit__in=units).select_related("user", "unit", "granted_by").order_by(
-        "unit__path", "role", "user__username"
+    grants = (
+        RoleGrant.objects.filter(unit__in=units)
+        .select_related("user", "unit", "granted_by")
+        .order_by("unit__path", "role", "user__username")
     )
     query = request.GET.get("q", "").strip()
     if query:

@@ -8,8 +8,8 @@ with "ref" ("employee"); later operations point at it with the value "$employee"
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -88,7 +88,12 @@ def latest_history_id(obj) -> int | None:
 
 
 def make_create(model, values: dict, *, ref: str | None = None) -> dict:
-    op = {"action": CREATE, "model": label_of(model), "pk": None, "values": {k: _json_value(v) for k, v in values.items()}}
+    op = {
+        "action": CREATE,
+        "model": label_of(model),
+        "pk": None,
+        "values": {k: _json_value(v) for k, v in values.items()},
+    }
     if ref:
         op["ref"] = ref
     return op
@@ -105,7 +110,13 @@ def make_update(obj, values: dict) -> dict | None:
             changed[name] = _json_value(value)
     if not changed:
         return None
-    return {"action": UPDATE, "model": label_of(type(obj)), "pk": obj.pk, "values": changed, "base": latest_history_id(obj)}
+    return {
+        "action": UPDATE,
+        "model": label_of(type(obj)),
+        "pk": obj.pk,
+        "values": changed,
+        "base": latest_history_id(obj),
+    }
 
 
 def make_delete(obj) -> dict:

@@ -35,7 +35,9 @@ class DelegationForm(forms.Form):
     delegate = PersonChoiceField(label=gettext_lazy("Người được uỷ quyền"), queryset=get_user_model().objects.none())
     valid_from = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DATE_WIDGET)
     valid_to = forms.DateField(label=gettext_lazy("Đến hết ngày"), widget=DATE_WIDGET)
-    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=255, help_text=gettext_lazy("Ví dụ: đi công tác, nghỉ phép."))
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do"), max_length=255, help_text=gettext_lazy("Ví dụ: đi công tác, nghỉ phép.")
+    )
 
     def __init__(self, *args, delegator, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +51,9 @@ def delegation_list(request):
     """Delegations I gave and received, and a form to give a new one."""
     if not can_view_delegations(request.user):
         raise PermissionDenied(_("Chỉ người có quyền phê duyệt mới có uỷ quyền."))
-    form = DelegationForm(request.POST or None, delegator=request.user) if can_delegate_approvals(request.user) else None
+    form = (
+        DelegationForm(request.POST or None, delegator=request.user) if can_delegate_approvals(request.user) else None
+    )
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.create_delegation(delegator=request.user, **form.cleaned_data)

@@ -77,11 +77,7 @@ class ChangeRequestFlow(flow.Flow):
     process_title = _("Thay đổi hồ sơ cán bộ")
     process_summary_template = "{{ process.change_request }} — {{ process.change_request.get_status_display }}"
 
-    submit = (
-        flow.StartHandle(this.start_process)
-        .Annotation(title=_("Gửi đề xuất"))
-        .Next(this.approve)
-    )
+    submit = flow.StartHandle(this.start_process).Annotation(title=_("Gửi đề xuất")).Next(this.approve)
     approve = (
         ApprovalStep(views.ApproveChangeView.as_view())
         .Annotation(
@@ -101,17 +97,13 @@ class ChangeRequestFlow(flow.Flow):
         .Default(this.rejected)
     )
     queue_import = (
-        flow.Function(this.start_import)
-        .Annotation(title=_("Đưa tệp vào hàng đợi nhập"))
-        .Next(this.wait_import)
+        flow.Function(this.start_import).Annotation(title=_("Đưa tệp vào hàng đợi nhập")).Next(this.wait_import)
     )
     # Both wait for their service: apply_change_request (right after the last approval, in the
     # same transaction) and the import task (apply_import_batch), which resume them.
     wait_import = flow.Handle().Annotation(title=_("Nhập dữ liệu từ tệp")).Next(this.check_applied)
     apply = flow.Handle().Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
-    check_applied = (
-        flow.If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
-    )
+    check_applied = flow.If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
     rework = (
         ReworkStep(views.ReworkChangeView.as_view())
         .Annotation(title=_("Chỉnh sửa và gửi lại"), summary_template="{{ process.change_request }}")

@@ -73,7 +73,9 @@ class ChangeSetForm:
         self.ref = ref
         proposed = proposed or []
         root_initial, child_initial = self._initial_from(proposed)
-        RootForm = modelform_factory(root_model, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields))
+        RootForm = modelform_factory(
+            root_model, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields)
+        )
         instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
         self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root")
         for name, queryset in (field_querysets or {}).items():
@@ -90,7 +92,11 @@ class ChangeSetForm:
                 extra=max(1, len(proposed_rows)),
                 can_delete=True,
             )
-            queryset = child.model._default_manager.filter(**{child.parent: root}) if root is not None else child.model._default_manager.none()
+            queryset = (
+                child.model._default_manager.filter(**{child.parent: root})
+                if root is not None
+                else child.model._default_manager.none()
+            )
             offered = child.offer(root) if child.offer and root is not None and not proposed_rows else None
             initial = proposed_rows or ([offered] if offered else [])
             formset = FormSet(data, queryset=queryset, prefix=child.prefix, initial=initial)
@@ -116,7 +122,9 @@ class ChangeSetForm:
         """Fixed values that are fields of the model (a new unit's parent is not: the tree places it)."""
         names = {f.name for f in model._meta.get_fields()}
         return {
-            model._meta.get_field(name).attname: getattr(value, "pk", value) for name, value in fixed.items() if name in names
+            model._meta.get_field(name).attname: getattr(value, "pk", value)
+            for name, value in fixed.items()
+            if name in names
         }
 
     def _initial_from(self, proposed):
@@ -128,7 +136,8 @@ class ChangeSetForm:
         for op in proposed:
             model = changesets.spec_for(op["model"]).model
             values = {
-                k: v for k, v in changesets.python_values(model, op.get("values") or {}).items()
+                k: v
+                for k, v in changesets.python_values(model, op.get("values") or {}).items()
                 if not (isinstance(v, str) and v.startswith("$"))
             }
             if op["model"] == root_label:
@@ -166,7 +175,9 @@ class ChangeSetForm:
 
     def error_count(self) -> int:
         """Errors on the page: the root's fields, every row and table, the reason."""
-        count = sum(len(e) for e in self.root_form.errors.values()) + sum(len(e) for e in self.reason_form.errors.values())
+        count = sum(len(e) for e in self.root_form.errors.values()) + sum(
+            len(e) for e in self.reason_form.errors.values()
+        )
         return count + sum(formset.total_error_count() for formset in self.formsets)
 
     @property
@@ -228,14 +239,18 @@ class RowFormSet(ModelFormSet):
             if (form.not_on_page or hidden_errors) and not self._should_delete_form(form):
                 form.add_error(
                     None,
-                    _("Dòng này không còn thuộc hồ sơ đang sửa (đã bị xoá, hoặc trang đã cũ); hãy tải lại trang rồi nhập lại."),
+                    _(
+                        "Dòng này không còn thuộc hồ sơ đang sửa (đã bị xoá, hoặc trang đã cũ); hãy tải lại trang rồi nhập lại."
+                    ),
                 )
 
 
 def reason_field(**kwargs) -> forms.CharField:
     """A free text that goes into history: bounded, no control characters."""
     validators = [no_control_characters, MaxLengthValidator(REASON_MAX_LENGTH)]
-    return forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX_LENGTH}), validators=validators, **kwargs)
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_MAX_LENGTH}), validators=validators, **kwargs
+    )
 
 
 class ReasonForm(forms.Form):

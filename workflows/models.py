@@ -70,7 +70,10 @@ class ChangeRequest(models.Model):
         verbose_name=_("chính sách phê duyệt áp dụng"),
     )
     levels = models.JSONField(
-        _("các cấp phê duyệt"), default=list, blank=True, help_text=_("Đơn vị và cấp, xác định khi gửi theo chính sách.")
+        _("các cấp phê duyệt"),
+        default=list,
+        blank=True,
+        help_text=_("Đơn vị và cấp, xác định khi gửi theo chính sách."),
     )
     current_level = models.PositiveSmallIntegerField(_("cấp phê duyệt hiện tại"), default=0)
     pending_unit = models.ForeignKey(
@@ -164,7 +167,12 @@ class ApprovalPolicy(models.Model):
 
     version = models.PositiveIntegerField(_("phiên bản"), unique=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người ban hành")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người ban hành"),
     )
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
     note = models.CharField(_("ghi chú, căn cứ"), max_length=255, blank=True)
@@ -181,7 +189,9 @@ class ApprovalPolicy(models.Model):
 class PolicyRule(models.Model):
     """The ordered approval levels for one data category and one kind of unit (blank: any kind)."""
 
-    policy = models.ForeignKey(ApprovalPolicy, on_delete=models.PROTECT, related_name="rules", verbose_name=_("chính sách"))
+    policy = models.ForeignKey(
+        ApprovalPolicy, on_delete=models.PROTECT, related_name="rules", verbose_name=_("chính sách")
+    )
     category = models.CharField(_("loại dữ liệu"), max_length=24)
     unit_kind = models.CharField(_("loại đơn vị"), max_length=32, blank=True)
     levels = models.JSONField(_("các cấp phê duyệt"), default=list)
@@ -201,6 +211,7 @@ class ApprovalDecision(models.Model):
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("yêu cầu thay đổi")
     )
+
     class Decision(models.TextChoices):
         APPROVE = "approve", _("Phê duyệt")
         RETURN = "return", _("Trả lại để chỉnh sửa")
@@ -223,7 +234,12 @@ class ApprovalDecision(models.Model):
         help_text=_("Người phê duyệt đã uỷ quyền, khi quyết định theo uỷ quyền."),
     )
     delegation = models.ForeignKey(
-        "workflows.Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("uỷ quyền")
+        "workflows.Delegation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uỷ quyền"),
     )
     decided_at = models.DateTimeField(_("thời điểm"))
 
@@ -253,7 +269,10 @@ class Delegation(models.Model):
     The colleague decides "acting for" the approver; never on a request of their own."""
 
     delegator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given", verbose_name=_("người uỷ quyền")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("người uỷ quyền"),
     )
     delegate = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -312,7 +331,9 @@ class ImportBatch(models.Model):
         REJECTED = "rejected", _("Không được phê duyệt")
         FAILED = "failed", _("Lỗi khi nhập")
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("đơn vị")
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người tải lên")
     )

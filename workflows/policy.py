@@ -37,12 +37,23 @@ class Level(models.TextChoices):
 LADDER = [level.value for level in Level]
 
 SALARY_FIELDS = {
-    "rank_code", "salary_step", "salary_coefficient", "salary_effective_date", "position_allowance",
-    "seniority_allowance_percent", "other_allowances",
+    "rank_code",
+    "salary_step",
+    "salary_coefficient",
+    "salary_effective_date",
+    "position_allowance",
+    "seniority_allowance_percent",
+    "other_allowances",
 }
 POSITION_FIELDS = {"position", "main_duties"}
 TRAINING_FIELDS = {
-    "general_education", "qualification", "major", "political_theory", "state_management", "foreign_language", "it_skill",
+    "general_education",
+    "qualification",
+    "major",
+    "political_theory",
+    "state_management",
+    "foreign_language",
+    "it_skill",
 }
 MODEL_CATEGORY = {
     "records.workhistory": Category.POSITION,
@@ -90,7 +101,9 @@ def _personnel_department(unit: Unit | None) -> Unit | None:
     if unit is None:
         return None
     return (
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1, is_personnel_department=True, active_to__isnull=True)
+        Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, is_personnel_department=True, active_to__isnull=True
+        )
         .order_by("path")
         .first()
     )
@@ -149,7 +162,9 @@ def resolve_levels(*, policy, categories: list[str], unit: Unit) -> list[dict]:
     return levels
 
 
-def levels_for_request(*, policy, kind: str, operations: list[dict], unit: Unit, target_unit: Unit | None) -> list[dict]:
+def levels_for_request(
+    *, policy, kind: str, operations: list[dict], unit: Unit, target_unit: Unit | None
+) -> list[dict]:
     """Levels for a new request; a transfer adds the receiving unit's own levels after the sender's."""
     categories = categories_of(kind=kind, operations=operations)
     levels = resolve_levels(policy=policy, categories=categories, unit=unit)
@@ -173,7 +188,10 @@ def check_rules(rules: list[dict]) -> tuple[list[str], list[str]]:
     units = list(Unit.objects.filter(active_to__isnull=True).order_by("path"))
     for rule in rules:
         if not rule["levels"]:
-            errors.append(_("Quy tắc «%(category)s» phải có ít nhất một cấp phê duyệt.") % {"category": Category(rule["category"]).label})
+            errors.append(
+                _("Quy tắc «%(category)s» phải có ít nhất một cấp phê duyệt.")
+                % {"category": Category(rule["category"]).label}
+            )
         if len(set(rule["levels"])) != len(rule["levels"]):
             errors.append(_("Quy tắc «%(category)s» có cấp bị lặp.") % {"category": Category(rule["category"]).label})
     for category in Category.values:
@@ -205,6 +223,9 @@ def save_policy(*, rules: list[dict], user, note: str):
             version=(latest.version + 1) if latest else 1, created_by=user, note=note
         )
         PolicyRule.objects.bulk_create(
-            [PolicyRule(policy=policy, category=r["category"], unit_kind=r["unit_kind"], levels=r["levels"]) for r in rules]
+            [
+                PolicyRule(policy=policy, category=r["category"], unit_kind=r["unit_kind"], levels=r["levels"])
+                for r in rules
+            ]
         )
     return policy

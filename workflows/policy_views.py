@@ -23,7 +23,9 @@ LEVEL_CHOICES = [("", "—")] + list(policy.Level.choices)
 class RuleForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"), choices=policy.Category.choices)
     unit_kind = forms.ChoiceField(
-        label=gettext_lazy("Loại đơn vị"), choices=[("", gettext_lazy("Mọi loại đơn vị"))] + list(Unit.Kind.choices), required=False
+        label=gettext_lazy("Loại đơn vị"),
+        choices=[("", gettext_lazy("Mọi loại đơn vị"))] + list(Unit.Kind.choices),
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

@@ -13,16 +13,23 @@ from records.selectors import display_value
 EMPLOYEE = "records.employee"
 SALARY_ROW = "records.salaryhistory"
 # A salary-history row's fields, by the profile field each one sets.
-ROW_FIELD = {"rank_code": "rank_code", "salary_step": "salary_step", "salary_coefficient": "salary_coefficient",
-             "salary_effective_date": "effective_date"}
+ROW_FIELD = {
+    "rank_code": "rank_code",
+    "salary_step": "salary_step",
+    "salary_coefficient": "salary_coefficient",
+    "salary_effective_date": "effective_date",
+}
 
 
 def _rows_created_with(ref: str | None, operations: list[dict]) -> list[dict]:
     if not ref:
         return []
     return [
-        op for op in operations
-        if op["model"] == SALARY_ROW and op["action"] == "create" and (op.get("values") or {}).get("employee") == f"${ref}"
+        op
+        for op in operations
+        if op["model"] == SALARY_ROW
+        and op["action"] == "create"
+        and (op.get("values") or {}).get("employee") == f"${ref}"
     ]
 
 
@@ -57,7 +64,11 @@ def with_salary_of_new_rows(operations: list[dict]) -> list[dict]:
     out = []
     date_field = SalaryHistory._meta.get_field("effective_date")
     for op in operations:
-        rows = _rows_created_with(op.get("ref"), operations) if op["model"] == EMPLOYEE and op["action"] == "create" else []
+        rows = (
+            _rows_created_with(op.get("ref"), operations)
+            if op["model"] == EMPLOYEE and op["action"] == "create"
+            else []
+        )
         dated = []
         for row in rows:
             try:
@@ -116,30 +127,42 @@ def salary_effects(operations: list[dict]) -> list[dict]:
         if new is None:
             continue
         fields = [
-            {"field": field.verbose_name, "old": display_value(field, getattr(employee, name)),
-             "new": display_value(field, new[name])}
+            {
+                "field": field.verbose_name,
+                "old": display_value(field, getattr(employee, name)),
+                "new": display_value(field, new[name]),
+            }
             for name in Employee.CURRENT_SALARY_FIELDS
             if getattr(employee, name) != new[name]
             for field in [Employee._meta.get_field(name)]
         ]
         if fields:
-            effects.append({
-                "action": "update",
-                "model": Employee._meta.verbose_name,
-                "object": _("%(name)s: lương hiện hưởng, theo dòng diễn biến lương mới nhất") % {"name": employee.full_name},
-                "fields": fields,
-            })
+            effects.append(
+                {
+                    "action": "update",
+                    "model": Employee._meta.verbose_name,
+                    "object": _("%(name)s: lương hiện hưởng, theo dòng diễn biến lương mới nhất")
+                    % {"name": employee.full_name},
+                    "fields": fields,
+                }
+            )
     return effects
 
 
 def _salary_after(employee_id: int, operations: list[dict]) -> dict | None:
     """The salary in force once `operations` (on this person's salary rows) apply, worked out
     without writing; None when no row would remain or a proposed value is unreadable."""
-    rows = {row.pk: {**row.salary_in_force(), "order": (0, row.pk)} for row in SalaryHistory.objects.filter(employee_id=employee_id)}
+    rows = {
+        row.pk: {**row.salary_in_force(), "order": (0, row.pk)}
+        for row in SalaryHistory.objects.filter(employee_id=employee_id)
+    }
     try:
         for index, op in enumerate(operations):
-            values = {name: _row_value(op, row_field) for name, row_field in ROW_FIELD.items()
-                      if row_field in (op.get("values") or {})}
+            values = {
+                name: _row_value(op, row_field)
+                for name, row_field in ROW_FIELD.items()
+                if row_field in (op.get("values") or {})
+            }
             if op["action"] == "create":
                 rows[f"new{index}"] = {**values, "order": (1, index)}  # added after every stored row
             elif op["action"] == "update" and op["pk"] in rows:

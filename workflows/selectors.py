@@ -18,15 +18,19 @@ def list_approvable_change_requests(*, user) -> QuerySet:
 
 
 def list_open_change_requests_for_employee(*, user, employee) -> QuerySet:
-    return list_change_requests(user=user).filter(
-        employee=employee, status__in=ChangeRequest.OPEN_STATUSES
-    ).select_related("submitted_by")
+    return (
+        list_change_requests(user=user)
+        .filter(employee=employee, status__in=ChangeRequest.OPEN_STATUSES)
+        .select_related("submitted_by")
+    )
 
 
 def list_open_change_requests_for_unit(*, user, unit) -> QuerySet:
-    return list_change_requests(user=user).filter(
-        unit=unit, employee__isnull=True, status__in=ChangeRequest.OPEN_STATUSES
-    ).select_related("submitted_by")
+    return (
+        list_change_requests(user=user)
+        .filter(unit=unit, employee__isnull=True, status__in=ChangeRequest.OPEN_STATUSES)
+        .select_related("submitted_by")
+    )
 
 
 def get_change_request(*, user, pk) -> ChangeRequest:

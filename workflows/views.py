@@ -289,7 +289,11 @@ class ReworkChangeView(_ChangeRequestTaskView):
             return None
         change_request = self.change_request
         editor = editor_for(change_request.subject_model)
-        root = editor.model._default_manager.filter(pk=change_request.subject_pk).first() if change_request.subject_pk else None
+        root = (
+            editor.model._default_manager.filter(pk=change_request.subject_pk).first()
+            if change_request.subject_pk
+            else None
+        )
         parent = None
         if root is None:
             create = next(op for op in change_request.operations if op["model"] == editor.key)
@@ -439,5 +443,3 @@ def withdraw_request(request, process_pk):
 def change_request_url(change_request: ChangeRequest) -> str:
     """The process page of a request, where its steps and changes are shown."""
     return reverse("changerequest:process_detail", args=[change_request.process_id])
-
-

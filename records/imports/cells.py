@@ -76,8 +76,11 @@ class Cells:
             # all when a program wrote the file), so it is never taken.
             formula = getattr(value, "text", None) or str(value)
             raise ValidationError(
-                _("Ô chứa công thức “%(formula)s” (hoặc văn bản bắt đầu bằng dấu “=”): hãy nhập giá trị, "
-                  "không dùng công thức (trong Excel: sao chép rồi “Dán giá trị”).") % {"formula": formula[:100]}
+                _(
+                    "Ô chứa công thức “%(formula)s” (hoặc văn bản bắt đầu bằng dấu “=”): hãy nhập giá trị, "
+                    "không dùng công thức (trong Excel: sao chép rồi “Dán giá trị”)."
+                )
+                % {"formula": formula[:100]}
             )
         kind = column.kind
         if is_blank(value):
@@ -107,7 +110,8 @@ class Cells:
             except ValueError:
                 pass
         raise ValidationError(
-            _("Ngày “%(value)s” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 14/03/1985.") % {"value": cell_text(value)}
+            _("Ngày “%(value)s” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 14/03/1985.")
+            % {"value": cell_text(value)}
         )
 
     def _number(self, value, *, integer):
@@ -144,7 +148,8 @@ class Cells:
         if code is None:
             allowed = "; ".join(str(label) for code, label in column.field.flatchoices if code != "")
             raise ValidationError(
-                _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.") % {"value": cell_text(value), "allowed": allowed}
+                _("Giá trị “%(value)s” không hợp lệ; chọn một trong: %(allowed)s.")
+                % {"value": cell_text(value), "allowed": allowed}
             )
         return code
 

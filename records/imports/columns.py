@@ -80,7 +80,9 @@ def _kind(model_field) -> str:
 def _column(model, name) -> Column:
     model_field = model._meta.get_field(name)
     required = not model_field.blank and not model_field.has_default()
-    return Column(name, capfirst(str(model_field.verbose_name)), model_field, _kind(model_field), required, model_field.attname)
+    return Column(
+        name, capfirst(str(model_field.verbose_name)), model_field, _kind(model_field), required, model_field.attname
+    )
 
 
 def _employee_columns() -> tuple:
@@ -99,7 +101,9 @@ def sheets() -> list[Sheet]:
     out = [Sheet(Employee, capfirst(str(Employee._meta.verbose_name)), _employee_columns())]
     for model in SUBRECORD_MODELS:
         columns = (_owner_column(),) + tuple(_column(model, name) for name in model.EDITABLE_FIELDS)
-        out.append(Sheet(model, capfirst(str(model._meta.verbose_name_plural)), columns, NATURAL_KEYS[model._meta.model_name]))
+        out.append(
+            Sheet(model, capfirst(str(model._meta.verbose_name_plural)), columns, NATURAL_KEYS[model._meta.model_name])
+        )
     return out
 
 

@@ -64,6 +64,11 @@ def _employee_row(run, spec, columns, present, row, current):
     run.record(spec, row, action, f"{current.pk}:{sorted(before.items())!r}")
     if changed and len(run.outcome.updated_people) < UPDATED_PEOPLE_SHOWN:
         run.outcome.updated_people.append(
-            {"row": row.number, "citizen_id": obj.citizen_id, "full_name": obj.full_name, "fields": [c.label for c in changed]}
+            {
+                "row": row.number,
+                "citizen_id": obj.citizen_id,
+                "full_name": obj.full_name,
+                "fields": [c.label for c in changed],
+            }
         )
     return obj, action

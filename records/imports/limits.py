@@ -50,7 +50,9 @@ def check_archive(handle) -> Archive:
         with zipfile.ZipFile(handle) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise ValidationError(_("Tệp không phải là tệp Excel .xlsx hợp lệ (không đọc được cấu trúc tệp)."), code="not_zip")
+        raise ValidationError(
+            _("Tệp không phải là tệp Excel .xlsx hợp lệ (không đọc được cấu trúc tệp)."), code="not_zip"
+        )
     finally:
         handle.seek(0)
     expanded = sum(part.file_size for part in parts)
@@ -61,12 +63,19 @@ def check_archive(handle) -> Archive:
             code="too_large_expanded",
         )
     for part in parts:
-        if part.file_size >= RATIO_CHECKED_FROM and part.file_size > settings.IMPORT_MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+        if part.file_size >= RATIO_CHECKED_FROM and part.file_size > settings.IMPORT_MAX_COMPRESSION_RATIO * max(
+            part.compress_size, 1
+        ):
             raise ValidationError(
-                _("Tệp có phần “%(part)s” giải nén ra lớn gấp %(ratio)s lần (giới hạn %(limit)s lần): tệp chứa rất nhiều ô "
-                  "hoặc dòng lặp lại, hay là tệp độc hại. Hãy xoá các dòng, cột trống thừa rồi lưu lại.")
-                % {"part": part.filename[:80], "ratio": part.file_size // max(part.compress_size, 1),
-                   "limit": settings.IMPORT_MAX_COMPRESSION_RATIO},
+                _(
+                    "Tệp có phần “%(part)s” giải nén ra lớn gấp %(ratio)s lần (giới hạn %(limit)s lần): tệp chứa rất nhiều ô "
+                    "hoặc dòng lặp lại, hay là tệp độc hại. Hãy xoá các dòng, cột trống thừa rồi lưu lại."
+                )
+                % {
+                    "part": part.filename[:80],
+                    "ratio": part.file_size // max(part.compress_size, 1),
+                    "limit": settings.IMPORT_MAX_COMPRESSION_RATIO,
+                },
                 code="compression_ratio",
             )
     worksheets = tuple(p.filename for p in parts if p.filename.startswith(WORKSHEETS) and p.filename.endswith(".xml"))
@@ -91,7 +100,9 @@ def count_rows(handle, archive: Archive) -> dict[str, int]:
                 total += count
                 if total > settings.IMPORT_MAX_ROWS:
                     raise ValidationError(
-                        _("Tệp có hơn %(limit)s dòng, vượt giới hạn của một lần nhập. Hãy chia thành nhiều tệp nhỏ hơn.")
+                        _(
+                            "Tệp có hơn %(limit)s dòng, vượt giới hạn của một lần nhập. Hãy chia thành nhiều tệp nhỏ hơn."
+                        )
                         % {"limit": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")},
                         code="too_many_rows",
                     )

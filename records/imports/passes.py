@@ -101,8 +101,11 @@ class Pass:
                 found[spec.model] = (spec, workbook[name])
             elif norm(name) not in skip:
                 self.error(
-                    None, None, None,
-                    _("Trang tính “%(name)s” không thuộc mẫu nhập; xoá trang này hoặc dùng đúng tên trang của mẫu.") % {"name": name},
+                    None,
+                    None,
+                    None,
+                    _("Trang tính “%(name)s” không thuộc mẫu nhập; xoá trang này hoặc dùng đúng tên trang của mẫu.")
+                    % {"name": name},
                 )
         ordered = [found[s.model] for s in specs if s.model in found]
         self._order = {spec.title: index for index, (spec, ws) in enumerate(ordered)}

@@ -28,7 +28,9 @@ logger = logging.getLogger("records.imports")  # the name of the module this pac
 # openpyxl parses with defusedxml when it is installed (requirements.txt) and not switched off
 # (OPENPYXL_DEFUSEDXML=False): without it an uploaded file could expand entities.
 if not openpyxl.xml.DEFUSEDXML:
-    raise ImproperlyConfigured("openpyxl must read xlsx files with defusedxml: install it and leave OPENPYXL_DEFUSEDXML unset.")
+    raise ImproperlyConfigured(
+        "openpyxl must read xlsx files with defusedxml: install it and leave OPENPYXL_DEFUSEDXML unset."
+    )
 
 
 class FileUnreadable(Exception):
@@ -118,8 +120,11 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
             # nothing of the pass is kept.
             logger.warning("Import %s: unsafe or broken XML: %r", batch.pk, exc)
             raise FileUnreadable(
-                _("Tệp có nội dung XML không an toàn hoặc bị hỏng (%(problem)s) nên không được đọc tiếp. "
-                  "Hãy mở tệp bằng Excel, lưu lại rồi tải lên.") % {"problem": type(exc).__name__}
+                _(
+                    "Tệp có nội dung XML không an toàn hoặc bị hỏng (%(problem)s) nên không được đọc tiếp. "
+                    "Hãy mở tệp bằng Excel, lưu lại rồi tải lên."
+                )
+                % {"problem": type(exc).__name__}
             )
 
 

@@ -50,4 +50,3 @@ class SheetState:
 
 def natural_key(spec: Sheet, values: dict) -> tuple:
     return tuple(norm(v) if isinstance(v, str) else v for v in (values.get(k) for k in spec.natural_key))
-

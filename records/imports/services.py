@@ -83,10 +83,15 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     except ValidationError as exc:
         raise ValidationError({"file": exc.messages})
     sha256 = digest.hexdigest()
-    for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related("change_request"):
+    for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related(
+        "change_request"
+    ):
         if sync_import_status(pending).status in PENDING_STATUSES:
             raise ValidationError(
-                {"file": _("Tệp này đang được xử lý ở lượt nhập #%(pk)s; hãy chờ lượt đó kết thúc.") % {"pk": pending.pk}}
+                {
+                    "file": _("Tệp này đang được xử lý ở lượt nhập #%(pk)s; hãy chờ lượt đó kết thúc.")
+                    % {"pk": pending.pk}
+                }
             )
     upload.seek(0)
     with transaction.atomic():
@@ -142,7 +147,9 @@ def _submit(batch: ImportBatch, outcome: Outcome) -> ChangeRequest:
     reason = "\n".join(
         [
             batch.reason,
-            _("Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập nhật, %(changes)s dòng thay đổi.")
+            _(
+                "Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập nhật, %(changes)s dòng thay đổi."
+            )
             % {
                 "file": batch.file_name,
                 "sha": batch.sha256[:12],
@@ -188,7 +195,9 @@ def apply_import_batch(*, batch_id: int) -> str:
     the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
     from workflows.services import finish_import_request
 
-    batch = ImportBatch.objects.select_related("unit", "change_request__submitted_by", "change_request__decided_by").get(pk=batch_id)
+    batch = ImportBatch.objects.select_related(
+        "unit", "change_request__submitted_by", "change_request__decided_by"
+    ).get(pk=batch_id)
     change_request = batch.change_request
     if change_request is None or change_request.status != ChangeRequest.Status.APPROVED:
         return batch.status
@@ -213,8 +222,14 @@ def apply_import_batch(*, batch_id: int) -> str:
                     raise _Refused(outcome.errors, _("tệp không còn hợp lệ với dữ liệu hiện tại"))
                 if outcome.digest != batch.summary.get("digest"):
                     raise _Refused(
-                        [file_error(_("Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả nhập sẽ khác "
-                                       "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi phê duyệt lại."))],
+                        [
+                            file_error(
+                                _(
+                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả nhập sẽ khác "
+                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi phê duyệt lại."
+                                )
+                            )
+                        ],
                         _("dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra"),
                     )
                 batch.status = ImportBatch.Status.APPLIED
@@ -229,7 +244,12 @@ def apply_import_batch(*, batch_id: int) -> str:
         except Exception:
             logger.exception("Import batch %s failed while applying", batch_id)
             message = _("lỗi hệ thống khi ghi dữ liệu")
-            _refuse(batch, change_request, [file_error(_("Lỗi hệ thống khi ghi dữ liệu; không có dữ liệu nào được ghi."))], message)
+            _refuse(
+                batch,
+                change_request,
+                [file_error(_("Lỗi hệ thống khi ghi dữ liệu; không có dữ liệu nào được ghi."))],
+                message,
+            )
         finally:
             progress.close()
     return batch.status

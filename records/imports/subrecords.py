@@ -69,7 +69,9 @@ def subrecord_rows(run, spec, columns, rows, state):
 def _managed_elsewhere(run, rows) -> set:
     """The CCCDs of the chunk, neither in the file nor in the unit, that another unit manages."""
     unknown = {r.cccd for r in rows if r.cccd and r.cccd not in run.file_people and r.cccd not in run.unit_people}
-    return set(Employee.objects.filter(citizen_id__in=unknown).values_list("citizen_id", flat=True)) if unknown else set()
+    return (
+        set(Employee.objects.filter(citizen_id__in=unknown).values_list("citizen_id", flat=True)) if unknown else set()
+    )
 
 
 def _owner(run, row: Row, elsewhere: set):

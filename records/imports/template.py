@@ -15,11 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from tracking.validators import printable
 from units.models import Position
 from workflows.models import ImportBatch
 
 from ..models import SalaryRank, SalaryTable
-from tracking.validators import printable
 from .columns import (
     INSTRUCTIONS_SHEET_KEY,
     LISTS_SHEET_KEY,
@@ -37,7 +37,9 @@ def _describe_format(column: Column, positions: list[str]) -> str:
     if column.kind == "date":
         return _("Ngày theo dạng dd/mm/yyyy, ví dụ 14/03/1985")
     if column.kind == "choice":
-        return _("Một trong: %(values)s") % {"values": "; ".join(str(label) for value, label in f.flatchoices if value != "")}
+        return _("Một trong: %(values)s") % {
+            "values": "; ".join(str(label) for value, label in f.flatchoices if value != "")
+        }
     if column.kind == "position":
         if positions:
             return _("Tên chức vụ của đơn vị: %(values)s") % {"values": "; ".join(positions)}
@@ -45,9 +47,11 @@ def _describe_format(column: Column, positions: list[str]) -> str:
     if column.kind in ("int", "decimal"):
         low = next((v.limit_value for v in f.validators if isinstance(v, MinValueValidator)), None)
         high = next((v.limit_value for v in f.validators if isinstance(v, MaxValueValidator)), None)
-        text = _("Số nguyên") if column.kind == "int" else _("Số, tối đa %(n)s chữ số thập phân (dấu phẩy hoặc dấu chấm)") % {
-            "n": f.decimal_places
-        }
+        text = (
+            _("Số nguyên")
+            if column.kind == "int"
+            else _("Số, tối đa %(n)s chữ số thập phân (dấu phẩy hoặc dấu chấm)") % {"n": f.decimal_places}
+        )
         if low is not None and high is not None:
             text += " " + _("từ %(low)s đến %(high)s") % {"low": low, "high": high}
         elif low is not None:
@@ -62,24 +66,36 @@ def _instruction_lines(unit) -> list[str]:
     lines = [
         _("Mẫu nhập hồ sơ cán bộ và các quá trình (hồ sơ con) từ tệp Excel."),
         _("1. Mỗi lần nhập dành cho một đơn vị, chọn khi tải tệp lên; chỉ cán bộ tổ chức của đơn vị được tải tệp."),
-        _("2. Trên mỗi trang dữ liệu, dòng 1 (ẩn) chứa mã cột: không sửa, không xoá. Dòng 2 là tên cột. Dữ liệu bắt đầu từ dòng 3."),
+        _(
+            "2. Trên mỗi trang dữ liệu, dòng 1 (ẩn) chứa mã cột: không sửa, không xoá. Dòng 2 là tên cột. Dữ liệu bắt đầu từ dòng 3."
+        ),
         _("3. Ngày ghi theo dạng dd/mm/yyyy (ví dụ 14/03/1985). Số thập phân dùng dấu phẩy hoặc dấu chấm."),
-        _("4. Số CCCD gồm đúng 12 chữ số. Các trang quá trình nối với cán bộ qua cột “Số CCCD của cán bộ”: "
-          "cán bộ phải có trong trang “Cán bộ” của tệp hoặc đã có hồ sơ tại đơn vị."),
-        _("5. Cán bộ đã có hồ sơ tại đơn vị (trùng số CCCD) được cập nhật theo tệp; dòng giống hệt hồ sơ thì giữ nguyên. "
-          "Cột không có trong tệp thì không thay đổi. Tệp không xoá dữ liệu nào."),
+        _(
+            "4. Số CCCD gồm đúng 12 chữ số. Các trang quá trình nối với cán bộ qua cột “Số CCCD của cán bộ”: "
+            "cán bộ phải có trong trang “Cán bộ” của tệp hoặc đã có hồ sơ tại đơn vị."
+        ),
+        _(
+            "5. Cán bộ đã có hồ sơ tại đơn vị (trùng số CCCD) được cập nhật theo tệp; dòng giống hệt hồ sơ thì giữ nguyên. "
+            "Cột không có trong tệp thì không thay đổi. Tệp không xoá dữ liệu nào."
+        ),
         _("6. Số CCCD đã có hồ sơ do đơn vị khác quản lý là lỗi: cần làm thủ tục điều động về đơn vị trước."),
-        _("7. Một dòng quá trình được coi là đã có khi trùng cán bộ và các cột khoá (cột “Khoá so khớp” bên dưới); "
-          "nhập lại cùng một tệp không thêm dòng nào."),
-        _("8. Toàn bộ tệp được kiểm tra trước; chỉ cần một lỗi thì không dòng nào được nhập, và báo cáo lỗi ghi rõ trang, dòng, cột. "
-          "Tệp hợp lệ được gửi phê duyệt thành một yêu cầu thay đổi; hồ sơ chỉ được cập nhật khi lãnh đạo đơn vị phê duyệt."),
+        _(
+            "7. Một dòng quá trình được coi là đã có khi trùng cán bộ và các cột khoá (cột “Khoá so khớp” bên dưới); "
+            "nhập lại cùng một tệp không thêm dòng nào."
+        ),
+        _(
+            "8. Toàn bộ tệp được kiểm tra trước; chỉ cần một lỗi thì không dòng nào được nhập, và báo cáo lỗi ghi rõ trang, dòng, cột. "
+            "Tệp hợp lệ được gửi phê duyệt thành một yêu cầu thay đổi; hồ sơ chỉ được cập nhật khi lãnh đạo đơn vị phê duyệt."
+        ),
         _("9. Có thể xoá các trang không dùng đến; không thêm trang khác, không đổi tên trang."),
     ]
     ranks = list(
         SalaryRank.objects.filter(table__in=_newest_table()).order_by("rank_code").values_list("rank_code", "rank_name")
     )
     if ranks:
-        lines.append(_("Mã ngạch có trong bảng lương: %(ranks)s.") % {"ranks": "; ".join(f"{c} ({n})" for c, n in ranks)})
+        lines.append(
+            _("Mã ngạch có trong bảng lương: %(ranks)s.") % {"ranks": "; ".join(f"{c} ({n})" for c, n in ranks)}
+        )
     if unit is not None:
         lines.insert(1, _("Đơn vị: %(unit)s.") % {"unit": printable(unit.name)})
     return lines
@@ -204,7 +220,17 @@ def _write_instructions(ws, specs, unit, positions, write_only):
     for line in lines:
         ws.append([line])
     ws.append([])
-    ws.append([_("Trang tính"), _("Cột"), _("Mã cột (dòng 1)"), _("Bắt buộc"), _("Khoá so khớp"), _("Định dạng, giá trị cho phép"), _("Ghi chú")])
+    ws.append(
+        [
+            _("Trang tính"),
+            _("Cột"),
+            _("Mã cột (dòng 1)"),
+            _("Bắt buộc"),
+            _("Khoá so khớp"),
+            _("Định dạng, giá trị cho phép"),
+            _("Ghi chú"),
+        ]
+    )
     header_row = len(lines) + 2
     for spec in specs:
         for column in spec.columns:
@@ -214,9 +240,13 @@ def _write_instructions(ws, specs, unit, positions, write_only):
                     column.label,
                     column.key,
                     _("Có") if column.required else "",
-                    _("Có") if column.key in spec.natural_key or (spec.is_employee and column.key == "citizen_id") else "",
+                    _("Có")
+                    if column.key in spec.natural_key or (spec.is_employee and column.key == "citizen_id")
+                    else "",
                     _describe_format(column, positions),
-                    str(column.field.help_text or "") if column.attname else _("Số CCCD của cán bộ mà dòng này thuộc về"),
+                    str(column.field.help_text or "")
+                    if column.attname
+                    else _("Số CCCD của cán bộ mà dòng này thuộc về"),
                 ]
             )
     if not write_only:

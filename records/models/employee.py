@@ -160,7 +160,9 @@ class Employee(TrackedModel):
 
     # 16–20: Party, mass organisations, military, titles
     party_join_date = models.DateField(_("ngày vào Đảng"), null=True, blank=True, validators=[not_in_future])
-    party_official_date = models.DateField(_("ngày chính thức vào Đảng"), null=True, blank=True, validators=[not_in_future])
+    party_official_date = models.DateField(
+        _("ngày chính thức vào Đảng"), null=True, blank=True, validators=[not_in_future]
+    )
     mass_organisation_join_date = models.DateField(
         _("ngày tham gia tổ chức chính trị – xã hội"), null=True, blank=True, validators=[not_in_future]
     )
@@ -281,9 +283,20 @@ class Employee(TrackedModel):
         (
             _("Sơ yếu lý lịch"),
             (
-                "full_name", "other_names", "date_of_birth", "sex", "place_of_birth", "home_town",
-                "ethnicity", "religion", "permanent_address", "current_address", "citizen_id",
-                "citizen_id_issue_date", "citizen_id_issue_place", "social_insurance_number",
+                "full_name",
+                "other_names",
+                "date_of_birth",
+                "sex",
+                "place_of_birth",
+                "home_town",
+                "ethnicity",
+                "religion",
+                "permanent_address",
+                "current_address",
+                "citizen_id",
+                "citizen_id_issue_date",
+                "citizen_id_issue_place",
+                "social_insurance_number",
                 "employment_status",
             ),
         ),
@@ -294,22 +307,39 @@ class Employee(TrackedModel):
         (
             _("Ngạch, bậc lương, phụ cấp"),
             (
-                "rank_code", "salary_step", "salary_coefficient", "salary_effective_date",
-                "position_allowance", "seniority_allowance_percent", "other_allowances",
+                "rank_code",
+                "salary_step",
+                "salary_coefficient",
+                "salary_effective_date",
+                "position_allowance",
+                "seniority_allowance_percent",
+                "other_allowances",
             ),
         ),
         (
             _("Trình độ"),
             (
-                "general_education", "qualification", "major", "political_theory", "state_management",
-                "foreign_language", "it_skill",
+                "general_education",
+                "qualification",
+                "major",
+                "political_theory",
+                "state_management",
+                "foreign_language",
+                "it_skill",
             ),
         ),
         (
             _("Đảng, đoàn thể, quân ngũ"),
             (
-                "party_join_date", "party_official_date", "mass_organisation", "mass_organisation_join_date",
-                "military_enlist_date", "military_discharge_date", "military_rank", "honorary_title", "strengths",
+                "party_join_date",
+                "party_official_date",
+                "mass_organisation",
+                "mass_organisation_join_date",
+                "military_enlist_date",
+                "military_discharge_date",
+                "military_rank",
+                "honorary_title",
+                "strengths",
             ),
         ),
         (
@@ -328,7 +358,11 @@ class Employee(TrackedModel):
         return self.full_name
 
     def describe(self):
-        return f"{self.full_name}, {self.date_of_birth:%d/%m/%Y}, CCCD {self.citizen_id}" if self.date_of_birth else self.full_name
+        return (
+            f"{self.full_name}, {self.date_of_birth:%d/%m/%Y}, CCCD {self.citizen_id}"
+            if self.date_of_birth
+            else self.full_name
+        )
 
     def clean(self):
         errors: dict = {}
@@ -343,11 +377,17 @@ class Employee(TrackedModel):
                 errors.setdefault(name, []).append(_("Ngày này không thể trước ngày sinh."))
         check_salary_date(errors, self.salary_effective_date, field="salary_effective_date")
         check_date_order(
-            errors, self.party_join_date, self.party_official_date, end_field="party_official_date",
+            errors,
+            self.party_join_date,
+            self.party_official_date,
+            end_field="party_official_date",
             message=_("Ngày chính thức phải sau ngày vào Đảng."),
         )
         check_date_order(
-            errors, self.military_enlist_date, self.military_discharge_date, end_field="military_discharge_date",
+            errors,
+            self.military_enlist_date,
+            self.military_discharge_date,
+            end_field="military_discharge_date",
             message=_("Ngày xuất ngũ phải sau ngày nhập ngũ."),
         )
         if self.position_id and self.managing_unit_id and self.position.unit_id != self.managing_unit_id:

@@ -6,9 +6,9 @@ effective date; a salary is checked against the table in force on its effective 
 
 import calendar
 import datetime
-from decimal import Decimal, InvalidOperation
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -95,7 +95,10 @@ def _load_index():
     index = []
     for table in SalaryTable.objects.prefetch_related("ranks").order_by("-effective_from"):
         index.append(
-            (table.effective_from, {r.rank_code: tuple(Decimal(str(c)) for c in r.coefficients) for r in table.ranks.all()})
+            (
+                table.effective_from,
+                {r.rank_code: tuple(Decimal(str(c)) for c in r.coefficients) for r in table.ranks.all()},
+            )
         )
     return index
 
@@ -109,7 +112,9 @@ def coefficients_for(rank_code: str, on: datetime.date | None = None) -> tuple[D
     return None
 
 
-def check_salary(*, rank_code, step, coefficient, on=None, fields=("rank_code", "salary_step", "salary_coefficient")) -> dict:
+def check_salary(
+    *, rank_code, step, coefficient, on=None, fields=("rank_code", "salary_step", "salary_coefficient")
+) -> dict:
     """Errors (by field name) where rank, step and coefficient disagree with the salary table."""
     rank_field, step_field, coefficient_field = fields
     coefficients = coefficients_for(rank_code, on)
@@ -126,7 +131,6 @@ def check_salary(*, rank_code, step, coefficient, on=None, fields=("rank_code", 
             ]
         }
     return {}
-
 
 
 def _step_due(rank_code: str, since: datetime.date) -> datetime.date | None:

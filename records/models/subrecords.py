@@ -93,7 +93,14 @@ class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lư
         "records.Employee", on_delete=models.PROTECT, related_name="salary_history", verbose_name=_("cán bộ")
     )
     history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
-    EDITABLE_FIELDS = ("effective_date", "rank_code", "salary_step", "salary_coefficient", "decision_number", "decision_date")
+    EDITABLE_FIELDS = (
+        "effective_date",
+        "rank_code",
+        "salary_step",
+        "salary_coefficient",
+        "decision_number",
+        "decision_date",
+    )
 
     class Meta:
         verbose_name = _("diễn biến lương")
@@ -165,7 +172,15 @@ class Training(DecisionFields, SubRecord):  # đào tạo (văn bằng), bồi d
     )
     history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
     EDITABLE_FIELDS = (
-        "kind", "name", "institution", "start_date", "end_date", "mode", "certificate", "decision_number", "decision_date",
+        "kind",
+        "name",
+        "institution",
+        "start_date",
+        "end_date",
+        "mode",
+        "certificate",
+        "decision_number",
+        "decision_date",
     )
 
     class Meta:
@@ -229,7 +244,15 @@ class Discipline(DecisionFields, SubRecord):  # kỷ luật
         "records.Employee", on_delete=models.PROTECT, related_name="disciplines", verbose_name=_("cán bộ")
     )
     history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
-    EDITABLE_FIELDS = ("form", "reason", "authority", "effective_from", "effective_to", "decision_number", "decision_date")
+    EDITABLE_FIELDS = (
+        "form",
+        "reason",
+        "authority",
+        "effective_from",
+        "effective_to",
+        "decision_number",
+        "decision_date",
+    )
     SENSITIVE = True
 
     class Meta:

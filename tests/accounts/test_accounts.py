@@ -21,7 +21,8 @@ def all_patterns(resolver=None, prefix=""):
 
 def test_no_url_lets_a_visitor_create_an_account():
     offending = [
-        (route, name) for route, name in all_patterns()
+        (route, name)
+        for route, name in all_patterns()
         if any(word in route.lower() or word in name.lower() for word in SIGNUP_WORDS)
     ]
     assert offending == []
@@ -37,7 +38,11 @@ def test_signup_paths_do_not_exist(client, path):
     assert response.status_code in (302, 404)
     if response.status_code == 302:  # the site sends strangers to the login page, nothing else
         assert response["Location"].startswith(reverse("login"))
-    assert client.post(path, {"username": "stranger", "password1": "x", "password2": "x"}).status_code in (302, 403, 404)
+    assert client.post(path, {"username": "stranger", "password1": "x", "password2": "x"}).status_code in (
+        302,
+        403,
+        404,
+    )
     assert not get_user_model().objects.filter(username="stranger").exists()
 
 

@@ -8,10 +8,22 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTROLLED = ("DEBUG", "SECRET_KEY", "DEMO_MODE", "OTP_REQUIRED", "ALLOWED_HOSTS", "BEHIND_TLS_PROXY",
-              "DJANGO_SETTINGS_MODULE", "SECURE_", "SESSION_COOKIE_", "CSRF_COOKIE_")
+CONTROLLED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DEMO_MODE",
+    "OTP_REQUIRED",
+    "ALLOWED_HOSTS",
+    "BEHIND_TLS_PROXY",
+    "DJANGO_SETTINGS_MODULE",
+    "SECURE_",
+    "SESSION_COOKIE_",
+    "CSRF_COOKIE_",
+)
 PRODUCTION = {
-    "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "qlcb.example.gov.vn",
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "qlcb.example.gov.vn",
     "BEHIND_TLS_PROXY": "1",
 }
 
@@ -32,7 +44,10 @@ def test_production_settings_pass_the_deployment_check():
 def test_deployment_check_fails_on_demo_mode_plain_http_or_no_two_factor():
     result = run(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        **PRODUCTION, DEMO_MODE="1", OTP_REQUIRED="0", SECURE_SSL_REDIRECT="0",
+        **PRODUCTION,
+        DEMO_MODE="1",
+        OTP_REQUIRED="0",
+        SECURE_SSL_REDIRECT="0",
     )
     assert result.returncode != 0
     for check_id in ("qlcb.W001", "qlcb.W002", "security.W008"):

@@ -77,21 +77,35 @@ def test_success_resets_the_failure_count(client, people):
     assert post_login(client, "canbo_kv1").status_code == 302
 
 
-@pytest.mark.parametrize("forwarded, locked_ip", [("203.0.113.9", "203.0.113.9"), ("6.6.6.6, 203.0.113.9", "203.0.113.9")])
+@pytest.mark.parametrize(
+    "forwarded, locked_ip", [("203.0.113.9", "203.0.113.9"), ("6.6.6.6, 203.0.113.9", "203.0.113.9")]
+)
 def test_behind_a_proxy_the_client_ip_is_what_the_proxy_saw(client, people, settings, forwarded, locked_ip):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
-        client.post("/accounts/login/", {"username": "canbo_kv1", "password": WRONG},
-                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        client.post(
+            "/accounts/login/",
+            {"username": "canbo_kv1", "password": WRONG},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {locked_ip}
     # Another client behind the same proxy is not locked out.
-    response = client.post("/accounts/login/", {"username": "canbo_kv1", "password": "Test-password-2026"},
-                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    response = client.post(
+        "/accounts/login/",
+        {"username": "canbo_kv1", "password": "Test-password-2026"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
     assert response.status_code == 302
 
 
 def test_a_forged_forwarded_header_falls_back_to_the_peer_address(client, people, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    client.post("/accounts/login/", {"username": "canbo_kv1", "password": WRONG},
-                REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="not-an-ip")
+    client.post(
+        "/accounts/login/",
+        {"username": "canbo_kv1", "password": WRONG},
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR="not-an-ip",
+    )
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["192.0.2.10"]

@@ -47,7 +47,10 @@ def test_import_is_validated_and_applied_by_the_worker(celery_worker_process, cl
     wait_for(lambda: status() == ImportBatch.Status.APPLIED, celery_worker_process)
     change_request = ChangeRequest.objects.get(pk=batch.change_request_id)
     assert change_request.status == ChangeRequest.Status.APPLIED
-    wait_for(lambda: change_request.process.__class__.objects.get(pk=change_request.process_id).status == "DONE", celery_worker_process)
+    wait_for(
+        lambda: change_request.process.__class__.objects.get(pk=change_request.process_id).status == "DONE",
+        celery_worker_process,
+    )
     imported = Employee.objects.filter(managing_unit=tree["kv1"])
     assert imported.count() == 20
     assert imported.first().history.latest().change_request == change_request

@@ -11,8 +11,8 @@ from notifications.models import Digest
 from notifications.tasks import send_overdue_approval_digests
 from records.models import Employee, SalaryHistory
 from tests.conftest import make_employee
-from workflows.flows import ChangeRequestFlow
 from workflows import changesets
+from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 from workflows.services import submit_change_request
 
@@ -28,10 +28,19 @@ def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smt
         unit=employee.managing_unit,
         employee=employee,
         submitted_by=people["canbo_kv1"],
-        operations=[changesets.make_create(SalaryHistory, {
-            "employee": employee, "effective_date": date(2022, 1, 1), "rank_code": "01.003", "salary_step": 4,
-            "salary_coefficient": "3.33", "decision_number": "15/QĐ-CCT",
-        })],
+        operations=[
+            changesets.make_create(
+                SalaryHistory,
+                {
+                    "employee": employee,
+                    "effective_date": date(2022, 1, 1),
+                    "rank_code": "01.003",
+                    "salary_step": 4,
+                    "salary_coefficient": "3.33",
+                    "decision_number": "15/QĐ-CCT",
+                },
+            )
+        ],
         reason="Nâng bậc lương thường xuyên",
         title=employee.full_name,
     )
@@ -50,9 +59,7 @@ def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smt
     assert [m.rcpt_tos for m in messages] == [["lanhdao_kv1@example.test"]]
     parsed = email.message_from_bytes(messages[0].content)
     body = next(
-        part.get_payload(decode=True).decode()
-        for part in parsed.walk()
-        if part.get_content_type() == "text/plain"
+        part.get_payload(decode=True).decode() for part in parsed.walk() if part.get_content_type() == "text/plain"
     )
     assert f"#{change_request.pk} Hoàng Văn Em" in body
     digest = Digest.objects.get()

@@ -95,7 +95,9 @@ def test_reminder_threshold_comes_from_settings(settings, people, two_requests, 
     assert [m.to[0] for m in mail.outbox] == ["lanhdao_kv2@example.test"]
 
 
-def test_taken_task_reminds_only_its_owner(settings, client, tree, people, two_requests, django_capture_on_commit_callbacks):
+def test_taken_task_reminds_only_its_owner(
+    settings, client, tree, people, two_requests, django_capture_on_commit_callbacks
+):
     from tests.conftest import make_user
     from units.models import Role
     from workflows.flows import ChangeRequestFlow as Flow
@@ -122,7 +124,9 @@ def test_delegate_of_an_absent_approver_is_reminded_too(people, tree, two_reques
 
     deputy = make_user("pho_kv1", (tree["kv1"], Role.VIEWER))
     today = timezone.localdate()
-    create_delegation(delegator=people["lanhdao_kv1"], delegate=deputy, valid_from=today, valid_to=today, reason="Nghỉ phép")
+    create_delegation(
+        delegator=people["lanhdao_kv1"], delegate=deputy, valid_from=today, valid_to=today, reason="Nghỉ phép"
+    )
     overdue = list_overdue_approvals_by_approver(older_than=timezone.timedelta(days=settings.REMINDER_AFTER_DAYS))
     assert [cr.pk for cr in overdue[deputy]] == [cr.pk for cr in overdue[people["lanhdao_kv1"]]]
     assert overdue[deputy]

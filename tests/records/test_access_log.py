@@ -28,6 +28,7 @@ FILE_PAGES = [
 @pytest.fixture
 def staff(tree, loader, employee_kv1, employee_kv2):
     """An, Cường, Dũng and Hải in KV1, Bình in KV2, Giang at the treasury."""
+
     def person(unit, number, name):
         return make_employee(tree[unit], loader, citizen_id=f"0010850000{number:02d}", full_name=name)
 
@@ -117,7 +118,9 @@ def test_the_list_export_is_one_row_counting_its_records(client, people, staff):
 
 def test_the_quota_export_is_logged_but_reads_no_ones_record(client, tree, people, loader):
     with setup_context(loader):
-        StaffingQuota.objects.create(unit=tree["kv1"], year=2026, category=StaffingQuota.Category.choices[0][0], approved=5)
+        StaffingQuota.objects.create(
+            unit=tree["kv1"], year=2026, category=StaffingQuota.Category.choices[0][0], approved=5
+        )
     client.force_login(people["xem_cuc"])
     response = client.get(reverse("units:quota-report-xlsx"), {"unit": tree["cuc"].pk, "year": 2026})
     assert response.status_code == 200
@@ -283,7 +286,9 @@ def test_reading_past_the_threshold_emails_the_unit_admin_once(
     assert ReadAlert.objects.count() == 1
 
 
-def test_reads_below_the_threshold_send_nothing(client, settings, people, staff, admins, django_capture_on_commit_callbacks):
+def test_reads_below_the_threshold_send_nothing(
+    client, settings, people, staff, admins, django_capture_on_commit_callbacks
+):
     settings.READ_ALERT_PER_HOUR = 3
     client.force_login(people["canbo_kv1"])
     read_many(client, django_capture_on_commit_callbacks, [staff["an"], staff["cuong"], staff["dung"]] * 3)
@@ -291,7 +296,9 @@ def test_reads_below_the_threshold_send_nothing(client, settings, people, staff,
     assert not ReadAlert.objects.exists()
 
 
-def test_exported_rows_count_towards_the_threshold(client, settings, people, staff, admins, django_capture_on_commit_callbacks):
+def test_exported_rows_count_towards_the_threshold(
+    client, settings, people, staff, admins, django_capture_on_commit_callbacks
+):
     settings.READ_ALERT_PER_HOUR = 3
     client.force_login(people["canbo_kv1"])
     with django_capture_on_commit_callbacks(execute=True):

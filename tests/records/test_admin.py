@@ -30,4 +30,7 @@ def test_every_tracked_model_is_in_the_admin_read_only(client, superuser, employ
     assert response.status_code == 403
     employee_kv1.refresh_from_db()
     assert employee_kv1.full_name == "Nguyễn Văn An"
-    assert client.post(reverse("admin:records_employee_delete", args=[employee_kv1.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:records_employee_delete", args=[employee_kv1.pk]), {"post": "yes"}).status_code
+        == 403
+    )

@@ -19,7 +19,9 @@ CCCD = "001085000001"
 def discipline(loader, employee_kv1):
     with setup_context(loader):
         return Discipline.objects.create(
-            employee=employee_kv1, form=Discipline.Form.REPRIMAND, reason="Chậm nộp báo cáo",
+            employee=employee_kv1,
+            form=Discipline.Form.REPRIMAND,
+            reason="Chậm nộp báo cáo",
             effective_from=datetime.date(2021, 1, 1),
         )
 

@@ -70,13 +70,21 @@ def test_a_change_set_with_a_control_character_is_refused(people, employee_kv1):
 
 def test_the_model_refuses_every_kind_of_control_character(tree, loader):
     employee = Employee(
-        full_name="Nguyễn Văn\x00 An", other_names="\x7f", place_of_birth="Hà\x85Nội", home_town="\ufffe",
+        full_name="Nguyễn Văn\x00 An",
+        other_names="\x7f",
+        place_of_birth="Hà\x85Nội",
+        home_town="\ufffe",
         managing_unit=tree["kv1"],
     )
     with pytest.raises(ValidationError) as refused:
         employee.full_clean()
     errors = refused.value.message_dict
-    for name, code in (("full_name", "U+0000"), ("other_names", "U+007F"), ("place_of_birth", "U+0085"), ("home_town", "U+FFFE")):
+    for name, code in (
+        ("full_name", "U+0000"),
+        ("other_names", "U+007F"),
+        ("place_of_birth", "U+0085"),
+        ("home_town", "U+FFFE"),
+    ):
         assert any(code in message for message in errors[name]), (name, errors.get(name))
 
 
@@ -116,9 +124,16 @@ def test_the_quota_report_export_survives_a_stored_control_character(client, peo
 def test_the_import_error_report_survives_a_stored_control_character(client, people, tree, dirty, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     batch = ImportBatch.objects.create(
-        unit=tree["kv1"], uploaded_by=people["canbo_kv1"], file="imports/x.xlsx", file_name=f"ho{ESC}so.xlsx",
-        sha256="0" * 64, reason="Nhập thử", status=ImportBatch.Status.INVALID,
-        errors=[{"sheet": "Cán bộ", "row": 3, "column": "Họ và tên", "cell": "B3", "message": f"Giá trị “a{ESC}b” sai."}],
+        unit=tree["kv1"],
+        uploaded_by=people["canbo_kv1"],
+        file="imports/x.xlsx",
+        file_name=f"ho{ESC}so.xlsx",
+        sha256="0" * 64,
+        reason="Nhập thử",
+        status=ImportBatch.Status.INVALID,
+        errors=[
+            {"sheet": "Cán bộ", "row": 3, "column": "Họ và tên", "cell": "B3", "message": f"Giá trị “a{ESC}b” sai."}
+        ],
         summary={"errors_total": 1},
     )
     client.force_login(people["canbo_kv1"])

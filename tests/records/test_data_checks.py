@@ -82,8 +82,13 @@ def test_a_salary_date_more_than_a_year_ahead_is_refused(employee_kv1):
 
 
 def test_a_salary_history_row_of_9999_is_refused(employee_kv1):
-    row = SalaryHistory(employee=employee_kv1, effective_date=datetime.date(9999, 12, 31), rank_code="01.003",
-                        salary_step=3, salary_coefficient="3.00")
+    row = SalaryHistory(
+        employee=employee_kv1,
+        effective_date=datetime.date(9999, 12, 31),
+        rank_code="01.003",
+        salary_step=3,
+        salary_coefficient="3.00",
+    )
     with pytest.raises(ValidationError) as refused:
         row.full_clean()
     assert "effective_date" in refused.value.message_dict
@@ -174,8 +179,12 @@ def test_foreign_digits_and_long_texts_in_an_import_are_row_errors(officer, tree
     rows = {Employee: [person(1, citizen_id="٠٠١٠٨٠٠٠٠٠٠١"), person(2, personal_history="x" * 6000)]}
     buffer = io.BytesIO()
     imports.build_workbook(rows=rows).save(buffer)
-    batch = upload(officer, tree["kv1"], SimpleUploadedFile("ho-so.xlsx", buffer.getvalue()),
-                   capture=django_capture_on_commit_callbacks)
+    batch = upload(
+        officer,
+        tree["kv1"],
+        SimpleUploadedFile("ho-so.xlsx", buffer.getvalue()),
+        capture=django_capture_on_commit_callbacks,
+    )
     assert batch.status == ImportBatch.Status.INVALID
     messages = {e["row"]: e["message"] for e in batch.errors}
     assert "không phải chữ số 0–9" in messages[3]

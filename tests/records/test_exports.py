@@ -41,8 +41,12 @@ def staff(tree, loader, employee_kv1, employee_kv2):
         employee_kv1.full_clean()
         employee_kv1.save()
     second = make_employee(
-        tree["kv1"], loader, citizen_id="001085000003", full_name="Lê Văn Cường",
-        employment_status=Employee.EmploymentStatus.CONTRACT, other_names="=HYPERLINK(\"http://x.test\")",
+        tree["kv1"],
+        loader,
+        citizen_id="001085000003",
+        full_name="Lê Văn Cường",
+        employment_status=Employee.EmploymentStatus.CONTRACT,
+        other_names='=HYPERLINK("http://x.test")',
     )
     return {"an": employee_kv1, "binh": employee_kv2, "cuong": second}
 
@@ -78,7 +82,9 @@ def test_list_export_leaves_out_sensitive_fields(client, people, staff):
     assert not sensitive_headers & set(header)
     assert "Sức khoẻ loại II" not in repr(rows)
     # The CCCD goes out only where the reader may see it: the officer's own unit, not above.
-    assert {r["Số CCCD"] for r in rows} == {e.citizen_id for e in Employee.objects.filter(managing_unit=people["canbo_kv1"].role_grants.get().unit)}
+    assert {r["Số CCCD"] for r in rows} == {
+        e.citizen_id for e in Employee.objects.filter(managing_unit=people["canbo_kv1"].role_grants.get().unit)
+    }
     client.force_login(people["xem_cuc"])
     _sheet, _header, rows = download(client)
     assert {r["Số CCCD"] for r in rows} == {"•••"}
@@ -150,9 +156,22 @@ HEADINGS = [
     "32) NHẬN XÉT, ĐÁNH GIÁ CỦA CƠ QUAN, ĐƠN VỊ QUẢN LÝ VÀ SỬ DỤNG CÁN BỘ, CÔNG CHỨC",
 ]
 # Printed only for readers who may see protected data (family, health, discipline, history).
-PROTECTED = ["Nguyễn Văn Cha", "Lê Thị Mẹ Vợ", "Đi muộn nhiều lần", "Sức khoẻ loại II", "Gia đình liệt sĩ", "Thời niên thiếu ở Hà Tĩnh"]
+PROTECTED = [
+    "Nguyễn Văn Cha",
+    "Lê Thị Mẹ Vợ",
+    "Đi muộn nhiều lần",
+    "Sức khoẻ loại II",
+    "Gia đình liệt sĩ",
+    "Thời niên thiếu ở Hà Tĩnh",
+]
 # Printed for everyone who may see the record.
-OPEN = ["Học viện Tài chính", "Chuyên viên, Chi cục Thuế khu vực I", "Bằng khen của Bộ trưởng", "Hoàn thành tốt nhiệm vụ", "01.003/3"]
+OPEN = [
+    "Học viện Tài chính",
+    "Chuyên viên, Chi cục Thuế khu vực I",
+    "Bằng khen của Bộ trưởng",
+    "Hoàn thành tốt nhiệm vụ",
+    "01.003/3",
+]
 WITHHELD = "thông tin được bảo vệ"
 
 
@@ -160,33 +179,55 @@ WITHHELD = "thông tin được bảo vệ"
 def full_file(tree, loader):
     """Nguyễn Văn An of KV1 with a row in every part of the file."""
     employee = make_employee(
-        tree["kv1"], loader, citizen_id="001085000001",
-        health_status="Sức khoẻ loại II", policy_status="Gia đình liệt sĩ",
+        tree["kv1"],
+        loader,
+        citizen_id="001085000001",
+        health_status="Sức khoẻ loại II",
+        policy_status="Gia đình liệt sĩ",
         personal_history="Thời niên thiếu ở Hà Tĩnh, không bị bắt, không làm việc cho chế độ cũ.",
-        place_of_birth="Xã Thạch Hà, tỉnh Hà Tĩnh", major="Kế toán", qualification=Employee.Qualification.BACHELOR,
+        place_of_birth="Xã Thạch Hà, tỉnh Hà Tĩnh",
+        major="Kế toán",
+        qualification=Employee.Qualification.BACHELOR,
     )
     with setup_context(loader):
         Training.objects.create(
-            employee=employee, kind=Training.Kind.DEGREE, name="Kế toán", institution="Học viện Tài chính",
-            start_date=datetime.date(2003, 9, 1), end_date=datetime.date(2007, 6, 30),
-            mode=Training.Mode.FULL_TIME, certificate="Cử nhân",
+            employee=employee,
+            kind=Training.Kind.DEGREE,
+            name="Kế toán",
+            institution="Học viện Tài chính",
+            start_date=datetime.date(2003, 9, 1),
+            end_date=datetime.date(2007, 6, 30),
+            mode=Training.Mode.FULL_TIME,
+            certificate="Cử nhân",
         )
         WorkHistory.objects.create(
-            employee=employee, start_date=datetime.date(2008, 1, 1), organisation="Chi cục Thuế khu vực I", title="Chuyên viên"
+            employee=employee,
+            start_date=datetime.date(2008, 1, 1),
+            organisation="Chi cục Thuế khu vực I",
+            title="Chuyên viên",
         )
         SalaryHistory.objects.create(
-            employee=employee, effective_date=datetime.date(2020, 1, 1), rank_code="01.003", salary_step=3,
+            employee=employee,
+            effective_date=datetime.date(2020, 1, 1),
+            rank_code="01.003",
+            salary_step=3,
             salary_coefficient=Decimal("3.00"),
         )
         Commendation.objects.create(employee=employee, year=2023, form="Bằng khen của Bộ trưởng")
         Discipline.objects.create(
-            employee=employee, form=Discipline.Form.REPRIMAND, reason="Đi muộn nhiều lần",
+            employee=employee,
+            form=Discipline.Form.REPRIMAND,
+            reason="Đi muộn nhiều lần",
             effective_from=datetime.date(2019, 4, 1),
         )
         Evaluation.objects.create(employee=employee, year=2024, rating=Evaluation.Rating.GOOD)
         FamilyMember.objects.create(employee=employee, relation="Bố", full_name="Nguyễn Văn Cha", birth_year=1955)
         FamilyMember.objects.create(
-            employee=employee, side=FamilyMember.Side.SPOUSE, relation="Mẹ vợ", full_name="Lê Thị Mẹ Vợ", birth_year=1960
+            employee=employee,
+            side=FamilyMember.Side.SPOUSE,
+            relation="Mẹ vợ",
+            full_name="Lê Thị Mẹ Vợ",
+            birth_year=1960,
         )
     return employee
 

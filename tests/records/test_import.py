@@ -63,8 +63,19 @@ def person(n: int, **overrides) -> dict:
 
 def work_rows(n: int) -> list[dict]:
     return [
-        {"citizen_id": cccd(n), "start_date": "01/09/2005", "end_date": "31/08/2010", "organisation": "Trường Đại học Kinh tế", "title": "Sinh viên"},
-        {"citizen_id": cccd(n), "start_date": "01/09/2010", "organisation": "Chi cục Thuế khu vực I", "title": "Chuyên viên"},
+        {
+            "citizen_id": cccd(n),
+            "start_date": "01/09/2005",
+            "end_date": "31/08/2010",
+            "organisation": "Trường Đại học Kinh tế",
+            "title": "Sinh viên",
+        },
+        {
+            "citizen_id": cccd(n),
+            "start_date": "01/09/2010",
+            "organisation": "Chi cục Thuế khu vực I",
+            "title": "Chuyên viên",
+        },
     ]
 
 
@@ -74,8 +85,14 @@ def people_rows(count: int) -> dict:
         Employee: [person(n) for n in range(count)],
         WorkHistory: [row for n in range(count) for row in work_rows(n)],
         SalaryHistory: [
-            {"citizen_id": cccd(n), "effective_date": datetime.date(2019, 1, 1), "rank_code": "01.003", "salary_step": 3,
-             "salary_coefficient": "3,00", "decision_number": f"{n}/QĐ-CCT"}
+            {
+                "citizen_id": cccd(n),
+                "effective_date": datetime.date(2019, 1, 1),
+                "rank_code": "01.003",
+                "salary_step": 3,
+                "salary_coefficient": "3,00",
+                "decision_number": f"{n}/QĐ-CCT",
+            }
             for n in range(count)
         ],
         Evaluation: [{"citizen_id": cccd(n), "year": 2024, "rating": "Hoàn thành tốt nhiệm vụ"} for n in range(count)],
@@ -149,7 +166,9 @@ def test_corrected_file_imports_all_1000_with_history_and_importing_it_again_add
     officer, client, tree, people, django_capture_on_commit_callbacks
 ):
     rows = people_rows(1000)
-    batch = upload(officer, tree["kv1"], xlsx(rows, name="chi-cuc-kv1.xlsx"), capture=django_capture_on_commit_callbacks)
+    batch = upload(
+        officer, tree["kv1"], xlsx(rows, name="chi-cuc-kv1.xlsx"), capture=django_capture_on_commit_callbacks
+    )
 
     assert batch.status == ImportBatch.Status.SUBMITTED, [e["message"] for e in batch.errors[:5]]
     change_request = batch.change_request
@@ -184,7 +203,9 @@ def test_corrected_file_imports_all_1000_with_history_and_importing_it_again_add
     history_rows = Employee.history.count() + WorkHistory.history.count()
 
     officer.force_login(people["canbo_kv1"])
-    again = upload(officer, tree["kv1"], xlsx(rows, name="chi-cuc-kv1.xlsx"), capture=django_capture_on_commit_callbacks)
+    again = upload(
+        officer, tree["kv1"], xlsx(rows, name="chi-cuc-kv1.xlsx"), capture=django_capture_on_commit_callbacks
+    )
 
     assert again.status == ImportBatch.Status.APPLIED
     assert again.summary["nothing_to_change"] is True and again.change_request is None
@@ -198,8 +219,17 @@ def test_corrected_file_imports_all_1000_with_history_and_importing_it_again_add
 # --- matching people and rows -----------------------------------------------------------------
 
 
-def test_cccd_managed_by_another_unit_is_an_error_row(officer, tree, people, loader, django_capture_on_commit_callbacks):
-    make_employee(tree["kv2"], loader, citizen_id=cccd(2), full_name="Trần Thị Bình", sex=Employee.Sex.FEMALE, date_of_birth=born(2))
+def test_cccd_managed_by_another_unit_is_an_error_row(
+    officer, tree, people, loader, django_capture_on_commit_callbacks
+):
+    make_employee(
+        tree["kv2"],
+        loader,
+        citizen_id=cccd(2),
+        full_name="Trần Thị Bình",
+        sex=Employee.Sex.FEMALE,
+        date_of_birth=born(2),
+    )
     rows = people_rows(3)
 
     batch = upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks)
@@ -215,8 +245,12 @@ def test_existing_people_are_updated_where_the_file_differs_and_left_alone_where
     officer, client, tree, people, loader, django_capture_on_commit_callbacks
 ):
     rows = people_rows(3)
-    approve(client, people["lanhdao_kv1"], upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks),
-            capture=django_capture_on_commit_callbacks)
+    approve(
+        client,
+        people["lanhdao_kv1"],
+        upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks),
+        capture=django_capture_on_commit_callbacks,
+    )
     rows[Employee][1]["salary_step"] = 4
     rows[Employee][1]["salary_coefficient"] = "3.33"
     rows[WorkHistory][3]["title"] = "Phó Đội trưởng"  # same start date: the same period, retitled
@@ -244,12 +278,16 @@ def test_existing_people_are_updated_where_the_file_differs_and_left_alone_where
     assert employee.evaluations.count() == 2
 
 
-def test_sub_records_may_be_added_to_people_already_on_file(officer, tree, people, loader, django_capture_on_commit_callbacks):
+def test_sub_records_may_be_added_to_people_already_on_file(
+    officer, tree, people, loader, django_capture_on_commit_callbacks
+):
     employee = make_employee(tree["kv1"], loader, citizen_id=cccd(7), date_of_birth=born(7))
     batch = upload(
         officer,
         tree["kv1"],
-        xlsx({FamilyMember: [{"citizen_id": cccd(7), "relation": "Mẹ", "full_name": "Lê Thị Hoa", "birth_year": 1955}]}),
+        xlsx(
+            {FamilyMember: [{"citizen_id": cccd(7), "relation": "Mẹ", "full_name": "Lê Thị Hoa", "birth_year": 1955}]}
+        ),
         capture=django_capture_on_commit_callbacks,
     )
     assert batch.status == ImportBatch.Status.SUBMITTED
@@ -257,13 +295,33 @@ def test_sub_records_may_be_added_to_people_already_on_file(officer, tree, peopl
     assert employee.family.count() == 0
 
 
-def test_unknown_cccd_on_a_sub_record_sheet_and_duplicates_are_reported(officer, tree, people, django_capture_on_commit_callbacks):
+def test_unknown_cccd_on_a_sub_record_sheet_and_duplicates_are_reported(
+    officer, tree, people, django_capture_on_commit_callbacks
+):
     rows = people_rows(2)
     rows[Employee].append(person(1, full_name="Nguyễn Văn Trùng"))  # row 5 repeats row 4's CCCD
     rows[Training] = [
-        {"citizen_id": cccd(99), "kind": "Bồi dưỡng", "name": "Quản lý thuế", "start_date": "01/03/2020", "end_date": "30/03/2020"},
-        {"citizen_id": cccd(0), "kind": "Bồi dưỡng", "name": "Quản lý thuế", "start_date": "01/03/2020", "end_date": "30/03/2020"},
-        {"citizen_id": cccd(0), "kind": "bồi dưỡng", "name": "Quản lý  thuế", "start_date": "01/03/2020", "mode": "Học hàm thụ"},
+        {
+            "citizen_id": cccd(99),
+            "kind": "Bồi dưỡng",
+            "name": "Quản lý thuế",
+            "start_date": "01/03/2020",
+            "end_date": "30/03/2020",
+        },
+        {
+            "citizen_id": cccd(0),
+            "kind": "Bồi dưỡng",
+            "name": "Quản lý thuế",
+            "start_date": "01/03/2020",
+            "end_date": "30/03/2020",
+        },
+        {
+            "citizen_id": cccd(0),
+            "kind": "bồi dưỡng",
+            "name": "Quản lý  thuế",
+            "start_date": "01/03/2020",
+            "mode": "Học hàm thụ",
+        },
     ]
 
     batch = upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks)
@@ -273,12 +331,26 @@ def test_unknown_cccd_on_a_sub_record_sheet_and_duplicates_are_reported(officer,
     assert messages[("Cán bộ", 5, "Số CCCD")] == "Số CCCD trùng với dòng 4."
     assert "Không có cán bộ có số CCCD này" in messages[("Đào tạo, bồi dưỡng", 3, "Số CCCD của cán bộ")]
     assert messages[("Đào tạo, bồi dưỡng", 5, "")].startswith("Trùng với dòng 4")
-    assert messages[("Đào tạo, bồi dưỡng", 5, "Hình thức")].startswith("Giá trị “Học hàm thụ” không hợp lệ; chọn một trong: Chính quy")
+    assert messages[("Đào tạo, bồi dưỡng", 5, "Hình thức")].startswith(
+        "Giá trị “Học hàm thụ” không hợp lệ; chọn một trong: Chính quy"
+    )
 
 
-def test_cells_typed_as_numbers_and_dates_are_read_as_the_template_means(officer, tree, people, django_capture_on_commit_callbacks):
-    rows = {Employee: [person(5, citizen_id=int(cccd(5)), date_of_birth=datetime.date(1985, 3, 14), salary_coefficient=3.0,
-                              position_allowance="0,2", position="Đội trưởng")]}
+def test_cells_typed_as_numbers_and_dates_are_read_as_the_template_means(
+    officer, tree, people, django_capture_on_commit_callbacks
+):
+    rows = {
+        Employee: [
+            person(
+                5,
+                citizen_id=int(cccd(5)),
+                date_of_birth=datetime.date(1985, 3, 14),
+                salary_coefficient=3.0,
+                position_allowance="0,2",
+                position="Đội trưởng",
+            )
+        ]
+    }
     with tracked_change(ChangeContext(reason="Dữ liệu kiểm thử", approved_by=people["lanhdao_kv1"])):
         Position.objects.create(unit=tree["kv1"], name="Đội trưởng", is_leadership=True)
 
@@ -297,7 +369,12 @@ def test_position_not_of_the_unit_and_missing_columns_and_foreign_sheets_are_rep
     sheet.delete_cols(2)  # the year column, which is required and part of the natural key
     workbook.save(buffer)
 
-    batch = upload(officer, tree["kv1"], SimpleUploadedFile("ho-so.xlsx", buffer.getvalue()), capture=django_capture_on_commit_callbacks)
+    batch = upload(
+        officer,
+        tree["kv1"],
+        SimpleUploadedFile("ho-so.xlsx", buffer.getvalue()),
+        capture=django_capture_on_commit_callbacks,
+    )
 
     messages = [e["message"] for e in batch.errors]
     assert batch.status == ImportBatch.Status.INVALID
@@ -319,7 +396,9 @@ def test_a_file_that_is_not_a_workbook_is_refused(officer, tree, people, django_
 # --- approval outcomes ------------------------------------------------------------------------
 
 
-def test_rejected_import_writes_nothing_and_the_batch_shows_it(officer, client, tree, people, django_capture_on_commit_callbacks):
+def test_rejected_import_writes_nothing_and_the_batch_shows_it(
+    officer, client, tree, people, django_capture_on_commit_callbacks
+):
     batch = upload(officer, tree["kv1"], xlsx(people_rows(2)), capture=django_capture_on_commit_callbacks)
     client.force_login(people["lanhdao_kv1"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -337,7 +416,14 @@ def test_data_changed_after_validation_returns_the_request_and_writes_nothing(
 ):
     batch = upload(officer, tree["kv1"], xlsx(people_rows(3)), capture=django_capture_on_commit_callbacks)
     # Hired by another unit while the file waited for approval:
-    make_employee(tree["kv2"], loader, citizen_id=cccd(2), full_name="Trần Thị Bình", sex=Employee.Sex.FEMALE, date_of_birth=born(2))
+    make_employee(
+        tree["kv2"],
+        loader,
+        citizen_id=cccd(2),
+        full_name="Trần Thị Bình",
+        sex=Employee.Sex.FEMALE,
+        date_of_birth=born(2),
+    )
 
     batch = approve(client, people["lanhdao_kv1"], batch, capture=django_capture_on_commit_callbacks)
 
@@ -360,8 +446,16 @@ def test_template_documents_every_column_with_vietnamese_labels_and_allowed_valu
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.getvalue()))
     assert workbook.sheetnames[0] == "Hướng dẫn"
-    assert {"Cán bộ", "Quá trình công tác", "Diễn biến lương", "Đào tạo, bồi dưỡng", "Khen thưởng", "Kỷ luật",
-            "Đánh giá, xếp loại", "Quan hệ gia đình"} <= set(workbook.sheetnames)
+    assert {
+        "Cán bộ",
+        "Quá trình công tác",
+        "Diễn biến lương",
+        "Đào tạo, bồi dưỡng",
+        "Khen thưởng",
+        "Kỷ luật",
+        "Đánh giá, xếp loại",
+        "Quan hệ gia đình",
+    } <= set(workbook.sheetnames)
     employees = workbook["Cán bộ"]
     assert employees.row_dimensions[1].hidden
     keys = [c.value for c in employees[1]]
@@ -385,7 +479,9 @@ def test_only_officers_of_the_unit_upload(client, tree, people):
     )
     assert response.status_code == 200 and not ImportBatch.objects.exists()
     with pytest.raises(Exception):
-        imports.create_import_batch(unit=tree["kv1"], uploaded_by=people["lanhdao_kv1"], upload=xlsx(people_rows(1)), reason=REASON)
+        imports.create_import_batch(
+            unit=tree["kv1"], uploaded_by=people["lanhdao_kv1"], upload=xlsx(people_rows(1)), reason=REASON
+        )
 
 
 def test_batch_pages_are_visible_to_users_who_see_the_unit_and_404_to_others(
@@ -404,25 +500,38 @@ def test_batch_pages_are_visible_to_users_who_see_the_unit_and_404_to_others(
     assert client.get(reverse("records:import-list")).context["page"].paginator.count == 0
 
 
-def test_status_endpoint_reports_progress_and_the_error_report_is_logged(officer, tree, people, django_capture_on_commit_callbacks):
+def test_status_endpoint_reports_progress_and_the_error_report_is_logged(
+    officer, tree, people, django_capture_on_commit_callbacks
+):
     rows = people_rows(2)
     rows[Employee][1]["citizen_id"] = "12345"
     batch = upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks)
 
     status = officer.get(reverse("records:import-status", args=[batch.pk])).json()
-    assert status == {"status": "invalid", "label": "Có lỗi, không nhập", "rows_done": 10, "rows_total": 10, "percent": 100, "running": False}
+    assert status == {
+        "status": "invalid",
+        "label": "Có lỗi, không nhập",
+        "rows_done": 10,
+        "rows_total": 10,
+        "percent": 100,
+        "running": False,
+    }
 
     response = officer.get(reverse("records:import-errors", args=[batch.pk]))
     assert response.status_code == 200
     report = load_workbook(io.BytesIO(response.getvalue())).active
-    assert ("Cán bộ", 4, "Số CCCD", "A4", "Số CCCD phải gồm đúng 12 chữ số.") in list(report.iter_rows(values_only=True))
+    assert ("Cán bộ", 4, "Số CCCD", "A4", "Số CCCD phải gồm đúng 12 chữ số.") in list(
+        report.iter_rows(values_only=True)
+    )
     log = ExportLog.objects.get()
     # The sub-records of that person now name a CCCD found nowhere: four more rows.
     assert log.kind == ExportLog.Kind.IMPORT_REPORT and log.user == people["canbo_kv1"] and log.row_count == 5
 
 
 def test_a_queued_batch_page_polls_its_status(officer, tree, people):
-    batch = imports.create_import_batch(unit=tree["kv1"], uploaded_by=people["canbo_kv1"], upload=xlsx(people_rows(1)), reason=REASON)
+    batch = imports.create_import_batch(
+        unit=tree["kv1"], uploaded_by=people["canbo_kv1"], upload=xlsx(people_rows(1)), reason=REASON
+    )
     # The validation task is queued on commit, which the test transaction never reaches.
     page = officer.get(reverse("records:import-detail", args=[batch.pk])).content.decode()
     assert reverse("records:import-status", args=[batch.pk]) in page and "<progress" in page
@@ -437,17 +546,45 @@ def test_employee_file_page_takes_the_same_few_queries_whatever_the_number_of_ro
 ):
     rows = {
         Employee: [person(1), person(2)],
-        WorkHistory: [{"citizen_id": cccd(2), "start_date": datetime.date(1990 + i, 1, 1), "end_date": datetime.date(1990 + i, 12, 31),
-                       "organisation": f"Đơn vị {i}", "title": "Chuyên viên"} for i in range(30)]
+        WorkHistory: [
+            {
+                "citizen_id": cccd(2),
+                "start_date": datetime.date(1990 + i, 1, 1),
+                "end_date": datetime.date(1990 + i, 12, 31),
+                "organisation": f"Đơn vị {i}",
+                "title": "Chuyên viên",
+            }
+            for i in range(30)
+        ]
         + [{"citizen_id": cccd(1), "start_date": "01/01/2000", "organisation": "Đơn vị", "title": "Chuyên viên"}],
-        Training: [{"citizen_id": c, "kind": "Bồi dưỡng", "name": f"Khoá {i}", "start_date": datetime.date(2000 + i, 1, 1),
-                    "end_date": datetime.date(2000 + i, 2, 1)} for c, n in ((cccd(2), 20), (cccd(1), 1)) for i in range(n)],
-        Evaluation: [{"citizen_id": c, "year": 2000 + i, "rating": "Hoàn thành nhiệm vụ"} for c, n in ((cccd(2), 25), (cccd(1), 1)) for i in range(n)],
-        FamilyMember: [{"citizen_id": c, "relation": "Con", "full_name": f"Nguyễn Văn Con {i}", "birth_year": 2000 + i}
-                       for c, n in ((cccd(2), 10), (cccd(1), 1)) for i in range(n)],
+        Training: [
+            {
+                "citizen_id": c,
+                "kind": "Bồi dưỡng",
+                "name": f"Khoá {i}",
+                "start_date": datetime.date(2000 + i, 1, 1),
+                "end_date": datetime.date(2000 + i, 2, 1),
+            }
+            for c, n in ((cccd(2), 20), (cccd(1), 1))
+            for i in range(n)
+        ],
+        Evaluation: [
+            {"citizen_id": c, "year": 2000 + i, "rating": "Hoàn thành nhiệm vụ"}
+            for c, n in ((cccd(2), 25), (cccd(1), 1))
+            for i in range(n)
+        ],
+        FamilyMember: [
+            {"citizen_id": c, "relation": "Con", "full_name": f"Nguyễn Văn Con {i}", "birth_year": 2000 + i}
+            for c, n in ((cccd(2), 10), (cccd(1), 1))
+            for i in range(n)
+        ],
     }
-    approve(client, people["lanhdao_kv1"], upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks),
-            capture=django_capture_on_commit_callbacks)
+    approve(
+        client,
+        people["lanhdao_kv1"],
+        upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks),
+        capture=django_capture_on_commit_callbacks,
+    )
     counts = {}
     client.force_login(people["canbo_kv1"])
     for n in (1, 2):

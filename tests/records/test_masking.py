@@ -90,12 +90,19 @@ def test_the_managing_unit_and_inspectors_still_see_it(client, readers, employee
 def test_the_import_summary_masks_the_cccds_of_the_people_it_updates(client, settings, tmp_path, tree, people, readers):
     settings.MEDIA_ROOT = str(tmp_path)
     batch = ImportBatch.objects.create(
-        unit=tree["kv1"], uploaded_by=people["canbo_kv1"], file="imports/x.xlsx", file_name="x.xlsx", sha256="0" * 64,
-        reason="Nhập thử", status=ImportBatch.Status.SUBMITTED,
-        summary={"rows": 1, "people": 1, "sheets": [{"title": "Cán bộ", "created": 0, "updated": 1, "unchanged": 0}],
-                 "updated_people": [
-                     {"row": 4, "citizen_id": CCCD, "full_name": "Nguyễn Văn An", "fields": ["Bậc lương"]}
-                 ]},
+        unit=tree["kv1"],
+        uploaded_by=people["canbo_kv1"],
+        file="imports/x.xlsx",
+        file_name="x.xlsx",
+        sha256="0" * 64,
+        reason="Nhập thử",
+        status=ImportBatch.Status.SUBMITTED,
+        summary={
+            "rows": 1,
+            "people": 1,
+            "sheets": [{"title": "Cán bộ", "created": 0, "updated": 1, "unchanged": 0}],
+            "updated_people": [{"row": 4, "citizen_id": CCCD, "full_name": "Nguyễn Văn An", "fields": ["Bậc lương"]}],
+        },
     )
     url = reverse("records:import-detail", args=[batch.pk])
     client.force_login(readers["masked"]["xem_bo"])

@@ -78,7 +78,9 @@ SHEET = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/
 
 def sheet_xml(*rows, doctype=""):
     cells = "".join(
-        f'<row r="{n}">' + "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(row)) + "</row>"
+        f'<row r="{n}">'
+        + "".join(f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(row))
+        + "</row>"
         for n, row in enumerate(rows, start=1)
     )
     return (f'<?xml version="1.0" encoding="UTF-8"?>{doctype}' + SHEET.format(rows=cells)).encode()
@@ -110,7 +112,9 @@ def test_the_upload_handler_keeps_no_more_than_the_limit_on_disk(settings):
 
 def test_a_file_over_the_unzipped_limit_is_refused_at_upload(officer, tree, settings, media):
     settings.IMPORT_MAX_EXPANDED_MB = 1
-    refused_at_upload(post_upload(officer, tree["kv1"], xlsx(people_rows(600))), "khi giải nén là", "vượt giới hạn 1 MB", media=media)
+    refused_at_upload(
+        post_upload(officer, tree["kv1"], xlsx(people_rows(600))), "khi giải nén là", "vượt giới hạn 1 MB", media=media
+    )
 
 
 def test_a_zip_bomb_is_refused_at_upload(officer, tree, media):
@@ -124,7 +128,12 @@ def test_a_file_with_too_many_rows_is_refused_before_parsing_and_deleted(
     officer, tree, settings, media, django_capture_on_commit_callbacks
 ):
     settings.IMPORT_MAX_ROWS = 400
-    batch = upload(officer, tree["kv1"], xlsx({Employee: [person(n) for n in range(450)]}), capture=django_capture_on_commit_callbacks)
+    batch = upload(
+        officer,
+        tree["kv1"],
+        xlsx({Employee: [person(n) for n in range(450)]}),
+        capture=django_capture_on_commit_callbacks,
+    )
     assert batch.status == ImportBatch.Status.INVALID
     assert [e["message"] for e in batch.errors] == [
         "Tệp có hơn 400 dòng, vượt giới hạn của một lần nhập. Hãy chia thành nhiều tệp nhỏ hơn."
@@ -163,9 +172,13 @@ def test_openpyxl_reads_with_defusedxml():
     ],
     ids=["billion-laughs", "external-entity"],
 )
-def test_an_xml_bomb_or_external_entity_is_refused(officer, tree, media, django_capture_on_commit_callbacks, doctype, text):
+def test_an_xml_bomb_or_external_entity_is_refused(
+    officer, tree, media, django_capture_on_commit_callbacks, doctype, text
+):
     hostile = with_part(
-        xlsx({Employee: [person(1)]}), "Cán bộ", sheet_xml(("citizen_id", "full_name"), (cccd(1), text), doctype=doctype)
+        xlsx({Employee: [person(1)]}),
+        "Cán bộ",
+        sheet_xml(("citizen_id", "full_name"), (cccd(1), text), doctype=doctype),
     )
     batch = upload(officer, tree["kv1"], hostile, capture=django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.Status.INVALID
@@ -179,7 +192,9 @@ def test_an_xml_bomb_or_external_entity_is_refused(officer, tree, media, django_
 # --- files of refused batches -----------------------------------------------------------------
 
 
-def test_the_file_of_an_invalid_batch_is_deleted_and_the_page_says_when(officer, tree, media, django_capture_on_commit_callbacks):
+def test_the_file_of_an_invalid_batch_is_deleted_and_the_page_says_when(
+    officer, tree, media, django_capture_on_commit_callbacks
+):
     rows = people_rows(3)
     rows[Employee][1]["date_of_birth"] = "31/02/1985"
     batch = upload(officer, tree["kv1"], xlsx(rows), capture=django_capture_on_commit_callbacks)
@@ -191,7 +206,9 @@ def test_the_file_of_an_invalid_batch_is_deleted_and_the_page_says_when(officer,
     assert officer.get(reverse("records:import-errors", args=[batch.pk])).status_code == 200
 
 
-def test_the_file_of_a_rejected_batch_is_deleted(officer, client, tree, people, media, django_capture_on_commit_callbacks):
+def test_the_file_of_a_rejected_batch_is_deleted(
+    officer, client, tree, people, media, django_capture_on_commit_callbacks
+):
     batch = upload(officer, tree["kv1"], xlsx(people_rows(2)), capture=django_capture_on_commit_callbacks)
     assert stored_files(media)
     client.force_login(people["lanhdao_kv1"])
@@ -208,15 +225,32 @@ def test_the_file_of_a_batch_that_fails_to_apply_is_deleted(
     officer, client, tree, people, loader, media, django_capture_on_commit_callbacks
 ):
     batch = upload(officer, tree["kv1"], xlsx(people_rows(3)), capture=django_capture_on_commit_callbacks)
-    make_employee(tree["kv2"], loader, citizen_id=cccd(2), full_name="Trần Thị Bình", sex=Employee.Sex.FEMALE, date_of_birth=born(2))
+    make_employee(
+        tree["kv2"],
+        loader,
+        citizen_id=cccd(2),
+        full_name="Trần Thị Bình",
+        sex=Employee.Sex.FEMALE,
+        date_of_birth=born(2),
+    )
     batch = approve(client, people["lanhdao_kv1"], batch, capture=django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.Status.FAILED and not batch.file
     assert stored_files(media) == []
 
 
-def test_the_daily_sweep_deletes_files_refused_while_nobody_looked(officer, tree, people, media, django_capture_on_commit_callbacks):
-    old = ImportBatch(unit=tree["kv1"], uploaded_by=people["canbo_kv1"], file_name="cu.xlsx", sha256="0" * 64,
-                      reason="Lượt nhập cũ", status=ImportBatch.Status.INVALID, errors=[], summary={})
+def test_the_daily_sweep_deletes_files_refused_while_nobody_looked(
+    officer, tree, people, media, django_capture_on_commit_callbacks
+):
+    old = ImportBatch(
+        unit=tree["kv1"],
+        uploaded_by=people["canbo_kv1"],
+        file_name="cu.xlsx",
+        sha256="0" * 64,
+        reason="Lượt nhập cũ",
+        status=ImportBatch.Status.INVALID,
+        errors=[],
+        summary={},
+    )
     old.file.save("cu.xlsx", ContentFile(b"PK\x03\x04 old"), save=False)
     old.save()
     assert stored_files(media)

@@ -44,13 +44,21 @@ def new_hire(unit, officer, *, citizen_id, status):
         "employment_status": status,
         "managing_unit": unit,
     }
-    salary = {"effective_date": datetime.date(2020, 1, 1), "rank_code": "01.003", "salary_step": 3,
-              "salary_coefficient": Decimal("3.00"), "employee": "$employee"}
+    salary = {
+        "effective_date": datetime.date(2020, 1, 1),
+        "rank_code": "01.003",
+        "salary_step": 3,
+        "salary_coefficient": Decimal("3.00"),
+        "employee": "$employee",
+    }
     return submit_change_request(
         kind=ChangeRequest.Kind.NEW_HIRE,
         unit=unit,
         submitted_by=officer,
-        operations=[changesets.make_create(Employee, values, ref="employee"), changesets.make_create(SalaryHistory, salary)],
+        operations=[
+            changesets.make_create(Employee, values, ref="employee"),
+            changesets.make_create(SalaryHistory, salary),
+        ],
         reason="Tiếp nhận theo kết quả thi tuyển",
         title="Tiếp nhận cán bộ mới",
     )

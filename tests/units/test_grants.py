@@ -53,7 +53,9 @@ def test_admins_cannot_grant_outside_their_subtree_to_themselves_or_make_peer_ad
         (tree["kv1"], Role.APPROVER, admin),  # themselves
         (tree["kv1"], Role.UNIT_ADMIN, other),  # a peer admin of their own unit
     ):
-        response = client.post(reverse("units:grant-new"), {"user": user.pk, "unit": unit.pk, "role": role, "reason": "x"})
+        response = client.post(
+            reverse("units:grant-new"), {"user": user.pk, "unit": unit.pk, "role": role, "reason": "x"}
+        )
         assert response.status_code == 200
     assert not RoleGrant.objects.filter(granted_by=admin).exists()
     client.force_login(people["lanhdao_cuc"])  # an approver is not an administrator
@@ -71,6 +73,8 @@ def test_a_grant_past_its_end_date_stops_working_at_once(client, tree):
         client.force_login(temp)  # a new day, a new session (idle sessions end after 30 minutes)
         assert client.get(url).status_code == 404
     future = make_user("sap_toi")
-    RoleGrant.objects.create(user=future, unit=tree["kv1"], role=Role.VIEWER, valid_from=today + datetime.timedelta(days=3))
+    RoleGrant.objects.create(
+        user=future, unit=tree["kv1"], role=Role.VIEWER, valid_from=today + datetime.timedelta(days=3)
+    )
     client.force_login(future)
     assert client.get(url).status_code == 404

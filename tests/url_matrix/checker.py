@@ -2,9 +2,9 @@
 pattern), and every declared answer is the real one."""
 
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -69,7 +69,9 @@ def coverage_problems(expectations: dict, patterns: dict[str, Pattern] | None = 
 def describe_coverage(undeclared, stale, patterns) -> str:
     lines = []
     if undeclared:
-        lines.append(f"{len(undeclared)} URL pattern(s) have no declared expectation in tests/url_matrix/expectations.py:")
+        lines.append(
+            f"{len(undeclared)} URL pattern(s) have no declared expectation in tests/url_matrix/expectations.py:"
+        )
         lines += [f"  {key!r}  ({patterns[key].route})" for key in undeclared]
     if stale:
         lines.append(f"{len(stale)} expectation(s) name a URL pattern that no longer exists:")

@@ -93,8 +93,12 @@ SITE = {
     "password_reset": [form(rules.public)],
     "password_reset_done": [page(rules.public)],
     "password_reset_confirm": [
-        page(rules.public, lambda s, p: {"uidb64": "MQ", "token": "not-a-token"}, positions=NOWHERE,
-             note="an invalid link: the page says so")
+        page(
+            rules.public,
+            lambda s, p: {"uidb64": "MQ", "token": "not-a-token"},
+            positions=NOWHERE,
+            note="an invalid link: the page says so",
+        )
     ],
     "password_reset_complete": [page(rules.public)],
     "otp-verify": [page(rules.otp_verify)],
@@ -295,8 +299,11 @@ def _admin_model_expectations():
         table[f"{prefix}_history"] = [page(SUPERUSER_OK, pk, positions=NOWHERE)]
         # The bare object URL only redirects to its change page.
         table[f"admin/{app}/{model}/<path:object_id>/"] = [
-            page(rules.admin(rules.REDIRECT), lambda s, p, obj=obj, app=app, model=model: f"/admin/{app}/{model}/{obj(s, p).pk}/",
-                 positions=NOWHERE)
+            page(
+                rules.admin(rules.REDIRECT),
+                lambda s, p, obj=obj, app=app, model=model: f"/admin/{app}/{model}/{obj(s, p).pk}/",
+                positions=NOWHERE,
+            )
         ]
         if can.get("history"):
 
@@ -307,7 +314,11 @@ def _admin_model_expectations():
             # Viewing an old version is reading; posting it back would revert the row outside
             # a change request, so for a read-only model the POST must be refused.
             table[f"{prefix}_simple_history"] = [
-                form(rules.admin(rules.OK, post=A(200, 302) if can["change"] else rules.DENIED), version, positions=NOWHERE)
+                form(
+                    rules.admin(rules.OK, post=A(200, 302) if can["change"] else rules.DENIED),
+                    version,
+                    positions=NOWHERE,
+                )
             ]
         for extra in can.get("extra", ()):
             key = f"{prefix}_{extra}"
@@ -333,8 +344,11 @@ ADMIN = {
     "admin:jsi18n": [page(SUPERUSER_OK)],
     # Django answers any query whose target admin (units.unit) has search_fields.
     "admin:autocomplete": [
-        page(SUPERUSER_OK, query=lambda s, p: {"app_label": "units", "model_name": "rolegrant", "field_name": "unit"},
-             positions=NOWHERE)
+        page(
+            SUPERUSER_OK,
+            query=lambda s, p: {"app_label": "units", "model_name": "rolegrant", "field_name": "unit"},
+            positions=NOWHERE,
+        )
     ],
     "admin:app_list": [page(SUPERUSER_OK, lambda s, p: {"app_label": "records"}, positions=NOWHERE)],
     "admin:view_on_site": [

@@ -61,7 +61,7 @@ class Who:
         return self.role is not None
 
     def relation(self, position) -> str:
-        """"same" (the grant's own unit), "below" (a unit under it), "outside", or "none"
+        """ "same" (the grant's own unit), "below" (a unit under it), "outside", or "none"
         (no grant, or a URL about no unit)."""
         if self.at is None or position is None:
             return "none"

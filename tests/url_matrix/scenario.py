@@ -224,7 +224,10 @@ def build_scenario() -> Scenario:
         with setup_context(loader):
             plan = InspectionPlan.objects.create(unit=unit, year=2025, title=f"Kế hoạch kiểm tra {position}")
             inspection = Inspection.objects.create(
-                plan=plan, inspected_unit=unit, scope="Công tác tổ chức cán bộ", start_date=datetime.date(2025, 3, 1),
+                plan=plan,
+                inspected_unit=unit,
+                scope="Công tác tổ chức cán bộ",
+                start_date=datetime.date(2025, 3, 1),
                 team="Trưởng đoàn",
             )
             follow_up = FollowUpAction.objects.create(
@@ -279,18 +282,28 @@ def _admin_objects(s: Scenario):
                 employee=employee, start_date=datetime.date(2010, 9, 1), organisation="Cục Thuế", title="Chuyên viên"
             ),
             "records.salaryhistory": SalaryHistory.objects.create(
-                employee=employee, effective_date=datetime.date(2019, 1, 1), rank_code="01.003", salary_step=3,
+                employee=employee,
+                effective_date=datetime.date(2019, 1, 1),
+                rank_code="01.003",
+                salary_step=3,
                 salary_coefficient=Decimal("3.00"),
             ),
             "records.training": Training.objects.create(
-                employee=employee, kind=Training.Kind.COURSE, name="Quản lý nhà nước", start_date=datetime.date(2015, 1, 1)
+                employee=employee,
+                kind=Training.Kind.COURSE,
+                name="Quản lý nhà nước",
+                start_date=datetime.date(2015, 1, 1),
             ),
             "records.commendation": Commendation.objects.create(employee=employee, form="Giấy khen", year=2020),
             "records.discipline": Discipline.objects.create(
-                employee=employee, form=Discipline.Form.REPRIMAND, reason="Chậm báo cáo",
+                employee=employee,
+                form=Discipline.Form.REPRIMAND,
+                reason="Chậm báo cáo",
                 effective_from=datetime.date(2021, 1, 1),
             ),
-            "records.evaluation": Evaluation.objects.create(employee=employee, year=2024, rating=Evaluation.Rating.GOOD),
+            "records.evaluation": Evaluation.objects.create(
+                employee=employee, year=2024, rating=Evaluation.Rating.GOOD
+            ),
             "records.familymember": FamilyMember.objects.create(
                 employee=employee, relation="Mẹ", full_name="Nguyễn Thị Mẹ", birth_year=1960
             ),
@@ -311,14 +324,28 @@ def _admin_objects(s: Scenario):
             "viewflow.process": submitted.process,
             "viewflow.task": s.task("own", "approve", "submitted"),
             "axes.accessattempt": AccessAttempt.objects.create(
-                username="ghost", ip_address="10.0.0.9", user_agent="test", http_accept="*/*", path_info="/accounts/login/",
-                get_data="", post_data="", failures_since_start=1,
+                username="ghost",
+                ip_address="10.0.0.9",
+                user_agent="test",
+                http_accept="*/*",
+                path_info="/accounts/login/",
+                get_data="",
+                post_data="",
+                failures_since_start=1,
             ),
             "axes.accesslog": AxesAccessLog.objects.create(
-                username="ghost", ip_address="10.0.0.9", user_agent="test", http_accept="*/*", path_info="/accounts/login/"
+                username="ghost",
+                ip_address="10.0.0.9",
+                user_agent="test",
+                http_accept="*/*",
+                path_info="/accounts/login/",
             ),
             "axes.accessfailurelog": AccessFailureLog.objects.create(
-                username="ghost", ip_address="10.0.0.9", user_agent="test", http_accept="*/*", path_info="/accounts/login/"
+                username="ghost",
+                ip_address="10.0.0.9",
+                user_agent="test",
+                http_accept="*/*",
+                path_info="/accounts/login/",
             ),
             # A device of an actor, not of a role user: a confirmed device changes what the
             # two-factor pages answer to its owner.
@@ -330,12 +357,18 @@ def _admin_objects(s: Scenario):
             "inspections.followupaction": s.follow_ups["own"],
             "records.salarytable": salary_table,
             "records.accesslog": AccessLog.objects.create(
-                user=s.users["viewer"], kind=AccessLog.Kind.VIEW, employee=employee, employee_name=employee.full_name,
+                user=s.users["viewer"],
+                kind=AccessLog.Kind.VIEW,
+                employee=employee,
+                employee_name=employee.full_name,
                 path=f"/records/employees/{employee.pk}/",
             ),
             "records.readalert": ReadAlert.objects.create(
-                user=s.users["viewer"], hour=timezone.now().replace(minute=0, second=0, microsecond=0),
-                triggered_at=timezone.now(), read_count=101, threshold=100,
+                user=s.users["viewer"],
+                hour=timezone.now().replace(minute=0, second=0, microsecond=0),
+                triggered_at=timezone.now(),
+                read_count=101,
+                threshold=100,
             ),
             "records.exportlog": ExportLog.objects.create(
                 user=s.users["viewer"], kind=ExportLog.Kind.EMPLOYEE_LIST, description="Danh sách", row_count=1
@@ -344,10 +377,11 @@ def _admin_objects(s: Scenario):
             "units.rolegrant": s.grants["own"],
             "workflows.changerequest": submitted,
             "notifications.digest": Digest.objects.create(
-                recipient=s.approvers["own"], day=timezone.localdate(), kind=Digest.Kind.values[0],
+                recipient=s.approvers["own"],
+                day=timezone.localdate(),
+                kind=Digest.Kind.values[0],
                 change_request_ids=[submitted.pk],
             ),
         }
     )
     s.admin_objects = rows
-

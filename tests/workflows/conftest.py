@@ -8,7 +8,16 @@ from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 
 
-def propose(client, employee, *, reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT", add=None, remove=None, edit=None, **fields):
+def propose(
+    client,
+    employee,
+    *,
+    reason="Nâng bậc lương thường xuyên theo QĐ 123/QĐ-CCT",
+    add=None,
+    remove=None,
+    edit=None,
+    **fields,
+):
     """Submit the employee's change page with `fields` changed (and rows added/removed/edited)."""
     return submit_page(
         client,
@@ -38,9 +47,7 @@ def propose_step(client, employee, step, coefficient, **kwargs):
 
 
 def open_task(change_request, node):
-    return ChangeRequestTask.objects.get(
-        process=change_request.process, flow_task=node, finished__isnull=True
-    )
+    return ChangeRequestTask.objects.get(process=change_request.process, flow_task=node, finished__isnull=True)
 
 
 def task_url(task, action):

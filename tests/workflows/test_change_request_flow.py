@@ -5,10 +5,9 @@ from decimal import Decimal
 from django.urls import reverse
 
 from records.models import Employee
+from tests.pages import submit_page
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
-
-from tests.pages import submit_page
 
 from .conftest import decide, open_task, propose, propose_step, task_url
 
@@ -27,8 +26,13 @@ def test_officer_proposal_is_approved_applied_and_recorded(client, people, emplo
             "model": "records.salaryhistory",
             "pk": None,
             "values": {
-                "effective_date": "2022-01-01", "rank_code": "01.003", "salary_step": 4, "salary_coefficient": "3.33",
-                "decision_number": "15/QĐ-CCT", "decision_date": None, "employee": employee_kv1.pk,
+                "effective_date": "2022-01-01",
+                "rank_code": "01.003",
+                "salary_step": 4,
+                "salary_coefficient": "3.33",
+                "decision_number": "15/QĐ-CCT",
+                "decision_date": None,
+                "employee": employee_kv1.pk,
             },
         }
     ]

@@ -78,8 +78,11 @@ def test_delegation_for_next_week_works_only_during_its_range(client, people, em
 def test_delegation_never_lets_anyone_approve_their_own_request(client, people, tree, employee_kv1):
     officer = people["canbo_kv1"]
     create_delegation(
-        delegator=people["lanhdao_kv1"], delegate=officer, valid_from=timezone.localdate(),
-        valid_to=timezone.localdate(), reason="Nghỉ phép",
+        delegator=people["lanhdao_kv1"],
+        delegate=officer,
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate(),
+        reason="Nghỉ phép",
     )
     client.force_login(officer)
     propose_step(client, employee_kv1, 4, "3.33")
@@ -90,11 +93,16 @@ def test_delegation_never_lets_anyone_approve_their_own_request(client, people, 
     assert request.status == ChangeRequest.Status.SUBMITTED
 
 
-def test_one_person_never_approves_two_levels_even_with_grants_or_delegation(client, people, tree, employee_kv1, deputy):
+def test_one_person_never_approves_two_levels_even_with_grants_or_delegation(
+    client, people, tree, employee_kv1, deputy
+):
     leader = people["lanhdao_kv1"]
     RoleGrant.objects.create(user=leader, unit=tree["kv2"], role=Role.APPROVER)  # also approves KV2
     client.force_login(people["canbo_kv1"])
-    client.post(reverse("records:employee-transfer", args=[employee_kv1.pk]), {"target_unit": tree["kv2"].pk, "reason": "Điều động"})
+    client.post(
+        reverse("records:employee-transfer", args=[employee_kv1.pk]),
+        {"target_unit": tree["kv2"].pk, "reason": "Điều động"},
+    )
     transfer = ChangeRequest.objects.get()
 
     client.force_login(leader)
@@ -106,12 +114,17 @@ def test_one_person_never_approves_two_levels_even_with_grants_or_delegation(cli
 
     # Nor through someone acting for them: KV2's head delegates to the KV1 leader.
     create_delegation(
-        delegator=people["lanhdao_kv2"], delegate=leader, valid_from=timezone.localdate(),
-        valid_to=timezone.localdate(), reason="Đi học",
+        delegator=people["lanhdao_kv2"],
+        delegate=leader,
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate(),
+        reason="Đi học",
     )
     assert decide(client, transfer, "approve").status_code == 403
     # And a delegate may not act for the approver who already decided level 1.
-    create_delegation(delegator=leader, delegate=deputy, valid_from=timezone.localdate(), valid_to=timezone.localdate(), reason="Vắng")
+    create_delegation(
+        delegator=leader, delegate=deputy, valid_from=timezone.localdate(), valid_to=timezone.localdate(), reason="Vắng"
+    )
     client.force_login(deputy)
     assert transfer.pk not in queue_ids(client)
 
@@ -125,11 +138,19 @@ def test_delegate_must_be_a_colleague_and_dates_must_make_sense(client, people, 
     client.force_login(people["lanhdao_kv1"])
     today = timezone.localdate()
     outsider = people["canbo_kv2"]
-    response = client.post(reverse("delegations:index"), {"delegate": outsider.pk, "valid_from": today.isoformat(), "valid_to": today.isoformat(), "reason": "x"})
+    response = client.post(
+        reverse("delegations:index"),
+        {"delegate": outsider.pk, "valid_from": today.isoformat(), "valid_to": today.isoformat(), "reason": "x"},
+    )
     assert response.status_code == 200 and not Delegation.objects.exists()
     response = client.post(
         reverse("delegations:index"),
-        {"delegate": people["canbo_kv1"].pk, "valid_from": today.isoformat(), "valid_to": (today - datetime.timedelta(days=1)).isoformat(), "reason": "x"},
+        {
+            "delegate": people["canbo_kv1"].pk,
+            "valid_from": today.isoformat(),
+            "valid_to": (today - datetime.timedelta(days=1)).isoformat(),
+            "reason": "x",
+        },
     )
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
     client.force_login(people["canbo_kv1"])  # not an approver: cannot delegate

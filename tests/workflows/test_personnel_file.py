@@ -52,7 +52,11 @@ def test_one_request_changes_a_field_and_adds_training_and_discipline_together(c
     assert Employee.objects.get(pk=employee_kv1.pk).foreign_language == "Tiếng Anh B2"
     training = Training.objects.get(employee=employee_kv1)
     discipline = Discipline.objects.get(employee=employee_kv1)
-    for row in (training.history.get(), discipline.history.get(), Employee.objects.get(pk=employee_kv1.pk).history.latest()):
+    for row in (
+        training.history.get(),
+        discipline.history.get(),
+        Employee.objects.get(pk=employee_kv1.pk).history.latest(),
+    ):
         assert row.change_request == change_request
         assert row.proposed_by == people["canbo_kv1"] and row.approved_by == people["lanhdao_kv1"]
 
@@ -126,7 +130,15 @@ def test_new_hire_is_created_only_after_approval(client, people, tree):
             "employment_status": "civil_servant",
         },
         add={
-            "training": [{**TRAINING, "kind": "degree", "name": "Cử nhân Kinh tế", "start_date": "2013-09-01", "end_date": "2017-06-30"}],
+            "training": [
+                {
+                    **TRAINING,
+                    "kind": "degree",
+                    "name": "Cử nhân Kinh tế",
+                    "start_date": "2013-09-01",
+                    "end_date": "2017-06-30",
+                }
+            ],
             "salaryhistory": [salary_row(1, "2.34", on="2024-03-01", decision="45/QĐ-CT")],
         },
     )
@@ -172,7 +184,10 @@ def test_transfer_needs_both_units_and_moves_the_person(client, people, tree, em
     assert decide(client, transfer, "approve").status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == ChangeRequest.Status.APPLIED
-    assert list(transfer.decisions.values_list("decided_by__username", "level")) == [("lanhdao_kv1", 0), ("lanhdao_kv2", 1)]
+    assert list(transfer.decisions.values_list("decided_by__username", "level")) == [
+        ("lanhdao_kv1", 0),
+        ("lanhdao_kv2", 1),
+    ]
 
     client.force_login(people["canbo_kv1"])
     assert client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).status_code == 404
@@ -180,7 +195,9 @@ def test_transfer_needs_both_units_and_moves_the_person(client, people, tree, em
     client.force_login(people["canbo_kv2"])
     assert employee_kv1.pk in {e.pk for e in client.get(reverse("records:employee-list")).context["page"]}
     history = client.get(reverse("records:employee-history", args=[employee_kv1.pk])).content.decode()
-    assert '<td class="qlcb-old">Chi cục Thuế khu vực I</td><td class="qlcb-new">Chi cục Thuế khu vực II</td>' in history
+    assert (
+        '<td class="qlcb-old">Chi cục Thuế khu vực I</td><td class="qlcb-new">Chi cục Thuế khu vực II</td>' in history
+    )
 
 
 def queue_ids(client):
@@ -197,7 +214,9 @@ def test_unit_details_and_quotas_change_through_a_request(client, people, tree):
         reason="Giao biên chế năm 2026 theo QĐ 7/QĐ-CT",
         fields={"address": "12 Lý Thường Kiệt, Hà Nội"},
         add={
-            "staffingquota": [{"year": "2026", "category": "civil_servant", "approved": "40", "decision_number": "7/QĐ-CT"}],
+            "staffingquota": [
+                {"year": "2026", "category": "civil_servant", "approved": "40", "decision_number": "7/QĐ-CT"}
+            ],
             "position": [{"name": "Đội trưởng", "posts": "4", "is_leadership": "on"}],
         },
     )
@@ -274,7 +293,12 @@ def test_a_new_unit_is_founded_through_a_request_of_its_parent(client, people, t
         client,
         reverse("units:unit-new", args=[tree["cuc"].pk]),
         reason="QĐ 88/QĐ-BTC thành lập Chi cục Thuế khu vực III",
-        fields={"code": "BTC.CT.KV3", "name": "Chi cục Thuế khu vực III", "kind": "sub_agency", "founding_decision_number": "88/QĐ-BTC"},
+        fields={
+            "code": "BTC.CT.KV3",
+            "name": "Chi cục Thuế khu vực III",
+            "kind": "sub_agency",
+            "founding_decision_number": "88/QĐ-BTC",
+        },
         add={"staffingquota": [{"year": "2026", "category": "civil_servant", "approved": "25"}]},
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -20,7 +20,12 @@ def personnel(tree, loader):
     with setup_context(loader):
         department = Unit.objects.add_child(
             Unit.objects.get(pk=tree["cuc"].pk),
-            {"code": "BTC.CT.TCCB", "name": "Phòng Tổ chức cán bộ Cục Thuế", "kind": Unit.Kind.DEPARTMENT, "is_personnel_department": True},
+            {
+                "code": "BTC.CT.TCCB",
+                "name": "Phòng Tổ chức cán bộ Cục Thuế",
+                "kind": Unit.Kind.DEPARTMENT,
+                "is_personnel_department": True,
+            },
         )
     return {"unit": department, "head": make_user("truongphong_tccb", (department, Role.APPROVER))}
 
@@ -35,8 +40,13 @@ def policy_rows(client, rows, note="Quyết định 15/QĐ-BTC"):
     page = client.get(reverse("policy:edit"))
     assert page.status_code == 200
     formset = page.context["formset"]
-    data = {"rules-TOTAL_FORMS": str(len(rows) + formset.initial_form_count()), "rules-INITIAL_FORMS": str(formset.initial_form_count()),
-            "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000", "note": note}
+    data = {
+        "rules-TOTAL_FORMS": str(len(rows) + formset.initial_form_count()),
+        "rules-INITIAL_FORMS": str(formset.initial_form_count()),
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "note": note,
+    }
     for index, form in enumerate(formset.initial_forms):  # keep the existing rules, each as it is
         for name, value in form.initial.items():
             data[f"rules-{index}-{name}"] = value
@@ -51,7 +61,9 @@ def queue_ids(client):
     return {t.process.change_request.pk for t in client.get(reverse("changerequest:queue")).context["object_list"]}
 
 
-def test_two_level_policy_routes_rank_change_to_the_cuc_personnel_department(client, people, tree, employee_kv1, personnel, ministry_admin):
+def test_two_level_policy_routes_rank_change_to_the_cuc_personnel_department(
+    client, people, tree, employee_kv1, personnel, ministry_admin
+):
     client.force_login(ministry_admin)
     response = policy_rows(client, [TWO_LEVELS])
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -79,7 +91,10 @@ def test_two_level_policy_routes_rank_change_to_the_cuc_personnel_department(cli
     task = open_task(request, ChangeRequestFlow.approve)
     client.post(task_url(task, "assign"))
     page = client.get(task_url(task, "execute")).content.decode()
-    assert "Bộ phận tổ chức cán bộ của đơn vị cấp trên: Phòng Tổ chức cán bộ Cục Thuế — <strong>cấp đang xét</strong>" in page
+    assert (
+        "Bộ phận tổ chức cán bộ của đơn vị cấp trên: Phòng Tổ chức cán bộ Cục Thuế — <strong>cấp đang xét</strong>"
+        in page
+    )
     assert "Lãnh đạo đơn vị quản lý: Chi cục Thuế khu vực I — đã phê duyệt" in page
     for outsider in (kho_bac_leader, people["lanhdao_kv2"]):
         client.force_login(outsider)
@@ -102,7 +117,13 @@ def test_policy_change_affects_new_requests_only(client, people, tree, employee_
     page = client.get(reverse("policy:edit"))
     formset = page.context["formset"]
     rows = [f.initial for f in formset.initial_forms if f.initial.get("unit_kind") != "sub_agency"]
-    data = {"rules-TOTAL_FORMS": str(len(rows)), "rules-INITIAL_FORMS": str(len(rows)), "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000", "note": "Bỏ cấp thứ hai"}
+    data = {
+        "rules-TOTAL_FORMS": str(len(rows)),
+        "rules-INITIAL_FORMS": str(len(rows)),
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+        "note": "Bỏ cấp thứ hai",
+    }
     for index, row in enumerate(rows):
         for name, value in row.items():
             data[f"rules-{index}-{name}"] = value

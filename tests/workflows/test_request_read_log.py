@@ -57,8 +57,13 @@ def test_a_new_hire_request_is_logged_under_the_proposed_name(client, people, tr
         reverse("records:employee-new", args=[tree["kv1"].pk]),
         reason="Tiếp nhận theo QĐ 45/QĐ-CT",
         fields={
-            "full_name": "Hoàng Minh Đức", "date_of_birth": "1995-07-20", "sex": "male",
-            "citizen_id": "001095000777", "rank_code": "01.003", "salary_step": "1", "salary_coefficient": "2.34",
+            "full_name": "Hoàng Minh Đức",
+            "date_of_birth": "1995-07-20",
+            "sex": "male",
+            "citizen_id": "001095000777",
+            "rank_code": "01.003",
+            "salary_step": "1",
+            "salary_coefficient": "2.34",
             "employment_status": "civil_servant",
         },
     )

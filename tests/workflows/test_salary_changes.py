@@ -37,12 +37,20 @@ def with_history(employee_kv1, loader):
     """Employee KV1 at step 3 since 01/01/2019, as their salary history says."""
     with tracked_change(ChangeContext(reason="Dữ liệu kiểm thử", approved_by=loader)):
         SalaryHistory.objects.create(
-            employee=employee_kv1, effective_date=datetime.date(2016, 1, 1), rank_code="01.003", salary_step=2,
-            salary_coefficient=Decimal("2.67"), decision_number="1/QĐ-CCT",
+            employee=employee_kv1,
+            effective_date=datetime.date(2016, 1, 1),
+            rank_code="01.003",
+            salary_step=2,
+            salary_coefficient=Decimal("2.67"),
+            decision_number="1/QĐ-CCT",
         )
         row = SalaryHistory.objects.create(
-            employee=employee_kv1, effective_date=datetime.date(2019, 1, 1), rank_code="01.003", salary_step=3,
-            salary_coefficient=Decimal("3.00"), decision_number="7/QĐ-CCT",
+            employee=employee_kv1,
+            effective_date=datetime.date(2019, 1, 1),
+            rank_code="01.003",
+            salary_step=3,
+            salary_coefficient=Decimal("3.00"),
+            decision_number="7/QĐ-CCT",
         )
         employee_kv1.salary_effective_date = datetime.date(2019, 1, 1)
         employee_kv1.save()
@@ -56,7 +64,9 @@ def approve(client, people, change_request):
     return change_request
 
 
-def test_approved_step_raise_is_a_dated_history_row_and_the_profile_follows_it(client, people, employee_kv1, with_history):
+def test_approved_step_raise_is_a_dated_history_row_and_the_profile_follows_it(
+    client, people, employee_kv1, with_history
+):
     client.force_login(people["canbo_kv1"])
     row = salary_row(4, "3.33", on="2022-01-01", decision="15/QĐ-CCT")
     assert propose(client, employee_kv1, add={"salaryhistory": [row]}).status_code == 302
@@ -77,7 +87,9 @@ def test_approved_step_raise_is_a_dated_history_row_and_the_profile_follows_it(c
     assert context["salaries"][-1] == ["01/2022", "01.003/4", "3.33", "15/QĐ-CCT"]
 
 
-def test_the_profile_page_offers_the_salary_as_a_history_row_prefilled_with_the_next_step(client, people, employee_kv1, with_history):
+def test_the_profile_page_offers_the_salary_as_a_history_row_prefilled_with_the_next_step(
+    client, people, employee_kv1, with_history
+):
     client.force_login(people["canbo_kv1"])
     form = client.get(reverse("records:employee-propose", args=[employee_kv1.pk])).context["form"]
     assert not set(SALARY_FIELDS) & set(form.root_form.fields)
@@ -85,7 +97,9 @@ def test_the_profile_page_offers_the_salary_as_a_history_row_prefilled_with_the_
     salary = next(formset for formset in form.formsets if formset.prefix == "salaryhistory")
     (new_row,) = salary.extra_forms
     assert new_row.initial == {
-        "rank_code": "01.003", "salary_step": 4, "salary_coefficient": Decimal("3.33"),
+        "rank_code": "01.003",
+        "salary_step": 4,
+        "salary_coefficient": Decimal("3.33"),
         "effective_date": datetime.date(2022, 1, 1),  # step 3 from 01/01/2019 + 36 months
     }
     # Left as offered, the prefilled row proposes nothing.
@@ -102,16 +116,25 @@ def test_a_request_setting_the_profile_salary_directly_is_refused_in_vietnamese(
     operations = [changesets.make_update(employee_kv1, {"salary_step": 4, "salary_coefficient": Decimal("3.33")})]
     with pytest.raises(ValidationError) as refused:
         services.submit_change_request(
-            kind=ChangeRequest.Kind.EMPLOYEE, unit=employee_kv1.managing_unit, submitted_by=people["canbo_kv1"],
-            operations=operations, reason="Nâng bậc", title=str(employee_kv1), employee=employee_kv1,
+            kind=ChangeRequest.Kind.EMPLOYEE,
+            unit=employee_kv1.managing_unit,
+            submitted_by=people["canbo_kv1"],
+            operations=operations,
+            reason="Nâng bậc",
+            title=str(employee_kv1),
+            employee=employee_kv1,
         )
     assert any("Diễn biến lương" in message for message in refused.value.messages), refused.value.messages
     assert not ChangeRequest.objects.exists()
 
 
-def test_editing_the_latest_row_moves_the_profile_and_a_back_dated_row_does_not(client, people, employee_kv1, with_history):
+def test_editing_the_latest_row_moves_the_profile_and_a_back_dated_row_does_not(
+    client, people, employee_kv1, with_history
+):
     client.force_login(people["canbo_kv1"])
-    response = propose(client, employee_kv1, edit={"salaryhistory": {with_history.pk: {"effective_date": "2019-04-01"}}})
+    response = propose(
+        client, employee_kv1, edit={"salaryhistory": {with_history.pk: {"effective_date": "2019-04-01"}}}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     approve(client, people, ChangeRequest.objects.get())
     assert current_salary(employee_kv1) == ("01.003", 3, Decimal("3.00"), datetime.date(2019, 4, 1))
@@ -124,7 +147,9 @@ def test_editing_the_latest_row_moves_the_profile_and_a_back_dated_row_does_not(
     assert SalaryHistory.objects.filter(employee=employee_kv1).count() == 3
 
 
-def test_removing_the_latest_row_falls_back_to_the_one_before_and_the_last_one_cannot_go(client, people, employee_kv1, with_history):
+def test_removing_the_latest_row_falls_back_to_the_one_before_and_the_last_one_cannot_go(
+    client, people, employee_kv1, with_history
+):
     client.force_login(people["canbo_kv1"])
     assert propose(client, employee_kv1, remove={"salaryhistory": [with_history.pk]}).status_code == 302
     approve(client, people, ChangeRequest.objects.get())
@@ -189,7 +214,9 @@ def test_a_new_hire_takes_the_salary_of_their_salary_row(client, people, tree):
     assert "ít nhất một dòng diễn biến lương" in response.content.decode()
 
     row = salary_row(1, "2.34", on="2024-03-01", decision="45/QĐ-CT")
-    response = submit_page(client, url, reason="Tiếp nhận theo QĐ 45/QĐ-CT", fields=NEW_HIRE, add={"salaryhistory": [row]})
+    response = submit_page(
+        client, url, reason="Tiếp nhận theo QĐ 45/QĐ-CT", fields=NEW_HIRE, add={"salaryhistory": [row]}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     approve(client, people, ChangeRequest.objects.get())
     hired = Employee.objects.get(citizen_id="001095000777")

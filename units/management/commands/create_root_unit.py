@@ -23,7 +23,9 @@ class Command(BaseCommand):
         if admin is None:
             raise CommandError(f"Không có quản trị viên (superuser) đang hoạt động tên «{by}».")
         if Unit.objects.filter(depth=1).exists():
-            raise CommandError("Cây tổ chức đã có đơn vị gốc; đơn vị mới được thành lập qua yêu cầu của đơn vị cấp trên.")
+            raise CommandError(
+                "Cây tổ chức đã có đơn vị gốc; đơn vị mới được thành lập qua yêu cầu của đơn vị cấp trên."
+            )
         unit = Unit(code=code.strip(), name=name.strip(), kind=Unit.Kind.MINISTRY)
         with transaction.atomic(), tracked_change(ChangeContext(reason=reason, approved_by=admin)):
             unit.full_clean(exclude=["path", "depth", "numchild"])
