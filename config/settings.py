@@ -23,7 +23,7 @@ def _env_int(name, default, minimum=0):
     try:
         value = env.int(name, default=default)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number, got {env.str(name)!r}")
+        raise ImproperlyConfigured(f"{name} must be a whole number, got {env.str(name)!r}") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
     return value
@@ -45,7 +45,7 @@ def _env_crontab(name, default):
             day_of_week=day_of_week,
         )
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} is not a valid cron expression ({raw!r}): {exc}")
+        raise ImproperlyConfigured(f"{name} is not a valid cron expression ({raw!r}): {exc}") from exc
 
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -141,7 +141,7 @@ TEMPLATES = [
 try:
     DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 except (ValueError, KeyError) as exc:  # unknown scheme or malformed URL
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}")
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -243,7 +243,7 @@ MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 try:
     vars().update(env.email_url("EMAIL_URL", default="filemail://"))
 except (ValueError, KeyError) as exc:
-    raise ImproperlyConfigured(f"EMAIL_URL is not a valid email URL: {exc}")
+    raise ImproperlyConfigured(f"EMAIL_URL is not a valid email URL: {exc}") from exc
 if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="qlcb-noreply@localhost")

@@ -168,7 +168,7 @@ def employee_list_xlsx(request):
     for count, values in enumerate(rows, start=1):
         *values, citizen_id, unit_id, unit_path = values
         cells = []
-        for (_header, _lookup, show), value in zip(columns, values):
+        for (_header, _lookup, show), value in zip(columns, values, strict=False):
             if show is not None:
                 value = show(value)
             cells.append(xlsx_cell(sheet, value))

@@ -51,18 +51,6 @@ class TrackedModel(models.Model):
     class Meta:
         abstract = True
 
-    def clean_fields(self, exclude=None):
-        """Django's checks of each field, and ours of every text and date (tracking.validators):
-        a form, a change set and the importer all call this."""
-        errors = field_errors(self, set(exclude or ()))
-        try:
-            super().clean_fields(exclude=exclude)
-        except ValidationError as exc:
-            for name, messages in exc.error_dict.items():
-                errors.setdefault(name, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
-
     def save(self, *args, **kwargs):
         if current_change() is None:
             raise UntrackedWriteError(
@@ -76,6 +64,18 @@ class TrackedModel(models.Model):
                 _("Không thể xoá %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
             )
         return super().delete(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        """Django's checks of each field, and ours of every text and date (tracking.validators):
+        a form, a change set and the importer all call this."""
+        errors = field_errors(self, set(exclude or ()))
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            for name, messages in exc.error_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class TrackedHistory(models.Model):

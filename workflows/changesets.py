@@ -66,7 +66,8 @@ def spec_for(label: str) -> Spec:
     try:
         return _SPECS[label]
     except KeyError:
-        raise ValidationError(_("Loại dữ liệu không được phép thay đổi qua yêu cầu: %(label)s") % {"label": label})
+        message = _("Loại dữ liệu không được phép thay đổi qua yêu cầu: %(label)s") % {"label": label}
+        raise ValidationError(message) from None
 
 
 def label_of(model) -> str:
@@ -212,7 +213,7 @@ def check_work_history(employee_id: int) -> list[str]:
     """Work-history periods of one person may not overlap; an open period is ongoing."""
     rows = list(WorkHistory.objects.filter(employee_id=employee_id).order_by("start_date", "pk"))
     problems = []
-    for previous, current in zip(rows, rows[1:]):
+    for previous, current in zip(rows, rows[1:], strict=False):
         if previous.end_date is None or current.start_date <= previous.end_date:
             problems.append(
                 _("Quá trình công tác chồng lấn: %(a)s (%(pa)s) và %(b)s (%(pb)s).")

@@ -240,7 +240,8 @@ class RowFormSet(ModelFormSet):
                 form.add_error(
                     None,
                     _(
-                        "Dòng này không còn thuộc hồ sơ đang sửa (đã bị xoá, hoặc trang đã cũ); hãy tải lại trang rồi nhập lại."
+                        "Dòng này không còn thuộc hồ sơ đang sửa (đã bị xoá, hoặc trang đã cũ); "
+                        "hãy tải lại trang rồi nhập lại."
                     ),
                 )
 

@@ -204,6 +204,10 @@ class PolicyRule(models.Model):
             models.UniqueConstraint(fields=["policy", "category", "unit_kind"], name="one_rule_per_category_and_kind")
         ]
 
+    def __str__(self):
+        kind = self.unit_kind or _("mọi loại đơn vị")
+        return f"{self.category} · {kind} (v{self.policy.version})"
+
 
 class ApprovalDecision(models.Model):
     """One approver's decision at one level of a request: the trail of who approved what, when."""

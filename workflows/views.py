@@ -168,7 +168,7 @@ def propose_changes(request, key, pk):
     try:
         editor = editor_for(key)
     except KeyError:
-        raise Http404
+        raise Http404 from None
     root = _visible_root(request.user, editor, pk)
     return _change_set_page(request, editor=editor, root=root, unit=editor.owner_unit(root))
 
@@ -179,7 +179,7 @@ def propose_new(request, key, parent_pk):
     try:
         editor = editor_for(key)
     except KeyError:
-        raise Http404
+        raise Http404 from None
     parent_model = editor.parent_model
     parent_editor = editor_for(parent_model._meta.label_lower) if parent_model is not Unit else None
     parent = parent_model._default_manager.filter(pk=parent_pk).first()

@@ -23,8 +23,8 @@ def validate_coefficients(value):
     try:
         numbers = [Decimal(str(v)) for v in value]
     except (InvalidOperation, ValueError):
-        raise ValidationError(_("Hệ số lương phải là số."))
-    if any(b <= a for a, b in zip(numbers, numbers[1:])):
+        raise ValidationError(_("Hệ số lương phải là số.")) from None
+    if any(b <= a for a, b in zip(numbers, numbers[1:], strict=False)):
         raise ValidationError(_("Hệ số các bậc phải tăng dần."))
 
 

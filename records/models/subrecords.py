@@ -37,6 +37,11 @@ class SubRecord(TrackedModel):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        # Neutral on purpose: the admin and logs print it, and a row may be sensitive (describe()
+        # is what pages show, masked by records.sensitivity).
+        return f"{self._meta.verbose_name} #{self.pk}"
+
     def describe(self) -> str:
         """One line a person reads in a diff or a history entry."""
         raise NotImplementedError

@@ -58,7 +58,7 @@ def download(client, **params):
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header, *rows = list(sheet.iter_rows(values_only=True))
-    return sheet, header, [dict(zip(header, row)) for row in rows]
+    return sheet, header, [dict(zip(header, row, strict=False)) for row in rows]
 
 
 def test_officer_exports_only_own_unit(client, people, staff):

@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -478,7 +479,7 @@ def test_only_officers_of_the_unit_upload(client, tree, people):
         reverse("records:import-new"), {"unit": tree["kv1"].pk, "file": xlsx(people_rows(1)), "reason": REASON}
     )
     assert response.status_code == 200 and not ImportBatch.objects.exists()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         imports.create_import_batch(
             unit=tree["kv1"], uploaded_by=people["lanhdao_kv1"], upload=xlsx(people_rows(1)), reason=REASON
         )

@@ -50,7 +50,8 @@ class Mismatch:
         where = self.position or "-"
         wanted = "|".join(sorted(self.expected))
         extra = f"  ({self.detail})" if self.detail else ""
-        return f"{self.role:<15} {where:<13} {self.method:<5} expected {wanted:<12} got {self.actual:<12} {self.url}{extra}"
+        outcome = f"expected {wanted:<12} got {self.actual:<12}"
+        return f"{self.role:<15} {where:<13} {self.method:<5} {outcome} {self.url}{extra}"
 
 
 # --- coverage -------------------------------------------------------------------------------

@@ -172,7 +172,7 @@ def _requests_for(position, unit, officer, approver, employee, n) -> dict:
     made["import"] = batch.change_request
     # Approved: the flow queues the apply task (on commit, which never comes) and waits.
     _expect(decide(client, made["import"], "approve"), 302, f"approve import {position}")
-    for state, change_request in made.items():
+    for change_request in made.values():
         change_request.refresh_from_db()
     assert made["applied"].status == ChangeRequest.Status.APPLIED
     assert made["withdrawn"].status == ChangeRequest.Status.WITHDRAWN
