@@ -41,7 +41,6 @@ def _grow(tree, people, loader, start, stop):
         )
     for change_request in ChangeRequest.objects.filter(employee=first, status=ChangeRequest.Status.SUBMITTED):
         services.decide_change_request(change_request=change_request, user=people["lanhdao_kv1"], decision="approve")
-        services.apply_change_request(change_request=ChangeRequest.objects.get(pk=change_request.pk))
 
 
 PAGES = [

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from records import imports
 from records.models import Employee, SalaryHistory
 from tests.records.test_import import REASON, person, upload
-from tests.workflows.conftest import propose
+from tests.workflows.conftest import propose, salary_row
 from workflows.models import ChangeRequest, ImportBatch
 
 
@@ -49,7 +49,7 @@ def test_a_100000_character_personal_history_is_refused(officer, employee_kv1):
 def test_a_text_field_without_a_declared_bound_is_bounded_all_the_same(tree):
     """Django checks a TextField's max_length only in its form widget; every text of a tracked
     record is checked against its bound, or 10,000 characters when it declares none."""
-    from records.models import InspectionPlan
+    from inspections.models import InspectionPlan
 
     plan = InspectionPlan(unit=tree["cuc"], year=2025, title="Kế hoạch kiểm tra 2025", description="x" * 100_000)
     with pytest.raises(ValidationError) as refused:
@@ -68,7 +68,9 @@ def test_a_long_text_is_refused_by_the_model_too(employee_kv1):
 
 
 def test_a_salary_date_of_9999_is_refused(officer, employee_kv1):
-    response = propose(officer, employee_kv1, salary_effective_date="9999-12-31", reason="Nâng lương")
+    # A salary is changed by a dated salary-history row (the profile follows the newest one).
+    row = salary_row(4, "3.33", on="9999-12-31")
+    response = propose(officer, employee_kv1, add={"salaryhistory": [row]}, reason="Nâng lương")
     refused_on_page(response, "31/12/9999 nằm ngoài khoảng hợp lý")
 
 
@@ -95,7 +97,7 @@ def test_a_salary_history_row_of_9999_is_refused(employee_kv1):
 
 
 @pytest.mark.parametrize(
-    "field", ["party_official_date", "military_discharge_date", "mass_organisation_join_date", "salary_effective_date"]
+    "field", ["party_official_date", "military_discharge_date", "mass_organisation_join_date"]
 )
 def test_a_date_before_birth_is_refused(officer, employee_kv1, field):
     response = propose(officer, employee_kv1, reason="Cập nhật", **{field: "1980-01-01"})  # born 14/03/1985
@@ -197,3 +199,4 @@ def test_the_upload_reason_refuses_control_characters(officer, tree):
         {"unit": tree["kv1"].pk, "reason": f"{REASON}\x1b", "file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04")},
     )
     assert response.status_code == 200 and "U+001B" in response.content.decode()
+

@@ -102,7 +102,7 @@ def entry_pages(scenario) -> list[str]:
         urls += [
             reverse("records:employee-detail", args=[scenario.employees[position].pk]),
             reverse("units:unit-detail", args=[scenario.units[position].pk]),
-            reverse("units:plan-detail", args=[scenario.plans[position].pk]),
+            reverse("inspections:plan-detail", args=[scenario.plans[position].pk]),
             reverse("records:import-detail", args=[scenario.invalid_batches[position].pk]),
         ]
         requests = scenario.requests[position].values()
