@@ -96,9 +96,7 @@ def test_a_salary_history_row_of_9999_is_refused(employee_kv1):
     assert "effective_date" in refused.value.message_dict
 
 
-@pytest.mark.parametrize(
-    "field", ["party_official_date", "military_discharge_date", "mass_organisation_join_date"]
-)
+@pytest.mark.parametrize("field", ["party_official_date", "military_discharge_date", "mass_organisation_join_date"])
 def test_a_date_before_birth_is_refused(officer, employee_kv1, field):
     response = propose(officer, employee_kv1, reason="Cập nhật", **{field: "1980-01-01"})  # born 14/03/1985
     refused_on_page(response, "Ngày này không thể trước ngày sinh.")
@@ -199,4 +197,3 @@ def test_the_upload_reason_refuses_control_characters(officer, tree):
         {"unit": tree["kv1"].pk, "reason": f"{REASON}\x1b", "file": SimpleUploadedFile("a.xlsx", b"PK\x03\x04")},
     )
     assert response.status_code == 200 and "U+001B" in response.content.decode()
-

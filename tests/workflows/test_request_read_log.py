@@ -7,7 +7,7 @@ from django.urls import reverse
 from records.audit import list_access_log
 from records.models import AccessLog
 from tests.pages import submit_page
-from tests.workflows.conftest import open_task, propose, task_url
+from tests.workflows.conftest import open_task, propose, salary_row, task_url
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
 
@@ -61,11 +61,10 @@ def test_a_new_hire_request_is_logged_under_the_proposed_name(client, people, tr
             "date_of_birth": "1995-07-20",
             "sex": "male",
             "citizen_id": "001095000777",
-            "rank_code": "01.003",
-            "salary_step": "1",
-            "salary_coefficient": "2.34",
             "employment_status": "civil_servant",
         },
+        # A new hire's salary is the salary-history row proposed with them.
+        add={"salaryhistory": [salary_row(1, "2.34", on="2024-03-01", decision="45/QĐ-CT")]},
     )
     assert response.status_code == 302
     change_request = ChangeRequest.objects.get()
