@@ -1,7 +1,8 @@
 """URL map: the Material site (records, units, inspection work, approval workflow), auth, admin,
 language switch. The site is assembled here, above every app, so no app imports one above it:
 records, units and inspections declare the change-set pages they need and they are joined to
-workflows' views here; the quota report (reports, above units) is joined to the units section here."""
+workflows' views here; the import pages (workflows) are joined to the records section and the quota report (reports,
+above units) to the units section here."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -16,6 +17,7 @@ from records.viewsets import RecordsApp
 from reports.urls import UNIT_PAGES as REPORT_PAGES
 from units.viewsets import CHANGE_PAGES as UNIT_CHANGE_PAGES
 from units.viewsets import UnitsApp
+from workflows.import_views import IMPORT_PAGES
 from workflows.views import propose_changes, propose_new, transfer_employee
 from workflows.viewsets import DelegationApp, PolicyApp, change_request_app
 
@@ -37,7 +39,7 @@ def change_pages(pages) -> list:
 site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
-        RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES)),
+        RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES),
         UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),

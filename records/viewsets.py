@@ -1,5 +1,5 @@
 """The records app in the Material site: employees (list, detail, history, propose, new hire,
-transfer).
+transfer). The import pages (workflows.import_views) are joined to it in config.urls too.
 
 The pages that propose changes to a person are workflows' change-set views; this app cannot
 import workflows (which imports it), so it declares them as CHANGE_PAGES and config.urls joins
@@ -9,10 +9,9 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from . import audit_views, exports, import_views, views
+from . import audit_views, exports, views
 from .access import employee_page
 from .models import AccessLog
-
 
 
 def employee_change_page(view):
@@ -41,12 +40,6 @@ class RecordsApp(Application):
     history_path = path("employees/<int:pk>/history/", views.employee_history, name="employee-history")
     export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
     form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
-    imports_path = path("imports/", import_views.import_list, name="import-list")
-    import_new_path = path("imports/new/", import_views.import_new, name="import-new")
-    import_template_path = path("imports/template.xlsx", import_views.import_template, name="import-template")
-    import_detail_path = path("imports/<int:pk>/", import_views.import_detail, name="import-detail")
-    import_status_path = path("imports/<int:pk>/status/", import_views.import_status, name="import-status")
-    import_errors_path = path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import-errors")
     access_log_path = path("access-log/", audit_views.access_log, name="access-log")
 
     def has_view_permission(self, user, obj=None):

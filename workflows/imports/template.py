@@ -15,11 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from records.models import SalaryRank, SalaryTable
 from tracking.validators import printable
 from units.models import Position
-from workflows.models import ImportBatch
 
-from ..models import SalaryRank, SalaryTable
+from ..models import ImportBatch
 from .columns import (
     INSTRUCTIONS_SHEET_KEY,
     LISTS_SHEET_KEY,

@@ -16,14 +16,13 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from workflows.models import ImportBatch
-
+from ..models import ImportBatch
 from .columns import norm, sheets
 from .limits import check_archive, check_upload_size, count_rows
 from .passes import Pass
 from .rows import Outcome
 
-logger = logging.getLogger("records.imports")  # the name of the module this package was
+logger = logging.getLogger("workflows.imports")  # the name of this package
 
 # openpyxl parses with defusedxml when it is installed (requirements.txt) and not switched off
 # (OPENPYXL_DEFUSEDXML=False): without it an uploaded file could expand entities.

@@ -13,17 +13,19 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from records.models import Employee
+from records.tracking import ChangeContext, tracked_change
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
-from workflows.models import ChangeRequest, ImportBatch
 
-from ..models import Employee
-from ..tracking import ChangeContext, tracked_change
+from ..models import ChangeRequest, ImportBatch
+from ..services import finish_import_request, submit_change_request
+from ..tasks import apply_import, validate_import
 from .limits import check_archive, check_upload_size
 from .reading import FileUnreadable, Progress, file_error, read_batch, summary
 from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
 
-logger = logging.getLogger("records.imports")
+logger = logging.getLogger("workflows.imports")
 
 
 PENDING_STATUSES = (
@@ -57,8 +59,6 @@ def _save(batch: ImportBatch) -> None:
 
 def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatch:
     """An officer of the unit uploads a file; a Celery task then validates the whole of it."""
-    from ..tasks import validate_import
-
     if not can_propose_for_unit(uploaded_by, unit):
         raise PermissionDenied(_("Chỉ cán bộ tổ chức của đơn vị được nhập dữ liệu cho đơn vị."))
     reason = (reason or "").strip()
@@ -141,8 +141,6 @@ def validate_import_batch(*, batch_id: int) -> str:
 
 
 def _submit(batch: ImportBatch, outcome: Outcome) -> ChangeRequest:
-    from workflows.services import submit_change_request
-
     employees = outcome.counts.get(capfirst(str(Employee._meta.verbose_name)), {})
     reason = "\n".join(
         [
@@ -178,8 +176,6 @@ def history_reason(batch: ImportBatch) -> str:
 
 def queue_import_apply(*, change_request: ChangeRequest) -> None:
     """The flow's step once an import request is approved: apply its file in the background."""
-    from ..tasks import apply_import
-
     apply_import.delay_on_commit(change_request.import_batch.pk)
 
 
@@ -193,8 +189,6 @@ def apply_import_batch(*, batch_id: int) -> str:
     """Write an approved batch in one transaction, with history naming the request and the
     file; on any problem write nothing and return the request to its submitter. Either way
     the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
-    from workflows.services import finish_import_request
-
     batch = ImportBatch.objects.select_related(
         "unit", "change_request__submitted_by", "change_request__decided_by"
     ).get(pk=batch_id)
@@ -256,8 +250,6 @@ def apply_import_batch(*, batch_id: int) -> str:
 
 
 def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, reason: str):
-    from workflows.services import finish_import_request
-
     with transaction.atomic():
         batch.status = ImportBatch.Status.FAILED
         batch.errors = errors[:MAX_ERRORS]

@@ -7,9 +7,10 @@ from itertools import pairwise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..models import Employee, WorkHistory
-from ..models.subrecords import period
-from ..tracking import bulk_create_tracked
+from records.models import Employee, WorkHistory
+from records.models.subrecords import period
+from records.tracking import bulk_create_tracked
+
 from .cells import clean_model
 from .rows import (
     CHUNK,
