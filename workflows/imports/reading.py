@@ -96,8 +96,8 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
     against the limits; before an apply, the file must hash as when it was checked."""
     try:
         handle = batch.file.open("rb")
-    except (OSError, ValueError):
-        raise FileUnreadable(_("Không tìm thấy tệp đã tải lên."))
+    except (OSError, ValueError) as exc:
+        raise FileUnreadable(_("Không tìm thấy tệp đã tải lên.")) from exc
     with handle:
         if apply:
             digest = hashlib.sha256()
@@ -110,7 +110,7 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
             check_upload_size(batch.file.size)
             rows_by_part = count_rows(handle, check_archive(handle))
         except ValidationError as exc:
-            raise FileUnreadable(exc.messages[0])
+            raise FileUnreadable(exc.messages[0]) from exc
         try:
             return _parse(batch, handle, apply=apply, progress=progress, rows_by_part=rows_by_part)
         except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -124,7 +124,7 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
                     "Hãy mở tệp bằng Excel, lưu lại rồi tải lên."
                 )
                 % {"problem": type(exc).__name__}
-            )
+            ) from exc
 
 
 def _xml_cause(exc: BaseException):
@@ -145,7 +145,7 @@ def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_
         if cause is not None:  # openpyxl wraps the parser's refusal in a ValueError
             raise cause from exc
         logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
-        raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
+        raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu.")) from exc
     try:
         if not apply:
             progress.total(data_rows(workbook, rows_by_part))

@@ -70,7 +70,7 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     try:
         check_upload_size(upload.size)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages})
+        raise ValidationError({"file": exc.messages}) from exc
     digest, head = hashlib.sha256(), None
     for chunk in upload.chunks():
         head = chunk[:4] if head is None else head
@@ -81,7 +81,7 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     try:
         check_archive(upload)  # the zip's directory only: the rows are counted by the task
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages})
+        raise ValidationError({"file": exc.messages}) from exc
     sha256 = digest.hexdigest()
     for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related(
         "change_request"
@@ -146,7 +146,8 @@ def _submit(batch: ImportBatch, outcome: Outcome) -> ChangeRequest:
         [
             batch.reason,
             _(
-                "Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập nhật, %(changes)s dòng thay đổi."
+                "Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập "
+                "nhật, %(changes)s dòng thay đổi."
             )
             % {
                 "file": batch.file_name,
@@ -219,8 +220,10 @@ def apply_import_batch(*, batch_id: int) -> str:
                         [
                             file_error(
                                 _(
-                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả nhập sẽ khác "
-                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi phê duyệt lại."
+                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả "
+                                    "nhập sẽ khác "
+                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi "
+                                    "phê duyệt lại."
                                 )
                             )
                         ],
@@ -256,7 +259,8 @@ def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, rea
         batch.summary = {**batch.summary, "errors_total": max(len(errors), batch.summary.get("errors_total") or 0)}
         _save(batch)
         message = _(
-            "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt nhập #%(pk)s."
+            "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt "
+            "nhập #%(pk)s."
         ) % {"file": batch.file_name, "reason": reason, "pk": batch.pk}
         finish_import_request(change_request=change_request, applied=False, message=message)
 
