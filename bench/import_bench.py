@@ -195,7 +195,7 @@ def upload(people, path):
     """The upload service as the page calls it; the validation task runs when it commits."""
     from django.core.files import File
 
-    from records.imports import create_import_batch
+    from workflows.imports import create_import_batch
 
     with path.open("rb") as handle:
         batch = create_import_batch(

@@ -207,8 +207,8 @@ class People:
 
 def write_file(path: Path, employees: int, *, unit_name: str = "Chi cục Thuế khu vực thử tải") -> Path:
     """Stream the file to `path`; nothing but the current row is held."""
-    from records.imports import build_workbook
     from records.models import Employee, Evaluation, FamilyMember, SalaryHistory, WorkHistory
+    from workflows.imports import build_workbook
 
     people = People(unit_name)
     count = range(employees)

@@ -227,7 +227,7 @@ IMPORT_MAX_ROWS = _env_int("IMPORT_MAX_ROWS", 700_000, minimum=1)
 # An oversized upload is read and dropped past the limit, never written whole to disk.
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "records.imports.limits.BoundedUploadHandler",
+    "workflows.imports.limits.BoundedUploadHandler",
 ]
 
 STATIC_URL = "static/"
@@ -292,7 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Files of imports refused, rejected or withdrawn while nobody opened them.
     "purge-refused-import-files": {
-        "task": "records.tasks.purge_refused_import_files",
+        "task": "workflows.tasks.purge_refused_import_files",
         "schedule": crontab(minute=30, hour=2),
     },
     # Read alerts whose email did not go out when they were raised (broker or mail down).

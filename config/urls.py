@@ -1,7 +1,8 @@
 """URL map: the Material site (records, units, inspection work, approval workflow), auth, admin,
 language switch. The site is assembled here, above every app, so no app imports one above it:
-inspections declares the change-set pages it needs and they are joined to workflows' views
-here; the quota report (reports, above units) is joined to the units section here."""
+records, units and inspections declare the change-set pages they need and they are joined to
+workflows' views here; the import pages (workflows) are joined to the records section and the quota report (reports,
+above units) to the units section here."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -11,26 +12,35 @@ from viewflow.urls import Site
 from config import security
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
+from records.viewsets import CHANGE_PAGES as RECORD_CHANGE_PAGES
 from records.viewsets import RecordsApp
 from reports.urls import UNIT_PAGES as REPORT_PAGES
+from units.viewsets import CHANGE_PAGES as UNIT_CHANGE_PAGES
 from units.viewsets import UnitsApp
-from workflows.views import propose_changes, propose_new
+from workflows.import_views import IMPORT_PAGES
+from workflows.views import propose_changes, propose_new, transfer_employee
 from workflows.viewsets import DelegationApp, PolicyApp, change_request_app
 
-CHANGE_VIEWS = {"propose": propose_changes, "new": propose_new}
+CHANGE_VIEWS = {"propose": propose_changes, "new": propose_new, "transfer": transfer_employee}
 
 
 def change_pages(pages) -> list:
-    """The change-set pages an app declares as (route, editor key, kind, name), served by
-    workflows' propose views."""
-    return [path(route, CHANGE_VIEWS[kind], {"key": key}, name=name) for route, key, kind, name in pages]
+    """The change-set pages an app declares as (route, editor key, kind, name[, wrapper]), served
+    by workflows' views; the app's wrapper, if any, runs first (records accesses the person)."""
+    urls = []
+    for route, key, kind, name, *wrapper in pages:
+        view = CHANGE_VIEWS[kind]
+        if wrapper and wrapper[0] is not None:
+            view = wrapper[0](view)
+        urls.append(path(route, view, {"key": key} if key else {}, name=name))
+    return urls
 
 
 site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
-        RecordsApp(),
-        UnitsApp(urlpatterns=REPORT_PAGES),
+        RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES),
+        UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),
         PolicyApp(),

@@ -20,6 +20,7 @@ from units.scope import active_grants
 
 from .models import AccessLog, Employee, ExportLog, ReadAlert
 from .permissions import access_log_q
+from .signals import read_alert_raised
 
 READ_WINDOW = timedelta(hours=1)
 
@@ -90,10 +91,8 @@ def client_address(request) -> str | None:
 
 
 def raise_read_alert(*, user, at: datetime.datetime, read_count: int) -> ReadAlert | None:
-    """Record the alert of `user`'s clock hour and queue its email; None when the hour
+    """Record the alert of `user`'s clock hour and announce it (notifications emails it); None when the hour
     already has one, so an account reading on past the threshold is reported once an hour."""
-    from notifications.tasks import send_read_alert
-
     hour = at.astimezone(datetime.UTC).replace(minute=0, second=0, microsecond=0)
     if ReadAlert.objects.filter(user=user, hour=hour).exists():
         return None
@@ -106,7 +105,7 @@ def raise_read_alert(*, user, at: datetime.datetime, read_count: int) -> ReadAle
             alert.save()
     except IntegrityError:
         return None  # another request of the same account recorded it first
-    send_read_alert.delay_on_commit(alert.pk)
+    read_alert_raised.send(sender=ReadAlert, alert=alert)  # notifications queues the email
     return alert
 
 

@@ -10,7 +10,8 @@ import copy
 
 from django.utils.translation import gettext_lazy as _
 
-MASK = "•••"
+from tracking.history import MASK
+
 PROTECTED = _("(nội dung được bảo vệ)")
 
 

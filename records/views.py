@@ -8,7 +8,6 @@ from django.shortcuts import render
 
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
-from workflows.selectors import list_open_change_requests_for_employee
 
 from .access import access_employee
 from .models import AccessLog, Employee
@@ -70,7 +69,6 @@ def employee_detail(request, pk):
             "subrecords": subrecord_sections(employee, sensitive=sensitive),
             "sensitive": sensitive,
             "can_propose": can_propose_change(request.user, employee),
-            "open_requests": list_open_change_requests_for_employee(user=request.user, employee=employee),
         },
     )
 

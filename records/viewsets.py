@@ -1,20 +1,31 @@
 """The records app in the Material site: employees (list, detail, history, propose, new hire,
-transfer)."""
+transfer). The import pages (workflows.import_views) are joined to it in config.urls too.
+
+The pages that propose changes to a person are workflows' change-set views; this app cannot
+import workflows (which imports it), so it declares them as CHANGE_PAGES and config.urls joins
+them."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from workflows.views import propose_changes, propose_new, transfer_employee
-
-from . import audit_views, exports, import_views, views
+from . import audit_views, exports, views
 from .access import employee_page
 from .models import AccessLog
 
-# The change pages of one person live in the workflows app; reached from here, the person is
-# accessed first (records.access): scope, the right to write, and the read log.
-employee_propose = employee_page(propose_changes, kind=AccessLog.Kind.PROPOSE, for_write=True)
-employee_transfer = employee_page(transfer_employee, kind=AccessLog.Kind.PROPOSE, for_write=True)
+
+def employee_change_page(view):
+    """A change page of one person (a workflows view), reached from here: the person is accessed
+    first (records.access): scope, the right to write, and the read log."""
+    return employee_page(view, kind=AccessLog.Kind.PROPOSE, for_write=True)
+
+
+# (route, editor key or None, "propose" / "new" / "transfer", name, wrapper of the view or None)
+CHANGE_PAGES = (
+    ("employees/<int:pk>/propose/", "records.employee", "propose", "employee-propose", employee_change_page),
+    ("employees/<int:pk>/transfer/", None, "transfer", "employee-transfer", employee_change_page),
+    ("units/<int:parent_pk>/new-employee/", "records.employee", "new", "employee-new", None),
+)
 
 
 class RecordsApp(Application):
@@ -29,20 +40,7 @@ class RecordsApp(Application):
     history_path = path("employees/<int:pk>/history/", views.employee_history, name="employee-history")
     export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
     form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
-    propose_path = path(
-        "employees/<int:pk>/propose/", employee_propose, {"key": "records.employee"}, name="employee-propose"
-    )
-    transfer_path = path("employees/<int:pk>/transfer/", employee_transfer, name="employee-transfer")
-    imports_path = path("imports/", import_views.import_list, name="import-list")
-    import_new_path = path("imports/new/", import_views.import_new, name="import-new")
-    import_template_path = path("imports/template.xlsx", import_views.import_template, name="import-template")
-    import_detail_path = path("imports/<int:pk>/", import_views.import_detail, name="import-detail")
-    import_status_path = path("imports/<int:pk>/status/", import_views.import_status, name="import-status")
-    import_errors_path = path("imports/<int:pk>/errors.xlsx", import_views.import_errors, name="import-errors")
     access_log_path = path("access-log/", audit_views.access_log, name="access-log")
-    new_path = path(
-        "units/<int:parent_pk>/new-employee/", propose_new, {"key": "records.employee"}, name="employee-new"
-    )
 
     def has_view_permission(self, user, obj=None):
         # Every signed-in user has the list (scoped by records.selectors, maybe empty);

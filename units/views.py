@@ -4,7 +4,7 @@ plans it made and the inspections of it), and its history."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from records.selectors import list_history
+from tracking.history import list_history
 
 from .access import access_unit
 from .models import Position, StaffingQuota, Unit
@@ -39,5 +39,5 @@ def unit_detail(request, pk):
 def unit_history(request, pk):
     unit = access_unit(request.user, pk)
     sources = [(Unit, {"id": unit.pk}), (StaffingQuota, {"unit_id": unit.pk}), (Position, {"unit_id": unit.pk})]
-    entries = list_history(sources=sources, sensitive=False)  # nothing of a unit is a person's
+    entries = list_history(sources=sources)  # nothing of a unit is a person's: everything shown
     return render(request, "units/unit_history.html", {"unit": unit, "entries": entries})

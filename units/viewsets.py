@@ -1,12 +1,20 @@
-"""The organisation app in the Material site: units, quotas, positions, role grants."""
+"""The organisation app in the Material site: units, quotas, positions, role grants.
+
+The pages that propose changes to a unit are workflows' change-set views; this app cannot
+import workflows (which imports it), so it declares them as CHANGE_PAGES and config.urls joins
+them."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from workflows.views import propose_changes, propose_new
-
 from . import grant_views, views
+
+# (route, editor key, "propose" for changes to a row or "new" for a row under a parent, name)
+CHANGE_PAGES = (
+    ("units/<int:pk>/propose/", "units.unit", "propose", "unit-propose"),
+    ("units/<int:parent_pk>/new-unit/", "units.unit", "new", "unit-new"),
+)
 
 
 class UnitsApp(Application):
@@ -19,8 +27,6 @@ class UnitsApp(Application):
     list_path = path("units/", views.unit_list, name="unit-list")
     detail_path = path("units/<int:pk>/", views.unit_detail, name="unit-detail")
     history_path = path("units/<int:pk>/history/", views.unit_history, name="unit-history")
-    propose_path = path("units/<int:pk>/propose/", propose_changes, {"key": "units.unit"}, name="unit-propose")
-    new_unit_path = path("units/<int:parent_pk>/new-unit/", propose_new, {"key": "units.unit"}, name="unit-new")
 
     grants_path = path("grants/", grant_views.grant_list, name="grant-list")
     grant_new_path = path("grants/new/", grant_views.grant_new, name="grant-new")

@@ -13,6 +13,7 @@ from viewflow.workflow import flow, lock
 from viewflow.workflow.status import STATUS
 
 from . import views
+from .imports import queue_import_apply
 from .models import ChangeRequest, ChangeRequestProcess, ChangeRequestTask
 from .permissions import (
     can_approve_change_request,
@@ -126,8 +127,6 @@ class ChangeRequestFlow(flow.Flow):
         return activation.process
 
     def start_import(self, activation):
-        from records.imports import queue_import_apply
-
         queue_import_apply(change_request=activation.process.change_request)
 
     def submitter(self, activation):

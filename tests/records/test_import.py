@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from records import imports
 from records.models import Employee, Evaluation, ExportLog, FamilyMember, SalaryHistory, Training, WorkHistory
 from records.tracking import ChangeContext, tracked_change
 from tests.conftest import make_employee
 from tests.workflows.conftest import decide, open_task
 from units.models import Position
+from workflows import imports
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ImportBatch
 

@@ -15,9 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from records.imports.limits import BoundedUploadHandler
 from records.models import Employee
-from records.tasks import purge_refused_import_files
 from tests.conftest import make_employee
 from tests.records.test_import import (
     REASON,
@@ -30,7 +28,9 @@ from tests.records.test_import import (
     xlsx,
 )
 from tests.workflows.conftest import decide
+from workflows.imports.limits import BoundedUploadHandler
 from workflows.models import ImportBatch
+from workflows.tasks import purge_refused_import_files
 
 
 @pytest.fixture(autouse=True)

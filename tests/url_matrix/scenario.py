@@ -17,7 +17,6 @@ from django.test import Client
 from django.utils import timezone
 
 from inspections.models import FollowUpAction, Inspection, InspectionPlan
-from records import imports
 from records.models import (
     AccessLog,
     Commendation,
@@ -35,7 +34,7 @@ from records.models import (
 from tests.conftest import make_employee, make_user, setup_context
 from tests.workflows.conftest import decide, open_task, task_url
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
-from workflows import changesets, policy, services
+from workflows import changesets, imports, policy, services
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
 

@@ -11,11 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from records import imports
 from records.models import Employee
 from tests.conftest import make_employee, make_user
 from units.models import Role
-from workflows import changesets
+from workflows import changesets, imports
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask, Decision
 from workflows.services import (

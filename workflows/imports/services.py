@@ -13,17 +13,19 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from records.models import Employee
+from records.tracking import ChangeContext, tracked_change
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
-from workflows.models import ChangeRequest, ImportBatch
 
-from ..models import Employee
-from ..tracking import ChangeContext, tracked_change
+from ..models import ChangeRequest, ImportBatch
+from ..services import finish_import_request, submit_change_request
+from ..tasks import apply_import, validate_import
 from .limits import check_archive, check_upload_size
 from .reading import FileUnreadable, Progress, file_error, read_batch, summary
 from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
 
-logger = logging.getLogger("records.imports")
+logger = logging.getLogger("workflows.imports")
 
 
 PENDING_STATUSES = (
@@ -57,8 +59,6 @@ def _save(batch: ImportBatch) -> None:
 
 def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatch:
     """An officer of the unit uploads a file; a Celery task then validates the whole of it."""
-    from ..tasks import validate_import
-
     if not can_propose_for_unit(uploaded_by, unit):
         raise PermissionDenied(_("Chỉ cán bộ tổ chức của đơn vị được nhập dữ liệu cho đơn vị."))
     reason = (reason or "").strip()
@@ -70,7 +70,7 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     try:
         check_upload_size(upload.size)
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages})
+        raise ValidationError({"file": exc.messages}) from exc
     digest, head = hashlib.sha256(), None
     for chunk in upload.chunks():
         head = chunk[:4] if head is None else head
@@ -81,7 +81,7 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
     try:
         check_archive(upload)  # the zip's directory only: the rows are counted by the task
     except ValidationError as exc:
-        raise ValidationError({"file": exc.messages})
+        raise ValidationError({"file": exc.messages}) from exc
     sha256 = digest.hexdigest()
     for pending in ImportBatch.objects.filter(unit=unit, sha256=sha256, status__in=PENDING_STATUSES).select_related(
         "change_request"
@@ -141,14 +141,13 @@ def validate_import_batch(*, batch_id: int) -> str:
 
 
 def _submit(batch: ImportBatch, outcome: Outcome) -> ChangeRequest:
-    from workflows.services import submit_change_request
-
     employees = outcome.counts.get(capfirst(str(Employee._meta.verbose_name)), {})
     reason = "\n".join(
         [
             batch.reason,
             _(
-                "Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập nhật, %(changes)s dòng thay đổi."
+                "Tệp %(file)s (SHA-256 %(sha)s): %(rows)s dòng; %(created)s cán bộ mới, %(updated)s cán bộ cập "
+                "nhật, %(changes)s dòng thay đổi."
             )
             % {
                 "file": batch.file_name,
@@ -178,8 +177,6 @@ def history_reason(batch: ImportBatch) -> str:
 
 def queue_import_apply(*, change_request: ChangeRequest) -> None:
     """The flow's step once an import request is approved: apply its file in the background."""
-    from ..tasks import apply_import
-
     apply_import.delay_on_commit(change_request.import_batch.pk)
 
 
@@ -193,8 +190,6 @@ def apply_import_batch(*, batch_id: int) -> str:
     """Write an approved batch in one transaction, with history naming the request and the
     file; on any problem write nothing and return the request to its submitter. Either way
     the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
-    from workflows.services import finish_import_request
-
     batch = ImportBatch.objects.select_related(
         "unit", "change_request__submitted_by", "change_request__decided_by"
     ).get(pk=batch_id)
@@ -225,8 +220,10 @@ def apply_import_batch(*, batch_id: int) -> str:
                         [
                             file_error(
                                 _(
-                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả nhập sẽ khác "
-                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi phê duyệt lại."
+                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả "
+                                    "nhập sẽ khác "
+                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi "
+                                    "phê duyệt lại."
                                 )
                             )
                         ],
@@ -256,15 +253,14 @@ def apply_import_batch(*, batch_id: int) -> str:
 
 
 def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, reason: str):
-    from workflows.services import finish_import_request
-
     with transaction.atomic():
         batch.status = ImportBatch.Status.FAILED
         batch.errors = errors[:MAX_ERRORS]
         batch.summary = {**batch.summary, "errors_total": max(len(errors), batch.summary.get("errors_total") or 0)}
         _save(batch)
         message = _(
-            "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt nhập #%(pk)s."
+            "Không nhập được tệp %(file)s: %(reason)s. Không có dữ liệu nào được ghi; xem báo cáo lỗi ở lượt "
+            "nhập #%(pk)s."
         ) % {"file": batch.file_name, "reason": reason, "pk": batch.pk}
         finish_import_request(change_request=change_request, applied=False, message=message)
 

@@ -16,14 +16,13 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from workflows.models import ImportBatch
-
+from ..models import ImportBatch
 from .columns import norm, sheets
 from .limits import check_archive, check_upload_size, count_rows
 from .passes import Pass
 from .rows import Outcome
 
-logger = logging.getLogger("records.imports")  # the name of the module this package was
+logger = logging.getLogger("workflows.imports")  # the name of this package
 
 # openpyxl parses with defusedxml when it is installed (requirements.txt) and not switched off
 # (OPENPYXL_DEFUSEDXML=False): without it an uploaded file could expand entities.
@@ -97,8 +96,8 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
     against the limits; before an apply, the file must hash as when it was checked."""
     try:
         handle = batch.file.open("rb")
-    except (OSError, ValueError):
-        raise FileUnreadable(_("Không tìm thấy tệp đã tải lên."))
+    except (OSError, ValueError) as exc:
+        raise FileUnreadable(_("Không tìm thấy tệp đã tải lên.")) from exc
     with handle:
         if apply:
             digest = hashlib.sha256()
@@ -111,7 +110,7 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
             check_upload_size(batch.file.size)
             rows_by_part = count_rows(handle, check_archive(handle))
         except ValidationError as exc:
-            raise FileUnreadable(exc.messages[0])
+            raise FileUnreadable(exc.messages[0]) from exc
         try:
             return _parse(batch, handle, apply=apply, progress=progress, rows_by_part=rows_by_part)
         except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -125,7 +124,7 @@ def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcom
                     "Hãy mở tệp bằng Excel, lưu lại rồi tải lên."
                 )
                 % {"problem": type(exc).__name__}
-            )
+            ) from exc
 
 
 def _xml_cause(exc: BaseException):
@@ -146,7 +145,7 @@ def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_
         if cause is not None:  # openpyxl wraps the parser's refusal in a ValueError
             raise cause from exc
         logger.info("Import %s: unreadable workbook: %r", batch.pk, exc)
-        raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu."))
+        raise FileUnreadable(_("Không đọc được tệp; hãy dùng tệp Excel .xlsx theo mẫu.")) from exc
     try:
         if not apply:
             progress.total(data_rows(workbook, rows_by_part))

@@ -7,9 +7,10 @@ from itertools import pairwise
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..models import Employee, WorkHistory
-from ..models.subrecords import period
-from ..tracking import bulk_create_tracked
+from records.models import Employee, WorkHistory
+from records.models.subrecords import period
+from records.tracking import bulk_create_tracked
+
 from .cells import clean_model
 from .rows import (
     CHUNK,
@@ -29,7 +30,10 @@ def existing_subrecords(unit, spec) -> dict:
     names = spec.model.EDITABLE_FIELDS
     rows = spec.model.objects.filter(employee__managing_unit=unit).values_list("employee_id", "pk", *names)
     for employee_id, pk, *values in rows.iterator(chunk_size=5000):
-        index.setdefault(employee_id, {})[natural_key(spec, dict(zip(names, values)))] = (pk, tuple(values))
+        index.setdefault(employee_id, {})[natural_key(spec, dict(zip(names, values, strict=True)))] = (
+            pk,
+            tuple(values),
+        )
     return index
 
 
@@ -53,7 +57,7 @@ def subrecord_rows(run, spec, columns, rows, state):
             run.record(spec, row, CREATED)
             creates.append((row.cccd, obj))
         else:
-            old = dict(zip(model.EDITABLE_FIELDS, match[1]))
+            old = dict(zip(model.EDITABLE_FIELDS, match[1], strict=False))
             changed = {c.attname: getattr(obj, c.attname) for c in present if getattr(obj, c.attname) != old[c.key]}
             run.record(spec, row, UPDATED if changed else UNCHANGED, f"{match[0]}:{match[1]!r}")
             if changed:
@@ -111,7 +115,7 @@ def _match(spec, row: Row, employee_id, values: dict, state):
 def _filled(model, row: Row, employee_id, match):
     """The row as a model instance: the matched row with the file's values over it, or a new one."""
     if match:
-        obj = model(pk=match[0], employee_id=employee_id, **dict(zip(model.EDITABLE_FIELDS, match[1])))
+        obj = model(pk=match[0], employee_id=employee_id, **dict(zip(model.EDITABLE_FIELDS, match[1], strict=False)))
     else:
         obj = model(employee_id=employee_id)
     for name, value in row.values.items():
@@ -143,7 +147,7 @@ def check_periods(run, spec, columns, state):
             names = WorkHistory.EDITABLE_FIELDS
             for pk, values in state.index.get(employee_id, {}).values():
                 if pk not in replaced:
-                    old = dict(zip(names, values))
+                    old = dict(zip(names, values, strict=True))
                     periods.append((old["start_date"], old["end_date"], old["organisation"], None, pk))
         periods.sort(key=lambda p: (p[0], p[3] or 0))
         for previous, current in pairwise(periods):

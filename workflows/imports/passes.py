@@ -10,10 +10,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from workflows.models import ImportBatch
+from records.models import Employee, WorkHistory
+from records.models.salary import salary_index_held
 
-from ..models import Employee, WorkHistory
-from ..models.salary import salary_index_held
+from ..models import ImportBatch
 from . import employees, subrecords
 from .cells import Cells, cell_text, is_blank
 from .columns import Sheet, norm, sheets, special_titles

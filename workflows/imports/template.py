@@ -15,11 +15,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from records.models import SalaryRank, SalaryTable
 from tracking.validators import printable
 from units.models import Position
-from workflows.models import ImportBatch
 
-from ..models import SalaryRank, SalaryTable
+from ..models import ImportBatch
 from .columns import (
     INSTRUCTIONS_SHEET_KEY,
     LISTS_SHEET_KEY,
@@ -67,7 +67,8 @@ def _instruction_lines(unit) -> list[str]:
         _("Mẫu nhập hồ sơ cán bộ và các quá trình (hồ sơ con) từ tệp Excel."),
         _("1. Mỗi lần nhập dành cho một đơn vị, chọn khi tải tệp lên; chỉ cán bộ tổ chức của đơn vị được tải tệp."),
         _(
-            "2. Trên mỗi trang dữ liệu, dòng 1 (ẩn) chứa mã cột: không sửa, không xoá. Dòng 2 là tên cột. Dữ liệu bắt đầu từ dòng 3."
+            "2. Trên mỗi trang dữ liệu, dòng 1 (ẩn) chứa mã cột: không sửa, không xoá. Dòng 2 là tên cột. Dữ "
+            "liệu bắt đầu từ dòng 3."
         ),
         _("3. Ngày ghi theo dạng dd/mm/yyyy (ví dụ 14/03/1985). Số thập phân dùng dấu phẩy hoặc dấu chấm."),
         _(
@@ -75,7 +76,8 @@ def _instruction_lines(unit) -> list[str]:
             "cán bộ phải có trong trang “Cán bộ” của tệp hoặc đã có hồ sơ tại đơn vị."
         ),
         _(
-            "5. Cán bộ đã có hồ sơ tại đơn vị (trùng số CCCD) được cập nhật theo tệp; dòng giống hệt hồ sơ thì giữ nguyên. "
+            "5. Cán bộ đã có hồ sơ tại đơn vị (trùng số CCCD) được cập nhật theo tệp; dòng giống hệt hồ sơ thì "
+            "giữ nguyên. "
             "Cột không có trong tệp thì không thay đổi. Tệp không xoá dữ liệu nào."
         ),
         _("6. Số CCCD đã có hồ sơ do đơn vị khác quản lý là lỗi: cần làm thủ tục điều động về đơn vị trước."),
@@ -84,8 +86,10 @@ def _instruction_lines(unit) -> list[str]:
             "nhập lại cùng một tệp không thêm dòng nào."
         ),
         _(
-            "8. Toàn bộ tệp được kiểm tra trước; chỉ cần một lỗi thì không dòng nào được nhập, và báo cáo lỗi ghi rõ trang, dòng, cột. "
-            "Tệp hợp lệ được gửi phê duyệt thành một yêu cầu thay đổi; hồ sơ chỉ được cập nhật khi lãnh đạo đơn vị phê duyệt."
+            "8. Toàn bộ tệp được kiểm tra trước; chỉ cần một lỗi thì không dòng nào được nhập, và báo cáo lỗi "
+            "ghi rõ trang, dòng, cột. "
+            "Tệp hợp lệ được gửi phê duyệt thành một yêu cầu thay đổi; hồ sơ chỉ được cập nhật khi lãnh đạo "
+            "đơn vị phê duyệt."
         ),
         _("9. Có thể xoá các trang không dùng đến; không thêm trang khác, không đổi tên trang."),
     ]
@@ -254,7 +258,7 @@ def _write_instructions(ws, specs, unit, positions, write_only):
             cell.font = Font(bold=True)
             cell.fill = _HEADER_FILL
         ws.cell(row=1, column=1).font = Font(bold=True, size=13)
-        for letter, width in zip("ABCDEFG", (22, 34, 30, 10, 14, 60, 50)):
+        for letter, width in zip("ABCDEFG", (22, 34, 30, 10, 14, 60, 50), strict=True):
             ws.column_dimensions[letter].width = width
 
 
@@ -280,6 +284,6 @@ def error_report_workbook(batch: ImportBatch) -> Workbook:
         cell.fill = _HEADER_FILL
     for error in batch.errors:
         ws.append([printable(error.get(key)) for key in ("sheet", "row", "column", "cell", "message")])
-    for letter, width in zip("ABCDE", (22, 8, 30, 8, 90)):
+    for letter, width in zip("ABCDE", (22, 8, 30, 8, 90), strict=True):
         ws.column_dimensions[letter].width = width
     return wb

@@ -8,7 +8,7 @@ from django.db.models import ForeignKey
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..models import SUBRECORD_MODELS, Employee
+from records.models import SUBRECORD_MODELS, Employee
 
 INSTRUCTIONS_SHEET_KEY = "instructions"
 LISTS_SHEET_KEY = "lists"

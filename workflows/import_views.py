@@ -1,5 +1,7 @@
 """Pages of xlsx imports: the list, the upload form, a batch's progress, errors and summary,
-and the downloads (the template, the error report)."""
+and the downloads (the template, the error report). They sit in the records app's menu under
+its names (records:import-…): config.urls joins IMPORT_PAGES to it, as records cannot import
+workflows."""
 
 from django import forms
 from django.conf import settings
@@ -10,20 +12,21 @@ from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from records.audit import log_read
+from records.exports import log_export, xlsx_response
+from records.models import AccessLog, ExportLog
+from records.permissions import can_view_sensitive_in_unit
 from tracking.validators import no_control_characters
 from units.models import Unit
 from units.permissions import can_view_unit, list_proposing_units
-from workflows.models import ChangeRequest, ImportBatch
 
 from . import imports
-from .audit import log_read
-from .exports import log_export, xlsx_response
-from .models import AccessLog, ExportLog
-from .permissions import can_view_sensitive_in_unit
+from .models import ChangeRequest, ImportBatch
 
 
 class ImportUploadForm(forms.Form):
@@ -170,3 +173,13 @@ def import_template(request):
         if unit is None or not can_view_unit(request.user, unit):
             raise Http404
     return xlsx_response(imports.template_workbook(unit=unit), "mau-nhap-ho-so-can-bo.xlsx")
+
+
+IMPORT_PAGES = [
+    path("imports/", import_list, name="import-list"),
+    path("imports/new/", import_new, name="import-new"),
+    path("imports/template.xlsx", import_template, name="import-template"),
+    path("imports/<int:pk>/", import_detail, name="import-detail"),
+    path("imports/<int:pk>/status/", import_status, name="import-status"),
+    path("imports/<int:pk>/errors.xlsx", import_errors, name="import-errors"),
+]

@@ -49,10 +49,10 @@ def check_archive(handle) -> Archive:
     try:
         with zipfile.ZipFile(handle) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ValidationError(
             _("Tệp không phải là tệp Excel .xlsx hợp lệ (không đọc được cấu trúc tệp)."), code="not_zip"
-        )
+        ) from exc
     finally:
         handle.seek(0)
     expanded = sum(part.file_size for part in parts)
@@ -68,7 +68,8 @@ def check_archive(handle) -> Archive:
         ):
             raise ValidationError(
                 _(
-                    "Tệp có phần “%(part)s” giải nén ra lớn gấp %(ratio)s lần (giới hạn %(limit)s lần): tệp chứa rất nhiều ô "
+                    "Tệp có phần “%(part)s” giải nén ra lớn gấp %(ratio)s lần (giới hạn %(limit)s lần): tệp "
+                    "chứa rất nhiều ô "
                     "hoặc dòng lặp lại, hay là tệp độc hại. Hãy xoá các dòng, cột trống thừa rồi lưu lại."
                 )
                 % {
@@ -101,13 +102,14 @@ def count_rows(handle, archive: Archive) -> dict[str, int]:
                 if total > settings.IMPORT_MAX_ROWS:
                     raise ValidationError(
                         _(
-                            "Tệp có hơn %(limit)s dòng, vượt giới hạn của một lần nhập. Hãy chia thành nhiều tệp nhỏ hơn."
+                            "Tệp có hơn %(limit)s dòng, vượt giới hạn của một lần nhập. Hãy chia thành nhiều "
+                            "tệp nhỏ hơn."
                         )
                         % {"limit": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")},
                         code="too_many_rows",
                     )
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError):
-        raise ValidationError(_("Tệp Excel bị hỏng (không giải nén được)."), code="corrupt")
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError) as exc:
+        raise ValidationError(_("Tệp Excel bị hỏng (không giải nén được)."), code="corrupt") from exc
     finally:
         handle.seek(0)
     return counts

@@ -1,4 +1,4 @@
-"""Thin Celery tasks of the records app: validating and applying xlsx imports (records.imports),
+"""Thin Celery tasks of the workflows app: validating and applying xlsx imports (workflows.imports),
 and deleting the files of imports that will never be applied."""
 
 from celery import shared_task

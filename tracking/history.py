@@ -1,0 +1,130 @@
+"""The history of tracked rows as a person reads it: the versions of a set of rows grouped into
+entries (one per change request, or per save outside one), with what was added, changed
+(old → new) and removed, who proposed, who approved, why and when.
+
+What a reader may not see is decided above this layer (records.sensitivity): the caller passes
+`may_show` and `describe`; the defaults show everything (units, inspection plans)."""
+
+from itertools import groupby
+
+from django.db import models
+from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext as _
+
+MASK = "•••"  # what a reader sees in place of a value they may not see
+
+
+def show_everything(model, name: str | None = None) -> bool:
+    """Every row and field may be shown (the history of rows that hold nothing of a person)."""
+    return True
+
+
+def describe_plainly(obj) -> str:
+    """One line for a row (obj.describe()), or its model's name when the row cannot say."""
+    try:
+        return obj.describe()
+    except Exception:  # a row with a missing related object still gets a line
+        return str(type(obj)._meta.verbose_name)
+
+
+def display_value(field, value):
+    """A field value as a person reads it: choice labels, dd/mm/yyyy dates, names of related rows."""
+    if value in (None, ""):
+        return "—"
+    if field.is_relation:
+        if isinstance(value, models.Model):
+            return str(value)
+        if isinstance(value, str) and value.startswith("$"):
+            return _("(bản ghi mới trong yêu cầu này)")
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def list_history(*, sources, may_show=show_everything, describe=describe_plainly) -> list[dict]:
+    """The history of a set of rows as entries a person reads, newest first.
+
+    `sources` is a list of (model, filter) pairs, e.g. the employee and each sub-record table
+    filtered by that employee. Rows written by one change request form one entry. A row whose
+    model `may_show(model)` refuses is shown as changed without its content; a field
+    `may_show(model, name)` refuses as MASK; `describe(row)` gives each row's line.
+    """
+    items = []
+    for model, lookup in sources:
+        rows = list(
+            model.history.filter(**lookup)
+            .select_related("proposed_by", "approved_by", "approved_for", "change_request", "history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        for _object_id, versions in groupby(rows, key=lambda r: r.id):
+            previous = None
+            for row in versions:
+                items.append(_history_item(model, row, previous, may_show=may_show, describe=describe))
+                previous = row
+    items.sort(key=lambda i: (i["row"].history_date, i["row"].history_id))
+    entries = []
+    for item in items:
+        row = item["row"]
+        key = (
+            ("cr", row.change_request_id)
+            if row.change_request_id
+            else ("row", row.history_date.replace(microsecond=0), row.history_user_id)
+        )
+        if entries and entries[-1]["key"] == key:
+            entries[-1]["items"].append(item)
+            continue
+        entries.append(
+            {
+                "key": key,
+                "date": row.history_date,
+                "change_request": row.change_request,
+                "proposed_by": row.proposed_by,
+                "approved_by": row.approved_by or row.history_user,
+                "approved_for": row.approved_for,
+                "reason": row.history_change_reason,
+                "items": [item],
+            }
+        )
+    entries.reverse()
+    _add_decisions(entries)
+    return entries
+
+
+def _add_decisions(entries: list[dict]) -> None:
+    """Every level's decision (who, acting for whom, when) on the entries a change request wrote,
+    read for all entries at once (through the history rows' change_request: nothing imported)."""
+    requests = [entry["change_request"] for entry in entries if entry["change_request"] is not None]
+    prefetch_related_objects(requests, "decisions__decided_by", "decisions__acting_for", "decisions__unit")
+    for entry in entries:
+        entry["decisions"] = entry["change_request"].last_round_decisions() if entry["change_request"] else []
+
+
+def _history_item(model, row, previous, *, may_show, describe) -> dict:
+    action = {"+": "added", "~": "changed", "-": "removed"}[row.history_type]
+    item = {"row": row, "action": action, "model": model._meta.verbose_name, "fields": [], "object": ""}
+    item["object"] = describe(row.instance)
+    if not may_show(model):
+        return item
+    if action == "changed" and previous is not None:
+        delta = row.diff_against(previous, foreign_keys_are_objs=False)
+        for change in delta.changes:
+            field = model._meta.get_field(change.field)
+            if not may_show(model, change.field):
+                item["fields"].append({"field": field.verbose_name, "old": MASK, "new": MASK})
+                continue
+            item["fields"].append(
+                {
+                    "field": field.verbose_name,
+                    "old": display_value(field, change.old),
+                    "new": display_value(field, change.new),
+                }
+            )
+        if not item["fields"]:
+            item["action"] = "saved"
+    return item
