@@ -217,7 +217,7 @@ TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
 
-# --- Uploads: xlsx imports (records.imports.limits) -------------------------------------
+# --- Uploads: xlsx imports (workflows.imports.limits) -------------------------------------
 # Checked before any cell is parsed. The defaults admit the 100,000-employee bench file
 # (29 MB, 312 MB unzipped, expansion 11x, 600,000 rows); a deployment may lower them.
 IMPORT_MAX_UPLOAD_MB = _env_int("IMPORT_MAX_UPLOAD_MB", 40, minimum=1)

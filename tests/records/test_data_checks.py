@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from workflows import imports
 from records.models import Employee, SalaryHistory
 from tests.records.test_import import REASON, person, upload
 from tests.workflows.conftest import propose, salary_row
+from workflows import imports
 from workflows.models import ChangeRequest, ImportBatch
 
 
