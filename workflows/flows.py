@@ -19,6 +19,7 @@ from .permissions import (
     can_approve_change_request,
     can_manage_workflow,
     can_rework_change_request,
+    can_use_workflow,
     can_view_change_request,
 )
 
@@ -158,13 +159,11 @@ class ChangeRequestFlow(flow.Flow):
 
     def has_view_permission(self, user, obj=None):
         """Any user with a grant may open the flow's pages; objects are scoped further."""
-        from units.selectors import has_any_grant
-
         if not user.is_authenticated:
             return False
         if obj is not None:
             return can_view_change_request(user, obj.change_request)
-        return has_any_grant(user=user)
+        return can_use_workflow(user)
 
     def has_manage_permission(self, user, obj=None):
         return can_manage_workflow(user)

@@ -16,9 +16,12 @@ from units.permissions import can_propose_for_unit
 
 from . import changesets, policy
 from .lifecycle import ChangeRequestLifecycle
-from .models import ApprovalDecision, ChangeRequest, Decision
+from .models import ApprovalDecision, ChangeRequest, Decision, Delegation
 from .permissions import (
     approval_capacity,
+    can_delegate_approvals,
+    can_delegate_to,
+    can_revoke_delegation,
     can_rework_change_request,
     can_withdraw_change_request,
 )
@@ -291,17 +294,11 @@ def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeReq
 def create_delegation(*, delegator, delegate, valid_from, valid_to, reason: str):
     """An approver hands their approvals to a colleague (someone with a grant on a unit where
     the approver approves) for a date range starting today or later."""
-    from units.models import Role, RoleGrant
-
-    from .models import Delegation
-    from .permissions import can_delegate_approvals
-
     if not can_delegate_approvals(delegator):
         raise PermissionDenied(_("Chỉ người có quyền phê duyệt mới được uỷ quyền."))
     if valid_from and valid_from < timezone.localdate():
         raise ValidationError({"valid_from": _("Không uỷ quyền cho ngày đã qua.")})
-    approver_units = RoleGrant.objects.active().filter(user=delegator, role=Role.APPROVER).values("unit_id")
-    if not RoleGrant.objects.active().filter(user=delegate, unit_id__in=approver_units).exists():
+    if not can_delegate_to(delegator, delegate):
         raise ValidationError({"delegate": _("Chỉ uỷ quyền cho người cùng đơn vị mà bạn phê duyệt.")})
     delegation = Delegation(
         delegator=delegator, delegate=delegate, valid_from=valid_from, valid_to=valid_to, reason=(reason or "").strip()
@@ -314,7 +311,7 @@ def create_delegation(*, delegator, delegate, valid_from, valid_to, reason: str)
 
 def revoke_delegation(*, delegation, user):
     """The approver ends a delegation early; it stops working at once."""
-    if delegation.delegator_id != user.pk and not user.is_superuser:
+    if not can_revoke_delegation(user, delegation):
         raise PermissionDenied(_("Chỉ người uỷ quyền được thu hồi."))
     if delegation.revoked_at is None:
         delegation.revoked_at = timezone.now()

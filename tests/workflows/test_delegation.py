@@ -155,3 +155,33 @@ def test_delegate_must_be_a_colleague_and_dates_must_make_sense(client, people, 
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
     client.force_login(people["canbo_kv1"])  # not an approver: cannot delegate
     assert client.get(reverse("delegations:index")).status_code == 403
+
+
+def test_the_delegation_services_ask_the_same_rules_as_the_page(people, deputy):
+    """create_delegation and revoke_delegation ask workflows.permissions (can_delegate_to,
+    can_revoke_delegation): a disabled colleague is no candidate, and a delegation is revoked by
+    the approver who gave it or a superuser, never by another approver."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from workflows.services import revoke_delegation
+
+    today = timezone.localdate()
+    deputy.is_active = False
+    deputy.save()
+    with pytest.raises(ValidationError):
+        create_delegation(
+            delegator=people["lanhdao_kv1"], delegate=deputy, valid_from=today, valid_to=today, reason="Nghỉ phép"
+        )
+    deputy.is_active = True
+    deputy.save()
+    delegation = create_delegation(
+        delegator=people["lanhdao_kv1"], delegate=deputy, valid_from=today, valid_to=today, reason="Nghỉ phép"
+    )
+    with pytest.raises(PermissionDenied):
+        revoke_delegation(delegation=delegation, user=people["lanhdao_kv2"])
+    admin = make_user("quantri_he_thong")
+    admin.is_superuser = True
+    admin.save()
+    revoke_delegation(delegation=delegation, user=admin)
+    delegation.refresh_from_db()
+    assert delegation.revoked_at is not None
