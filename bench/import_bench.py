@@ -107,6 +107,10 @@ def main():
     phases = Phases()
     from django.core.management import call_command
 
+    from bench.common import LoadSampler
+
+    load = LoadSampler().__enter__()  # sampled for the whole run, reported with the figures
+
     phases.run("migrate (empty database)", lambda: call_command("migrate", verbosity=0))
     people = phases.run("unit tree and users", make_people)
     path = args.work_dir / f"ho-so-{n}.xlsx"
@@ -147,7 +151,10 @@ def main():
         "phases": phases.rows,
         "load_average_at_end": round(os.getloadavg()[0], 2),
     }
+    load.__exit__(None, None, None)
+    figures["load_average_during_run"] = load.describe()
     (args.work_dir / "figures.json").write_text(json.dumps(figures, indent=2, ensure_ascii=False))
+    write_figures(figures)
     print(
         f"\nImport (upload + validate + approve + apply): {import_seconds:.1f} s "
         f"(budget {BUDGET_SECONDS} s), {figures['import_rows_per_second']:,} rows/s"
@@ -168,6 +175,29 @@ def main():
     )
     print("Within budget." if within else "OVER BUDGET.")
     sys.exit(0 if within else 1)
+
+
+def write_figures(figures: dict) -> None:
+    """The import's figures in the generated section of bench/README.md."""
+    from bench.common import stamp, write_section
+
+    queries = ", ".join(f"{count} with {label}" for label, count in figures["file_page_queries"].items())
+    rows = "\n".join(
+        f"| {p['phase']} | {p['seconds']} s | {p.get('rows_per_second') or ''} | {p['peak_rss_so_far_mib']} MiB |"
+        for p in figures["phases"]
+    )
+    write_section(
+        "import",
+        f"""### Import (bench/import_bench.py), {stamp()}
+
+{figures["employees"]:,} employees × 5 sub-records: import **{figures["import_seconds"]} s** (goal ≤ 120 s,
+budget 600 s), peak RSS {figures["peak_rss_self_mib"]} MiB; employee file page: {queries} queries;
+load average {figures["load_average_during_run"]} during the run.
+
+| phase | time | rows/s | peak RSS so far |
+|---|---:|---:|---:|
+{rows}""",
+    )
 
 
 def make_people():

@@ -341,6 +341,8 @@ class SecurityConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
 
+        from . import user_cache
+
         user_logged_in.connect(_logged_in, dispatch_uid="qlcb_security_logged_in")
         user_logged_out.connect(_logged_out, dispatch_uid="qlcb_security_logged_out")
         user_login_failed.connect(_login_failed, dispatch_uid="qlcb_security_login_failed")
@@ -348,4 +350,5 @@ class SecurityConfig(AppConfig):
         post_save.connect(
             _end_sessions_of_disabled_user, sender=get_user_model(), dispatch_uid="qlcb_security_disabled_user"
         )
+        user_cache.connect_signals()
         checks.register(check_authentication_settings, checks.Tags.security, deploy=True)

@@ -80,9 +80,11 @@ INSTALLED_APPS = [
     "config.security.SecurityConfig",
     "accounts",
     "tracking",
+    "workdays",
     "units",
     "records",
     "inspections",
+    "duedates",
     "workflows",
     "notifications",
     "reports",
@@ -167,10 +169,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # AxesStandaloneBackend only refuses locked-out logins (it has no get_user, so force_login
-# and session loading use ModelBackend). It needs the request: authenticate(request, ...).
+# and session loading use the next one). It needs the request: authenticate(request, ...).
+# CachedUserBackend is ModelBackend with the user, grants and delegations kept in the cache
+# between requests (config/user_cache.py; CACHE_IS_COHERENT below says when).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "config.user_cache.CachedUserBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -204,6 +208,39 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_RENEW_SECONDS = _env_int("SESSION_RENEW_SECONDS", 60, minimum=1)
 SESSION_ABSOLUTE_AGE = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 
+
+# --- Cache and session store ----------------------------------------------------------
+# CACHE_URL (or REDIS_URL): redis://host:6379/1 (rediss:// too) for production, shared by every
+# worker; locmem:// (the default) keeps it in the process, right for the demo's single
+# runserver and for tests. Sessions are read from the cache and written to the database too
+# (`cached_db`), so a page costs no session query and config.security can still find and end
+# a disabled user's sessions. A process-local cache would let one worker keep serving a
+# session another has ended: with locmem and several web workers (WEB_CONCURRENCY, which
+# config/gunicorn.conf.py sets), sessions stay plain database sessions.
+def _cache_from_url(url: str) -> dict:
+    scheme = url.split("://", 1)[0]
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "qlcb"}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.split("://", 1)[1]}
+    raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss:// or locmem://, got {url!r}")
+
+
+CACHES = {"default": _cache_from_url(env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="locmem://"))}
+CACHE_IS_SHARED = CACHES["default"]["BACKEND"].endswith("RedisCache")
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED or _env_int("WEB_CONCURRENCY", 1, minimum=1) == 1
+    else "django.contrib.sessions.backends.db",
+)
+# State kept in the cache between requests (tracking.generations: the user and their grants,
+# config.user_cache; the salary table): only where every worker sees the same cache, for the
+# same reason as sessions (a change must reach them all).
+CACHE_IS_COHERENT = env.bool(
+    "CACHE_IS_COHERENT", default=CACHE_IS_SHARED or _env_int("WEB_CONCURRENCY", 1, minimum=1) == 1
+)
+
 # --- Internationalisation: Vietnamese first, English second ---------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -234,8 +271,16 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # the project's own CSS and JS (no inline code: see CSP below)
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
-# Uploaded import files. Never served publicly: the import pages read them with permission checks.
+# Uploaded import files and finished exports. Never served publicly: the import and export
+# pages read them with permission checks.
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
+# --- Background exports (records.export_jobs) ---------------------------------------------
+# A finished export file is kept this many days (in MEDIA_ROOT/exports/, never served
+# directly), then deleted by the daily sweep. A job that has not moved for
+# EXPORT_STALE_MINUTES (its worker died) is marked failed by the sweep every ten minutes.
+EXPORT_KEEP_DAYS = _env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
+EXPORT_STALE_MINUTES = _env_int("EXPORT_STALE_MINUTES", 30, minimum=5)
 
 # --- Email ----------------------------------------------------------------------------
 # Default: each message is written to a file under var/mail/. Production:
@@ -268,6 +313,17 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+# Delivery survives a dead worker (notifications.delivery, README "Reminders"): a task is
+# acknowledged only once it finished, and put back when its worker process is lost; Redis hands
+# an unacknowledged task to another worker only after the visibility timeout, which must
+# outlast the longest task (a large import or export), else a running task is started twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _env_int("CELERY_VISIBILITY_TIMEOUT", 4 * 3600, minimum=600)
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
@@ -276,24 +332,55 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # How long an approval may wait before its approver is reminded, and when the sweep runs.
 REMINDER_AFTER_DAYS = _env_int("REMINDER_AFTER_DAYS", 2, minimum=1)
-REMINDER_SWEEP_SCHEDULE = _env_crontab("REMINDER_SWEEP_CRON", "0 7 * * *")
+# The digest sweep runs hourly (a sweep that died is resumed by the next); digests are made
+# from DIGEST_HOUR (local time) on, one per person per day, in chunks of DIGEST_CHUNK people.
+REMINDER_SWEEP_SCHEDULE = _env_crontab("REMINDER_SWEEP_CRON", "5 * * * *")
+DIGEST_HOUR = _env_int("DIGEST_HOUR", 7, minimum=0)
+DIGEST_CHUNK = _env_int("DIGEST_CHUNK", 50, minimum=1)
+# A digest not sent is tried again this many days after its day; a claimed email whose sender
+# gave no sign for EMAIL_CLAIM_SECONDS (longer than the SMTP timeout) is taken over.
+DIGEST_RETRY_DAYS = _env_int("DIGEST_RETRY_DAYS", 2, minimum=0)
+EMAIL_CLAIM_SECONDS = _env_int("EMAIL_CLAIM_SECONDS", 600, minimum=60)
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 60, minimum=1)
+# When the escalation ladders are walked (workflows.escalation), before the digests.
+ESCALATION_SWEEP_SCHEDULE = _env_crontab("ESCALATION_SWEEP_CRON", "30 6 * * *")
 # One account reading more personnel records than this in an hour (distinct files viewed plus
 # rows exported) raises an alert to its unit administrators (records.audit).
 READ_ALERT_PER_HOUR = _env_int("READ_ALERT_PER_HOUR", 200, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
+    # Due items (retirements, salary steps, beyond-last-step) of the people whose inputs changed.
+    "refresh-due-dates": {
+        "task": "duedates.tasks.refresh_due_dates",
+        "schedule": crontab(minute=15, hour=1),
+    },
     "fire-workflow-timers": {
         "task": "notifications.tasks.fire_workflow_timers",
         "schedule": 60.0,
     },
-    "send-overdue-approval-digests": {
-        "task": "notifications.tasks.send_overdue_approval_digests",
+    # Reminder and escalation ladders of the approval policy (workflows.escalation): idempotent.
+    "escalate-overdue-approvals": {
+        "task": "workflows.tasks.escalate_overdue_approvals",
+        "schedule": ESCALATION_SWEEP_SCHEDULE,
+    },
+    "sweep-digests": {
+        "task": "notifications.tasks.sweep_digests",
         "schedule": REMINDER_SWEEP_SCHEDULE,
     },
     # Files of imports refused, rejected or withdrawn while nobody opened them.
     "purge-refused-import-files": {
         "task": "workflows.tasks.purge_refused_import_files",
         "schedule": crontab(minute=30, hour=2),
+    },
+    # Export files past EXPORT_KEEP_DAYS, at the hour of the import-file sweep.
+    "purge-old-export-files": {
+        "task": "records.tasks.purge_old_export_files",
+        "schedule": crontab(minute=45, hour=2),
+    },
+    # Export jobs whose worker died while writing (EXPORT_STALE_MINUTES).
+    "fail-stale-export-jobs": {
+        "task": "records.tasks.fail_stale_export_jobs",
+        "schedule": 600.0,
     },
     # Read alerts whose email did not go out when they were raised (broker or mail down).
     "send-pending-read-alerts": {

@@ -12,6 +12,7 @@ from viewflow.urls import Site
 from config import security
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
+from notifications.viewsets import NotificationsApp
 from records.viewsets import CHANGE_PAGES as RECORD_CHANGE_PAGES
 from records.viewsets import RecordsApp
 from reports.urls import UNIT_PAGES as REPORT_PAGES
@@ -45,6 +46,7 @@ site = Site(
         change_request_app(),
         PolicyApp(),
         DelegationApp(),
+        NotificationsApp(),
     ],
 )
 

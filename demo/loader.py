@@ -21,16 +21,7 @@ from dataclasses import dataclass
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
-from records.models import (
-    Commendation,
-    Discipline,
-    Employee,
-    Evaluation,
-    FamilyMember,
-    SalaryHistory,
-    Training,
-    WorkHistory,
-)
+from records.models import SUBRECORD_MODELS, Employee
 from records.models.salary import salary_index_held
 from records.services import load_initial_employees
 from tracking.context import ChangeContext, tracked_change
@@ -43,8 +34,6 @@ from .organisation import UNITS, ensure_positions, ensure_quotas, ensure_units, 
 from .people import SalaryScales, build_people
 from .policy import ensure_policy
 from .reference import DEFAULT_EMPLOYEES, DEMO_REASON
-
-SUBRECORD_KINDS = (WorkHistory, SalaryHistory, Training, Commendation, Discipline, Evaluation, FamilyMember)
 
 
 @dataclass
@@ -95,7 +84,7 @@ def _ensure_subrecords(people, counts):
     """Adds each kind of sub-record to the demo employees that have none of that kind yet."""
     employees = {e.citizen_id: e for e in Employee.objects.filter(citizen_id__in=[p.citizen_id for p in people])}
     ids = [e.pk for e in employees.values()]
-    for model in SUBRECORD_KINDS:
+    for model in SUBRECORD_MODELS:
         having = set(model.objects.filter(employee_id__in=ids).values_list("employee_id", flat=True).distinct())
         objs = [
             model(employee=employees[p.citizen_id], **row)
@@ -130,7 +119,7 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         f"Cán bộ mới (employees created): {counts['employees']} / {employees}",
         *(
             f"  {model._meta.verbose_name_plural.capitalize()} ({model.__name__}): {counts[model.__name__]}"
-            for model in SUBRECORD_KINDS
+            for model in SUBRECORD_MODELS
         ),
         f"Công tác kiểm tra (inspection work): {counts['plans']} kế hoạch, {counts['inspections']} cuộc kiểm tra, "
         f"{counts['follow_ups']} kiến nghị mới (plans, inspections, follow-ups created)",

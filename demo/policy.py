@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError, OutputWrapper
 
 from units.models import Unit
-from workflows.models import ApprovalPolicy
+from workflows.models import ApprovalPolicy, EscalationRung
 from workflows.policy import Category, Level, save_policy
 
 # Version 2 = version 1 (from the migration) with this rule: a Chi cục's salary changes go to
@@ -36,7 +36,7 @@ def ensure_policy(admin, *, stderr: OutputWrapper):
         if (rule.category, rule.unit_kind) != replaced
     ]
     try:
-        return save_policy(rules=[*rules, POLICY_RULE], user=admin, note=POLICY_NOTE)
+        policy = save_policy(rules=[*rules, POLICY_RULE], user=admin, note=POLICY_NOTE)
     except ValidationError as error:
         # A tree with other units the rule cannot serve: the rest of the demo still loads.
         stderr.write(
@@ -44,3 +44,25 @@ def ensure_policy(admin, *, stderr: OutputWrapper):
             f"created): {'; '.join(error.messages)}"
         )
         return None
+    add_escalation_ladders(policy)
+    return policy
+
+
+# The demo's ladders (workflows.escalation), in working days: remind the level's approvers after
+# 2, take it to the leadership of the level's unit 2 later, to the parent unit's approvers 3 later.
+LADDER = [
+    (2, EscalationRung.Target.LEVEL_APPROVERS),
+    (2, EscalationRung.Target.LEADER),
+    (3, EscalationRung.Target.PARENT_APPROVERS),
+]
+
+
+def add_escalation_ladders(policy) -> None:
+    """The demo ladder on every level of `policy` that has none (the unit leader's level has no
+    LEADER rung: its leaders are the approvers already reminded)."""
+    for level in Level:
+        if policy.escalation_rungs.filter(level=level).exists():
+            continue
+        rungs = [r for r in LADDER if not (level == Level.UNIT_LEADER and r[1] == EscalationRung.Target.LEADER)]
+        for step, (days, target) in enumerate(rungs, start=1):
+            EscalationRung.objects.create(policy=policy, level=level, step=step, after_working_days=days, target=target)

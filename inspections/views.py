@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from records.selectors import list_history
+from tracking.keyset import paginate
 from units.permissions import can_propose_for_unit
 
 from .selectors import get_visible_plan, history_sources, list_visible_plans
@@ -12,7 +13,9 @@ from .selectors import get_visible_plan, history_sources, list_visible_plans
 
 @login_required
 def plan_list(request):
-    return render(request, "inspections/plan_list.html", {"plans": list_visible_plans(user=request.user)})
+    """The plans the user may see, a page at a time (tracking.keyset)."""
+    page = paginate(list_visible_plans(user=request.user), request.GET)
+    return render(request, "inspections/plan_list.html", {"plans": page, "page": page})
 
 
 @login_required
@@ -29,8 +32,5 @@ def plan_detail(request, pk):
 @login_required
 def plan_history(request, pk):
     plan = get_visible_plan(user=request.user, pk=pk)
-    return render(
-        request,
-        "inspections/plan_history.html",
-        {"plan": plan, "entries": list_history(sources=history_sources(plan), sensitive=False)},
-    )
+    entries, page = list_history(sources=history_sources(plan), sensitive=False, params=request.GET)
+    return render(request, "inspections/plan_history.html", {"plan": plan, "entries": entries, "page": page})

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from records.signals import read_alert_raised
+from workflows.signals import change_request_event
 
 
 class NotificationsConfig(AppConfig):
@@ -9,6 +10,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
-        from .receivers import queue_read_alert  # imports models: only once the registry is ready
+        from .receivers import notify_change_request_event, queue_read_alert  # models: once the registry is ready
 
         read_alert_raised.connect(queue_read_alert, dispatch_uid="notifications.queue_read_alert")
+        change_request_event.connect(notify_change_request_event, dispatch_uid="notifications.change_request_event")

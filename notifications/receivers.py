@@ -7,3 +7,50 @@ from .tasks import send_read_alert
 def queue_read_alert(sender, alert, **kwargs):
     """Queue the email of a read alert once the transaction that recorded it commits."""
     send_read_alert.delay_on_commit(alert.pk)
+
+
+def notify_change_request_event(sender, change_request, event, actor=None, decision=None, **kwargs):
+    """A change request moved (workflows.signals, sent inside the transition's transaction): its
+    current level's approvers are told it waits on them; its submitter that it was returned,
+    rejected, approved or applied. Written in the same transaction as the transition."""
+    from units.templatetags.people import person
+    from workflows import signals
+
+    from .models import Kind
+    from .recipients import current_level_approvers
+    from .services import change_request_url, notify
+
+    params = {
+        "id": change_request.pk,
+        "title": change_request.title,
+        "unit": str(change_request.unit) if change_request.unit_id else "",
+    }
+    # Each occurrence once: a request returned twice is told twice, the same event sent twice once.
+    if decision is not None:
+        occurrence = f"d{decision.pk}"
+    else:
+        occurrence = f"l{change_request.current_level}-{change_request.submitted_at:%Y%m%d%H%M%S%f}"
+    if event == signals.SUBMITTED:
+        recipients = current_level_approvers(change_request)
+        submitter = change_request.submitted_by
+        params["who"] = person(submitter) if submitter else ""
+        kind = Kind.SUBMITTED
+    else:
+        recipients = [change_request.submitted_by]
+        params["comment"] = change_request.decision_comment
+        kind = {
+            signals.RETURNED: Kind.RETURNED,
+            signals.REJECTED: Kind.REJECTED,
+            signals.APPROVED: Kind.APPROVED,
+            signals.APPLIED: Kind.APPLIED,
+        }[event]
+        if event in (signals.APPLIED, signals.RETURNED) and decision is None:
+            occurrence += f"-{change_request.decided_at:%Y%m%d%H%M%S%f}" if change_request.decided_at else ""
+    notify(
+        [r for r in recipients if actor is None or r.pk != actor.pk],
+        kind=kind,
+        dedupe_key=f"cr{change_request.pk}:{event}:{occurrence}",
+        params=params,
+        target_url=change_request_url(change_request),
+        target_key=f"workflows.changerequest:{change_request.pk}",
+    )

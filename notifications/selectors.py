@@ -1,7 +1,7 @@
 """Who has approvals waiting too long, and which: asked of the queue's own rule."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -9,13 +9,16 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from units.models import Role, RoleGrant
+from workdays.calendar import working_calendar
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequestTask, Delegation
 from workflows.selectors import list_approvable_change_requests
 
 
-def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> dict:
-    """{approver: [ChangeRequest, ...]} for approval tasks pending longer than `older_than`.
+def list_overdue_approvals_by_approver(*, working_days: int, now=None) -> dict:
+    """{approver: [ChangeRequest, ...]} for approval tasks that have waited `working_days`
+    working days or more (workdays.calendar: a task created on Friday is 1 day old on Monday;
+    weekends, Tết and declared days off do not count).
 
     Whether someone is reminded of a request is the queue's rule, asked of each of them
     (workflows.permissions.approvable_change_requests_q): a task someone has taken is theirs
@@ -23,11 +26,14 @@ def list_overdue_approvals_by_approver(*, older_than: timedelta, now=None) -> di
     it, approvers of the level and the colleagues they delegated to alike.
     """
     now = now or timezone.now()
+    # Created on the cutoff date or before (local time): old enough.
+    cutoff = working_calendar().age_cutoff(timezone.localdate(now), working_days)
+    created_before = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
     tasks = (
         ChangeRequestTask.objects.filter(
             flow_task=ChangeRequestFlow.approve,
             status__in=[STATUS.NEW, STATUS.ASSIGNED],
-            created__lte=now - older_than,
+            created__lt=created_before,
         )
         .select_related("process__change_request")
         .order_by("created", "pk")

@@ -1,4 +1,5 @@
-"""The overdue-approval sweep and the digest email it sends; the read alert email."""
+"""Notifications written with their events, the daily digest sweep and the emails it sends; the
+read alert email."""
 
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -6,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -13,70 +15,270 @@ from django.utils.translation import gettext as _
 
 from records.audit import READ_WINDOW, list_read_alert_recipients, summarise_reads
 from records.models import ReadAlert
+from tracking.generations import Generational
 from workflows.models import ChangeRequest
 
-from .models import Digest
+from . import delivery
+from .models import Delivery, Digest, Kind, Notification, NotificationSettings
 from .selectors import list_overdue_approvals_by_approver
+from .texts import describe
+
+# The bell's figure per user, kept in the cache under a generation renewed whenever one of the
+# user's notifications is written or read (tracking.generations).
+unread_counts = Generational("notifications-unread", ttl=600)
 
 
-def queue_overdue_approval_digests(*, now=None) -> list[Digest]:
-    """Create today's digest row for each approver with overdue items, and queue its email.
+def unread_count(user) -> int:
+    return unread_counts.get(
+        user.pk, lambda: Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    )
 
-    Running it again the same day creates nothing new: the (recipient, day, kind) row exists.
-    """
-    from .tasks import send_digest
+
+def settings_for(ids) -> dict:
+    """{user id: NotificationSettings} (unsaved defaults for those who chose nothing)."""
+    ids = list(ids)
+    found = {s.user_id: s for s in NotificationSettings.objects.filter(user_id__in=ids)}
+    return {pk: found.get(pk) or NotificationSettings(user_id=pk, language=settings.LANGUAGE_CODE) for pk in ids}
+
+
+def notify(recipients, *, kind: str, dedupe_key: str, params: dict, target_url: str = "", target_key: str = ""):
+    """Write one notification per recipient in the caller's transaction; one already written
+    with the same key for a recipient is left as it is. Immediate emails are queued on commit."""
+    from .tasks import send_notification_email
+
+    recipients = [r for r in recipients if r is not None]
+    if not recipients:
+        return []
+    choices = settings_for(person.pk for person in recipients)
+    rows = [
+        Notification(
+            recipient=person,
+            kind=kind,
+            target_url=target_url,
+            target_key=target_key,
+            params=params,
+            dedupe_key=dedupe_key[:150],
+            delivery=choices[person.pk].delivery_for(kind) if person.email else Delivery.OFF,
+        )
+        for person in recipients
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    unread_counts.renew(person.pk for person in recipients)
+    immediate = [r.recipient_id for r in rows if r.delivery == Delivery.IMMEDIATE]
+    if immediate:
+        for pk in Notification.objects.filter(
+            recipient_id__in=immediate, dedupe_key=dedupe_key[:150], email_claimed_at__isnull=True
+        ).values_list("pk", flat=True):
+            send_notification_email.delay_on_commit(pk)
+    return rows
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark the user's notifications read (all unread ones when `ids` is None)."""
+    unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    count = unread.update(read_at=timezone.now())
+    if count:
+        unread_counts.renew([user.pk])
+    return count
+
+
+def change_request_url(change_request) -> str:
+    return f"/changerequest/{change_request.process_id}/" if change_request.process_id else ""
+
+
+# --- the daily digest ---------------------------------------------------------------------------
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def sweep_digests(*, now=None) -> int:
+    """The hourly sweep (beat): queue again every email whose sender died, then, from
+    DIGEST_HOUR on, fan out the creation of today's missing digests in chunks. Each step is safe
+    to repeat and to run twice at once (unique keys and claims): a sweep that dies is resumed by
+    the next one. Returns how many recipients were queued for a digest."""
+    from .tasks import create_digests
 
     now = now or timezone.now()
+    requeue_unsent(now=now)
+    if timezone.localtime(now).hour < settings.DIGEST_HOUR:
+        return 0
     day = timezone.localdate(now)
-    older_than = timedelta(days=settings.REMINDER_AFTER_DAYS)
+    by_approver = list_overdue_approvals_by_approver(working_days=settings.REMINDER_AFTER_DAYS, now=now)
+    overdue = {person.pk: sorted(r.pk for r in requests) for person, requests in by_approver.items() if person.email}
+    waiting = Notification.objects.filter(
+        delivery=Delivery.DAILY, digest__isnull=True, recipient__is_active=True, created_at__lte=now
+    ).exclude(recipient__email="")
+    recipients = set(overdue) | set(waiting.order_by().values_list("recipient_id", flat=True).distinct())
+    done = set(Digest.objects.filter(day=day, recipient_id__in=recipients).values_list("recipient_id", flat=True))
+    todo = sorted(recipients - done)
+    for chunk in _chunks(todo, settings.DIGEST_CHUNK):
+        create_digests.delay([[pk, overdue.get(pk, [])] for pk in chunk], day.isoformat(), now.isoformat())
+    return len(todo)
+
+
+def create_digests(items, *, day, now) -> list[int]:
+    """Today's digest row for each (recipient id, overdue request ids) not yet having one, with
+    the daily notifications written up to `now` attached to it, its email queued on commit.
+    A row that exists already is left alone (its email was queued when it was made)."""
+    from .tasks import send_digest
+
     created = []
-    for approver, requests in list_overdue_approvals_by_approver(older_than=older_than, now=now).items():
-        if not approver.email:
-            continue
+    choices = settings_for(pk for pk, _ids in items)
+    for recipient_id, request_ids in items:
+        if choices[recipient_id].delivery_for(Kind.OVERDUE_APPROVALS) == Delivery.OFF:
+            request_ids = []
         try:
             with transaction.atomic():
                 digest = Digest.objects.create(
-                    recipient=approver,
-                    day=day,
-                    kind=Digest.Kind.OVERDUE_APPROVALS,
-                    change_request_ids=sorted(r.pk for r in requests),
+                    recipient_id=recipient_id, day=day, kind=Digest.Kind.DAILY, change_request_ids=request_ids
                 )
+                attached = Notification.objects.filter(
+                    recipient_id=recipient_id, delivery=Delivery.DAILY, digest__isnull=True, created_at__lte=now
+                ).update(digest=digest)
+                if not attached and not request_ids:
+                    raise _Empty()
                 send_digest.delay_on_commit(digest.pk)
-        except IntegrityError:
-            continue  # already queued today
-        created.append(digest)
+        except (IntegrityError, _Empty):
+            continue  # made already (another sweep, a redelivered chunk), or nothing to say
+        created.append(digest.pk)
     return created
 
 
-def send_digest_email(*, digest_id: int) -> bool:
-    """Send one digest if it has not been sent; returns whether an email went out."""
-    with transaction.atomic():
-        digest = Digest.objects.select_for_update().select_related("recipient").get(pk=digest_id)
-        if digest.sent_at is not None:
-            return False
-        requests = list(
-            ChangeRequest.objects.filter(pk__in=digest.change_request_ids)
-            .select_related("unit", "employee", "submitted_by")
-            .order_by("submitted_at")
+class _Empty(Exception):
+    """Rolls back the row just made for a digest that would have nothing to say."""
+
+
+def requeue_unsent(*, now=None) -> dict:
+    """Queue again the digests of the last DIGEST_RETRY_DAYS days and the immediate emails
+    not sent, unclaimed or whose claim went stale (their sender died); and the immediate emails
+    marked but never confirmed (at least once: sent again, same Message-ID)."""
+    from .tasks import send_digest, send_notification_email
+
+    now = now or timezone.now()
+    stale = now - timedelta(seconds=delivery.claim_seconds())
+    quiet = now - timedelta(minutes=5)  # an email queued at commit a moment ago is not lost
+    digests = list(
+        Digest.objects.filter(
+            sent_at__isnull=True, day__gte=timezone.localdate(now) - timedelta(days=settings.DIGEST_RETRY_DAYS)
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "recipient": digest.recipient,
-                "requests": requests,
-                "reminder_after_days": settings.REMINDER_AFTER_DAYS,
-                "site_url": settings.SITE_URL,
-                "queue_url": f"{settings.SITE_URL}/changerequest/queue/",
-                "day": digest.day,
+        .filter(Q(claimed_at__isnull=True, created_at__lt=quiet) | Q(claimed_at__lt=stale))
+        .values_list("pk", flat=True)
+    )
+    emails = list(
+        Notification.objects.filter(
+            delivery=Delivery.IMMEDIATE,
+            email_confirmed_at__isnull=True,
+            created_at__gte=now - timedelta(days=settings.DIGEST_RETRY_DAYS),
+        )
+        .filter(Q(email_claimed_at__isnull=True, created_at__lt=quiet) | Q(email_claimed_at__lt=stale))
+        .values_list("pk", flat=True)
+    )
+    for pk in digests:
+        send_digest.delay(pk)
+    for pk in emails:
+        send_notification_email.delay(pk)
+    return {"digests": digests, "emails": emails}
+
+
+def queue_overdue_approval_digests(*, now=None) -> int:
+    """The sweep under its former name (the digest now carries every kind)."""
+    return sweep_digests(now=now)
+
+
+def _email(*, subject, template, context, to, language, message_id):
+    with translation.override(language):
+        context = {**context, "LANGUAGE_CODE": language, "site_url": settings.SITE_URL}
+        subject = subject()
+        text = render_to_string(f"notifications/email/{template}.txt", context)
+        html = render_to_string(f"notifications/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject, text, settings.DEFAULT_FROM_EMAIL, [to], headers={"Message-ID": message_id}
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _items(notifications):
+    return [
+        {"text": describe(n), "url": f"{settings.SITE_URL}{n.target_url}" if n.target_url else "", "n": n}
+        for n in notifications
+    ]
+
+
+def build_digest_email(digest_id: int):
+    digest = Digest.objects.select_related("recipient").get(pk=digest_id)
+    recipient = digest.recipient
+    if not recipient.email or not recipient.is_active:
+        return None
+    language = settings_for([recipient.pk])[recipient.pk].language
+    requests = list(
+        ChangeRequest.objects.filter(pk__in=digest.change_request_ids)
+        .select_related("unit", "employee", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+    notifications = list(digest.notifications.order_by("created_at", "pk"))
+    with translation.override(language):
+        items = _items(notifications)
+    count = len(requests) + len(notifications)
+    return _email(
+        subject=lambda: (
+            _("[QLCB] Thư tổng hợp ngày %(day)s: %(count)s việc")
+            % {
+                "day": digest.day.strftime("%d/%m/%Y"),
+                "count": count,
             }
-            subject = _("[QLCB] %(count)s yêu cầu đang chờ bạn phê duyệt") % {"count": len(requests)}
-            text = render_to_string("notifications/email/overdue_approvals.txt", context)
-            html = render_to_string("notifications/email/overdue_approvals.html", context)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [digest.recipient.email])
-        message.attach_alternative(html, "text/html")
-        message.send()
-        digest.sent_at = timezone.now()
-        digest.save(update_fields=["sent_at"])
-    return True
+        ),
+        template="digest",
+        context={
+            "recipient": recipient,
+            "requests": requests,
+            "items": items,
+            "reminder_after_days": settings.REMINDER_AFTER_DAYS,
+            "queue_url": f"{settings.SITE_URL}/changerequest/queue/",
+            "centre_url": f"{settings.SITE_URL}{reverse('notifications:index')}",
+            "day": digest.day,
+        },
+        to=recipient.email,
+        language=language,
+        message_id=delivery.message_id("digest", recipient.pk, digest.day.strftime("%Y%m%d")),
+    )
+
+
+def build_notification_email(notification_id: int):
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    recipient = notification.recipient
+    if not recipient.email or not recipient.is_active:
+        return None
+    language = settings_for([recipient.pk])[recipient.pk].language
+    with translation.override(language):
+        item = _items([notification])[0]
+    return _email(
+        subject=lambda: _("[QLCB] %(kind)s") % {"kind": notification.get_kind_display()},
+        template="notification",
+        context={
+            "recipient": recipient,
+            "item": item,
+            "centre_url": f"{settings.SITE_URL}{reverse('notifications:index')}",
+        },
+        to=recipient.email,
+        language=language,
+        message_id=delivery.message_id("notification", notification.pk),
+    )
+
+
+def send_digest_email(*, digest_id: int) -> bool:
+    """Send one digest unless it is sent or being sent (notifications.delivery); returns
+    whether this call sent it."""
+    return delivery.deliver(delivery.DIGESTS, digest_id, build_digest_email)
+
+
+def send_notification_email(*, notification_id: int) -> bool:
+    return delivery.deliver(delivery.IMMEDIATE, notification_id, build_notification_email)
 
 
 def send_read_alert_email(*, alert_id: int) -> bool:

@@ -1,9 +1,20 @@
-"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+"""Thin Celery tasks: take ids, call a service, safe to run twice (and to be redelivered: the
+project runs with acks_late and reject_on_worker_lost, config/settings.py)."""
+
+import smtplib
+from datetime import date, datetime
 
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
 from . import services
+
+_RETRY = {
+    "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused),
+    "retry_backoff": 60,
+    "retry_backoff_max": 1800,
+    "max_retries": 8,
+}
 
 
 @shared_task
@@ -13,14 +24,31 @@ def fire_workflow_timers():
 
 
 @shared_task
+def sweep_digests():
+    """Hourly (beat): emails whose sender died queued again; from DIGEST_HOUR, today's missing
+    digests made in chunks (create_digests)."""
+    return services.sweep_digests()
+
+
+@shared_task
 def send_overdue_approval_digests():
-    """Daily sweep: one digest per approver per day listing their overdue approvals."""
-    return [digest.pk for digest in services.queue_overdue_approval_digests()]
+    """The sweep under its former name (messages already queued under it)."""
+    return services.sweep_digests()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+@shared_task
+def create_digests(items, day, now):
+    return services.create_digests(items, day=date.fromisoformat(day), now=datetime.fromisoformat(now))
+
+
+@shared_task(**_RETRY)
 def send_digest(digest_id):
     return services.send_digest_email(digest_id=digest_id)
+
+
+@shared_task(**_RETRY)
+def send_notification_email(notification_id):
+    return services.send_notification_email(notification_id=notification_id)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)

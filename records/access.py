@@ -27,6 +27,7 @@ def access_employee(
     if for_write and not can_propose_change(request.user, employee):
         raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
     note_read(request, kind=kind, employee=employee)
+    request.accessed_employee = employee  # the page being served need not read them again
     return employee
 
 

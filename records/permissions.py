@@ -73,6 +73,18 @@ def can_export_employees(user) -> bool:
     return bool(active_grants(user))
 
 
+def can_open_export_job(user, job) -> bool:
+    """A background export (records.export_jobs) is its owner's alone: nobody else learns it
+    exists, not an inspector, not a superuser, since the file holds what its owner may see.
+    Whether the owner may still take the file out is the export kind's own rule."""
+    return user.is_authenticated and job.user_id == user.pk
+
+
+def export_jobs_q(user) -> Q:
+    """The same decision over many jobs."""
+    return Q(user=user) if user.is_authenticated else Q(pk__in=[])
+
+
 def access_log_scope(user) -> UnitScope:
     """The read-access log is read by inspectors, about their subtree, and by superusers."""
     if not user.is_authenticated:

@@ -2,11 +2,12 @@
 
 from functools import partial
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracking import history
 from tracking.history import display_value
+from tracking.vietnamese import search_words
 
 from .models import SUBRECORD_MODELS, Employee
 from .permissions import sensitive_scope_q, visible_employees_q
@@ -14,9 +15,14 @@ from .sensitivity import MASK, describe, may_show
 
 
 def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
-    """Employees under the subtrees of the user's grants, optionally filtered by name or CCCD,
-    and by a unit's subtree."""
-    queryset = Employee.objects.filter(visible_employees_q(user)).select_related("managing_unit", "position")
+    """Employees under the subtrees of the user's grants in Vietnamese order (sort_key, then id,
+    which keyset pagination relies on), optionally filtered by name or CCCD, and by a unit's
+    subtree."""
+    queryset = (
+        Employee.objects.filter(visible_employees_q(user))
+        .select_related("managing_unit", "position")
+        .order_by("sort_key", "id")
+    )
     if unit is not None:
         queryset = queryset.filter(managing_unit__path__startswith=unit.path)
     search = (search or "").strip()
@@ -24,8 +30,18 @@ def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
         if search.isdigit():  # only where the user may see CCCDs, or the search would reveal them
             queryset = queryset.filter(sensitive_scope_q(user)).filter(citizen_id__startswith=search)
         else:
-            queryset = queryset.filter(full_name__icontains=search)
+            queryset = queryset.filter(name_search_q(search))
     return queryset
+
+
+def name_search_q(search: str) -> Q:
+    """People whose name has, for every word typed, a word that begins with it, in any order,
+    diacritics and case ignored: "nguyen van", "Văn Nguyễn" and "ng an" all find "Nguyễn Văn
+    An"; "an" finds An and Anh but not Lan or Hoàng (a name is searched by its words)."""
+    condition = Q()
+    for word in search_words(search):
+        condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+    return condition
 
 
 def get_employee(*, user, pk) -> Employee:
@@ -74,11 +90,12 @@ def describe_row(obj, *, sensitive: bool) -> str:
     return describe(obj, sensitive=sensitive)
 
 
-def list_history(*, sources, sensitive: bool) -> list[dict]:
-    """The history of a set of rows (tracking.history.list_history), masked for a reader whose
-    right to sensitive data is `sensitive` (records.sensitivity)."""
+def list_history(*, sources, sensitive: bool, params=None) -> tuple[list[dict], object]:
+    """A page of the history of a set of rows (tracking.history.list_history: entries and the
+    page), masked for a reader whose right to sensitive data is `sensitive` (records.sensitivity)."""
     return history.list_history(
         sources=sources,
+        params=params,
         may_show=partial(may_show, sensitive=sensitive),
         describe=partial(describe, sensitive=sensitive),
     )

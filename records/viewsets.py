@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 
-from . import audit_views, exports, views
+from . import audit_views, export_views, exports, views
 from .access import employee_page
 from .models import AccessLog
 
@@ -38,7 +38,11 @@ class RecordsApp(Application):
     list_path = path("employees/", views.employee_list, name="employee-list")
     detail_path = path("employees/<int:pk>/", views.employee_detail, name="employee-detail")
     history_path = path("employees/<int:pk>/history/", views.employee_history, name="employee-history")
-    export_path = path("employees/export.xlsx", exports.employee_list_xlsx, name="employee-export")
+    export_path = path("employees/export/", export_views.employee_list_export, name="employee-export")
+    export_list_path = path("exports/", export_views.export_list, name="export-list")
+    export_detail_path = path("exports/<int:pk>/", export_views.export_detail, name="export-detail")
+    export_status_path = path("exports/<int:pk>/status/", export_views.export_status, name="export-status")
+    export_download_path = path("exports/<int:pk>/download/", export_views.export_download, name="export-download")
     form_2c_path = path("employees/<int:pk>/form-2c.pdf", exports.employee_form_2c, name="employee-form-2c")
     access_log_path = path("access-log/", audit_views.access_log, name="access-log")
 

@@ -1,12 +1,15 @@
 """The staffing-quota report (báo cáo biên chế): approved, actual and pending headcount per
-unit and staff category over a unit's subtree, in four queries whatever the tree's size."""
+unit and staff category, own and rolled up over each subtree. The page shows one level at a
+time (quota_level: the roll-up grouped in SQL); the xlsx file the whole subtree (quota_report)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models.functions import Substr
 
 from records.models import Employee
 from units.models import StaffingQuota, Unit
+from units.permissions import visible_units_q
 from workflows.models import ChangeRequest
 
 # A quota category is the employment status of the people it counts (same stored values).
@@ -66,7 +69,7 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
             continue
         own[target_path][category]["pending"] += 1
         for ancestor in _ancestors_in_report(target_path, unit.path):
-            if source_path is None or not source_path.startswith(ancestor):
+            if _arrives_in(ancestor, source_path):
                 subtree[ancestor][category]["pending"] += 1
 
     for u in units:
@@ -103,3 +106,70 @@ def _pending_arrivals(unit: Unit) -> list[tuple[str, str | None, str]]:
 def _ancestors_in_report(path: str, root_path: str) -> list[str]:
     """The paths from the report's unit down to `path`, both included."""
     return [path[:end] for end in range(len(root_path), len(path) + 1, Unit.steplen)]
+
+
+def _arrives_in(subtree_path: str, source_path: str | None) -> bool:
+    """Whether a person coming from `source_path` (None: a new hire) adds to the headcount of the
+    subtree at `subtree_path` (whose receiving unit lies inside it): not if they come from inside."""
+    return source_path is None or not source_path.startswith(subtree_path)
+
+
+def quota_level(*, user, parent: Unit, children: list[Unit], year: int) -> tuple[QuotaRow, list[QuotaRow]]:
+    """`parent` and `children` (a page of its children), each with its own and its subtree's
+    figures, in three queries whatever the subtree's size: people and quotas are summed in SQL
+    by the child subtree they fall in (their unit's path cut one level below `parent`), and
+    only over units the user may see (units.permissions); pending arrivals as quota_report."""
+    level = len(parent.path) + Unit.steplen
+    shown = [parent, *children]
+    own = {u.path: _zero() for u in shown}
+    subtree = {u.path: _zero() for u in shown}
+    quotas = StaffingQuota.objects.filter(year=year)
+    people = Employee.objects.all()
+    for measure, rows in (
+        (
+            "approved",
+            _by_child_subtree(quotas, "unit", user=user, parent=parent, column="category", total=Sum("approved")),
+        ),
+        (
+            "actual",
+            _by_child_subtree(
+                people, "managing_unit", user=user, parent=parent, column="employment_status", total=Count("*")
+            ),
+        ),
+    ):
+        for prefix, alone, category, n in rows:
+            if category not in own[parent.path]:
+                continue
+            subtree[parent.path][category][measure] += n
+            if prefix == parent.path:
+                own[prefix][category][measure] += n
+            elif prefix in own:  # a child on this page
+                subtree[prefix][category][measure] += n
+                own[prefix][category][measure] += n if alone else 0
+
+    for target_path, source_path, category in _pending_arrivals(parent):
+        if category not in own[parent.path]:
+            continue
+        for path in {parent.path, target_path[:level]} & own.keys():
+            own[path][category]["pending"] += int(target_path == path)
+            subtree[path][category]["pending"] += int(_arrives_in(path, source_path))
+
+    rows = [QuotaRow(unit=u, depth=u.depth - parent.depth, own=own[u.path], subtree=subtree[u.path]) for u in shown]
+    return rows[0], rows[1:]
+
+
+def _by_child_subtree(queryset, unit: str, *, user, parent: Unit, column: str, total):
+    """(child path, whether the row's unit is that child itself, `column`, `total`) over the
+    rows of `queryset` whose `unit` lies in `parent`'s subtree and is visible to the user: one
+    GROUP BY on the unit's path cut one level below `parent` (`parent`'s own rows keep its path)."""
+    return (
+        queryset.filter(**{f"{unit}__path__startswith": parent.path})
+        .filter(visible_units_q(user, prefix=f"{unit}__"))
+        .annotate(
+            prefix=Substr(f"{unit}__path", 1, len(parent.path) + Unit.steplen),
+            alone=ExpressionWrapper(Q(**{f"{unit}__depth__lte": parent.depth + 1}), output_field=BooleanField()),
+        )
+        .values_list("prefix", "alone", column)
+        .annotate(total=total)
+        .order_by()
+    )

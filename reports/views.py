@@ -1,4 +1,5 @@
-"""The staffing-quota report page and its xlsx download (reports.quota builds the numbers)."""
+"""The staffing-quota report page (one level of the tree at a time) and its xlsx download of a
+whole subtree (reports.quota builds the numbers)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -11,16 +12,31 @@ from django.utils.translation import gettext_lazy
 
 from records.exports import log_export, new_sheet, xlsx_cell, xlsx_response
 from records.models import ExportLog
+from units.access import access_tree_position
 from units.models import Unit
 from units.permissions import can_view_quota_report, can_view_unit
-from units.selectors import list_visible_units
+from units.selectors import (
+    list_child_units,
+    list_top_visible_units,
+    list_visible_ancestors,
+    list_visible_units,
+    page_of_units,
+)
 
-from .quota import quota_report
+from .quota import quota_level, quota_report
 
 
 class QuotaReportForm(forms.Form):
     unit = forms.IntegerField(label=gettext_lazy("Đơn vị"), required=False, min_value=1)
     year = forms.IntegerField(label=gettext_lazy("Năm"), required=False, min_value=2000, max_value=2100)
+
+
+def _report_year(request) -> int:
+    """The report's year (default: this year); a malformed one is a bad request."""
+    form = QuotaReportForm(request.GET)
+    if not form.is_valid() and "year" in form.errors:
+        raise BadRequest(_("Năm báo cáo không hợp lệ."))
+    return form.cleaned_data.get("year") or timezone.localdate().year
 
 
 def _report_parameters(request) -> tuple[Unit, int]:
@@ -45,15 +61,27 @@ def _report_parameters(request) -> tuple[Unit, int]:
 
 @login_required
 def quota_report_page(request):
-    unit, year = _report_parameters(request)
+    """One level of the report: a unit (`?parent=`, by default the user's first top unit) with
+    its subtree's totals, and a page of its children (keyset), each linking to its own level."""
+    parent = access_tree_position(request.user, request.GET)
+    year = _report_year(request)
+    tops = list(list_top_visible_units(user=request.user))
+    if parent is None:
+        if not can_view_quota_report(request.user) or not tops:
+            raise PermissionDenied(_("Bạn chưa được phân quyền trên đơn vị nào."))
+        parent = tops[0]
+    page = page_of_units(list_child_units(user=request.user, parent=parent), request.GET)
+    total, rows = quota_level(user=request.user, parent=parent, children=page.rows, year=year)
     return render(
         request,
         "reports/quota_report.html",
         {
-            "unit": unit,
+            "unit": parent,
             "year": year,
-            "rows": quota_report(unit=unit, year=year),
-            "units": list_visible_units(user=request.user),
+            "rows": [total, *rows],
+            "ancestors": list_visible_ancestors(user=request.user, unit=parent),
+            "tops": tops if len(tops) > 1 else [],
+            "page": page,
         },
     )
 

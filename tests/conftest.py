@@ -21,6 +21,17 @@ from units.models import Role, RoleGrant, Unit
 PASSWORD = "Test-password-2026"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty local cache: ids come round again from one test to the
+    next, and a user kept in the cache (config.user_cache) must not outlive its test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 @pytest.fixture
 def loader(db):
     return get_user_model().objects.create_user(username="loader", password=PASSWORD)

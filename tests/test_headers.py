@@ -10,6 +10,9 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from records.export_jobs import running as export_running
+from records.export_jobs import services as export_services
+from records.export_jobs.employees import EMPLOYEE_LIST
 from tests.conftest import make_user
 from tests.records.test_import import people_rows, xlsx
 from tests.workflows.conftest import open_task, propose, task_url
@@ -39,12 +42,18 @@ def pages(client, people, tree, employee_kv1, django_capture_on_commit_callbacks
     admin.is_staff = admin.is_superuser = True
     admin.save()
     officer, approver = people["canbo_kv1"], people["lanhdao_kv1"]
+    export = export_services.start_export(user=officer, kind=EMPLOYEE_LIST.key, data={})  # queued: its page polls
+    finished = export_services.start_export(user=officer, kind=EMPLOYEE_LIST.key, data={})
+    export_running.run_export_job(job_id=finished.pk)
     return {
         "employee list": (officer, reverse("records:employee-list")),
         "employee file": (officer, reverse("records:employee-detail", args=[employee_kv1.pk])),
         "employee history": (officer, reverse("records:employee-history", args=[employee_kv1.pk])),
         "change page": (officer, reverse("records:employee-propose", args=[employee_kv1.pk])),
-        "employee list xlsx": (officer, reverse("records:employee-export")),
+        "employee list xlsx": (officer, reverse("records:export-download", args=[finished.pk])),
+        "export in progress": (officer, reverse("records:export-detail", args=[export.pk])),
+        "export status json": (officer, reverse("records:export-status", args=[export.pk])),
+        "my exports": (officer, reverse("records:export-list")),
         "form 2C pdf": (officer, reverse("records:employee-form-2c", args=[employee_kv1.pk])),
         "import list": (officer, reverse("records:import-list")),
         "import in progress": (officer, reverse("records:import-detail", args=[batch.pk])),
@@ -123,6 +132,7 @@ def test_pages_hold_no_code_the_policy_would_block_and_load_their_scripts_from_t
 def test_the_project_script_and_stylesheet_exist_and_carry_what_the_templates_did_inline():
     script = Path(finders.find("qlcb/qlcb.js")).read_text(encoding="utf-8")
     assert "data-autosubmit" in script and "data-import-progress" in script and "turbo:load" in script
+    assert "data-export-progress" in script
     css = Path(finders.find("qlcb/qlcb.css")).read_text(encoding="utf-8")
     for rule in (".qlcb-card", ".qlcb-lang select", ".qlcb-qr", ".qlcb-depth-3", ".turbo-progress-bar"):
         assert rule in css, rule
@@ -134,3 +144,6 @@ def test_the_language_switch_and_the_import_progress_work_without_inline_code(cl
     body = client.get(url).content.decode()
     assert re.search(r'<select name="language" data-autosubmit', body)
     assert re.search(r"<div[^>]+data-import-progress[^>]+data-url=\"/records/imports/\d+/status/\"", body)
+    user, url = pages["export in progress"]
+    body = client.get(url).content.decode()
+    assert re.search(r"<div[^>]+data-export-progress[^>]+data-url=\"/records/exports/\d+/status/\"", body)

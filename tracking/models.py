@@ -9,10 +9,12 @@ too, and the receiver that stamps them from the active context.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .context import UntrackedWriteError, current_change
+from .copying import can_copy, copy_tracked
 from .validators import field_errors
 
 
@@ -47,6 +49,9 @@ class TrackedModel(models.Model):
     """Abstract base for records whose every write must be attributable."""
 
     objects = TrackedQuerySet.as_manager()
+    # Columns computed from the others by derive_fields (sort and search keys): every write path
+    # (save, bulk_create_tracked) fills them, so no reader meets a stale key.
+    DERIVED_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -56,6 +61,9 @@ class TrackedModel(models.Model):
             raise UntrackedWriteError(
                 _("Không thể lưu %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
             )
+        self.derive_fields()
+        if kwargs.get("update_fields") is not None and self.DERIVED_FIELDS:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -64,6 +72,9 @@ class TrackedModel(models.Model):
                 _("Không thể xoá %(model)s ngoài quy trình phê duyệt.") % {"model": self._meta.verbose_name}
             )
         return super().delete(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """Fill DERIVED_FIELDS from the row's own values; nothing by default."""
 
     def clean_fields(self, exclude=None):
         """Django's checks of each field, and ours of every text and date (tracking.validators):
@@ -119,11 +130,29 @@ class TrackedHistory(models.Model):
         abstract = True
 
 
+class TrackedHistoricalRecords(HistoricalRecords):
+    """The history of a tracked model (TrackedHistory columns, kept when the row is deleted),
+    indexed for the timeline that reads it (tracking.history): the versions of one owner,
+    newest first, are an index range on (`timeline_of`, history_date, history_id); `timeline_of`
+    is "id" for the row itself or the foreign key of the record it belongs to."""
+
+    def __init__(self, *args, timeline_of: str = "id", **kwargs):
+        super().__init__(*args, bases=[TrackedHistory], cascade_delete_history=False, **kwargs)
+        self.timeline_of = timeline_of
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        timeline = models.Index(fields=(self.timeline_of, "history_date", "history_id"))
+        options["indexes"] = (*options.get("indexes", ()), timeline)
+        return options
+
+
 def bulk_create_tracked(model, objs: list, *, batch_size: int = 1000, validate: bool = True) -> list:
-    """Insert many tracked rows and their history rows in two bulk statements each batch.
+    """Insert many tracked rows and their history rows, a batch at a time.
 
     The one bulk write allowed: it needs an active change context, and writes the same
-    who / approver / why / request columns on every history row as save() would.
+    who / approver / why / request columns on every history row as save() would. On
+    PostgreSQL each batch goes in with COPY (tracking.copying); elsewhere with bulk_create.
     """
     context = current_change()
     if context is None:
@@ -131,18 +160,26 @@ def bulk_create_tracked(model, objs: list, *, batch_size: int = 1000, validate: 
     if validate:  # the importer validates the whole file first, and says so
         for obj in objs:
             obj.full_clean(validate_unique=False, validate_constraints=False)
+    for obj in objs:
+        obj.derive_fields()
+    custom = {
+        "proposed_by": context.proposed_by,
+        "approved_by": context.approved_by,
+        "change_request": context.change_request,
+        "approved_for": context.acting_for,
+    }
+    connection = connections[router.db_for_write(model)]
+    if can_copy(connection):
+        history = {"history_user": context.approved_by, "history_change_reason": context.reason, **custom}
+        copy_tracked(connection, model, objs, history, batch_size)
+        return objs
     created = models.QuerySet(model=model).bulk_create(objs, batch_size=batch_size)
     model.history.bulk_history_create(
         created,
         batch_size=batch_size,
         default_user=context.approved_by,
         default_change_reason=context.reason,
-        custom_historical_attrs={
-            "proposed_by": context.proposed_by,
-            "approved_by": context.approved_by,
-            "change_request": context.change_request,
-            "approved_for": context.acting_for,
-        },
+        custom_historical_attrs=custom,
     )
     return created
 

@@ -7,6 +7,7 @@ with `printable`. Nothing here imports a model: tracking.models imports this mod
 """
 
 import datetime
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -43,16 +44,22 @@ def no_control_characters(value: str) -> None:
         )
 
 
+# A decimal digit (Unicode category Nd, what str.isdecimal() accepts) other than 0–9.
+FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 def ascii_digits_only(value: str) -> None:
     """Refuse digits of other scripts (Arabic-Indic ٣, full-width ３…): records, searches and
-    the CCCD check read 0–9 only, and a lookalike number would be a second, different value."""
-    for char in value:
-        if char.isdecimal() and not ("0" <= char <= "9"):  # decimal digits only: "m²" stays text
-            raise ValidationError(
-                _("Chữ số “%(char)s” (%(code)s) không phải chữ số 0–9; hãy gõ lại bằng chữ số 0–9."),
-                code="non_ascii_digit",
-                params={"char": char, "code": describe_character(char)},
-            )
+    the CCCD check read 0–9 only, and a lookalike number would be a second, different value.
+    Decimal digits only: "m²" stays text."""
+    match = FOREIGN_DIGIT.search(value)
+    if match:
+        char = match.group()
+        raise ValidationError(
+            _("Chữ số “%(char)s” (%(code)s) không phải chữ số 0–9; hãy gõ lại bằng chữ số 0–9."),
+            code="non_ascii_digit",
+            params={"char": char, "code": describe_character(char)},
+        )
 
 
 def text_max_length(field) -> int | None:
@@ -101,19 +108,28 @@ def check_date(value) -> list:
     return []
 
 
+@functools.cache
+def _checked_fields(model) -> tuple:
+    """(field, is text) for the text and date fields of a model, in field order, worked out
+    once per model: this runs on every row an import reads."""
+    return tuple(
+        (f, isinstance(f, (models.CharField, models.TextField)))
+        for f in model._meta.concrete_fields
+        if isinstance(f, (models.CharField, models.TextField, models.DateField))
+    )
+
+
 def field_errors(instance, exclude) -> dict:
     """{field name: [ValidationError]} for the text and date fields of `instance` not in `exclude`."""
     errors: dict = {}
-    for field in instance._meta.concrete_fields:
+    for field, is_text in _checked_fields(type(instance)):
         if field.name in exclude:
             continue
         value = getattr(instance, field.attname)
-        if isinstance(value, str) and isinstance(field, (models.CharField, models.TextField)):
-            found = check_text(field, value)
-        elif isinstance(field, models.DateField):
-            found = check_date(value)
+        if is_text:
+            found = check_text(field, value) if isinstance(value, str) and value else []
         else:
-            continue
+            found = check_date(value)
         if found:
             errors[field.name] = found
     return errors

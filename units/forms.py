@@ -36,3 +36,10 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class TreePositionForm(forms.Form):
+    """Where a page of the unit tree stands: the unit whose children it lists (none: the user's
+    top units); the page among them is the keyset cursor's (units.selectors.page_of_units)."""
+
+    parent = forms.IntegerField(required=False, min_value=1)

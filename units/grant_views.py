@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from tracking.keyset import paginate
+from tracking.validators import no_control_characters
 
 from . import services
 from .forms import add_service_errors
@@ -28,7 +30,7 @@ class GrantForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices)
     valid_from = forms.DateField(label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE, required=False)
     valid_to = forms.DateField(label=gettext_lazy("Hiệu lực đến hết ngày"), widget=DATE, required=False)
-    reason = forms.CharField(label=gettext_lazy("Căn cứ, lý do"), max_length=255)
+    reason = forms.CharField(label=gettext_lazy("Căn cứ, lý do"), max_length=255, validators=[no_control_characters])
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,7 +38,7 @@ class GrantForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Lý do thu hồi"), max_length=255)
+    reason = forms.CharField(label=gettext_lazy("Lý do thu hồi"), max_length=255, validators=[no_control_characters])
 
 
 def _managed_or_403(user):
@@ -56,7 +58,7 @@ def grant_list(request):
     query = request.GET.get("q", "").strip()
     if query:
         grants = grants.filter(user__username__icontains=query)
-    page = Paginator(grants, 50).get_page(request.GET.get("page"))
+    page = paginate(grants, request.GET)
     for grant in page:  # "Thu hồi" only where it is allowed (no query: the admin's grants are read once)
         grant.can_revoke = grant.revoked_at is None and can_manage_grant(
             request.user, unit=grant.unit, role=grant.role, grantee=grant.user
@@ -104,5 +106,5 @@ def grant_history(request):
         .select_related("history_user", "user", "unit")
         .order_by("-history_date", "-history_id")
     )
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = paginate(rows, request.GET)
     return render(request, "units/grant_history.html", {"page": page})

@@ -88,6 +88,9 @@ class Unit(TrackedModel, MP_Node):
     class Meta:
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
+        # One level of the tree in path order (a unit's children, paged by path): a range scan
+        # over exactly those rows, not over the whole subtree under the parent.
+        indexes = [models.Index(fields=["depth", "path"], name="unit_level_path_idx")]
 
     def __str__(self):
         return self.name

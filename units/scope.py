@@ -7,10 +7,45 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import RoleGrant
 
 NOTHING = Q(pk__in=[])  # matches no row, whatever the model
+
+
+def grant_rows(user_id) -> list[tuple[int, str, str, object, object]]:
+    """The user's grants not revoked and not yet ended, as (unit id, unit path, role, valid
+    from, valid to): what a cached copy keeps, so that dates are judged when it is read."""
+    return list(
+        RoleGrant.objects.filter(user_id=user_id, revoked_at__isnull=True)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
+        .values_list("unit_id", "unit__path", "role", "valid_from", "valid_to")
+    )
+
+
+def in_force(rows, on=None) -> list[tuple]:
+    """The rows of `grant_rows` in force on `on` (today), without their dates."""
+    on = on or timezone.localdate()
+    return [row[:3] for row in rows if row[3] <= on and (row[4] is None or row[4] >= on)]
+
+
+def remembered(user, name: str, compute):
+    """`compute()`, kept on the user object as `name` (once per request: each request has its
+    own user object). Through getattr/setattr, so request.user's lazy wrapper passes it on to
+    the user itself, where config.user_cache may have put it already."""
+    try:
+        return getattr(user, name)
+    except AttributeError:
+        value = compute()
+        setattr(user, name, value)
+        return value
+
+
+def preload_grants(user, rows) -> None:
+    """Gives the user object its grants from `grant_rows` kept elsewhere (the per-user cache of
+    config.user_cache), judged today, so active_grants asks the database nothing."""
+    user._active_grants = in_force(rows)
 
 
 def active_grants(user) -> list[tuple[int, str, str]]:
@@ -18,11 +53,11 @@ def active_grants(user) -> list[tuple[int, str, str]]:
     one per request, so a revoked or expired grant takes effect on the very next request."""
     if not user.is_authenticated:
         return []
-    if "_active_grants" not in user.__dict__:
-        user.__dict__["_active_grants"] = list(
-            RoleGrant.objects.active().filter(user=user).values_list("unit_id", "unit__path", "role")
-        )
-    return user.__dict__["_active_grants"]
+    return remembered(
+        user,
+        "_active_grants",
+        lambda: list(RoleGrant.objects.active().filter(user=user).values_list("unit_id", "unit__path", "role")),
+    )
 
 
 def granted_unit_ids(user, roles=None) -> frozenset:

@@ -1,10 +1,13 @@
 """Reads over the unit tree: which units a user's grants reach (the grants themselves are read
 once per request by units.scope)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from tracking.keyset import KeysetPage, paginate
 
 from .models import Unit
-from .permissions import visible_units_q
+from .permissions import visible_scope, visible_units_q
 from .scope import UnitScope, active_grants, granted_paths, granted_unit_ids
 
 __all__ = [
@@ -12,9 +15,14 @@ __all__ = [
     "has_any_grant",
     "has_grant_covering",
     "has_role_on_unit",
+    "list_child_units",
     "list_granted_units",
+    "list_top_visible_units",
+    "list_visible_ancestors",
     "list_visible_units",
+    "page_of_units",
     "subtree_q",
+    "with_staff_count",
 ]
 
 
@@ -50,3 +58,48 @@ def has_grant_covering(*, user, unit, roles=None) -> bool:
     """Whether any grant of the user (of one of `roles`, any when None) is on `unit` or one of
     its ancestors."""
     return UnitScope(subtrees=granted_paths(user, roles)).contains(unit)
+
+
+CHILDREN_PER_PAGE = 50
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """The materialised paths of every unit above `path`, from the root down."""
+    return [path[:end] for end in range(Unit.steplen, len(path), Unit.steplen)]
+
+
+def list_top_visible_units(*, user) -> QuerySet:
+    """The units at the top of what the user may see: those of their grants that lie under no
+    other unit they may see (usually one), in tree order. The scope is asked, not re-derived."""
+    scope = visible_scope(user)
+    tops = [p for p in granted_paths(user) if not any(scope.contains_row(None, a) for a in _ancestor_paths(p))]
+    return Unit.objects.filter(path__in=tops).filter(visible_units_q(user)).order_by("path")
+
+
+def list_visible_ancestors(*, user, unit) -> QuerySet:
+    """The units above `unit` that the user may see, from the top down (the breadcrumbs)."""
+    return Unit.objects.filter(path__in=_ancestor_paths(unit.path)).filter(visible_units_q(user)).order_by("path")
+
+
+def list_child_units(*, user, parent) -> QuerySet:
+    """The children of `parent` that the user may see, in tree order (their paths sort as their
+    codes); callers page it by path (page_of_units), so a unit with many children pages cheaply."""
+    first, last = (parent.path + digit * Unit.steplen for digit in (Unit.alphabet[0], Unit.alphabet[-1]))
+    children = Unit.objects.filter(depth=parent.depth + 1, path__range=(first, last))  # (depth, path) index
+    return children.filter(visible_units_q(user)).order_by("path")
+
+
+def page_of_units(units: QuerySet, params) -> KeysetPage:
+    """The page of `units` (in path order) that the cursor in `params` (request.GET) points at:
+    a keyset on the unique, indexed path (tracking.keyset), so no OFFSET and no COUNT."""
+    return paginate(units.order_by("path"), params, per_page=CHILDREN_PER_PAGE)
+
+
+def with_staff_count(units: QuerySet) -> QuerySet:
+    """`units` with `staff`: the people each unit manages itself (not its subtree), counted per
+    unit shown (an index-only count each), not by joining every person. The people are records'
+    (Employee.managing_unit, related name "employees"), reached through the relation so this
+    layer imports nothing from records."""
+    people = Unit._meta.get_field("employees").related_model.objects.filter(managing_unit=OuterRef("pk"))
+    count = people.order_by().values("managing_unit").annotate(n=Count("*")).values("n")
+    return units.annotate(staff=Coalesce(Subquery(count), 0))

@@ -10,12 +10,18 @@ from .models import ChangeRequest
 from .selectors import list_change_requests
 
 
-def access_change_request(request, *, pk=None, process_pk=None) -> ChangeRequest:
-    """The request (by id, or by its process's id) if `request.user` may see it; its pages
-    show the person it is about (name, birth date, CCCD as the reader may see it, the values
-    changed), so reading one is logged like reading the file."""
+def access_change_request(request, *, pk=None, process_pk=None, task_pk=None) -> ChangeRequest:
+    """The request (by id, or by its process's id, and then only if `task_pk` is a task of that
+    process) if `request.user` may see it; its pages show the person it is about (name, birth
+    date, CCCD as the reader may see it, the values changed), so reading one is logged like
+    reading the file. Read with what those pages show of it, and kept on the request
+    (`request.accessed_change_request`) for the page."""
     lookup = {"pk": pk} if pk is not None else {"process_id": process_pk}
-    change_request = get_object_or_404(list_change_requests(user=request.user).select_related("employee"), **lookup)
+    if task_pk is not None:
+        lookup["process__task"] = task_pk
+    shown = list_change_requests(user=request.user).select_related("employee__managing_unit", "unit", "submitted_by")
+    change_request = get_object_or_404(shown, **lookup)
+    request.accessed_change_request = change_request
     if change_request.employee_id is not None:
         note_read(request, kind=AccessLog.Kind.VIEW, employee=change_request.employee)
     elif change_request.kind == ChangeRequest.Kind.NEW_HIRE:

@@ -6,7 +6,7 @@ from django.contrib import admin
 from records.admin import ReadOnlyHistoryAdmin
 from records.permissions import sensitive_scope_q
 
-from .models import ChangeRequest
+from .models import ChangeRequest, Escalation, EscalationRung
 from .permissions import can_view_sensitive_in_request
 
 
@@ -29,3 +29,29 @@ class ChangeRequestAdmin(ReadOnlyHistoryAdmin):
         if search_term.strip().isdigit():
             queryset = queryset.filter(sensitive_scope_q(request.user, "employee__managing_unit__"))
         return super().get_search_results(request, queryset, search_term)
+
+
+@admin.register(EscalationRung)
+class EscalationRungAdmin(admin.ModelAdmin):
+    """The reminder and escalation ladders of each policy version and level (data, editable)."""
+
+    list_display = ("policy", "level", "step", "after_working_days", "target")
+    list_filter = ("policy", "level", "target")
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    """Escalations are written by the sweep (workflows.escalation) only."""
+
+    list_display = ("change_request", "level", "unit", "step", "target", "at")
+    list_filter = ("target",)
+    list_select_related = ("change_request", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

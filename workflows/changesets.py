@@ -84,8 +84,13 @@ def _json_value(value):
 
 
 def latest_history_id(obj) -> int | None:
-    row = obj.history.order_by("-history_date", "-history_id").values_list("history_id", flat=True).first()
-    return row
+    return history_id_of(type(obj), obj.pk)
+
+
+def history_id_of(model, pk) -> int | None:
+    """The history id of the newest version of row `pk` (read without the row itself)."""
+    versions = model.history.filter(**{model._meta.pk.attname: pk}).order_by("-history_date", "-history_id")
+    return versions.values_list("history_id", flat=True).first()
 
 
 def make_create(model, values: dict, *, ref: str | None = None) -> dict:
@@ -189,13 +194,19 @@ def _run(op: dict, refs: dict, allowed: set[str]):
         raise ValidationError(_("Không đổi được mã đơn vị hoặc vị trí trong cây qua yêu cầu sửa thông tin."))
     if op["action"] == UPDATE:
         _assign(obj, values, refs)
-        obj.full_clean()
+        obj.full_clean(exclude=_unchanged_relations(obj, values))
         obj.save()
     elif op["action"] == DELETE:
         obj.delete()
     else:
         raise ValidationError(_("Thao tác không hợp lệ."))
     return obj
+
+
+def _unchanged_relations(obj, values: dict) -> list[str]:
+    """Relations an update leaves as they are: the database's foreign keys already hold them,
+    so full_clean need not read each related row to see that it exists."""
+    return [f.name for f in obj._meta.concrete_fields if f.is_relation and f.name not in values]
 
 
 def _messages(exc: ValidationError, model) -> list[str]:
@@ -227,11 +238,22 @@ def check_work_history(employee_id: int) -> list[str]:
     return problems
 
 
-def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fields: set[str] | None = None) -> dict:
+class _DryRun(Exception):
+    """Raised at the end of a dry run that found nothing wrong: its atomic block rolls back."""
+
+
+def apply_operations(
+    operations: list[dict], *, context: ChangeContext, allow_fields: set[str] | None = None, dry_run: bool = False
+) -> dict:
     """Apply every operation in one transaction, or none. Returns the created rows by ref.
 
     `allow_fields` limits which fields may be written (the managing unit only by transfer).
     Raises ChangeSetInvalid listing every problem, each prefixed by the row it concerns.
+    `dry_run`: everything is checked and then rolled back (raises _DryRun when nothing failed).
+
+    Each operation runs in a savepoint, so that after one fails (an IntegrityError aborts the
+    transaction on PostgreSQL) the others are still checked; a set of one operation needs none:
+    when it fails nothing else is read, and this block's own savepoint undoes it.
     """
     refs: dict = {}
     problems: list[str] = []
@@ -245,7 +267,7 @@ def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fi
                 problems.append(f"{operation_label(op, index)}: {refused[index]}")
                 continue
             try:
-                with transaction.atomic():
+                with transaction.atomic(savepoint=len(operations) > 1):
                     obj = _run(op, refs, allowed)
             except ValidationError as exc:
                 model = spec_for(op["model"]).model
@@ -266,6 +288,8 @@ def apply_operations(operations: list[dict], *, context: ChangeContext, allow_fi
             problems += salary_changes.follow_salary_history(employee_id)
         if problems:
             raise ChangeSetInvalid(problems)
+        if dry_run:
+            raise _DryRun
     return refs
 
 
@@ -281,23 +305,18 @@ def fields_with_managing_unit() -> set[str]:
     return default_fields() | {"managing_unit"}
 
 
-class _DryRun(Exception):
-    pass
-
-
 def validate_operations(operations: list[dict], *, user, allow_fields: set[str] | None = None) -> None:
     """Apply the operations in a transaction that is always rolled back: the one rule set that
     will decide at apply time decides now, so a request with errors is never submitted."""
     if not operations:
         raise ValidationError(_("Không có thay đổi nào so với dữ liệu hiện tại."))
     try:
-        with transaction.atomic():
-            apply_operations(
-                operations,
-                context=ChangeContext(reason="kiểm tra trước khi gửi", proposed_by=user, approved_by=user),
-                allow_fields=allow_fields,
-            )
-            raise _DryRun
+        apply_operations(
+            operations,
+            context=ChangeContext(reason="kiểm tra trước khi gửi", proposed_by=user, approved_by=user),
+            allow_fields=allow_fields,
+            dry_run=True,
+        )
     except _DryRun:
         pass
 
@@ -334,37 +353,44 @@ def _rows_touched(operations: list[dict]) -> dict[str, set[int]]:
     return rows
 
 
-def lock_rows(operations: list[dict]) -> None:
+def lock_rows(operations: list[dict]) -> dict[str, set]:
     """Lock every row a set touches until the end of the transaction, always in the same order
     (model label, then pk), so two requests on the same rows run one after the other instead
-    of both passing the stale check, and never deadlock on each other."""
+    of both passing the stale check, and never deadlock on each other. Returns the pks found
+    (and locked) by model label."""
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError("lock_rows needs a transaction: the locks last until it ends.")
+    found = {}
     for label, pks in sorted(_rows_touched(operations).items()):
         model = apps.get_model(label)
-        list(model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk", flat=True))
+        locked = model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk")
+        found[label] = set(locked.values_list("pk", flat=True))
+    return found
 
 
 def stale_operations(operations: list[dict]) -> list[int]:
     """Indexes of operations whose row changed since the request was made. The rows are locked
     first (lock_rows), so what this finds still holds for the write that follows in the same
     transaction."""
-    lock_rows(operations)
+    locked = lock_rows(operations)
     stale = []
     for index, op in enumerate(operations):
         if op["action"] == CREATE:
             continue
-        obj = spec_for(op["model"]).model._default_manager.filter(pk=op["pk"]).first()
-        if obj is None or latest_history_id(obj) != op.get("base"):
+        model = spec_for(op["model"]).model
+        if op["pk"] not in locked[op["model"]] or history_id_of(model, op["pk"]) != op.get("base"):
             stale.append(index)
     return stale
 
 
-def owning_unit(op: dict, *, refs_unit=None):
-    """The unit that manages the row an operation touches (its officers propose it)."""
+def owning_unit(op: dict, *, refs_unit=None, known=()):
+    """The unit that manages the row an operation touches (its officers propose it). `known`:
+    rows the caller has just read (the object whose page proposed the set), not read again."""
     spec = spec_for(op["model"])
     if op["action"] != CREATE:
-        obj = spec.model._default_manager.filter(pk=op["pk"]).first()
+        obj = next((o for o in known if label_of(type(o)) == op["model"] and o.pk == op["pk"]), None)
+        if obj is None:
+            obj = spec.model._default_manager.filter(pk=op["pk"]).first()
         return spec.owner(obj) if obj is not None else None
     values = op.get("values") or {}
     if _is_unit(spec):  # a new unit belongs to its parent until it exists

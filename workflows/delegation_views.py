@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tracking.keyset import paginate
+from tracking.validators import no_control_characters
 from units.forms import add_service_errors
 
 from . import services
@@ -36,7 +38,10 @@ class DelegationForm(forms.Form):
     valid_from = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DATE_WIDGET)
     valid_to = forms.DateField(label=gettext_lazy("Đến hết ngày"), widget=DATE_WIDGET)
     reason = forms.CharField(
-        label=gettext_lazy("Lý do"), max_length=255, help_text=gettext_lazy("Ví dụ: đi công tác, nghỉ phép.")
+        label=gettext_lazy("Lý do"),
+        max_length=255,
+        help_text=gettext_lazy("Ví dụ: đi công tác, nghỉ phép."),
+        validators=[no_control_characters],
     )
 
     def __init__(self, *args, delegator, **kwargs):
@@ -63,7 +68,9 @@ def delegation_list(request):
             messages.success(request, _("Đã uỷ quyền phê duyệt."))
             return redirect("delegations:index")
     today = timezone.localdate()
-    given = list(Delegation.objects.filter(delegator=request.user).select_related("delegate"))
+    given = paginate(
+        Delegation.objects.filter(delegator=request.user).select_related("delegate"), request.GET, param="given"
+    )
     for delegation in given:  # "Thu hồi" while it is, or will be, in force
         in_force_or_ahead = delegation.revoked_at is None and delegation.valid_to >= today
         delegation.can_revoke = in_force_or_ahead and can_revoke_delegation(request.user, delegation)
@@ -73,7 +80,11 @@ def delegation_list(request):
         {
             "form": form,
             "given": given,
-            "received": Delegation.objects.filter(delegate=request.user).select_related("delegator"),
+            "received": paginate(
+                Delegation.objects.filter(delegate=request.user).select_related("delegator"),
+                request.GET,
+                param="received",
+            ),
             "today": today,
         },
     )

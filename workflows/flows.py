@@ -6,10 +6,20 @@ request's status (workflows.lifecycle) and, in the same transaction, finishes th
 change ends (complete_human_task, resume), so a service called from a page, a shell or a Celery
 task leaves the process where the request is."""
 
+from contextlib import contextmanager
+
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
+from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
+from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.if_gate import IfActivation
+from viewflow.workflow.nodes.start import StartHandleActivation
+from viewflow.workflow.nodes.switch import SwitchActivation
+from viewflow.workflow.signals import flow_started, task_started
 from viewflow.workflow.status import STATUS
 
 from . import views
@@ -67,6 +77,129 @@ class ReworkStep(_ScopedTaskMixin, flow.View):
         return task.owner_id == user.pk and can_rework_change_request(user, change_request_of(task))
 
 
+class ReentrantSelectForUpdateLock(lock.SelectForUpdateLock):
+    """viewflow's `select … for update` lock, taken once per transaction: a service called by a
+    task page (which holds the lock) or by another service (decide → apply → resume) finds the
+    process already locked and goes on, instead of a savepoint and a lock query each time.
+
+    The row lock lasts until the transaction ends, but a savepoint rolled back releases a lock
+    taken after it: the lock counts as held only while the atomic block that took it is open."""
+
+    @contextmanager
+    def __call__(self, flow_class, process_pk):
+        if self.is_held(flow_class, process_pk):
+            yield
+            return
+        with super().__call__(flow_class, process_pk), _held_in_this_block(flow_class, process_pk):
+            yield
+
+    @staticmethod
+    def is_held(flow_class, process_pk) -> bool:
+        """Whether this transaction holds the process's lock now."""
+        connection = transaction.get_connection()
+        block = connection.__dict__.get("_qlcb_flow_locks", {}).get((flow_class, process_pk))
+        return block is not None and any(open_block is block for open_block in connection.atomic_blocks)
+
+    @staticmethod
+    @contextmanager
+    def holding_new(flow_class, process_pk):
+        """A process the open transaction has inserted is locked until it commits: no other
+        transaction sees it. Counted as held while the block inside this one is open."""
+        with transaction.atomic(savepoint=False), _held_in_this_block(flow_class, process_pk):
+            yield
+
+
+@contextmanager
+def _held_in_this_block(flow_class, process_pk):
+    """Note the process's lock as held by the innermost atomic block open now, until it ends."""
+    connection = transaction.get_connection()
+    held = connection.__dict__.setdefault("_qlcb_flow_locks", {})
+    held[(flow_class, process_pk)] = connection.atomic_blocks[-1]
+    try:
+        yield
+    finally:
+        held.pop((flow_class, process_pk), None)
+
+
+class _ServiceStartActivation(StartHandleActivation):
+    """viewflow's start, inside the service's transaction: the process the start handler saved
+    is not saved a second time, and is not locked, since no other transaction sees a row this
+    one has just inserted and not committed (the lock counts as held)."""
+
+    @Activation.status.transition(source=STATUS.NEW)
+    def execute(self):
+        if self.process.pk is None or not transaction.get_connection().in_atomic_block:
+            return super().execute.original()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        with ReentrantSelectForUpdateLock.holding_new(self.flow_class, self.process.pk):
+            with self.flow_class.lock(self.process.pk):
+                self.complete()
+                flow_started.send(sender=self.flow_class, process=self.process, task=self.task)
+                self.activate_next()
+
+
+class ServiceStartHandle(flow.StartHandle):
+    activation_class = _ServiceStartActivation
+
+
+class _SwitchActivation(SwitchActivation):
+    """viewflow's Switch without a savepoint of its own while errors propagate (the default):
+    an error then rolls back the caller's whole transaction, the savepoint would guard nothing."""
+
+    @Activation.status.super()
+    def activate(self):
+        if not context.propagate_exception:
+            return super().activate.original()
+        for node, cond in self.flow_task._branches:
+            if not cond:
+                self.next_task = node  # the default, unless a later case holds
+            elif cond(self):
+                self.next_task = node
+                break
+        if not self.next_task:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class _IfActivation(IfActivation):
+    """viewflow's If without a savepoint of its own while errors propagate (see _SwitchActivation)."""
+
+    @Activation.status.super()
+    def activate(self):
+        if not context.propagate_exception:
+            return super().activate.original()
+        self._condition_result = self.flow_task._condition(self)
+
+
+class Switch(flow.Switch):
+    activation_class = _SwitchActivation
+
+
+class If(flow.If):
+    activation_class = _IfActivation
+
+
+class ServiceHandle(flow.Handle):
+    """A step a service finishes (resume): viewflow's Handle, keeping the process the service
+    holds (knowing its request). viewflow re-reads the task under the lock; a task read while
+    the lock was already held (resume's open_task, inside the service's transition) is current."""
+
+    def _create_wrapper_function(self, origin_func, task):
+        process = task.process
+        read_under_lock = ReentrantSelectForUpdateLock.is_held(self.flow_class, process.pk)
+
+        def func(**kwargs):
+            with self.flow_class.lock(process.pk):
+                if not read_under_lock:
+                    task.refresh_from_db()
+                    task.process = process
+                activation = self.activation_class(task)
+                result = activation.run(origin_func, **kwargs)
+                activation.execute()
+                return result
+
+        return func
+
+
 class ChangeRequestFlow(flow.Flow):
     """Thay đổi hồ sơ cán bộ
 
@@ -75,11 +208,11 @@ class ChangeRequestFlow(flow.Flow):
 
     process_class = ChangeRequestProcess
     task_class = ChangeRequestTask
-    lock_impl = lock.select_for_update_lock
+    lock_impl = ReentrantSelectForUpdateLock()
     process_title = _("Thay đổi hồ sơ cán bộ")
     process_summary_template = "{{ process.change_request }} — {{ process.change_request.get_status_display }}"
 
-    submit = flow.StartHandle(this.start_process).Annotation(title=_("Gửi đề xuất")).Next(this.approve)
+    submit = ServiceStartHandle(this.start_process).Annotation(title=_("Gửi đề xuất")).Next(this.approve)
     approve = (
         ApprovalStep(views.ApproveChangeView.as_view())
         .Annotation(
@@ -89,7 +222,7 @@ class ChangeRequestFlow(flow.Flow):
         .Next(this.route_decision)
     )
     route_decision = (
-        flow.Switch()
+        Switch()
         .Annotation(title=_("Theo quyết định"))
         .Case(this.queue_import, this.is_approved_import)
         .Case(this.apply, this.is_approved)
@@ -103,28 +236,27 @@ class ChangeRequestFlow(flow.Flow):
     )
     # Both wait for their service: apply_change_request (right after the last approval, in the
     # same transaction) and the import task (apply_import_batch), which resume them.
-    wait_import = flow.Handle().Annotation(title=_("Nhập dữ liệu từ tệp")).Next(this.check_applied)
-    apply = flow.Handle().Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
-    check_applied = flow.If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
+    wait_import = ServiceHandle().Annotation(title=_("Nhập dữ liệu từ tệp")).Next(this.check_applied)
+    apply = ServiceHandle().Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
+    check_applied = If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
     rework = (
         ReworkStep(views.ReworkChangeView.as_view())
         .Annotation(title=_("Chỉnh sửa và gửi lại"), summary_template="{{ process.change_request }}")
         .Assign(this.submitter)
         .Next(this.route_resubmission)
     )
-    route_resubmission = (
-        flow.If(this.is_submitted).Annotation(title=_("Gửi lại?")).Then(this.approve).Else(this.withdrawn)
-    )
+    route_resubmission = If(this.is_submitted).Annotation(title=_("Gửi lại?")).Then(this.approve).Else(this.withdrawn)
     end = flow.End().Annotation(title=_("Hoàn tất"))
     rejected = flow.End().Annotation(title=_("Bị từ chối"))
     withdrawn = flow.End().Annotation(title=_("Đã rút"))
 
     def start_process(self, activation, change_request):
-        """Link the new process to its change request; the submitter owns the start task."""
+        """Save the new request linked to its new process (one insert, one history row); the
+        submitter owns the start task."""
         activation.process.save()
         activation.task.owner = change_request.submitted_by
         change_request.process = activation.process
-        change_request.save(update_fields=["process"])
+        change_request.save()
         return activation.process
 
     def start_import(self, activation):
@@ -190,11 +322,13 @@ class TaskHeldByOther(RuntimeError):
 
 
 def open_task(change_request: ChangeRequest, node) -> ChangeRequestTask:
-    """The task of `node` the request's process is waiting on."""
+    """The task of `node` the request's process is waiting on, with its process, which knows
+    the request (the flow's conditions ask it) without reading it again."""
     tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN)
-    task = tasks.first()
+    task = tasks.select_related("process").first()
     if task is None:
         raise FlowStateError(change_request, node)
+    ChangeRequest.process.field.remote_field.set_cached_value(task.process, change_request)
     return task
 
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.core.validators import MaxLengthValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from records.audit import log_read
 from records.exports import log_export, xlsx_response
 from records.models import AccessLog, ExportLog
 from records.permissions import can_view_sensitive_in_unit
+from tracking.keyset import paginate
 from tracking.validators import no_control_characters
 from units.models import Unit
 from units.permissions import can_view_unit, list_proposing_units
@@ -68,9 +68,7 @@ def _running(batch: ImportBatch) -> bool:
 @login_required
 def import_list(request):
     """Imports of the units the user may see, newest first."""
-    page = Paginator(imports.list_import_batches(user=request.user).order_by("-uploaded_at", "-pk"), 30).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(imports.list_import_batches(user=request.user).order_by("-uploaded_at", "-pk"), request.GET)
     for batch in page:
         imports.sync_import_status(batch)
     return render(

@@ -14,7 +14,7 @@ def _after_decision(lifecycle, decision: ApprovalDecision) -> str:
     """Approving passes the request to the next level, or approves it at the last one."""
     change_request = lifecycle.change_request
     if decision.decision == Decision.APPROVE:
-        last = change_request.current_level + 1 >= len(change_request.approval_units())
+        last = change_request.current_level + 1 >= change_request.level_count()
         return Status.APPROVED if last else Status.SUBMITTED
     return {Decision.RETURN: Status.RETURNED, Decision.REJECT: Status.REJECTED}[decision.decision]
 
@@ -52,8 +52,8 @@ class ChangeRequestLifecycle:
     def decide(self, decision: ApprovalDecision):
         """The current level's decision: on to the next level, approved, returned or rejected."""
         change_request = self.change_request
-        change_request.decided_by_id = decision.decided_by_id
-        change_request.decided_for_id = decision.acting_for_id
+        change_request.decided_by = decision.decided_by  # the people as objects: the history rows name them
+        change_request.decided_for = decision.acting_for
         change_request.decided_at = decision.decided_at
         change_request.decision_comment = decision.comment
         if change_request.status == Status.SUBMITTED:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
 
-from .querysets import ScopedProcessQuerySet, ScopedTaskQuerySet
+from .policy import Level
+from .querysets import ScopedProcessQuerySet, TaskManager
 
 
 class ChangeRequest(models.Model):
@@ -135,17 +136,29 @@ class ChangeRequest(models.Model):
         from units.models import Unit
 
         if self.levels:
-            by_pk = Unit.objects.in_bulk([level["unit"] for level in self.levels])
-            return [by_pk[level["unit"]] for level in self.levels]
+            # Asked several times a request (the rules, the levels shown, the transition): read
+            # once per object and per set of levels, so a resubmission's new levels are read anew.
+            key = tuple(level["unit"] for level in self.levels)
+            cached = self.__dict__.get("_approval_units")
+            if cached is None or cached[0] != key:
+                by_pk = Unit.objects.in_bulk(key)
+                cached = self.__dict__["_approval_units"] = (key, [by_pk[pk] for pk in key])
+            return list(cached[1])
         units = [self.unit]
         if self.kind == self.Kind.TRANSFER and self.target_unit_id:
             units.append(self.target_unit)
         return units
 
+    def level_count(self) -> int:
+        """How many levels decide the request (without reading their units when they are stored)."""
+        return len(self.levels) if self.levels else len(self.approval_units())
+
     def earlier_deciders(self) -> set:
         """Ids of everyone who decided an earlier level, or on whose behalf it was decided:
         none of them may decide this level (reads prefetched decisions when there are some)."""
         people = set()
+        if self.current_level == 0:
+            return people  # the first level has no earlier one: nothing to read
         for decision in self.decisions.all():
             if decision.level < self.current_level:
                 people |= {decision.decided_by_id, decision.acting_for_id}
@@ -257,6 +270,67 @@ class ApprovalDecision(models.Model):
 
 
 Decision = ApprovalDecision.Decision  # the one enum of what an approver may decide
+
+
+class EscalationRung(models.Model):
+    """One rung of the reminder and escalation ladder of one level of a policy version: once the
+    request has waited at that level `after_working_days` working days more than at the rung
+    before (the first rung: since it reached the level), it goes to `target`. Counted with the
+    working-day calendar (workdays.calendar); targets are derived from the tree
+    (workflows.escalation)."""
+
+    class Target(models.TextChoices):
+        LEVEL_APPROVERS = "level_approvers", _("Nhắc người phê duyệt của cấp")
+        LEADER = "leader", _("Lãnh đạo đơn vị của cấp")
+        PARENT_APPROVERS = "parent_approvers", _("Người phê duyệt của đơn vị cấp trên")
+
+    policy = models.ForeignKey(
+        ApprovalPolicy, on_delete=models.CASCADE, related_name="escalation_rungs", verbose_name=_("chính sách")
+    )
+    level = models.CharField(_("cấp phê duyệt"), max_length=24, choices=Level.choices)
+    step = models.PositiveSmallIntegerField(_("bước"))
+    after_working_days = models.PositiveSmallIntegerField(
+        _("sau số ngày làm việc"),
+        help_text=_("Tính từ bước trước; bước đầu tiên: từ khi yêu cầu đến cấp này."),
+    )
+    target = models.CharField(_("chuyển đến"), max_length=24, choices=Target.choices)
+
+    class Meta:
+        verbose_name = _("bước nhắc, chuyển cấp")
+        verbose_name_plural = _("bước nhắc, chuyển cấp")
+        ordering = ["policy", "level", "step"]
+        constraints = [models.UniqueConstraint(fields=["policy", "level", "step"], name="one_rung_per_level_and_step")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} · {self.step} · {self.after_working_days} · {self.get_target_display()}"
+
+
+class Escalation(models.Model):
+    """A request that waited too long at one level was taken to someone (a rung of the ladder),
+    once per waiting (the approval task) and rung: the sweep may run any number of times."""
+
+    change_request = models.ForeignKey(
+        ChangeRequest, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("yêu cầu thay đổi")
+    )
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+", verbose_name=_("công việc"))
+    level = models.PositiveSmallIntegerField(_("cấp"))
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    step = models.PositiveSmallIntegerField(_("bước"))
+    target = models.CharField(_("chuyển đến"), max_length=24, choices=EscalationRung.Target.choices)
+    escalated_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="escalations_received", blank=True, verbose_name=_("người nhận")
+    )
+    at = models.DateTimeField(_("thời điểm"))
+    reason = models.TextField(_("lý do"))
+
+    class Meta:
+        verbose_name = _("chuyển cấp do quá hạn")
+        verbose_name_plural = _("chuyển cấp do quá hạn")
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["task", "step"], name="one_escalation_per_task_and_step")]
+
+    def __str__(self):
+        return f"{self.change_request_id} · {self.level} · {self.step}"
 
 
 class DelegationQuerySet(models.QuerySet):
@@ -390,7 +464,7 @@ class ChangeRequestProcess(Process):
 class ChangeRequestTask(Task):
     """viewflow's task row, with querysets scoped by the user's units."""
 
-    objects = ScopedTaskQuerySet.as_manager()
+    objects = TaskManager()
 
     class Meta:
         proxy = True

@@ -6,24 +6,30 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from records.permissions import can_view_sensitive, can_view_sensitive_in_unit
 from units.models import Role, RoleGrant
 from units.permissions import can_propose_for_unit, visible_scope
-from units.scope import UnitScope, granted_unit_ids
+from units.scope import UnitScope, grant_rows, granted_unit_ids, in_force, remembered
 
-from .models import ApprovalDecision, ChangeRequest, Delegation
+from .models import ApprovalDecision, ChangeRequest, Delegation, Escalation
 
 # --- see a request ---------------------------------------------------------------------------
 
 
 def visible_change_requests_q(user) -> Q:
     """Requests about data of the user's subtrees (or a transfer into them), or routed to one
-    of the units they hold a grant on for a decision, now or at an earlier level."""
+    of the units they hold a grant on for a decision, now or at an earlier level, or escalated
+    to them (workflows.escalation) while their account is active."""
     granted = UnitScope(unit_ids=granted_unit_ids(user))
     scope = visible_scope(user)
     decided_here = ApprovalDecision.objects.filter(granted.q("unit__"), change_request=OuterRef("pk"))
-    return scope.q("unit__") | scope.q("target_unit__") | granted.q("pending_unit__") | Q(Exists(decided_here))
+    visible = scope.q("unit__") | scope.q("target_unit__") | granted.q("pending_unit__") | Q(Exists(decided_here))
+    if user.is_authenticated and user.is_active:
+        escalated = Escalation.objects.filter(change_request=OuterRef("pk"), escalated_to=user.pk)
+        visible |= Q(Exists(escalated))
+    return visible
 
 
 def can_view_change_request(user, change_request) -> bool:
@@ -58,28 +64,58 @@ class Capacity:
     delegation: Delegation | None = None
 
 
+def delegation_rows(user_id) -> list[tuple]:
+    """The delegations to the user not revoked and not yet ended, from approvers whose account
+    is active, each with its delegator and the delegator's grants (`grant_rows`): what a cached
+    copy keeps, so that dates are judged when it is read."""
+    delegations = (
+        Delegation.objects.filter(
+            delegate_id=user_id, revoked_at__isnull=True, valid_to__gte=timezone.localdate(), delegator__is_active=True
+        )
+        .select_related("delegator")
+        .order_by("valid_from", "pk")
+    )
+    return [(delegation, grant_rows(delegation.delegator_id)) for delegation in delegations]
+
+
+def received_delegations(user_id) -> bool:
+    """Whether the user has ever received a delegation (the menu shows them the page)."""
+    return Delegation.objects.filter(delegate_id=user_id).exists()
+
+
+def preload_delegations(user, rows, received: bool) -> None:
+    """Gives the user object its delegations from `delegation_rows` and `received_delegations`
+    kept elsewhere (config.user_cache), so this request asks the database nothing about them."""
+    user._delegation_rows = rows
+    user._received_delegations = received
+
+
+def _capacities_from(rows) -> list[Capacity]:
+    today = timezone.localdate()
+    return [
+        Capacity(
+            frozenset(unit for unit, _path, role in in_force(grants, today) if role == Role.APPROVER),
+            delegation.delegator,
+            delegation,
+        )
+        for delegation, grants in rows
+        if delegation.valid_from <= today <= delegation.valid_to
+    ]
+
+
 def approval_capacities(user) -> list[Capacity]:
     """The user's own approver grants, then each delegation in force to them from an approver
     whose account is still active; read once per user object (once per request)."""
     if not user.is_authenticated or not user.is_active:
         return []
-    if "_approval_capacities" not in user.__dict__:
-        capacities = [Capacity(granted_unit_ids(user, [Role.APPROVER]))]
-        delegations = (
-            Delegation.objects.active()
-            .filter(delegate=user, delegator__is_active=True)
-            .select_related("delegator")
-            .order_by("valid_from", "pk")
-        )
-        for delegation in delegations:
-            units = frozenset(
-                RoleGrant.objects.active()
-                .filter(user_id=delegation.delegator_id, role=Role.APPROVER)
-                .values_list("unit_id", flat=True)
-            )
-            capacities.append(Capacity(units, delegation.delegator, delegation))
-        user.__dict__["_approval_capacities"] = capacities
-    return user.__dict__["_approval_capacities"]
+    return remembered(
+        user,
+        "_approval_capacities",
+        lambda: [
+            Capacity(granted_unit_ids(user, [Role.APPROVER])),
+            *_capacities_from(remembered(user, "_delegation_rows", lambda: delegation_rows(user.pk))),
+        ],
+    )
 
 
 def approval_capacity(user, change_request):
@@ -183,9 +219,7 @@ def can_view_delegations(user) -> bool:
         return False
     if can_delegate_approvals(user):
         return True
-    if "_received_delegations" not in user.__dict__:
-        user.__dict__["_received_delegations"] = Delegation.objects.filter(delegate=user).exists()
-    return user.__dict__["_received_delegations"]
+    return remembered(user, "_received_delegations", lambda: received_delegations(user.pk))
 
 
 def revocable_delegations_q(user) -> Q:

@@ -63,6 +63,7 @@ MODEL_CATEGORY = {
     "records.discipline": Category.REWARD_DISCIPLINE,
     "records.evaluation": Category.REWARD_DISCIPLINE,
     "records.familymember": Category.PERSONAL,
+    "records.noncountedperiod": Category.SALARY,  # it delays the salary step
     "units.unit": Category.UNIT,
     "units.staffingquota": Category.UNIT,
     "units.position": Category.UNIT,
@@ -210,9 +211,10 @@ def check_rules(rules: list[dict]) -> tuple[list[str], list[str]]:
 
 
 def save_policy(*, rules: list[dict], user, note: str):
-    """Validate the rules against the tree and save them as the next policy version; requests
-    already submitted keep the version they started with."""
-    from .models import ApprovalPolicy, PolicyRule
+    """Validate the rules against the tree and save them as the next policy version, with the
+    escalation ladders of the version before; requests already submitted keep the version they
+    started with."""
+    from .models import ApprovalPolicy, EscalationRung, PolicyRule
 
     errors, _warnings = check_rules(rules)
     if errors:
@@ -228,4 +230,18 @@ def save_policy(*, rules: list[dict], user, note: str):
                 for r in rules
             ]
         )
+        # The escalation ladders (edited in the admin) carry over to the new version.
+        if latest is not None:
+            EscalationRung.objects.bulk_create(
+                [
+                    EscalationRung(
+                        policy=policy,
+                        level=rung.level,
+                        step=rung.step,
+                        after_working_days=rung.after_working_days,
+                        target=rung.target,
+                    )
+                    for rung in latest.escalation_rungs.all()
+                ]
+            )
     return policy

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking.validators import no_control_characters
 from units.forms import FormSet
 from units.models import Unit
 from units.permissions import can_manage_policy, can_view_policy
@@ -51,6 +52,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Căn cứ, ghi chú cho phiên bản mới"),
         max_length=255,
+        validators=[no_control_characters],
         error_messages={"required": gettext_lazy("Phải ghi căn cứ của phiên bản mới.")},
     )
 

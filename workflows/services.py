@@ -14,7 +14,7 @@ from records.tracking import ChangeContext
 from units.models import Unit
 from units.permissions import can_propose_for_unit
 
-from . import changesets, policy
+from . import changesets, policy, signals
 from .lifecycle import ChangeRequestLifecycle
 from .models import ApprovalDecision, ChangeRequest, Decision, Delegation
 from .permissions import (
@@ -40,13 +40,13 @@ def _allowed_fields(kind: str) -> set[str]:
     return changesets.default_fields()
 
 
-def _check_operations(*, kind, unit, operations, user):
+def _check_operations(*, kind, unit, operations, user, known=()):
     """Every operation must concern data of `unit`, and the whole set must apply cleanly."""
     if kind == ChangeRequest.Kind.IMPORT:
         return
     for op in operations:
         changesets.spec_for(op.get("model", ""))
-        owner = changesets.owning_unit(op, refs_unit=unit)
+        owner = changesets.owning_unit(op, refs_unit=unit, known=known)
         if owner is None or owner.pk != unit.pk:
             raise PermissionDenied(_("Yêu cầu chỉ được thay đổi dữ liệu do đơn vị %(unit)s quản lý.") % {"unit": unit})
     changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind))
@@ -70,7 +70,8 @@ def submit_change_request(
         raise PermissionDenied(_("Bạn không có quyền đề xuất thay đổi dữ liệu của đơn vị này."))
     reason = _require_reason(reason)
     with transaction.atomic():
-        _check_operations(kind=kind, unit=unit, operations=operations, user=submitted_by)
+        known = (employee,) if employee is not None else ()
+        _check_operations(kind=kind, unit=unit, operations=operations, user=submitted_by, known=known)
         change_request = ChangeRequest(
             kind=kind,
             unit=unit,
@@ -87,10 +88,30 @@ def submit_change_request(
         change_request.policy = policy.current_policy()
         change_request.levels = _levels_for(change_request)
         change_request.pending_unit = change_request.approval_units()[0]
-        change_request.full_clean(exclude=["process"])
-        change_request.save()
+        # The related rows are objects in hand (checked above): no query to see that they exist.
+        change_request.full_clean(exclude=["process", *_RELATED_IN_HAND])
+        # Saved once, by the flow's start, already linked to its process.
         _flows().ChangeRequestFlow.submit.run(change_request=change_request)
+        _announce(change_request, signals.SUBMITTED, actor=submitted_by)
     return change_request
+
+
+def _announce(change_request: ChangeRequest, event: str, *, actor=None, decision=None) -> None:
+    """Tell the layers above (notifications) what happened, inside the transition's transaction."""
+    signals.change_request_event.send(
+        sender=ChangeRequest, change_request=change_request, event=event, actor=actor, decision=decision
+    )
+
+
+_AFTER_DECISION = {
+    ChangeRequest.Status.SUBMITTED: signals.SUBMITTED,  # on to the next level's approvers
+    ChangeRequest.Status.APPROVED: signals.APPROVED,
+    ChangeRequest.Status.RETURNED: signals.RETURNED,
+    ChangeRequest.Status.REJECTED: signals.REJECTED,
+}
+
+
+_RELATED_IN_HAND = ("unit", "target_unit", "employee", "policy", "pending_unit", "submitted_by")
 
 
 def _levels_for(change_request: ChangeRequest) -> list[dict]:
@@ -138,7 +159,8 @@ def _transition(change_request: ChangeRequest):
     request re-read under a row lock, so two people acting on one request act one after the
     other and the second sees what the first did. Yields the request's state machine."""
     with transaction.atomic(), _flows().ChangeRequestFlow.lock(change_request.process_id):
-        change_request.refresh_from_db(from_queryset=ChangeRequest.objects.select_for_update())
+        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by")
+        change_request.refresh_from_db(from_queryset=locked)
         yield ChangeRequestLifecycle(change_request)
 
 
@@ -174,7 +196,7 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
         record = ApprovalDecision.objects.create(
             change_request=change_request,
             level=change_request.current_level,
-            unit=change_request.pending_unit,
+            unit_id=change_request.pending_unit_id,
             decision=decision,
             comment=comment,
             decided_by=user,
@@ -185,8 +207,9 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
         lifecycle.decide(record)
         change_request.save()
         _complete(change_request, _flows().ChangeRequestFlow.approve, user)
+        _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
         if change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT:
-            apply_change_request(change_request=change_request)  # imports: the flow queued the import task
+            _apply(change_request, lifecycle)  # imports: the flow queued the import task
     return change_request
 
 
@@ -199,40 +222,50 @@ def apply_change_request(*, change_request: ChangeRequest) -> bool:
     change was applied.
     """
     with _transition(change_request) as lifecycle:
-        if not lifecycle.apply.can_proceed():
-            raise ValidationError(_("Chỉ áp dụng được yêu cầu đã phê duyệt."))
-        if change_request.kind == ChangeRequest.Kind.IMPORT:
-            raise ValidationError(_("Yêu cầu nhập tệp được ghi vào hồ sơ bởi lượt nhập của nó."))
-        operations = change_request.operations
-        if changesets.stale_operations(operations):
-            lifecycle.send_back(
-                _(
-                    "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
-                    "Vui lòng kiểm tra lại giá trị hiện tại và gửi lại."
-                )
-            )
-        else:
-            try:
-                refs = changesets.apply_operations(
-                    operations,
-                    context=ChangeContext(
-                        reason=change_request.reason,
-                        proposed_by=change_request.submitted_by,
-                        approved_by=change_request.decided_by,
-                        change_request=change_request,
-                        acting_for=change_request.decided_for,
-                    ),
-                    allow_fields=_allowed_fields(change_request.kind),
-                )
-            except changesets.ChangeSetInvalid as exc:
-                lifecycle.send_back(_("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)})
-            else:
-                if change_request.kind == ChangeRequest.Kind.NEW_HIRE and "employee" in refs:
-                    change_request.employee = refs["employee"]
-                lifecycle.apply()
-        change_request.save()
-        _flows().resume(change_request, _flows().ChangeRequestFlow.apply)
+        _apply(change_request, lifecycle)
     return change_request.status == ChangeRequest.Status.APPLIED
+
+
+def _apply(change_request: ChangeRequest, lifecycle: ChangeRequestLifecycle) -> None:
+    """apply_change_request inside a transition already open (the last approval's own)."""
+    if not lifecycle.apply.can_proceed():
+        raise ValidationError(_("Chỉ áp dụng được yêu cầu đã phê duyệt."))
+    if change_request.kind == ChangeRequest.Kind.IMPORT:
+        raise ValidationError(_("Yêu cầu nhập tệp được ghi vào hồ sơ bởi lượt nhập của nó."))
+    operations = change_request.operations
+    if changesets.stale_operations(operations):
+        lifecycle.send_back(
+            _(
+                "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
+                "Vui lòng kiểm tra lại giá trị hiện tại và gửi lại."
+            )
+        )
+    else:
+        try:
+            refs = changesets.apply_operations(
+                operations,
+                context=ChangeContext(
+                    reason=change_request.reason,
+                    proposed_by=change_request.submitted_by,
+                    approved_by=change_request.decided_by,
+                    change_request=change_request,
+                    acting_for=change_request.decided_for,
+                ),
+                allow_fields=_allowed_fields(change_request.kind),
+            )
+        except changesets.ChangeSetInvalid as exc:
+            lifecycle.send_back(_("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)})
+        else:
+            if change_request.kind == ChangeRequest.Kind.NEW_HIRE and "employee" in refs:
+                change_request.employee = refs["employee"]
+            lifecycle.apply()
+    change_request.save()
+    _flows().resume(change_request, _flows().ChangeRequestFlow.apply)
+    _announce(change_request, _after_apply(change_request))
+
+
+def _after_apply(change_request: ChangeRequest) -> str:
+    return signals.APPLIED if change_request.status == ChangeRequest.Status.APPLIED else signals.RETURNED
 
 
 def finish_import_request(*, change_request: ChangeRequest, applied: bool, message: str = "") -> None:
@@ -248,6 +281,7 @@ def finish_import_request(*, change_request: ChangeRequest, applied: bool, messa
             lifecycle.send_back(message)
         change_request.save()
         _flows().resume(change_request, _flows().ChangeRequestFlow.wait_import)
+        _announce(change_request, _after_apply(change_request))
 
 
 def resubmit_change_request(
@@ -267,6 +301,7 @@ def resubmit_change_request(
         lifecycle.resubmit(levels=_levels_for(change_request))
         change_request.save()
         _complete(change_request, _flows().ChangeRequestFlow.rework, user)
+        _announce(change_request, signals.SUBMITTED, actor=user)
     return change_request
 
 

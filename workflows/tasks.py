@@ -22,3 +22,11 @@ def apply_import(batch_id):
 def purge_refused_import_files():
     """Delete the stored files of refused imports (a daily sweep; most go when they are refused)."""
     return imports.purge_refused_import_files()
+
+
+@shared_task
+def escalate_overdue_approvals():
+    """Remind and escalate approvals waiting longer than their level's ladder (idempotent)."""
+    from .escalation import escalate_overdue_approvals as escalate
+
+    return len(escalate())

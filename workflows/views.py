@@ -1,25 +1,37 @@
 """Pages of the change-request process: propose (any editor), transfer, decide, rework, and
 viewflow's list and detail pages narrowed to the user's units."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.models import Task
 
 from inspections.models import InspectionPlan
 from records.models import Employee
+from records.models.salary import salary_index_held
 from records.permissions import can_propose_change
 from records.selectors import get_employee
 from units.forms import add_service_errors
 from units.models import Position, Unit
 from units.permissions import can_propose_for_unit, can_view_unit
+from units.templatetags.people import person
+from workdays.calendar import working_calendar
 
-from . import changesets, services
+from . import changesets, list_pages, services
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
@@ -30,6 +42,15 @@ from .permissions import (
     can_withdraw_change_request,
 )
 from .selectors import list_open_change_requests_for_employee
+
+
+def shown_change_request(request, process) -> ChangeRequest:
+    """The request of a task page's process, as the page's access check read it (with what the
+    page shows of it: workflows.access), or else as the process knows it."""
+    accessed = getattr(request, "accessed_change_request", None)
+    if accessed is not None and accessed.process_id == process.pk:
+        return accessed
+    return process.change_request
 
 
 def change_rows(change_request: ChangeRequest, user) -> list[dict]:
@@ -56,10 +77,13 @@ def level_rows(change_request: ChangeRequest) -> list[dict]:
     ]
 
 
-def _visible_root(user, editor, pk):
-    """The object an editor page is about, or 404 when the user may not see it."""
-    root = editor.model._default_manager.filter(pk=pk).first()
-    if root is None or not can_view_unit(user, editor.owner_unit(root)):
+def _visible_root(request, editor, pk):
+    """The object an editor page is about, or 404 when the user may not see it (a person as
+    the page's access check read them: records.access)."""
+    root = getattr(request, "accessed_employee", None)
+    if not (isinstance(root, editor.model) and root.pk == int(pk)):
+        root = editor.model._default_manager.filter(pk=pk).first()
+    if root is None or not can_view_unit(request.user, editor.owner_unit(root)):
         raise Http404
     return root
 
@@ -105,6 +129,12 @@ def _change_set_page(request, *, editor, root, unit, parent=None):
     """Shared by proposing changes to a root and proposing a new one under `parent`."""
     if not can_propose_for_unit(request.user, unit):
         raise PermissionDenied(_("Bạn chỉ được xem dữ liệu này, không được đề xuất thay đổi."))
+    # Posted, the form's checks and the service's dry run both read the salary tables: once.
+    with salary_index_held() if request.method == "POST" else nullcontext():
+        return _change_set_page_shown(request, editor=editor, root=root, unit=unit, parent=parent)
+
+
+def _change_set_page_shown(request, *, editor, root, unit, parent):
     new = root is None
     form = _change_set_form(request.POST or None, editor=editor, root=root, parent=parent, unit=unit)
     back = _back_url(root, parent)
@@ -169,7 +199,7 @@ def propose_changes(request, key, pk):
         editor = editor_for(key)
     except KeyError:
         raise Http404 from None
-    root = _visible_root(request.user, editor, pk)
+    root = _visible_root(request, editor, pk)
     return _change_set_page(request, editor=editor, root=root, unit=editor.owner_unit(root))
 
 
@@ -226,7 +256,7 @@ class _ChangeRequestTaskView(
 
     @property
     def change_request(self) -> ChangeRequest:
-        return self.request.activation.process.change_request
+        return shown_change_request(self.request, self.request.activation.process)
 
     def get_context_data(self, **kwargs):
         change_request = self.change_request
@@ -236,6 +266,8 @@ class _ChangeRequestTaskView(
             rows=change_rows(change_request, self.request.user),
             levels=level_rows(change_request),
             decisions=change_request.decisions.select_related("decided_by", "acting_for", "unit"),
+            # escalations: on the request's page (its history), not on the decision form (the
+            # approvers of the level are the ones it was escalated about; one query less).
             **kwargs,
         )
 
@@ -344,22 +376,167 @@ class ReworkChangeView(_ChangeRequestTaskView):
 # --- viewflow's list and detail pages, scoped to the user's units ------------------------
 
 
-class ScopedDashboardTaskListView(flow_views.DashboardTaskListView):
-    @property
+class _TaskColumns:
+    """The columns of every task list: the task, the request, the person, the unit, the kind of
+    change, who submitted it, how long it has waited and its level. Each is read from the row's
+    request and its joined rows (select_related), never by a query per row; viewflow's `brief`
+    (a template rendered per row) is not used."""
+
+    columns = (
+        "task_id",
+        "request_title",
+        "employee_name",
+        "unit",
+        "kind",
+        "submitted_by",
+        "waiting_since",
+        "waiting_days",
+        "level",
+    )
+    filterset_class = list_pages.TaskListFilter
+
+    def task_id(self, task):
+        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        return format_html('<a href="{}">#{}/{}</a>', url, task.process_id, task.pk)
+
+    task_id.short_description = "#"
+
+    def request_title(self, task):
+        return task.process.change_request.title
+
+    request_title.short_description = pgettext_lazy("column", "Yêu cầu")
+
+    def employee_name(self, task):
+        employee = task.process.change_request.employee
+        return employee.full_name if employee is not None else ""
+
+    employee_name.short_description = pgettext_lazy("column", "Cán bộ")
+
+    def unit(self, task):
+        return task.process.change_request.unit.name
+
+    unit.short_description = pgettext_lazy("column", "Đơn vị")
+
+    def kind(self, task):
+        return task.process.change_request.get_kind_display()
+
+    kind.short_description = pgettext_lazy("column", "Loại thay đổi")
+
+    def submitted_by(self, task):
+        return person(task.process.change_request.submitted_by)
+
+    submitted_by.short_description = pgettext_lazy("column", "Người đề xuất")
+
+    def waiting_since(self, task):
+        return task.created
+
+    waiting_since.short_description = pgettext_lazy("column", "Chờ từ")
+
+    def waiting_days(self, task):
+        """Working days the task waited (until it was finished): weekends, Tết and declared days
+        off do not count (workdays.calendar; one calendar per page)."""
+        calendar = self.__dict__.get("_working_calendar")
+        if calendar is None:
+            calendar = self.__dict__["_working_calendar"] = working_calendar()
+        end = task.finished or timezone.now()
+        return calendar.working_days_between(timezone.localdate(task.created), timezone.localdate(end))
+
+    waiting_days.short_description = pgettext_lazy("column", "Số ngày làm việc đã chờ")
+
+    def level(self, task):
+        change_request = task.process.change_request
+        return f"{change_request.current_level + 1}/{max(len(change_request.levels), 1)}"
+
+    level.short_description = pgettext_lazy("column", "Cấp")
+
+
+def _task_rows(queryset):
+    """What the columns read, joined into the one query of the page; the request's operations
+    and the process data are not (they can be large, and no column shows them)."""
+    return queryset.select_related(
+        "process__change_request__employee",
+        "process__change_request__unit",
+        "process__change_request__submitted_by",
+    ).defer(
+        "process__data",
+        "process__change_request__operations",
+        "process__change_request__reason",
+        *(f"process__change_request__employee__{name}" for name in _EMPLOYEE_UNSHOWN),
+    )
+
+
+_EMPLOYEE_UNSHOWN = tuple(
+    field.attname
+    for field in Employee._meta.concrete_fields
+    if field.attname not in ("id", "full_name") and not field.primary_key
+)
+
+
+class _TaskList(list_pages.KeysetListMixin, _TaskColumns):
+    """A task list of the flow: scoped, keyset-paged, its columns joined into one query."""
+
+    def scoped(self, queryset):
+        return _task_rows(queryset.visible_to(self.request.user))
+
+
+class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
+    columns = ("task_id", "flow_task", *_TaskColumns.columns[1:], "owner_name")
+    filterset_class = list_pages.TaskListFilter
+
+    @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
-        return super().queryset.visible_to(self.request.user)
+        return self.scoped(super().queryset).select_related("owner")
+
+    def owner_name(self, task):
+        return person(task.owner) if task.owner_id else ""
+
+    owner_name.short_description = pgettext_lazy("column", "Người nhận")
 
 
-class ScopedDashboardProcessListView(flow_views.DashboardProcessListView):
+class ScopedInboxListView(_TaskList, flow_views.FlowInboxListView):
+    @cached_property  # asked by several of viewflow's mixins: built once per request
+    def queryset(self):
+        return self.scoped(super().queryset)
+
+
+class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
+    """The tasks the user may take (ScopedTaskQuerySet.user_queue)."""
+
+    @cached_property  # asked by several of viewflow's mixins: built once per request
+    def queryset(self):
+        return _task_rows(self.model._default_manager.approval_queue(self.request.user, self.flow_class))
+
+
+class ScopedArchiveListView(_TaskList, flow_views.FlowArchiveListView):
+    columns = (*_TaskColumns.columns[:-1], "finished")
+    filterset_class = list_pages.ArchiveListFilter
+
+    @cached_property  # asked by several of viewflow's mixins: built once per request
+    def queryset(self):
+        # user_archive is already scoped to what the user may see.
+        return _task_rows(super().queryset)
+
+
+class ScopedDashboardProcessListView(list_pages.KeysetListMixin, flow_views.DashboardProcessListView):
+    columns = ("process_id", "brief", "created", "finished", "active_tasks")
+
     def get_queryset(self):
-        queryset = super().get_queryset().visible_to(self.request.user)
-        return queryset if queryset.ordered else queryset.order_by("-created")
-
-
-class ScopedInboxListView(flow_views.FlowInboxListView):
-    @property
-    def queryset(self):
-        return super().queryset.visible_to(self.request.user)
+        # viewflow counts active tasks with a GROUP BY over every process; a correlated count
+        # is taken for the rows of the page only.
+        queryset = super(flow_views.DashboardProcessListView, self).get_queryset()
+        active = (
+            Task.objects.filter(process=OuterRef("pk"), finished__isnull=True)
+            .order_by()
+            .values("process")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            queryset.filter(flow_class=self.flow_class)
+            .visible_to(self.request.user)
+            .defer("data", "change_request__operations", "change_request__reason")
+            .annotate(active_tasks_count=Coalesce(Subquery(active), 0))
+        )
 
 
 class ScopedDetailProcessView(flow_views.DetailProcessView):
@@ -373,6 +550,13 @@ class ScopedDetailProcessView(flow_views.DetailProcessView):
         context["rows"] = change_rows(change_request, self.request.user)
         context["decisions"] = change_request.decisions.select_related("decided_by", "acting_for", "unit")
         context["levels"] = level_rows(change_request)
+        context["escalations"] = escalation_rows(change_request)
+        # The request's history: its steps and its escalations, in the order they happened.
+        context["timeline"] = sorted(
+            [(task.created, 0, task) for task in context["task_list"]]
+            + [(escalation.at, 1, escalation) for escalation in context["escalations"]],
+            key=lambda entry: entry[:2],
+        )
         context["can_withdraw"] = can_withdraw_change_request(self.request.user, change_request)
         return context
 
@@ -435,9 +619,15 @@ def withdraw_request(request, process_pk):
             "rows": change_rows(change_request, request.user),
             "levels": level_rows(change_request),
             "decisions": change_request.decisions.select_related("decided_by", "acting_for", "unit"),
+            "escalations": escalation_rows(change_request),
             "back": change_request_url(change_request),
         },
     )
+
+
+def escalation_rows(change_request: ChangeRequest) -> list:
+    """The request's escalations (workflows.escalation), oldest first, with their recipients."""
+    return list(change_request.escalations.select_related("unit").prefetch_related("escalated_to"))
 
 
 def change_request_url(change_request: ChangeRequest) -> str:

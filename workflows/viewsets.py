@@ -3,12 +3,11 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application
 from viewflow.workflow.flow import FlowAppViewset
-from viewflow.workflow.models import Task
 
 from records.access import log_reads_if_shown
 from units.permissions import can_view_policy
@@ -16,6 +15,7 @@ from units.permissions import can_view_policy
 from . import delegation_views, policy_views, views
 from .access import access_change_request
 from .flows import ChangeRequestFlow
+from .list_pages import CappedCount
 from .permissions import can_use_workflow, can_view_delegations
 
 
@@ -30,15 +30,32 @@ def _scoped_to_visible_process(view):
         process_pk = kwargs.get("process_pk")
         if process_pk is None:
             return view(request, *args, **kwargs)
-        access_change_request(request, process_pk=process_pk)
         # A task id must belong to that process: a visible process with another's task id
         # would otherwise reach (and disclose) the other task.
-        task_pk = kwargs.get("task_pk")
-        if task_pk is not None and not Task.objects.filter(pk=task_pk, process_id=process_pk).exists():
-            raise Http404
+        access_change_request(request, process_pk=process_pk, task_pk=kwargs.get("task_pk"))
         return view(request, *args, **kwargs)
 
     return log_reads_if_shown(wrapper)
+
+
+class RecentCount:
+    """A menu figure kept per user for MENU_FIGURE_SECONDS: the menu is on every workflow page
+    and its two counts were two queries on each (issue 9). The figure beside Inbox or Queue may
+    lag a task taken or sent a few seconds ago; the lists themselves are always read afresh, so
+    no task is ever missing from the queue page."""
+
+    MENU_FIGURE_SECONDS = 10
+
+    def __init__(self, key: tuple, figure: CappedCount):
+        self.key = "menu-figure:" + ":".join(map(str, key))
+        self.figure = figure
+
+    def count(self) -> str:
+        value = cache.get(self.key)
+        if value is None:
+            value = self.figure.count()
+            cache.set(self.key, value, self.MENU_FIGURE_SECONDS)
+        return value
 
 
 def _wrap_patterns(patterns):
@@ -57,6 +74,8 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     process_detail_view_class = views.ScopedDetailProcessView
     process_cancel_view_class = views.ScopedCancelProcessView
     inbox_view_class = views.ScopedInboxListView
+    queue_view_class = views.ScopedQueueListView
+    archive_view_class = views.ScopedArchiveListView
     tasks_assign_view_class = views.ScopedBulkAssignTasksView
     tasks_unassign_view_class = views.ScopedBulkUnassignTasksView
     withdraw_path = path("<int:process_pk>/withdraw/", views.withdraw_request, name="withdraw")
@@ -64,6 +83,16 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass here so the URL wrapper can send them to the login page.
         return not user.is_authenticated or can_use_workflow(user)
+
+    def get_context_data(self, request):
+        """The menu's Inbox and Queue figures: the same rows as the pages, counted up to a cap,
+        and kept for the user a few seconds (RecentCount)."""
+        tasks = self._flow_class.task_class._default_manager
+        user = request.user
+        return {
+            "user_inbox": RecentCount(("inbox", user.pk), CappedCount(tasks.inbox([self._flow_class], user))),
+            "user_queue": RecentCount(("queue", user.pk), CappedCount(tasks.approval_queue(user, self._flow_class))),
+        }
 
     def _get_urls(self):
         patterns = super()._get_urls()

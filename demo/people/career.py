@@ -10,6 +10,7 @@ from records.models import (
     Employee,
     Evaluation,
     FamilyMember,
+    NonCountedPeriod,
     SalaryHistory,
     Training,
     WorkHistory,
@@ -76,6 +77,7 @@ class Career(PersonalFile):
                 Discipline: self.disciplines,
                 Evaluation: self.evaluations,
                 FamilyMember: self._family(),
+                NonCountedPeriod: self._non_counted(),
             },
         )
 

@@ -1,10 +1,11 @@
 """The sections of a demo person's file that follow from their career: evaluations,
 commendations and discipline, training, the form 2C fields, and the family."""
 
+import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from records.models import Discipline, Employee, Evaluation, FamilyMember, Training
+from records.models import Discipline, Employee, Evaluation, FamilyMember, NonCountedPeriod, Training
 
 from ..draws import between, decision_number, plus_months, plus_years, weighted
 from ..organisation import ALLOWANCES, HEAD_TITLES, HEADS, SENIOR_LEADERS
@@ -30,6 +31,25 @@ from .names import (
 
 class PersonalFile:
     """The file sections of a Career (a mixin: it reads what the career steps drew)."""
+
+    def _non_counted(self):
+        """About one person in fifty took unpaid leave in the last two years (time not counted
+        towards the salary step). Drawn from its own generator, so the other draws stay as they were."""
+        rng = random.Random(f"non-counted-{self.citizen_id}")
+        if rng.random() >= 0.02 or self.recruited > REFERENCE_DATE - timedelta(days=800):
+            return []
+        start = REFERENCE_DATE - timedelta(days=rng.randint(120, 700))
+        end = start + timedelta(days=rng.randint(10, 75))
+        return [
+            {
+                "kind": NonCountedPeriod.Kind.UNPAID_LEAVE,
+                "start_date": start,
+                "end_date": end,
+                "note": "Nghỉ việc riêng không hưởng lương",
+                "decision_number": decision_number(rng, self._issuer_on(start)),
+                "decision_date": start - timedelta(days=7),
+            }
+        ]
 
     def _evaluations_and_awards(self):
         rng = self.rng

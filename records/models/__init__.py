@@ -2,6 +2,7 @@
 
 from .audit import AccessLog, ExportLog, ReadAlert
 from .employee import Employee, citizen_id_validator, rank_code_validator
+from .exports import ExportJob
 from .salary import SalaryRank, SalaryTable
 from .subrecords import (
     SUBRECORD_MODELS,
@@ -9,6 +10,7 @@ from .subrecords import (
     Discipline,
     Evaluation,
     FamilyMember,
+    NonCountedPeriod,
     SalaryHistory,
     Training,
     WorkHistory,
@@ -17,6 +19,7 @@ from .subrecords import (
 __all__ = [
     "AccessLog",
     "ExportLog",
+    "ExportJob",
     "ReadAlert",
     "Employee",
     "citizen_id_validator",
@@ -28,6 +31,7 @@ __all__ = [
     "Discipline",
     "Evaluation",
     "FamilyMember",
+    "NonCountedPeriod",
     "SalaryHistory",
     "Training",
     "WorkHistory",

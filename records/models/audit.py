@@ -83,7 +83,13 @@ class AccessLog(models.Model):
         verbose_name = _("nhật ký truy cập hồ sơ")
         verbose_name_plural = _("nhật ký truy cập hồ sơ")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "at"])]
+        # The log's pages walk (at, id) newest first (tracking.keyset), all of it, one reader's
+        # (also the hour's count of the read alert) or one person's.
+        indexes = [
+            models.Index(fields=["at", "id"]),
+            models.Index(fields=["user", "at", "id"]),
+            models.Index(fields=["employee", "at", "id"]),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.employee_name or self.row_count}"

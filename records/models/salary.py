@@ -12,9 +12,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from tracking.generations import Generational
+
+from .employee import today
 
 
 def validate_coefficients(value):
@@ -72,13 +75,18 @@ class SalaryRank(models.Model):
         return f"{self.rank_code} {self.rank_name}"
 
 
+# Read on every page that shows or checks a salary (the change page, submit, the apply), changed
+# by a decree a year: kept in the cache, renewed by any write to a table or a rank (see below).
+_copies = Generational("salary-index", ttl=3600)
+
+
 _held_index: ContextVar[list | None] = ContextVar("salary_index", default=None)
 
 
 @contextmanager
 def salary_index_held():
     """Read the salary tables once for a batch of checks (an import), not once per row."""
-    token = _held_index.set(_load_index())
+    token = _held_index.set(_copies.get("", _load_index))
     try:
         yield
     finally:
@@ -88,7 +96,14 @@ def salary_index_held():
 def salary_index() -> list[tuple[datetime.date, dict[str, tuple[Decimal, ...]]]]:
     """Every table version, newest first, as {rank code: coefficients}."""
     held = _held_index.get()
-    return held if held is not None else _load_index()
+    return held if held is not None else _copies.get("", _load_index)
+
+
+def renew_salary_index(sender, **kwargs) -> None:
+    """post_save/post_delete of any model (records.apps wires it): a write to a salary table or
+    rank, the real models' or a migration's, renews the kept index."""
+    if sender._meta.label in ("records.SalaryTable", "records.SalaryRank"):
+        _copies.renew([""])
 
 
 def _load_index():
@@ -105,7 +120,7 @@ def _load_index():
 
 def coefficients_for(rank_code: str, on: datetime.date | None = None) -> tuple[Decimal, ...] | None:
     """The coefficients of a rank in the table in force on `on` (today when None)."""
-    on = on or timezone.localdate()
+    on = on or today()
     for effective_from, ranks in salary_index():
         if effective_from <= on:
             return ranks.get(rank_code)
@@ -154,7 +169,7 @@ def next_step(*, rank_code: str, step: int, since: datetime.date | None) -> dict
     and, when it is already due, the day it was due. None at the rank's last step or for a rank
     not in the table."""
     due = _step_due(rank_code, since) if since else None
-    on = due if due is not None and due <= timezone.localdate() else None
+    on = due if due is not None and due <= today() else None
     coefficients = coefficients_for(rank_code, on)  # the table in force when the raise takes effect
     if coefficients is None or not 1 <= step < len(coefficients):
         return None

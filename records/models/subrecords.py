@@ -4,16 +4,17 @@ evaluation and family. Each carries its decision number and date where one exist
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from ..tracking import TrackedHistory, TrackedModel
+from tracking.models import TrackedHistoricalRecords
+
+from ..tracking import TrackedModel
 from .employee import (
     check_date_order,
     check_salary_date,
     not_in_future,
     rank_code_validator,
+    today,
 )
 
 
@@ -61,7 +62,17 @@ class DecisionFields(models.Model):
         return " (%s)" % (_("QĐ %(number)s") % {"number": f"{self.decision_number}{date}"})
 
 
-class WorkHistory(DecisionFields, SubRecord):  # quá trình công tác
+class StartBeforeEnd:
+    """A period's end, when it has one, is not before its start."""
+
+    def clean(self):
+        errors: dict = {}
+        check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
+        if errors:
+            raise ValidationError(errors)
+
+
+class WorkHistory(StartBeforeEnd, DecisionFields, SubRecord):  # quá trình công tác
     start_date = models.DateField(_("từ ngày"), validators=[not_in_future])
     end_date = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Để trống nếu đang công tác."))
     organisation = models.CharField(_("cơ quan, đơn vị"), max_length=255)
@@ -70,19 +81,13 @@ class WorkHistory(DecisionFields, SubRecord):  # quá trình công tác
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="work_history", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = ("start_date", "end_date", "organisation", "title", "decision_number", "decision_date")
 
     class Meta:
         verbose_name = _("quá trình công tác")
         verbose_name_plural = _("quá trình công tác")
         ordering = ["start_date", "pk"]
-
-    def clean(self):
-        errors: dict = {}
-        check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
-        if errors:
-            raise ValidationError(errors)
 
     def describe(self):
         return f"{self.title}, {self.organisation}, {period(self.start_date, self.end_date)}{self.decision_suffix()}"
@@ -97,7 +102,7 @@ class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lư
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="salary_history", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = (
         "effective_date",
         "rank_code",
@@ -175,7 +180,7 @@ class Training(DecisionFields, SubRecord):  # đào tạo (văn bằng), bồi d
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="trainings", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = (
         "kind",
         "name",
@@ -196,7 +201,7 @@ class Training(DecisionFields, SubRecord):  # đào tạo (văn bằng), bồi d
     def clean(self):
         errors: dict = {}
         check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
-        if self.start_date and self.start_date > timezone.localdate() and not self.end_date:
+        if self.start_date and self.start_date > today() and not self.end_date:
             errors.setdefault("end_date", []).append(_("Khoá học trong tương lai phải có ngày kết thúc dự kiến."))
         if errors:
             raise ValidationError(errors)
@@ -214,7 +219,7 @@ class Commendation(DecisionFields, SubRecord):  # khen thưởng
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="commendations", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = ("year", "form", "reason", "authority", "decision_number", "decision_date")
 
     class Meta:
@@ -223,7 +228,7 @@ class Commendation(DecisionFields, SubRecord):  # khen thưởng
         ordering = ["year", "pk"]
 
     def clean(self):
-        if self.year and self.year > timezone.localdate().year:
+        if self.year and self.year > today().year:
             raise ValidationError({"year": _("Năm khen thưởng không được ở tương lai.")})
 
     def describe(self):
@@ -244,11 +249,14 @@ class Discipline(DecisionFields, SubRecord):  # kỷ luật
     authority = models.CharField(_("cấp quyết định"), max_length=128, blank=True)
     effective_from = models.DateField(_("hiệu lực từ"), validators=[not_in_future])
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # An annulled sanction (a later decision cancels it) no longer delays a salary step.
+    annulled = models.BooleanField(_("đã bị huỷ bỏ"), default=False)
+    annulment_decision = models.CharField(_("quyết định huỷ bỏ"), max_length=128, blank=True)
 
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="disciplines", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = (
         "form",
         "reason",
@@ -257,6 +265,8 @@ class Discipline(DecisionFields, SubRecord):  # kỷ luật
         "effective_to",
         "decision_number",
         "decision_date",
+        "annulled",
+        "annulment_decision",
     )
     SENSITIVE = True
 
@@ -268,11 +278,17 @@ class Discipline(DecisionFields, SubRecord):  # kỷ luật
     def clean(self):
         errors: dict = {}
         check_date_order(errors, self.effective_from, self.effective_to, end_field="effective_to")
+        if self.annulment_decision and not self.annulled:
+            errors.setdefault("annulled", []).append(_("Có quyết định huỷ bỏ thì đánh dấu kỷ luật đã bị huỷ bỏ."))
         if errors:
             raise ValidationError(errors)
 
     def describe(self):
-        return f"{self.get_form_display()}: {self.reason}, {self.effective_from:%d/%m/%Y}{self.decision_suffix()}"
+        annulled = " ({})".format(_("đã huỷ bỏ")) if self.annulled else ""
+        return (
+            f"{self.get_form_display()}: {self.reason}, {self.effective_from:%d/%m/%Y}"
+            f"{self.decision_suffix()}{annulled}"
+        )
 
 
 class Evaluation(SubRecord):  # đánh giá, xếp loại hằng năm
@@ -289,7 +305,7 @@ class Evaluation(SubRecord):  # đánh giá, xếp loại hằng năm
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = ("year", "rating", "comment")
 
     class Meta:
@@ -299,7 +315,7 @@ class Evaluation(SubRecord):  # đánh giá, xếp loại hằng năm
         constraints = [models.UniqueConstraint(fields=["employee", "year"], name="one_evaluation_per_year")]
 
     def clean(self):
-        if self.year and self.year > timezone.localdate().year:
+        if self.year and self.year > today().year:
             raise ValidationError({"year": _("Chưa thể đánh giá năm ở tương lai.")})
 
     def describe(self):
@@ -322,7 +338,7 @@ class FamilyMember(SubRecord):  # quan hệ gia đình
     employee = models.ForeignKey(
         "records.Employee", on_delete=models.PROTECT, related_name="family", verbose_name=_("cán bộ")
     )
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False)
+    history = TrackedHistoricalRecords(timeline_of="employee")
     EDITABLE_FIELDS = ("side", "relation", "full_name", "birth_year", "details")
     SENSITIVE = True
 
@@ -332,11 +348,71 @@ class FamilyMember(SubRecord):  # quan hệ gia đình
         ordering = ["side", "birth_year", "pk"]
 
     def clean(self):
-        if self.birth_year and self.birth_year > timezone.localdate().year:
+        if self.birth_year and self.birth_year > today().year:
             raise ValidationError({"birth_year": _("Năm sinh không được ở tương lai.")})
 
     def describe(self):
         return f"{self.relation}: {self.full_name} ({self.birth_year})"
 
 
-SUBRECORD_MODELS = (WorkHistory, SalaryHistory, Training, Commendation, Discipline, Evaluation, FamilyMember)
+class NonCountedPeriod(StartBeforeEnd, DecisionFields, SubRecord):  # thời gian không tính nâng bậc lương
+    """Time not counted towards a salary step (TT 08/2013/TT-BNV as amended by 03/2021/TT-BNV):
+    unpaid personal leave, suspension, detention and the like. Summed in whole months; the
+    leftover counts as a month from 11 working days (duedates.rules)."""
+
+    class Kind(models.TextChoices):
+        UNPAID_LEAVE = "unpaid_leave", _("Nghỉ việc riêng không hưởng lương")
+        SUSPENSION = "suspension", _("Đình chỉ công tác")
+        DETENTION = "detention", _("Tạm giữ, tạm giam")
+        PROBATION = "probation", _("Tập sự, thử việc")
+        OTHER = "other", _("Khác")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"), null=True, blank=True, help_text=_("Để trống nếu chưa kết thúc."))
+    leftover_working_days = models.PositiveSmallIntegerField(
+        _("số ngày làm việc lẻ tháng"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(31)],
+        help_text=_("Theo quyết định, nếu có; để trống thì đếm theo lịch ngày làm việc (trừ cuối tuần, ngày lễ, Tết)."),
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="non_counted_periods", verbose_name=_("cán bộ")
+    )
+    history = TrackedHistoricalRecords(timeline_of="employee")
+    EDITABLE_FIELDS = (
+        "kind",
+        "start_date",
+        "end_date",
+        "leftover_working_days",
+        "note",
+        "decision_number",
+        "decision_date",
+    )
+    SENSITIVE = True  # suspension and detention are personal circumstances
+
+    class Meta:
+        # Short enough for an xlsx sheet title (31 characters): the import template names its sheets so.
+        verbose_name = _("thời gian không tính nâng bậc")
+        verbose_name_plural = _("thời gian không tính nâng bậc")
+        ordering = ["start_date", "pk"]
+
+    def describe(self):
+        return f"{self.get_kind_display()}, {self.start_date:%d/%m/%Y}–" + (
+            f"{self.end_date:%d/%m/%Y}{self.decision_suffix()}" if self.end_date else str(_("nay"))
+        )
+
+
+SUBRECORD_MODELS = (
+    WorkHistory,
+    SalaryHistory,
+    Training,
+    Commendation,
+    Discipline,
+    Evaluation,
+    FamilyMember,
+    NonCountedPeriod,
+)

@@ -4,6 +4,7 @@ by the rule that guards its page."""
 from django import template
 
 from records import permissions
+from records.export_jobs import services as export_services
 
 register = template.Library()
 
@@ -16,3 +17,8 @@ def may_view_access_log(user) -> bool:
 @register.filter
 def may_export_employees(user) -> bool:
     return permissions.can_export_employees(user)
+
+
+@register.filter
+def may_use_exports(user) -> bool:
+    return export_services.may_use_exports(user)

@@ -1,6 +1,6 @@
 /* The project's behaviour on every page, kept out of the templates (Content-Security-Policy:
    script-src 'self'): a select that submits its form when changed (the language switch), and the
-   progress of an import while it runs. Turbo swaps pages without reloading this file, so
+   progress of an import or an export while it runs. Turbo swaps pages without reloading this file, so
    listeners are delegated and page work starts on "turbo:load". */
 (function () {
   "use strict";
@@ -12,7 +12,7 @@
     }
   });
 
-  function pollImport(box) {
+  function pollProgress(box) {
     if (!document.body.contains(box)) return;  // the page was left
     fetch(box.dataset.url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
@@ -22,16 +22,16 @@
         box.querySelector("[data-rows-done]").textContent = data.rows_done;
         box.querySelector("[data-rows-total]").textContent = data.rows_total || "?";
         box.querySelector("[data-percent]").textContent = data.percent;
-        setTimeout(function () { pollImport(box); }, 2000);
+        setTimeout(function () { pollProgress(box); }, 2000);
       })
-      .catch(function () { setTimeout(function () { pollImport(box); }, 5000); });
+      .catch(function () { setTimeout(function () { pollProgress(box); }, 5000); });
   }
 
   function start() {
-    document.querySelectorAll("[data-import-progress]").forEach(function (box) {
+    document.querySelectorAll("[data-import-progress], [data-export-progress]").forEach(function (box) {
       if (box.dataset.polling) return;
       box.dataset.polling = "1";
-      setTimeout(function () { pollImport(box); }, 2000);
+      setTimeout(function () { pollProgress(box); }, 2000);
     });
   }
 

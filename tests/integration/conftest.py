@@ -75,14 +75,12 @@ def smtp_sink():
         controller.stop()
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
-    """A real `celery worker` process on the test database, sending mail to the sink."""
+def worker_env(redis_url, smtp_sink, tmp_path, **extra):
     db = connection.settings_dict
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("The integration suite shares its database with a worker process: run it on PostgreSQL.")
     database_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "1",
@@ -91,8 +89,14 @@ def celery_worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
         "VAR_DIR": str(tmp_path),
+        "DIGEST_HOUR": "0",  # the sweep makes digests whatever the hour the suite runs at
+        **extra,
     }
-    log = open(tmp_path / "worker.log", "w")
+
+
+def start_worker(env, log_path):
+    """A `celery worker` process (solo pool: the main process runs the tasks), once it is ready."""
+    log = open(log_path, "a")
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -112,21 +116,34 @@ def celery_worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    worker.log_file = log
+    worker.log_path = log_path
+    start = log_path.read_text().count("ready.")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and log_path.read_text().count("ready.") <= start:
+        if worker.poll() is not None:
+            pytest.fail("Celery worker exited:\n" + log_path.read_text())
+        time.sleep(0.5)
+    return worker
+
+
+def stop_worker(worker):
+    worker.terminate()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and "ready." not in (tmp_path / "worker.log").read_text():
-            if worker.poll() is not None:
-                pytest.fail("Celery worker exited:\n" + (tmp_path / "worker.log").read_text())
-            time.sleep(0.5)
-        worker.log_path = tmp_path / "worker.log"
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+    worker.log_file.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, redis_url, smtp_sink, tmp_path):
+    """A real `celery worker` process on the test database, sending mail to the sink."""
+    worker = start_worker(worker_env(redis_url, smtp_sink, tmp_path), tmp_path / "worker.log")
+    try:
         yield worker
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        stop_worker(worker)
 
 
 def pytest_collection_modifyitems(config, items):

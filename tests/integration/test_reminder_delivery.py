@@ -2,7 +2,7 @@
 real Celery worker on Redis and a real SMTP server, once per day however often the sweep runs."""
 
 import email
-from datetime import date, timedelta
+from datetime import date, datetime, time
 
 import pytest
 from django.utils import timezone
@@ -11,6 +11,7 @@ from notifications.models import Digest
 from notifications.tasks import send_overdue_approval_digests
 from records.models import Employee, SalaryHistory
 from tests.conftest import make_employee
+from workdays.calendar import working_calendar
 from workflows import changesets
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest, ChangeRequestTask
@@ -45,7 +46,8 @@ def test_overdue_approval_digest_arrives_once_by_smtp(celery_worker_process, smt
         title=employee.full_name,
     )
     ChangeRequestTask.objects.filter(process=change_request.process, flow_task=ChangeRequestFlow.approve).update(
-        created=timezone.now() - timedelta(days=3)
+        # 3 working days old, whatever today is (weekends and holidays do not count).
+        created=timezone.make_aware(datetime.combine(working_calendar().age_cutoff(timezone.localdate(), 3), time(12)))
     )
 
     # The sweep itself runs in the worker; running it twice must still send one digest.

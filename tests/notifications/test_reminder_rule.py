@@ -1,8 +1,6 @@
 """Reminders ask the queue's rule (workflows.permissions): whoever is reminded of a request
 may take it from their queue, and whoever may take an overdue one is reminded."""
 
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -14,7 +12,7 @@ from workflows.models import ChangeRequest
 from workflows.selectors import list_approvable_change_requests
 from workflows.services import create_delegation
 
-OVERDUE = timedelta(days=2)
+OVERDUE = 2  # working days
 
 
 def _delegate(people, tree, name="pho_kv1"):
@@ -33,7 +31,7 @@ def test_delegate_of_a_disabled_approver_is_not_reminded(people, tree, two_reque
     approver = people["lanhdao_kv1"]
     approver.is_active = False
     approver.save(update_fields=["is_active"])
-    overdue = list_overdue_approvals_by_approver(older_than=OVERDUE)
+    overdue = list_overdue_approvals_by_approver(working_days=OVERDUE)
     assert deputy not in overdue and approver not in overdue
     assert not list_approvable_change_requests(user=deputy).exists()
 
@@ -41,7 +39,7 @@ def test_delegate_of_a_disabled_approver_is_not_reminded(people, tree, two_reque
 def test_whoever_is_reminded_may_take_the_request_and_the_converse(people, tree, two_requests):  # noqa: F811
     _delegate(people, tree)
     overdue_kv1, fresh_kv1, overdue_kv2 = two_requests
-    overdue = list_overdue_approvals_by_approver(older_than=OVERDUE)
+    overdue = list_overdue_approvals_by_approver(working_days=OVERDUE)
     for user in get_user_model().objects.all():
         queue = set(list_approvable_change_requests(user=user).values_list("pk", flat=True))
         reminded = {change_request.pk for change_request in overdue.get(user, [])}
@@ -59,6 +57,6 @@ def test_an_owner_who_may_no_longer_decide_is_not_reminded(client, people, two_r
     client.force_login(people["lanhdao_kv1"])
     assert client.post(task_url(open_task(overdue_kv1, ChangeRequestFlow.approve), "assign")).status_code == 302
     people["lanhdao_kv1"].role_grants.update(revoked_at=timezone.now())
-    overdue = list_overdue_approvals_by_approver(older_than=OVERDUE)
+    overdue = list_overdue_approvals_by_approver(working_days=OVERDUE)
     assert people["lanhdao_kv1"] not in overdue
     assert ChangeRequest.objects.get(pk=overdue_kv1.pk).status == ChangeRequest.Status.SUBMITTED

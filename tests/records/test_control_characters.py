@@ -2,6 +2,7 @@
 (the change page, a change set, the importer), with a Vietnamese message; and every export
 (employee list, quota report, import error report, form 2C) copes with whatever is stored."""
 
+import importlib
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from records.models import Employee
 from tests.conftest import make_employee, setup_context
 from tests.workflows.conftest import propose
-from units.models import StaffingQuota
+from units.models import StaffingQuota, Unit
 from workflows import changesets
 from workflows.models import ChangeRequest, ImportBatch
 
@@ -107,10 +108,10 @@ def all_text(workbook) -> str:
     return " ".join(str(v) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for v in row if v)
 
 
-def test_the_employee_list_export_survives_a_stored_control_character(client, people, dirty):
+def test_the_employee_list_export_survives_a_stored_control_character(client, people, dirty, export_list):
     for user in ("canbo_kv1", "xem_cuc"):
         client.force_login(people[user])
-        text = all_text(workbook_of(client.get(reverse("records:employee-export"))))
+        text = all_text(workbook_of(export_list()))
         assert "An\ufffdBé\ufffd" in text and "Kế\ufffdtoán" in text
         assert "Chi cục Thuế\ufffd khu vực I" in text
 
@@ -165,3 +166,26 @@ def test_form_2c_prints_no_control_character(client, people, dirty):
 def test_a_new_person_with_a_control_character_cannot_be_loaded(tree, loader):
     with pytest.raises(ValidationError):
         make_employee(tree["kv1"], loader, citizen_id="001085000009", full_name=f"Lê{ESC} Văn Tám")
+
+
+@pytest.mark.parametrize(
+    ("form_class", "field", "kwargs"),
+    [
+        ("units.grant_views.GrantForm", "reason", {"units": None}),
+        ("units.grant_views.RevokeForm", "reason", {}),
+        ("workflows.policy_views.NoteForm", "note", {}),
+        ("workflows.delegation_views.DelegationForm", "reason", {"delegator": None}),
+    ],
+)
+def test_free_texts_of_grants_policies_and_delegations_refuse_control_characters(form_class, field, kwargs, people):
+    """The reasons and notes kept beside grants, policy versions and delegations are texts an
+    inspector reads: the same refusal as a record's texts, not only NUL (issue 8's leftover)."""
+    module, name = form_class.rsplit(".", 1)
+    form_type = getattr(importlib.import_module(module), name)
+    if "units" in kwargs:
+        kwargs["units"] = Unit.objects.all()
+    if "delegator" in kwargs:
+        kwargs["delegator"] = people["lanhdao_kv1"]
+    form = form_type(data={field: f"Theo QĐ{ESC}[2J 12/QĐ"}, **kwargs)
+    assert not form.is_valid()
+    assert "U+001B" in " ".join(form.errors[field])

@@ -18,6 +18,7 @@ from records.models import (
     Discipline,
     Employee,
     Evaluation,
+    ExportJob,
     ExportLog,
     FamilyMember,
     SalaryHistory,
@@ -51,30 +52,38 @@ def staff(tree, loader, employee_kv1, employee_kv2):
     return {"an": employee_kv1, "binh": employee_kv2, "cuong": second}
 
 
-def download(client, **params):
-    response = client.get(reverse("records:employee-export"), params)
-    assert response.status_code == 200, response
-    assert response["Content-Type"] == XLSX
-    assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    header, *rows = list(sheet.iter_rows(values_only=True))
-    return sheet, header, [dict(zip(header, row, strict=False)) for row in rows]
+@pytest.fixture
+def export(client, export_list):
+    """The employee list exported (records/conftest.py) and read: (sheet, header, rows)."""
+
+    def run(**filters):
+        response = export_list(**filters)
+        assert response.status_code == 200, response
+        assert response["Content-Type"] == XLSX
+        assert "attachment" in response["Content-Disposition"]
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        header, *rows = list(sheet.iter_rows(values_only=True))
+        return sheet, header, [dict(zip(header, row, strict=False)) for row in rows]
+
+    return run
 
 
-def test_officer_exports_only_own_unit(client, people, staff):
+def test_officer_exports_only_own_unit(client, people, staff, export):
     client.force_login(people["canbo_kv1"])
-    _sheet, header, rows = download(client)
-    assert [r["Họ và tên khai sinh"] for r in rows] == ["Lê Văn Cường", "Nguyễn Văn An"]
+    _sheet, header, rows = export()
+    # Vietnamese order: by given name (An before Cường), not by family name.
+    assert [r["Họ và tên khai sinh"] for r in rows] == ["Nguyễn Văn An", "Lê Văn Cường"]
+    assert [r["STT"] for r in rows] == [1, 2]
     assert {r["Số CCCD"] for r in rows} == {"001085000003", "001085000001"}
     assert all(r["Đơn vị quản lý"] == "Chi cục Thuế khu vực I" for r in rows)
-    assert rows[0]["Tình trạng"] == "Hợp đồng lao động"
-    assert rows[1]["Ngày sinh"] == datetime.datetime(1985, 3, 14)
+    assert rows[1]["Tình trạng"] == "Hợp đồng lao động"
+    assert rows[0]["Ngày sinh"] == datetime.datetime(1985, 3, 14)
     assert "Trần Thị Bình" not in repr(rows)
 
 
-def test_list_export_leaves_out_sensitive_fields(client, people, staff):
+def test_list_export_leaves_out_sensitive_fields(client, people, staff, export):
     client.force_login(people["canbo_kv1"])
-    _sheet, header, rows = download(client)
+    _sheet, header, rows = export()
     sensitive_headers = {
         capfirst(Employee._meta.get_field(n).verbose_name) for n in Employee.SENSITIVE_FIELDS if n != "citizen_id"
     }
@@ -86,55 +95,66 @@ def test_list_export_leaves_out_sensitive_fields(client, people, staff):
         e.citizen_id for e in Employee.objects.filter(managing_unit=people["canbo_kv1"].role_grants.get().unit)
     }
     client.force_login(people["xem_cuc"])
-    _sheet, _header, rows = download(client)
+    _sheet, _header, rows = export()
     assert {r["Số CCCD"] for r in rows} == {"•••"}
 
 
-def test_upper_unit_viewer_exports_the_subtree_and_filters_apply(client, people, tree, staff):
+def test_upper_unit_viewer_exports_the_subtree_and_filters_apply(client, people, tree, staff, export):
     client.force_login(people["xem_cuc"])
-    _sheet, _header, rows = download(client)
+    _sheet, _header, rows = export()
     assert {r["Họ và tên khai sinh"] for r in rows} == {"Nguyễn Văn An", "Lê Văn Cường", "Trần Thị Bình"}
-    _sheet, _header, rows = download(client, unit=tree["kv2"].pk)
+    _sheet, _header, rows = export(unit=tree["kv2"].pk)
     assert [r["Họ và tên khai sinh"] for r in rows] == ["Trần Thị Bình"]
-    _sheet, _header, rows = download(client, q="cường")
+    _sheet, _header, rows = export(q="cường")
     assert [r["Họ và tên khai sinh"] for r in rows] == ["Lê Văn Cường"]
 
 
-def test_text_that_looks_like_a_formula_stays_text(client, people, staff):
+def test_text_that_looks_like_a_formula_stays_text(client, people, staff, export):
     client.force_login(people["canbo_kv1"])
-    sheet, header, _rows = download(client)
+    sheet, header, _rows = export()
     column = header.index("Tên gọi khác") + 1
-    cell = sheet.cell(row=2, column=column)  # Lê Văn Cường sorts first
+    cell = sheet.cell(row=3, column=column)  # Lê Văn Cường sorts second, after Nguyễn Văn An
     assert cell.value == '=HYPERLINK("http://x.test")' and cell.data_type == "s"
 
 
-def test_list_export_is_logged_once_with_filters_and_row_count(client, people, tree, staff):
+def test_list_export_is_logged_at_each_download_with_filters_and_row_count(client, people, tree, staff, export):
     client.force_login(people["xem_cuc"])
-    download(client, q="", unit=tree["cuc"].pk)
+    export(q="", unit=tree["cuc"].pk)
     log = ExportLog.objects.get()
+    job = ExportJob.objects.get()
     assert log.user == people["xem_cuc"]
     assert log.kind == ExportLog.Kind.EMPLOYEE_LIST
-    assert log.row_count == 3
-    assert log.parameters == {"q": "", "unit": tree["cuc"].pk}
+    assert log.row_count == 3 == job.rows_done
+    assert log.parameters == {"q": "", "unit": tree["cuc"].pk, "job": job.pk}
     assert log.ip_address == "127.0.0.1"
     assert "Cục Thuế" in log.description
+    assert log.access.row_count == 3  # counted as a read of three records
+    client.get(reverse("records:export-download", args=[job.pk]))
+    assert ExportLog.objects.count() == 2  # the file left the system twice
 
 
 def test_list_export_of_a_unit_outside_scope_is_not_found(client, people, tree, staff):
     client.force_login(people["canbo_kv1"])
-    assert client.get(reverse("records:employee-export"), {"unit": tree["kv2"].pk}).status_code == 404
-    assert client.get(reverse("records:employee-export"), {"unit": "abc"}).status_code == 404
-    assert not ExportLog.objects.exists()
+    assert client.post(reverse("records:employee-export"), {"unit": tree["kv2"].pk}).status_code == 404
+    assert client.post(reverse("records:employee-export"), {"unit": "abc"}).status_code == 404
+    assert not ExportJob.objects.exists() and not ExportLog.objects.exists()
 
 
 def test_user_without_grants_may_not_export(client, people, staff):
     client.force_login(people["nobody"])
-    assert client.get(reverse("records:employee-export")).status_code == 403
-    assert not ExportLog.objects.exists()
+    assert client.post(reverse("records:employee-export")).status_code == 403
+    assert client.get(reverse("records:export-list")).status_code == 403
+    assert not ExportJob.objects.exists() and not ExportLog.objects.exists()
+
+
+def test_export_starts_by_post_only(client, people, staff):
+    client.force_login(people["canbo_kv1"])
+    assert client.get(reverse("records:employee-export")).status_code == 405
+    assert not ExportJob.objects.exists()
 
 
 def test_anonymous_export_goes_to_login(client, staff):
-    response = client.get(reverse("records:employee-export"))
+    response = client.post(reverse("records:employee-export"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 

@@ -52,7 +52,7 @@ def test_batch_pages_are_visible_to_users_who_see_the_unit_and_404_to_others(
     assert batch.pk in [b.pk for b in client.get(reverse("records:import-list")).context["page"]]
     client.force_login(people["canbo_kv2"])
     assert [client.get(url).status_code for url in urls] == [404, 404, 404]
-    assert client.get(reverse("records:import-list")).context["page"].paginator.count == 0
+    assert len(client.get(reverse("records:import-list")).context["page"]) == 0
 
 
 def test_status_endpoint_reports_progress_and_the_error_report_is_logged(
@@ -142,6 +142,7 @@ def test_employee_file_page_takes_the_same_few_queries_whatever_the_number_of_ro
     )
     counts = {}
     client.force_login(people["canbo_kv1"])
+    client.get(reverse("notifications:index"))  # the bell's figure read once, then kept (issue 10)
     for n in (1, 2):
         pk = Employee.objects.get(citizen_id=cccd(n)).pk
         with CaptureQueriesContext(connection) as queries:

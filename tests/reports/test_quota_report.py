@@ -2,7 +2,9 @@
 own and rolled up over the subtree, scoped to what the user may see, and its xlsx download."""
 
 import datetime
+import html
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,9 +13,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from records.models import Employee, ExportLog, SalaryHistory
-from reports.quota import quota_report
+from reports.quota import quota_level, quota_report
 from tests.conftest import make_employee, make_user, setup_context
+from units import selectors
 from units.models import Role, StaffingQuota
+from units.scope import active_grants
 from workflows import changesets
 from workflows.models import ChangeRequest
 from workflows.services import Decision, decide_change_request, submit_change_request, submit_transfer
@@ -209,7 +213,7 @@ def test_page_defaults_to_top_visible_unit_and_this_year(client, tree, people, s
 
 def test_page_for_another_year_counts_that_years_quota(client, tree, people, staffing):
     client.force_login(people["canbo_kv1"])
-    response = client.get(reverse("units:quota-report"), {"unit": tree["kv1"].pk, "year": YEAR - 1})
+    response = client.get(reverse("units:quota-report"), {"parent": tree["kv1"].pk, "year": YEAR - 1})
     assert response.status_code == 200
     (row,) = response.context["rows"]
     assert row.own[CIVIL]["approved"] == 99 and row.own[CONTRACT]["approved"] == 0
@@ -221,8 +225,8 @@ def test_page_for_another_year_counts_that_years_quota(client, tree, people, sta
 )
 def test_unit_outside_scope_is_not_found(client, tree, people, staffing, user, unit):
     client.force_login(people[user])
-    for name in ("units:quota-report", "units:quota-report-xlsx"):
-        assert client.get(reverse(name), {"unit": tree[unit].pk}).status_code == 404
+    for name, parameter in (("units:quota-report", "parent"), ("units:quota-report-xlsx", "unit")):
+        assert client.get(reverse(name), {parameter: tree[unit].pk}).status_code == 404
     assert not ExportLog.objects.exists()
 
 
@@ -271,4 +275,75 @@ def test_viewing_the_page_is_not_logged_as_an_export(client, tree, people, staff
 def test_unit_page_and_menu_link_to_the_report(client, tree, people):
     client.force_login(people["canbo_kv1"])
     page = client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
-    assert f"{reverse('units:quota-report')}?unit={tree['kv1'].pk}" in page
+    assert f"{reverse('units:quota-report')}?parent={tree['kv1'].pk}" in page
+
+
+# --- one level at a time (the page): the roll-up grouped in SQL, scoped, expandable ----------
+
+
+def test_each_level_rolls_up_to_the_same_numbers_as_the_whole_subtree(tree, staffing):
+    """Every unit's own and subtree figures on its level equal the whole-subtree report's, and a
+    subtree's totals are the sum of its units' own figures (approved, actual)."""
+    full = {r.unit.code: r for r in quota_report(unit=tree["ministry"], year=YEAR)}
+    user = make_user("xem_bo", (tree["ministry"], Role.VIEWER))
+    for parent, children in (("ministry", ["cuc", "kho_bac"]), ("cuc", ["kv1", "kv2"])):
+        total, rows = quota_level(user=user, parent=tree[parent], children=[tree[c] for c in children], year=YEAR)
+        for row in (total, *rows):
+            assert (row.own, row.subtree) == (full[row.unit.code].own, full[row.unit.code].subtree), row.unit.code
+    for category in CATEGORIES:
+        for measure in ("approved", "actual"):
+            units_own = sum(r.own[category][measure] for r in full.values())
+            assert full["BTC"].subtree[category][measure] == units_own
+    assert full["BTC"].subtree[CIVIL]["actual"] == 5  # by hand: 1 + 2 + 1 + 1
+
+
+def test_units_the_user_may_not_see_are_not_counted(tree, people, staffing):
+    """Asked for the Cục by someone who sees only KV1, the roll-up counts KV1's people alone."""
+    total, (kv1, kv2) = quota_level(
+        user=people["canbo_kv1"], parent=tree["cuc"], children=[tree["kv1"], tree["kv2"]], year=YEAR
+    )
+    assert total.subtree[CIVIL]["actual"] == kv1.subtree[CIVIL]["actual"] == 2
+    assert total.own[CIVIL]["approved"] == 0 and kv2.subtree[PUBLIC]["actual"] == 0
+
+
+def test_level_takes_a_fixed_number_of_queries(tree, staffing, django_assert_max_num_queries):
+    user = make_user("xem_bo", (tree["ministry"], Role.VIEWER))
+    active_grants(user)  # read once per request, before the report
+    with django_assert_max_num_queries(3):
+        quota_level(user=user, parent=tree["ministry"], children=[tree["cuc"], tree["kho_bac"]], year=YEAR)
+
+
+def test_page_shows_one_level_and_links_to_the_next(client, tree, staffing):
+    client.force_login(make_user("xem_bo", (tree["ministry"], Role.VIEWER)))
+    response = client.get(reverse("units:quota-report"), {"year": YEAR})
+    assert [r.unit.code for r in response.context["rows"]] == ["BTC", "BTC.CT", "BTC.KB"]
+    html = response.content.decode()
+    assert f'href="?parent={tree["cuc"].pk}&amp;year={YEAR}"' in html  # the Cục has children
+    assert f'href="?parent={tree["kho_bac"].pk}&amp;' not in html  # the treasury has none
+    deeper = client.get(reverse("units:quota-report"), {"parent": tree["cuc"].pk, "year": YEAR})
+    assert [r.unit.code for r in deeper.context["rows"]] == ["BTC.CT", "BTC.CT.KV1", "BTC.CT.KV2"]
+    assert [a.code for a in deeper.context["ancestors"]] == ["BTC"]
+    assert as_table(deeper.context["rows"]) == expected_rows(tree)
+
+
+def test_a_level_with_many_children_pages_by_keyset_keeping_the_year(client, tree, staffing, monkeypatch):
+    monkeypatch.setattr(selectors, "CHILDREN_PER_PAGE", 1)
+    client.force_login(make_user("xem_bo", (tree["ministry"], Role.VIEWER)))
+    first = client.get(reverse("units:quota-report"), {"parent": tree["cuc"].pk, "year": YEAR})
+    assert [r.unit.code for r in first.context["rows"]] == ["BTC.CT", "BTC.CT.KV1"]
+    link = re.search(r'<a [^>]*rel="next" href="\?([^"]*)"', first.content.decode()).group(1)
+    second = client.get(reverse("units:quota-report") + "?" + html.unescape(link))
+    assert second.context["year"] == YEAR
+    assert [r.unit.code for r in second.context["rows"]] == ["BTC.CT", "BTC.CT.KV2"]  # the Cục's totals, again
+    assert as_table(second.context["rows"][:1]) == as_table(first.context["rows"][:1])
+    forged = client.get(reverse("units:quota-report"), {"parent": tree["cuc"].pk, "cursor": "không"})
+    assert [r.unit.code for r in forged.context["rows"]] == ["BTC.CT", "BTC.CT.KV1"]
+    assert "Liên kết trang không hợp lệ" in forged.content.decode()
+
+
+def test_a_user_with_two_top_units_is_offered_both(client, tree, staffing):
+    client.force_login(make_user("hai_noi", (tree["kho_bac"], Role.VIEWER), (tree["kv1"], Role.VIEWER)))
+    response = client.get(reverse("units:quota-report"))
+    assert response.context["unit"] == tree["kv1"]  # the first in tree order
+    assert f'href="?parent={tree["kho_bac"].pk}&amp;year={YEAR}"' in response.content.decode()
+    assert client.get(reverse("units:quota-report"), {"parent": tree["cuc"].pk}).status_code == 404

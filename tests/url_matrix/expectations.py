@@ -29,6 +29,7 @@ plan = _pk("plans")
 inspection = _pk("inspections")
 import_batch = _pk("invalid_batches")  # a batch with errors, so its error report exists
 delegation = _pk("delegations")
+export_job = _pk("export_jobs")  # a finished export of the position's officer
 
 
 def unit_as_parent(s, position):
@@ -41,6 +42,11 @@ def plan_as_parent(s, position):
 
 def unit_filter(s, position):
     return {"unit": s.units[position].pk}
+
+
+def unit_expanded(s, position):
+    """A page of the unit tree showing this unit's children (?parent=)."""
+    return {"parent": s.units[position].pk}
 
 
 def process(state):
@@ -111,7 +117,14 @@ SITE = {
     "records:employee-detail": [page(rules.read, employee)],
     "records:employee-history": [page(rules.read, employee)],
     "records:employee-form-2c": [page(rules.read, employee)],
-    "records:employee-export": [page(rules.export_with_grant), page(rules.export_with_grant, query=unit_filter)],
+    "records:employee-export": [
+        Case(rules.export_start, GET_POST, NOWHERE),
+        Case(rules.export_start, (POST,), EVERYWHERE, data=unit_filter),
+    ],
+    "records:export-list": [page(rules.export_with_grant)],
+    "records:export-detail": [page(rules.own_export_job, export_job)],
+    "records:export-status": [page(rules.own_export_job, export_job)],
+    "records:export-download": [page(rules.own_export_job, export_job)],
     "records:employee-propose": [form(rules.write, employee)],
     "records:employee-transfer": [form(rules.write, employee)],
     "records:employee-new": [form(rules.write, unit_as_parent)],
@@ -124,12 +137,12 @@ SITE = {
     "records:access-log": [page(rules.inspectors_only)],
     # Organisation and inspection work
     "units:index": [page(rules.any_signed_in_user)],
-    "units:unit-list": [page(rules.any_signed_in_user)],
+    "units:unit-list": [page(rules.any_signed_in_user), page(rules.read, query=unit_expanded)],
     "units:unit-detail": [page(rules.read, unit)],
     "units:unit-history": [page(rules.read, unit)],
     "units:unit-propose": [form(rules.write, unit)],
     "units:unit-new": [form(rules.write, unit_as_parent)],  # a new unit under this one
-    "units:quota-report": [page(rules.report), page(rules.report, query=unit_filter)],
+    "units:quota-report": [page(rules.report), page(rules.report, query=unit_expanded)],
     "units:quota-report-xlsx": [page(rules.report), page(rules.report, query=unit_filter)],
     "inspections:index": [page(rules.any_signed_in_user)],
     "inspections:plan-list": [page(rules.any_signed_in_user)],
@@ -150,6 +163,10 @@ SITE = {
     "policy:edit": [form(rules.ministry_admin_only)],
     "delegations:index": [form(rules.approvers_only)],
     "delegations:revoke": [form(rules.own_delegation_post, delegation)],
+    # The notification centre: one's own notifications and preferences
+    "notifications:index": [page(rules.any_signed_in_user)],
+    "notifications:read": [form(rules.signed_in_post_only)],
+    "notifications:settings": [form(rules.any_signed_in_user)],
     # The workflow app: lists and processes
     "changerequest:index": [page(rules.flow_list)],
     "changerequest:process_list": [page(rules.flow_list)],
@@ -270,6 +287,20 @@ ADMIN_MODELS = {
     "units.rolegrant": {**READ_ONLY, "history": True},  # granted and revoked on /units/grants/, with a reason
     "workflows.changerequest": {**READ_ONLY, "history": True},
     "notifications.digest": {"add": False, "change": True, "delete": True},
+    "workdays.declaredday": WRITABLE,  # days off and make-up working days an administrator declares
+    "workflows.escalationrung": WRITABLE,  # the escalation ladders of the approval policy
+    "workflows.escalation": READ_ONLY,  # written by the sweep only
+    "notifications.notification": {"add": False, "change": False, "delete": True},
+    "notifications.notificationsettings": WRITABLE,
+    "records.noncountedperiod": {**READ_ONLY, "history": True},
+    # The due engine's rules: rows with sources, kept by superusers (duedates.admin.RuleAdmin).
+    "duedates.retirementage": {**WRITABLE, "history": True},
+    "duedates.leadtime": {**WRITABLE, "history": True},
+    "duedates.holdingperiod": {**WRITABLE, "history": True},
+    "duedates.stepextension": {**WRITABLE, "history": True},
+    "duedates.beyondlaststep": {**WRITABLE, "history": True},
+    "duedates.dueitem": READ_ONLY,  # computed by the refresh only
+    "duedates.refreshrun": READ_ONLY,
 }
 
 

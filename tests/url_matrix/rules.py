@@ -136,6 +136,12 @@ def any_signed_in_user(who, position, method):
 
 
 @login_required
+def signed_in_post_only(who, position, method):
+    """An action on one's own rows (mark read): POST only, then back to the list."""
+    return NOT_ALLOWED if method == "GET" else REDIRECT
+
+
+@login_required
 def otp_verify(who, position, method):
     """The second step of the login: with no confirmed device yet the user is sent to enrol."""
     return REDIRECT
@@ -164,12 +170,36 @@ def write(who, position, method):
 
 @login_required
 def export_with_grant(who, position, method):
-    """An export: needs a grant (403 without); the unit filter is scoped like a read."""
+    """An export, or the list of one's exported files: needs a grant (403 without); the unit
+    filter is scoped like a read."""
     if not who.has_grant:
         return DENIED
     if position is GLOBAL:
         return OK
     return OK if who.covers(position) else NOT_FOUND
+
+
+@login_required
+def export_start(who, position, method):
+    """Starting a background export: POST only (405 on GET); needs a grant (403 without); the
+    unit filter is scoped like a read; then the job's page (302)."""
+    if method == "GET":
+        return NOT_ALLOWED
+    if not who.has_grant:
+        return DENIED
+    if position is GLOBAL:
+        return REDIRECT
+    return REDIRECT if who.covers(position) else NOT_FOUND
+
+
+@login_required
+def own_export_job(who, position, method):
+    """A background export's pages and file: its owner's alone (the role officer asked for the
+    one of "own", other officers for the rest), 404 for everyone else who may export, not
+    even a superuser or an inspector; 403 for whoever may export nothing."""
+    if not who.has_grant:
+        return DENIED
+    return OK if (who.role == Role.OFFICER and position == "own") else NOT_FOUND
 
 
 @login_required

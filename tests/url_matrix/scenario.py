@@ -1,6 +1,7 @@
 """The world the matrix runs in: the tree of rules.py, one user per role, and in every
 position an employee, inspection work, change requests in every state of the flow (made
-through the real services and the real task pages), import batches and a delegation.
+through the real services and the real task pages), import batches, a delegation and a
+finished export.
 
 Built once per test module; every request the matrix makes is rolled back afterwards, so
 what one request does cannot change the answer to the next."""
@@ -17,14 +18,19 @@ from django.test import Client
 from django.utils import timezone
 
 from inspections.models import FollowUpAction, Inspection, InspectionPlan
+from records.export_jobs import running
+from records.export_jobs import services as export_services
+from records.export_jobs.employees import EMPLOYEE_LIST
 from records.models import (
     AccessLog,
     Commendation,
     Discipline,
     Employee,
     Evaluation,
+    ExportJob,
     ExportLog,
     FamilyMember,
+    NonCountedPeriod,
     ReadAlert,
     SalaryHistory,
     SalaryTable,
@@ -34,9 +40,10 @@ from records.models import (
 from tests.conftest import make_employee, make_user, setup_context
 from tests.workflows.conftest import decide, open_task, task_url
 from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
+from workdays.models import DeclaredDay
 from workflows import changesets, imports, policy, services
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequest, ChangeRequestTask
+from workflows.models import ChangeRequest, ChangeRequestTask, Escalation, EscalationRung
 
 from .rules import POSITIONS, ROLES
 
@@ -70,6 +77,7 @@ class Scenario:
     invalid_batches: dict = field(default_factory=dict)  # position → ImportBatch with errors
     import_batches: dict = field(default_factory=dict)  # position → approved ImportBatch
     delegations: dict = field(default_factory=dict)
+    export_jobs: dict = field(default_factory=dict)  # position → its officer's finished export
     grants: dict = field(default_factory=dict)  # position → the officer's RoleGrant
     admin_objects: dict = field(default_factory=dict)  # model label → one row
     policy: object = None
@@ -255,6 +263,7 @@ def build_scenario() -> Scenario:
             reason="Đi công tác",
         )
 
+    _export_jobs(s)
     s.policy = policy.current_policy()
     _admin_objects(s)
     for who in ROLES:
@@ -265,6 +274,23 @@ def build_scenario() -> Scenario:
     return s
 
 
+def _export_jobs(s: Scenario):
+    """In every position, a finished export of the employee list by the unit's officer."""
+    for position in POSITIONS:
+        job = export_services.start_export(user=s.officers[position], kind=EMPLOYEE_LIST.key, data={})
+        running.run_export_job(job_id=job.pk)  # its task is queued on a commit that never comes
+        job.refresh_from_db()
+        assert job.status == ExportJob.Status.DONE, job.error
+        s.export_jobs[position] = job
+
+
+def _with_history(row):
+    """A rule row loaded by a data migration, saved once so that it has a history entry."""
+    row._change_reason = "Ma trận URL"
+    row.save()
+    return row
+
+
 def _admin_objects(s: Scenario):
     """One row of every model the admin shows (the "own" ones where the model has a unit)."""
     from axes.models import AccessAttempt, AccessFailureLog
@@ -272,11 +298,28 @@ def _admin_objects(s: Scenario):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import DemoAccount
-    from notifications.models import Digest
+    from duedates.models import (
+        BeyondLastStep,
+        DueItem,
+        HoldingPeriod,
+        LeadTime,
+        RefreshRun,
+        RetirementAge,
+        StepExtension,
+    )
+    from notifications.models import Digest, Notification, NotificationSettings
+
+    RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep)
 
     own, employee = s.units["own"], s.employees["own"]
     with setup_context(s.loader):
         rows = {
+            "records.noncountedperiod": NonCountedPeriod.objects.create(
+                employee=employee,
+                kind=NonCountedPeriod.Kind.values[0],
+                start_date=datetime.date(2020, 3, 2),
+                end_date=datetime.date(2020, 4, 30),
+            ),
             "records.workhistory": WorkHistory.objects.create(
                 employee=employee, start_date=datetime.date(2010, 9, 1), organisation="Cục Thuế", title="Chuyên viên"
             ),
@@ -381,6 +424,40 @@ def _admin_objects(s: Scenario):
                 kind=Digest.Kind.values[0],
                 change_request_ids=[submitted.pk],
             ),
+            "workdays.declaredday": DeclaredDay.objects.create(
+                date=datetime.date(2099, 1, 5), kind=DeclaredDay.Kind.OFF, note="Ngày nghỉ thử"
+            ),
+            "workflows.escalationrung": EscalationRung.objects.create(
+                policy=policy.current_policy(),
+                level=policy.Level.UNIT_LEADER,
+                step=1,
+                after_working_days=5,
+                target=EscalationRung.Target.LEADER,
+            ),
+            "workflows.escalation": Escalation.objects.create(
+                change_request=submitted,
+                task=s.task("own", "approve", "submitted"),
+                level=0,
+                unit=submitted.pending_unit,
+                step=1,
+                target=EscalationRung.Target.LEADER,
+                at=timezone.now(),
+                reason="Chuyển cấp thử",
+            ),
+            "notifications.notification": Notification.objects.create(
+                recipient=s.approvers["own"], kind="submitted", dedupe_key="url-matrix", params={"id": submitted.pk}
+            ),
+            "notifications.notificationsettings": NotificationSettings.objects.create(user=s.approvers["own"]),
+            "duedates.dueitem": DueItem.objects.create(
+                employee=employee,
+                kind=DueItem.Kind.values[0],
+                due_date=datetime.date(2045, 12, 31),
+                rule_version="url-matrix",
+                computed_at=timezone.now(),
+            ),
+            "duedates.refreshrun": RefreshRun.objects.create(started_at=timezone.now(), rule_version="url-matrix"),
+            # The verified rule rows are loaded by duedates' data migration.
+            **{f"duedates.{model._meta.model_name}": _with_history(model.objects.first()) for model in RULE_MODELS},
         }
     )
     s.admin_objects = rows

@@ -76,8 +76,8 @@ def test_other_unit_approver_does_not_see_or_take_the_task(client, people, submi
     task = open_task(submitted, ChangeRequestFlow.approve)
     assert client.post(task_url(task, "assign")).status_code == 404
     assert client.get(reverse("changerequest:process_detail", args=[submitted.process_id])).status_code == 404
-    assert client.get(reverse("changerequest:process_list")).context["object_list"].count() == 0
-    assert client.get(reverse("changerequest:task_list")).context["object_list"].count() == 0
+    assert client.get(reverse("changerequest:process_list")).context["object_list"] == []
+    assert client.get(reverse("changerequest:task_list")).context["object_list"] == []
 
 
 def test_upper_unit_approver_sees_but_cannot_approve(client, people, submitted):

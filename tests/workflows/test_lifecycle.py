@@ -14,7 +14,7 @@ S = ChangeRequest.Status
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("config", "notifications", "records", "units", "workflows")
 # Other models' statuses, assigned where their own rules live (an import batch's progress).
-OTHER_STATUS_HOLDERS = {"batch"}
+OTHER_STATUS_HOLDERS = {"batch", "job"}  # import batches and export jobs have statuses of their own
 
 
 def _python_files():

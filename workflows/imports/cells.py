@@ -71,6 +71,10 @@ class Cells:
 
     def convert(self, column: Column, value):
         """The value of one cell for its column; ValidationError (Vietnamese) when it cannot be read."""
+        if value is None:  # most cells are empty or text: these two first, the checks below in order
+            return _blank(column)
+        if type(value) is str and column.kind == "text" and not value.startswith("="):
+            return value.strip() or _blank(column)
         if is_formula(value):
             # The value a formula shows is not in the file the approvers see (or not there at
             # all when a program wrote the file), so it is never taken.

@@ -23,6 +23,7 @@ NATURAL_KEYS = {
     "discipline": ("form", "effective_from"),
     "evaluation": ("year",),
     "familymember": ("side", "relation", "full_name"),
+    "noncountedperiod": ("kind", "start_date"),
 }
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from records.models import Employee, WorkHistory
+from records.models.employee import today_held
 from records.models.salary import salary_index_held
 
 from ..models import ImportBatch
@@ -95,10 +96,10 @@ class Pass:
         by_title = {norm(s.title): s for s in specs}
         skip = {norm(t) for t in special_titles().values()}
         found = {}
-        for name in workbook.sheetnames:
+        for name, _part in workbook.sheets:
             spec = by_title.get(norm(name))
             if spec is not None:
-                found[spec.model] = (spec, workbook[name])
+                found[spec.model] = (spec, workbook.part(name))
             elif norm(name) not in skip:
                 self.error(
                     None,
@@ -108,10 +109,10 @@ class Pass:
                     % {"name": name},
                 )
         ordered = [found[s.model] for s in specs if s.model in found]
-        self._order = {spec.title: index for index, (spec, ws) in enumerate(ordered)}
-        with salary_index_held():
-            for spec, ws in ordered:
-                self._sheet(spec, ws)
+        self._order = {spec.title: index for index, (spec, _part) in enumerate(ordered)}
+        with salary_index_held(), today_held():
+            for spec, part in ordered:
+                self._sheet(spec, workbook.rows(part))
         outcome = self.outcome
         if not outcome.rows and not outcome.errors_total:
             self.error(None, None, None, _("Tệp không có dòng dữ liệu nào."))
@@ -122,9 +123,8 @@ class Pass:
         outcome.people = len(self.all_people)
         return outcome
 
-    def _sheet(self, spec: Sheet, ws):
+    def _sheet(self, spec: Sheet, rows):
         self.outcome.counts[spec.title] = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
-        rows = ws.iter_rows(values_only=True)
         columns, number, pending = self._header(spec, rows)
         if columns is None:
             return

@@ -14,13 +14,13 @@ from defusedxml import DefusedXmlException
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from ..models import ImportBatch
 from .columns import norm, sheets
 from .limits import check_archive, check_upload_size, count_rows
 from .passes import Pass
 from .rows import Outcome
+from .xlsx import Workbook
 
 logger = logging.getLogger("workflows.imports")  # the name of this package
 
@@ -84,9 +84,8 @@ def data_rows(workbook, rows_by_part: dict) -> int:
     """Data rows of the data sheets (the progress bar's total), from the rows counted per part."""
     titles = {norm(s.title) for s in sheets()}
     total = 0
-    for ws in workbook.worksheets:
-        if norm(ws.title) in titles:
-            part = getattr(ws, "_worksheet_path", "")  # openpyxl's read-only internals
+    for title, part in workbook.sheets:
+        if norm(title) in titles:
             total += max(0, rows_by_part.get(part.lstrip("/"), 0) - 2)
     return total
 
@@ -138,8 +137,8 @@ def _xml_cause(exc: BaseException):
 
 def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_by_part: dict) -> Outcome:
     try:
-        # data_only=False: a formula is read as its text and refused on its row (cells.is_formula).
-        workbook = load_workbook(handle, read_only=True, data_only=False)
+        # A formula is read as its text and refused on its row (cells.is_formula).
+        workbook = Workbook(handle)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         cause = _xml_cause(exc)
         if cause is not None:  # openpyxl wraps the parser's refusal in a ValueError

@@ -3,7 +3,7 @@ render: the request they are about, shown as on the approval page, masked for th
 
 from django import template
 
-from ..views import change_rows, level_rows
+from ..views import change_rows, level_rows, shown_change_request
 
 register = template.Library()
 
@@ -12,7 +12,7 @@ register = template.Library()
 def change_request_summary(context, process):
     """Who the request is about, what it changes (old → new, masked as the reader may see it),
     why, and its approval levels."""
-    change_request = process.change_request
+    change_request = shown_change_request(context["request"], process)
     user = context["request"].user
     return {
         "change_request": change_request,

@@ -1,0 +1,27 @@
+"""What a notification says, in the language active when it is shown or mailed: the row keeps
+only its kind and parameters."""
+
+from django.utils.translation import gettext as _
+
+from .models import Kind
+
+_TEXTS = {
+    Kind.SUBMITTED: lambda: _("Yêu cầu #%(id)s “%(title)s” (%(unit)s) của %(who)s đang chờ bạn phê duyệt."),
+    Kind.RETURNED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã bị trả lại để chỉnh sửa: %(comment)s"),
+    Kind.REJECTED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã bị từ chối: %(comment)s"),
+    Kind.APPROVED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được phê duyệt."),
+    Kind.APPLIED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được ghi vào hồ sơ."),
+    Kind.OVERDUE_APPROVALS: lambda: _("%(count)s yêu cầu đang chờ bạn phê duyệt quá hạn."),
+}
+
+
+class _Params(dict):
+    def __missing__(self, key):
+        return "—"
+
+
+def describe(notification) -> str:
+    text = _TEXTS.get(notification.kind)
+    if text is None:
+        return notification.get_kind_display()
+    return text() % _Params(notification.params or {})

@@ -1,0 +1,117 @@
+"""The keyset-paginated pages of the personnel record: the list and one person's history show
+every row once across pages, in their order, following the pager's rel="next" links."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from records.models import Employee, WorkHistory
+from records.selectors import list_employees
+from tests.conftest import make_employee, setup_context
+from tracking.history import PER_PAGE
+
+NEXT_LINK = re.compile(r'<a [^>]*rel="next" href="\?([^"]*)"')
+
+
+def follow(client, url):
+    """Every page of a list from `url`, following rel="next": the responses."""
+    responses = [client.get(url)]
+    while match := NEXT_LINK.search(responses[-1].content.decode()):
+        responses.append(client.get(f"{url}?{html.unescape(match.group(1))}"))
+        assert len(responses) < 50
+    return responses
+
+
+@pytest.fixture
+def namesakes(tree, loader):
+    """More people than a page, most with the same name (ties on the sort column)."""
+    return [
+        make_employee(
+            tree["kv2" if n % 10 == 0 else "kv1"],
+            loader,
+            citizen_id=f"0010850010{n:02d}",
+            full_name="Lê Văn Nam" if n % 5 else f"Phạm Thị {n:02d}",
+        )
+        for n in range(70)
+    ]
+
+
+def test_employee_list_shows_everyone_once_in_the_selectors_order(client, people, namesakes):
+    client.force_login(people["xem_cuc"])
+    pages = follow(client, reverse("records:employee-list"))
+    shown = [e.pk for response in pages for e in response.context["page"]]
+    assert len(pages) == 2
+    assert shown == list(list_employees(user=people["xem_cuc"]).values_list("pk", flat=True))
+    assert "70 cán bộ" in pages[0].content.decode()
+
+
+def test_employee_list_pages_keep_the_filters(client, people, namesakes, tree):
+    client.force_login(people["xem_cuc"])
+    pages = follow(client, f"{reverse('records:employee-list')}?q=Nam&unit={tree['kv1'].pk}")
+    shown = [e for response in pages for e in response.context["page"]]
+    assert {e.managing_unit_id for e in shown} == {tree["kv1"].pk}
+    assert len(pages) == 2 and {e.full_name for e in shown} == {"Lê Văn Nam"}
+    assert len(shown) == len({e.pk for e in shown}) == 56
+
+
+def test_employee_list_counts_up_to_a_cap(client, people, namesakes, monkeypatch):
+    monkeypatch.setattr("records.views.count_up_to", lambda qs: (50, True))
+    client.force_login(people["xem_cuc"])
+    assert "Hơn 50 cán bộ" in client.get(reverse("records:employee-list")).content.decode()
+
+
+def test_a_bad_cursor_on_a_list_page_shows_its_first_page(client, people, namesakes):
+    client.force_login(people["xem_cuc"])
+    response = client.get(reverse("records:employee-list"), {"cursor": "khong-hop-le"})
+    assert response.status_code == 200
+    assert "Liên kết trang không hợp lệ hoặc đã cũ; đang hiển thị trang đầu." in response.content.decode()
+    assert len(response.context["page"]) == 50
+
+
+@pytest.fixture
+def long_history(employee_kv1, loader):
+    """A file with more versions than two pages: the profile saved again and again, with
+    sub-records added in between (two history tables, many versions on the same instant)."""
+    employee = Employee.objects.get(pk=employee_kv1.pk)
+    with setup_context(loader):
+        for n in range(2 * PER_PAGE + 10):
+            employee.other_names = f"Tên gọi {n}"
+            employee.save()
+            if n % 7 == 0:
+                WorkHistory(
+                    employee=employee,
+                    start_date=datetime.date(2000 + n // 7, 1, 1),
+                    organisation="Cục Thuế",
+                    title=f"Chuyên viên {n}",
+                ).save()
+    return employee
+
+
+def test_history_pages_show_every_version_once_newest_first(client, people, long_history):
+    client.force_login(people["xem_cuc"])
+    pages = follow(client, reverse("records:employee-history", args=[long_history.pk]))
+    items = [item for r in pages for entry in r.context["entries"] for item in entry["items"]]
+    shown = [(type(item["row"]).__name__, item["row"].history_id) for item in items]
+    expected = [("HistoricalEmployee", h) for h in long_history.history.values_list("history_id", flat=True)]
+    expected += [
+        ("HistoricalWorkHistory", h)
+        for h in WorkHistory.history.filter(employee_id=long_history.pk).values_list("history_id", flat=True)
+    ]
+    assert len(pages) == 3 and sorted(shown) == sorted(expected) and len(shown) == len(set(shown))
+    dates = [entry["date"] for r in pages for entry in r.context["entries"]]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_each_change_is_compared_with_the_version_before_even_on_an_earlier_page(client, people, long_history):
+    client.force_login(people["xem_cuc"])
+    pages = follow(client, reverse("records:employee-history", args=[long_history.pk]))
+    changes = [
+        item for r in pages for entry in r.context["entries"] for item in entry["items"] if item["action"] == "changed"
+    ]
+    assert len(changes) == 2 * PER_PAGE + 10  # every save after the creation, page boundaries included
+    for item in changes:
+        n = int(item["row"].other_names.rsplit(" ", 1)[1])
+        assert [(c["old"], c["new"]) for c in item["fields"]] == [(f"Tên gọi {n - 1}" if n else "—", f"Tên gọi {n}")]

@@ -1,0 +1,279 @@
+"""Keyset pagination for every list over a large table: a page is the rows after (or before) the
+last row shown, found through an index on the list's ordering, so page 500 costs what page 1
+costs (no OFFSET) and no exact COUNT is taken.
+
+The ordering is the queryset's own `order_by` (plain field names, `__` paths allowed, each
+column NOT NULL); the primary key is appended when missing so that ties on the sort column
+neither skip nor repeat rows, unless the ordering already ends in a unique column of the model
+(a unit's `path`), which has no ties. The cursor in the URL is signed (it names the ordering it
+belongs to): a tampered, stale or foreign cursor shows the first page with a message, never
+an error. Counts, when a page wants one, are capped (`count_up_to`): "hơn 1.000" costs at most
+1,001 index entries whatever the table's size.
+
+Django's list views (viewflow's ListModelView is one) page this way through `KeysetListMixin`.
+Every list shows the one pager, templates/pager.html, given the page as `page`."""
+
+import datetime
+import decimal
+import heapq
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+PARAM = "cursor"  # the query parameter that carries the cursor
+NEXT, PREVIOUS, LAST = "n", "p", "l"
+
+
+@dataclass
+class KeysetPage:
+    """One page: its rows, whether there are pages either side, and the query strings of the
+    links (the other parameters of the request, filters included, kept)."""
+
+    rows: list
+    has_next: bool = False
+    has_previous: bool = False
+    next_query: str = ""
+    previous_query: str = ""
+    first_query: str = ""
+    last_query: str = ""
+    error: str = ""  # why the cursor was refused and the first page shown
+    extra: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def ordering_of(queryset: QuerySet) -> list[str]:
+    """The queryset's ordering as field paths ("-at", "unit__path"), ending in a unique column:
+    the primary key, appended unless the last column is one of the model's own unique fields
+    (through a relation, "unit__path", it is not unique per row)."""
+    ordering = list(queryset.query.order_by or queryset.model._meta.ordering)
+    if not ordering or not all(isinstance(name, str) for name in ordering):
+        raise ValueError(f"{queryset.model.__name__}: keyset pagination needs an ordering by field names")
+    last = ordering[-1].lstrip("-")
+    if "__" in last or not _model_field(queryset.model, last).unique:
+        ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
+    return ordering
+
+
+def _model_field(model, path: str):
+    """The model field at the end of a `__` path ("unit__path" → Unit.path)."""
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model._meta.pk if last == "pk" else model._meta.get_field(last)
+
+
+def _row_value(row, path: str):
+    value = row
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return value
+
+
+def _salt(queryset: QuerySet, ordering: list[str]) -> str:
+    return f"keyset:{queryset.model._meta.label}:{','.join(ordering)}"
+
+
+def after_q(ordering: list[str], values: list, *, backwards: bool = False) -> Q:
+    """Rows strictly after `values` in `ordering` (before them when `backwards`).
+
+    Written as `a ≥ x AND (a > x OR (a = x AND b > y) …)`: the redundant bound on the first
+    column is what lets the database start the index scan at the cursor, not at the top (one
+    column alone, `a > x`, needs none)."""
+    conditions = Q(pk__in=[])  # false: the OR below grows from nothing
+    equal = Q()
+    for name, value in zip(ordering, values, strict=True):
+        column = name.lstrip("-")
+        later = name.startswith("-") == backwards  # ascending forwards, or descending backwards
+        conditions |= equal & Q(**{f"{column}__{'gt' if later else 'lt'}": value})
+        equal &= Q(**{column: value})
+    if len(ordering) == 1:
+        return conditions
+    first = ordering[0]
+    bound = Q(**{f"{first.lstrip('-')}__{'gte' if first.startswith('-') == backwards else 'lte'}": values[0]})
+    return bound & conditions
+
+
+def _reversed(ordering: list[str]) -> list[str]:
+    return [name[1:] if name.startswith("-") else "-" + name for name in ordering]
+
+
+def paginate(queryset: QuerySet, params, *, per_page: int = 50, param: str = PARAM) -> KeysetPage:
+    """The page of `queryset` that the cursor in `params` (request.GET) under `param` points at:
+    one query, whatever the depth. Links keep every other parameter of `params` (a page with
+    two lists gives each its own `param`)."""
+    ordering = ordering_of(queryset)
+    salt = _salt(queryset, ordering)
+    direction, values, error = _read_cursor(queryset, ordering, params.get(param), salt)
+    if direction == NEXT:
+        rows = list(queryset.filter(after_q(ordering, values)).order_by(*ordering)[: per_page + 1])
+        page = KeysetPage(rows=rows[:per_page], has_next=len(rows) > per_page, has_previous=True)
+    elif direction in (PREVIOUS, LAST):
+        backwards = queryset.order_by(*_reversed(ordering))
+        if direction == PREVIOUS:
+            backwards = backwards.filter(after_q(ordering, values, backwards=True))
+        rows = list(backwards[: per_page + 1])
+        page = KeysetPage(rows=rows[:per_page][::-1], has_next=direction == PREVIOUS, has_previous=len(rows) > per_page)
+    else:
+        rows = list(queryset.order_by(*ordering)[: per_page + 1])
+        page = KeysetPage(rows=rows[:per_page], has_next=len(rows) > per_page, error=error)
+    names = [name.lstrip("-") for name in ordering]
+    _add_links(page, params, salt, lambda row: [_row_value(row, name) for name in names], param=param)
+    return page
+
+
+class KeysetListMixin:
+    """For a Django ListView (viewflow's ListModelView is one): its page is `paginate`'s, in the
+    fixed `keyset_ordering` whatever the request asks (an arbitrary order has no cursor). The
+    KeysetPage stands for Django's Page (iterated as `page_obj`); no Paginator, so no COUNT."""
+
+    paginate_by = 50
+    keyset_ordering = ("-pk",)
+
+    def get_ordering(self):
+        return list(self.keyset_ordering)
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(queryset, self.request.GET, per_page=page_size)
+        return None, page, page.rows, page.has_other_pages
+
+
+def _read_cursor(queryset, ordering, cursor: str | None, salt: str):
+    """(direction, values, error); direction None (first page) when there is no valid cursor."""
+    if not cursor:
+        return None, None, ""
+    try:
+        direction, raw = signing.loads(cursor, salt=salt)
+        if direction == LAST:
+            return LAST, None, ""
+        if direction not in (NEXT, PREVIOUS) or len(raw) != len(ordering):
+            raise ValueError(direction)
+        fields = [_model_field(queryset.model, name.lstrip("-")) for name in ordering]
+        return direction, [f.to_python(value) for f, value in zip(fields, raw, strict=True)], ""
+    except (signing.BadSignature, ValueError, TypeError, ValidationError):
+        return None, None, bad_cursor_message()
+
+
+def bad_cursor_message() -> str:
+    return _("Liên kết trang không hợp lệ hoặc đã cũ; đang hiển thị trang đầu.")
+
+
+def _jsonable_all(value):
+    """A cursor's values as JSON: dates and times as ISO text (the field's to_python reads them)."""
+    if isinstance(value, list):
+        return [_jsonable_all(v) for v in value]
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value) if isinstance(value, decimal.Decimal) else value
+
+
+def _add_links(page: KeysetPage, params, salt: str, position, *, param: str = PARAM) -> None:
+    """The query strings of the links; `position(row)` is what a cursor at `row` stores."""
+
+    def query(direction: str | None, row=None) -> str:
+        kept = params.copy()
+        kept.pop(param, None)
+        if direction is not None:
+            raw = None if row is None else _jsonable_all(position(row))
+            kept[param] = signing.dumps([direction, raw], salt=salt, compress=True)
+        return kept.urlencode()
+
+    page.first_query = query(None)
+    page.last_query = query(LAST)
+    if page.has_next:
+        page.next_query = query(NEXT, page.rows[-1])
+    if page.has_previous:
+        page.previous_query = query(PREVIOUS, page.rows[0])
+
+
+def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50) -> KeysetPage:
+    """One page of several querysets read as one list (e.g. the history tables of a person's
+    file): each is ordered by the same first column (e.g. "-history_date"), ties between them
+    go by their place in `querysets`. One query per queryset, whatever the depth; each row
+    gets `keyset_source`, the index of its queryset."""
+    orderings = [ordering_of(queryset) for queryset in querysets]
+    if len({ordering[0] for ordering in orderings}) != 1:
+        raise ValueError("merged keyset pagination needs one first ordering column")
+    salt = "keyset-merged:" + "|".join(_salt(q, o) for q, o in zip(querysets, orderings, strict=True))
+    direction, source, values, error = _read_merged_cursor(querysets, orderings, params.get(PARAM), salt)
+    backwards = direction in (PREVIOUS, LAST)
+    lists = []
+    for index, (queryset, ordering) in enumerate(zip(querysets, orderings, strict=True)):
+        if direction in (NEXT, PREVIOUS):
+            queryset = queryset.filter(_merged_after_q(ordering, index, source, values, backwards=backwards))
+        rows = list(queryset.order_by(*(_reversed(ordering) if backwards else ordering))[: per_page + 1])
+        for row in rows:
+            row.keyset_source = index
+        lists.append(rows)
+    rows = list(_merge(lists, orderings[0][0], backwards=backwards, limit=per_page + 1))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        page = KeysetPage(rows=rows[::-1], has_next=direction == PREVIOUS, has_previous=more)
+    else:
+        page = KeysetPage(rows=rows, has_next=more, has_previous=direction == NEXT, error=error)
+
+    def position(row):
+        names = [name.lstrip("-") for name in orderings[row.keyset_source]]
+        return [row.keyset_source, [_row_value(row, name) for name in names]]
+
+    _add_links(page, params, salt, position)
+    return page
+
+
+def _merged_after_q(ordering, index: int, source: int, values: list, *, backwards: bool) -> Q:
+    """Rows of queryset `index` after the cursor, which is a row of queryset `source`: on the
+    first column alone, and on ties too when `index` comes after `source` in the walk."""
+    if index == source:
+        return after_q(ordering, values, backwards=backwards)
+    first = ordering[0]
+    descending = first.startswith("-") != backwards  # the walk's direction on the first column
+    ties_after = index < source if descending else index > source
+    lookup = ("lt" if descending else "gt") + ("e" if ties_after else "")
+    return Q(**{f"{first.lstrip('-')}__{lookup}": values[0]})
+
+
+def _merge(lists: list[list], first: str, *, backwards: bool, limit: int):
+    """The rows of `lists` (each already in order) in the merged order, ties by list index."""
+    descending = first.startswith("-") != backwards
+    name = first.lstrip("-")
+    merged = heapq.merge(*lists, key=lambda row: (_row_value(row, name), row.keyset_source), reverse=descending)
+    return (row for _, row in zip(range(limit), merged, strict=False))
+
+
+def _read_merged_cursor(querysets, orderings, cursor: str | None, salt: str):
+    if not cursor:
+        return None, None, None, ""
+    try:
+        direction, raw = signing.loads(cursor, salt=salt)
+        if direction == LAST:
+            return LAST, None, None, ""
+        source, values = raw
+        ordering = orderings[source]
+        if direction not in (NEXT, PREVIOUS) or len(values) != len(ordering):
+            raise ValueError(direction)
+        fields = [_model_field(querysets[source].model, name.lstrip("-")) for name in ordering]
+        return direction, source, [f.to_python(v) for f, v in zip(fields, values, strict=True)], ""
+    except (signing.BadSignature, ValueError, TypeError, IndexError, ValidationError):
+        return None, None, None, bad_cursor_message()
+
+
+def count_up_to(queryset: QuerySet, cap: int = 1000) -> tuple[int, bool]:
+    """(number of rows up to `cap`, whether there are more): a bounded count in one query, for
+    "hơn 1.000 cán bộ" instead of an exact COUNT over the whole table."""
+    found = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(found, cap), found > cap
