@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from notifications import services
@@ -45,8 +46,11 @@ def test_worker_killed_mid_sweep_then_restarted_every_digest_once(transactional_
 
         worker = start_worker(env, log_path)
         time.sleep(CLAIM_SECONDS + 1)  # the dead sender's claim goes stale
-        # The next hourly sweep (its `now` past the 5-minute quiet time of a row queued at commit).
-        services.sweep_digests(now=timezone.now() + timedelta(minutes=6))
+        # The next hourly sweep (its `now` past the 5-minute quiet time of a row queued at commit),
+        # with the workers' claim life: under the default one, the dead sender's row would not
+        # be stale yet and would wait for a later sweep.
+        with override_settings(EMAIL_CLAIM_SECONDS=CLAIM_SECONDS):
+            services.sweep_digests(now=timezone.now() + timedelta(minutes=6))
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and Digest.objects.filter(sent_at__isnull=True).exists():
             time.sleep(0.5)
