@@ -32,10 +32,6 @@ HOLD = (
 HOLD_36 = HOLD % "chức danh yêu cầu trình độ cao đẳng trở lên, 36 tháng."
 HOLD_24 = HOLD % "trung cấp trở xuống và nhân viên thừa hành, phục vụ, 24 tháng."
 HOLD_60 = HOLD % "chuyên gia cao cấp, 60 tháng; không hưởng phụ cấp thâm niên vượt khung."
-A0_NOTE = (
-    " A0 (ngạch yêu cầu cao đẳng, kể cả cán sự A0) giữ bậc 36 tháng theo DOMAIN.md; bảng lương trong "
-    "records (months_per_step) đang ghi 24 tháng cho A0."
-)
 
 EXT = (
     "Thông tư 08/2013/TT-BNV, Điều 2(1)(c), sửa đổi bởi Thông tư 03/2021/TT-BNV: kéo dài khi bị kỷ luật hoặc "
@@ -104,7 +100,7 @@ def load(apps, schema_editor):
             salary_class=cls,
             months=36,
             valid_from=D(2004, 10, 1),
-            legal_source=HOLD_36 + (A0_NOTE if cls == "A0" else ""),
+            legal_source=HOLD_36,
         )
     for cls in ("B", "C1", "C2", "C3"):
         HoldingPeriod.objects.create(salary_class=cls, months=24, valid_from=D(2004, 10, 1), legal_source=HOLD_24)

@@ -60,7 +60,10 @@ class SalaryRank(models.Model):
     months_per_step = models.PositiveSmallIntegerField(
         _("số tháng giữ bậc"),
         default=36,
-        help_text=_("36 tháng với ngạch yêu cầu đại học trở lên, 24 tháng với cao đẳng trở xuống (TT 03/2021/TT-BNV)."),
+        help_text=_(
+            "36 tháng với ngạch yêu cầu cao đẳng trở lên (A0–A3), 24 tháng với trung cấp trở xuống (B, C); "
+            "TT 08/2013/TT-BNV sửa đổi bởi TT 03/2021/TT-BNV."
+        ),
     )
 
     history = HistoricalRecords()
