@@ -372,6 +372,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.purge_refused_import_files",
         "schedule": crontab(minute=30, hour=2),
     },
+    # Imports left "checking" or "importing" by a worker that died (workflows.imports.liveness).
+    "recover-interrupted-imports": {
+        "task": "workflows.tasks.recover_interrupted_imports",
+        "schedule": 600.0,
+    },
     # Export files past EXPORT_KEEP_DAYS, at the hour of the import-file sweep.
     "purge-old-export-files": {
         "task": "records.tasks.purge_old_export_files",

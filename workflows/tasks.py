@@ -25,6 +25,12 @@ def purge_refused_import_files():
 
 
 @shared_task
+def recover_interrupted_imports():
+    """Close the imports left in progress by a worker that died (beat: every ten minutes)."""
+    return imports.recover_interrupted_imports()
+
+
+@shared_task
 def escalate_overdue_approvals():
     """Remind and escalate approvals waiting longer than their level's ladder (idempotent)."""
     from .escalation import escalate_overdue_approvals as escalate

@@ -28,6 +28,7 @@ from .services import (
     list_import_batches,
     purge_refused_import_files,
     queue_import_apply,
+    recover_interrupted_imports,
     sync_import_status,
     validate_import_batch,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "history_reason",
     "list_import_batches",
     "purge_refused_import_files",
+    "recover_interrupted_imports",
     "queue_import_apply",
     "sheets",
     "sync_import_status",

@@ -22,6 +22,7 @@ from ..models import ChangeRequest, ImportBatch
 from ..services import finish_import_request, submit_change_request
 from ..tasks import apply_import, validate_import
 from .limits import check_archive, check_upload_size
+from .liveness import nobody_working_on, working_on
 from .reading import FileUnreadable, Progress, file_error, read_batch, summary
 from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
 
@@ -104,7 +105,12 @@ def create_import_batch(*, unit, uploaded_by, upload, reason: str) -> ImportBatc
 
 def validate_import_batch(*, batch_id: int) -> str:
     """Check every row of a queued batch; submit a clean file for approval as one change
-    request. Safe to run twice: only a queued batch is taken."""
+    request. Safe to run twice: only a queued batch is taken, by one worker at a time."""
+    with working_on(batch_id) as held:
+        return _validate(batch_id) if held else ""
+
+
+def _validate(batch_id: int) -> str:
     if not ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.QUEUED).update(
         status=ImportBatch.Status.VALIDATING, rows_done=0, errors=[]
     ):
@@ -189,7 +195,13 @@ class _Refused(Exception):
 def apply_import_batch(*, batch_id: int) -> str:
     """Write an approved batch in one transaction, with history naming the request and the
     file; on any problem write nothing and return the request to its submitter. Either way
-    the waiting flow is resumed. Safe to run twice: only a submitted batch is taken."""
+    the waiting flow is resumed. Safe to run twice: only a submitted batch is taken, by one
+    worker at a time."""
+    with working_on(batch_id) as held:
+        return _apply(batch_id) if held else ""
+
+
+def _apply(batch_id: int) -> str:
     batch = ImportBatch.objects.select_related(
         "unit", "change_request__submitted_by", "change_request__decided_by"
     ).get(pk=batch_id)
@@ -316,3 +328,32 @@ def get_import_batch(*, user, pk) -> ImportBatch:
     if batch is None:
         raise Http404
     return sync_import_status(batch)
+
+
+def recover_interrupted_imports() -> int:
+    """Close the batches left in progress by a worker that died (a sweep: beat, every ten
+    minutes). Not run again: a file that killed its worker would kill the next one too. A
+    validation is failed, its file dropped; an apply (its transaction rolled back with the
+    worker, nothing written) is failed and its request returned to the submitter, as any failed
+    apply. Returns how many."""
+    count = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        message = _(
+            "Việc xử lý tệp bị gián đoạn (máy chủ xử lý dừng giữa chừng); không có dữ liệu nào được ghi. "
+            "Hãy tải tệp lên lại."
+        )
+        in_progress = (ImportBatch.Status.VALIDATING, ImportBatch.Status.APPLYING)
+        for batch_id in ImportBatch.objects.filter(status__in=in_progress).values_list("pk", flat=True):
+            with transaction.atomic():
+                if not nobody_working_on(batch_id):
+                    continue
+                batch = ImportBatch.objects.select_related("change_request").filter(pk=batch_id).first()
+                if batch is None or batch.status not in in_progress:
+                    continue
+                if batch.status == ImportBatch.Status.APPLYING and batch.change_request is not None:
+                    _refuse(batch, batch.change_request, [file_error(message)], _("việc nhập bị gián đoạn"))
+                else:
+                    batch.status, batch.errors = ImportBatch.Status.FAILED, [file_error(message)]
+                    _save(batch)
+                count += 1
+    return count
