@@ -136,7 +136,7 @@ def create_digests(items, *, day, now) -> list[int]:
     from .tasks import send_digest
 
     created = []
-    choices = settings_for(pk for pk, _ids in items)
+    choices = settings_for(item[0] for item in items)
     for recipient_id, request_ids, *rest in items:  # rest: campaign items (chunks queued before them have none)
         reviews = rest[0] if rest else []
         if choices[recipient_id].delivery_for(Kind.OVERDUE_APPROVALS) == Delivery.OFF:
