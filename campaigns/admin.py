@@ -24,5 +24,17 @@ class CampaignItemAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(CampaignEscalation)
-class CampaignEscalationAdmin(ReadOnlyHistoryAdmin):
+class CampaignEscalationAdmin(admin.ModelAdmin):
+    """Written by the late sweep (campaigns.services) only."""
+
     list_display = ("campaign", "unit", "open_items", "at")
+    list_select_related = ("campaign", "unit")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

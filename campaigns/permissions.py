@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from records.permissions import can_propose_change, proposable_employees_q
 from units.models import Unit
-from units.permissions import grant_admin_scope, propose_scope
+from units.permissions import grant_admin_scope, propose_scope, visible_scope
 from units.scope import NOTHING, UnitScope, active_grants, granted_paths
 
 # --- start (and close) a campaign ---------------------------------------------------------------
@@ -54,6 +54,15 @@ def can_view_campaign(user, campaign) -> bool:
         path.startswith(granted) or (campaign.include_subtree and granted.startswith(path))
         for granted in granted_paths(user)
     )
+
+
+def progress_scope(user) -> UnitScope:
+    """The units whose progress `user` reads: those they see (upper units read their
+    subordinates, units.permissions.visible_scope), everywhere for superusers, who may start a
+    campaign anywhere and would otherwise see none of it."""
+    if user.is_authenticated and user.is_superuser:
+        return UnitScope(everything=True)
+    return visible_scope(user)
 
 
 def can_view_campaigns(user) -> bool:

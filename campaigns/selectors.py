@@ -9,10 +9,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from units.models import Role, RoleGrant, Unit
-from units.permissions import visible_units_q
 
 from .models import DONE_Q, OPEN_Q, Campaign, CampaignItem
-from .permissions import visible_campaigns_q, workable_items_q
+from .permissions import progress_scope, visible_campaigns_q, workable_items_q
 
 UNIT = "employee__managing_unit"
 
@@ -80,6 +79,17 @@ def open_items_by_officer() -> dict[int, list[list[int]]]:
     return {user_id: sorted([c, n] for c, n in counts.items()) for user_id, counts in by_officer.items()}
 
 
+def list_child_units(*, user, parent: Unit) -> QuerySet:
+    """The children of `parent` whose progress `user` reads, in tree order (paged by path)."""
+    return Unit.objects.filter(depth=parent.depth + 1, path__startswith=parent.path).filter(progress_scope(user).q())
+
+
+def list_ancestors(*, user, campaign, unit: Unit) -> QuerySet:
+    """The units between the campaign's unit and `unit` (excluded) that `user` reads."""
+    paths = [unit.path[:end] for end in range(len(campaign.unit.path), len(unit.path), Unit.steplen)]
+    return Unit.objects.filter(path__in=paths).filter(progress_scope(user).q()).order_by("path")
+
+
 def describe_campaigns(ids) -> dict[int, Campaign]:
     """The campaigns a digest names, by id."""
     return Campaign.objects.select_related("unit").in_bulk(list(ids))
@@ -107,7 +117,7 @@ class Progress:
 
 def _items_in(campaign, user):
     """The campaign's items under units `user` may see."""
-    return CampaignItem.objects.filter(campaign=campaign).filter(visible_units_q(user, prefix=f"{UNIT}__"))
+    return CampaignItem.objects.filter(campaign=campaign).filter(progress_scope(user).q(f"{UNIT}__"))
 
 
 def _counts(queryset):
@@ -150,7 +160,7 @@ def progress_report(*, user, campaign, today=None) -> list[tuple[Progress, Progr
     rows are bounded by the number of units, not of people)."""
     late = (today or timezone.localdate()) > campaign.deadline
     root = campaign.unit
-    units = list(Unit.objects.filter(campaign.unit_q()).filter(visible_units_q(user)).order_by("path"))
+    units = list(Unit.objects.filter(campaign.unit_q()).filter(progress_scope(user).q()).order_by("path"))
     own = {u.path: Progress(unit=u, depth=u.depth - root.depth) for u in units}
     rolled = {u.path: Progress(unit=u, depth=u.depth - root.depth) for u in units}
     counts = _counts(_items_in(campaign, user).values_list(f"{UNIT}__path"))

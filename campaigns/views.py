@@ -12,12 +12,10 @@ from django.views.decorators.http import require_POST
 
 from records.exports import new_sheet, xlsx_cell, xlsx_response
 from tracking.keyset import paginate
-from units.access import access_tree_position
-from units.forms import add_service_errors
+from units.forms import TreePositionForm, add_service_errors
 from units.models import Unit
-from units.permissions import can_view_unit
 from units.scope import granted_unit_ids
-from units.selectors import list_child_units, list_visible_ancestors, page_of_units
+from units.selectors import page_of_units
 
 from . import selectors, services
 from .forms import StartCampaignForm
@@ -29,6 +27,7 @@ from .permissions import (
     can_view_campaigns,
     can_work_on_item,
     can_work_on_items,
+    progress_scope,
     startable_units_q,
 )
 
@@ -75,13 +74,17 @@ def campaign_start(request):
 
 def _progress_parent(request, campaign) -> Unit:
     """The unit whose level the page shows (`?parent=`, by default the campaign's unit, or the
-    user's own unit in it when they do not see the campaign's unit): inside the campaign, seen."""
-    parent = access_tree_position(request.user, request.GET)
-    if parent is not None:
-        if not Unit.objects.filter(campaign.unit_q(), pk=parent.pk).exists():
+    user's own unit in it when they do not read the campaign's unit): inside the campaign, read."""
+    form = TreePositionForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    scope = progress_scope(request.user)
+    if form.cleaned_data["parent"] is not None:
+        parent = Unit.objects.filter(campaign.unit_q(), pk=form.cleaned_data["parent"]).first()
+        if parent is None or not scope.contains(parent):
             raise Http404
         return parent
-    if can_view_unit(request.user, campaign.unit):
+    if scope.contains(campaign.unit):
         return campaign.unit
     own = (
         Unit.objects.filter(campaign.unit_q())
@@ -99,12 +102,11 @@ def campaign_detail(request, pk):
     """Progress of one level: the unit's subtree, its own people, and a page of its children."""
     campaign = _campaign_or_403(request.user, pk)
     parent = _progress_parent(request, campaign)
-    children = list_child_units(user=request.user, parent=parent) if campaign.include_subtree else Unit.objects.none()
+    children = selectors.list_child_units(user=request.user, parent=parent)
+    children = children if campaign.include_subtree else children.none()
     page = page_of_units(children, request.GET)
     total, own, rows = selectors.progress_level(user=request.user, campaign=campaign, parent=parent, children=page.rows)
-    ancestors = [
-        u for u in list_visible_ancestors(user=request.user, unit=parent) if u.path.startswith(campaign.unit.path)
-    ]
+    ancestors = selectors.list_ancestors(user=request.user, campaign=campaign, unit=parent)
     return render(
         request,
         "campaigns/campaign_detail.html",
