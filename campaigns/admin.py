@@ -17,10 +17,10 @@ class CampaignAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(CampaignItem)
 class CampaignItemAdmin(ReadOnlyHistoryAdmin):
-    list_display = ("campaign", "employee", "confirmed_by", "confirmed_at", "change_request")
-    list_select_related = ("campaign", "employee", "confirmed_by", "change_request")
-    raw_id_fields = ("campaign", "employee", "confirmed_by", "change_request")
-    history_list_display = ("confirmed_by", "confirmed_at", "change_request")
+    list_display = ("campaign", "employee", "confirmed_by", "confirmed_at", "linked_request")
+    list_select_related = ("campaign", "employee", "confirmed_by", "linked_request")
+    raw_id_fields = ("campaign", "employee", "confirmed_by", "linked_request")
+    history_list_display = ("confirmed_by", "confirmed_at", "linked_request")
 
 
 @admin.register(CampaignEscalation)

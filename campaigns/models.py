@@ -16,9 +16,9 @@ from simple_history.models import HistoricalRecords
 # confirms the record or proposes again, and the new request replaces the link).
 DONE_REQUEST_STATUSES = ("submitted", "approved", "applied")
 OPEN_REQUEST_STATUSES = ("returned", "rejected", "withdrawn")
-DONE_Q = Q(confirmed_at__isnull=False) | Q(change_request__status__in=DONE_REQUEST_STATUSES)
+DONE_Q = Q(confirmed_at__isnull=False) | Q(linked_request__status__in=DONE_REQUEST_STATUSES)
 OPEN_Q = Q(confirmed_at__isnull=True) & (
-    Q(change_request__isnull=True) | Q(change_request__status__in=OPEN_REQUEST_STATUSES)
+    Q(linked_request__isnull=True) | Q(linked_request__status__in=OPEN_REQUEST_STATUSES)
 )
 
 
@@ -85,7 +85,9 @@ class CampaignItem(models.Model):
         verbose_name=_("người xác nhận"),
     )
     confirmed_at = models.DateTimeField(_("xác nhận không thay đổi lúc"), null=True, blank=True)
-    change_request = models.ForeignKey(
+    # Not "change_request": tracking stamps a history row's change_request from the active
+    # change context (tracking.models.stamp_history_row), which is not this item's request.
+    linked_request = models.ForeignKey(
         "workflows.ChangeRequest",
         null=True,
         blank=True,
@@ -118,7 +120,7 @@ class CampaignItem(models.Model):
     def is_done(self) -> bool:
         if self.confirmed_at is not None:
             return True
-        return self.change_request_id is not None and self.change_request.status in DONE_REQUEST_STATUSES
+        return self.linked_request_id is not None and self.linked_request.status in DONE_REQUEST_STATUSES
 
 
 class CampaignEscalation(models.Model):

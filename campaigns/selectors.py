@@ -27,7 +27,7 @@ def list_open_items(*, user, campaign=None) -> QuerySet:
     items = CampaignItem.objects.filter(OPEN_Q, workable_items_q(user))
     if campaign is not None:
         items = items.filter(campaign=campaign)
-    return items.select_related("campaign", "employee__managing_unit", "change_request").order_by(
+    return items.select_related("campaign", "employee__managing_unit", "linked_request").order_by(
         "campaign__deadline", "campaign_id", "employee__sort_key", "pk"
     )
 

@@ -101,13 +101,13 @@ def link_change_request(change_request: ChangeRequest) -> int:
         return 0
     items = list(
         CampaignItem.objects.filter(OPEN_Q, employee_id=change_request.employee_id, campaign__closed_at__isnull=True)
-        .exclude(change_request=change_request)
+        .exclude(linked_request=change_request)
         .select_for_update(of=("self",))
     )
     for item in items:
-        item.change_request = change_request
+        item.linked_request = change_request
         item._history_user = change_request.submitted_by
-        item.save(update_fields=["change_request"])
+        item.save(update_fields=["linked_request"])
     return len(items)
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from campaigns.models import DONE_REQUEST_STATUSES, OPEN_REQUEST_STATUSES, Campaign, CampaignItem
-from campaigns.permissions import can_view_campaign, visible_campaigns_q
+from campaigns.permissions import can_view_campaign, can_work_on_item, visible_campaigns_q
 from notifications.models import Kind, Notification
 from records.models import Employee
 from tests.campaigns.conftest import in_days, start
@@ -109,7 +109,7 @@ def test_propose_links_the_request_and_counts_while_it_is_on_its_way(client_for,
     propose(client, staff["kv1"], main_duties="Kiểm tra thuế doanh nghiệp")
     change_request = ChangeRequest.objects.get(employee=staff["kv1"])
     item.refresh_from_db()
-    assert item.change_request == change_request and item.is_done
+    assert item.linked_request == change_request and item.is_done
     assert item.history.order_by("-history_date").first().history_user == people["canbo_kv1"]
     # Rejected: the item is the officer's again.
     workflow_services.decide_change_request(
@@ -163,3 +163,18 @@ def test_visible_campaigns_filter_agrees_with_the_check(tree, people, quantri_cu
     for user in [*people.values(), quantri_cuc, root_admin]:
         listed = set(Campaign.objects.filter(visible_campaigns_q(user)).values_list("pk", flat=True))
         assert listed == {c.pk for c in campaigns if can_view_campaign(user, c)}, user.username
+
+
+def test_officers_list_agrees_with_the_item_check(tree, people, quantri_cuc, staff):
+    from campaigns.selectors import list_open_items
+
+    campaign = start(quantri_cuc, tree["cuc"])
+    start(quantri_cuc, tree["kv1"], include_subtree=False, title="Riêng KV1")
+    items = list(CampaignItem.objects.select_related("campaign", "employee__managing_unit"))
+    for user in people.values():
+        listed = set(list_open_items(user=user).values_list("pk", flat=True))
+        assert listed == {i.pk for i in items if can_work_on_item(user, i)}, user.username
+    assert {i.employee_id for i in list_open_items(user=people["canbo_kv1"], campaign=campaign)} == {
+        staff["kv1"].pk,
+        staff["kv1b"].pk,
+    }
