@@ -3,6 +3,7 @@ started, confirmed and closed on the campaign pages, which ask campaigns.permiss
 
 from django.contrib import admin
 
+from records.admin import ReadOnlyLogAdmin
 from tracking.admin import ReadOnlyHistoryAdmin
 
 from .models import Campaign, CampaignEscalation, CampaignItem
@@ -24,17 +25,8 @@ class CampaignItemAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(CampaignEscalation)
-class CampaignEscalationAdmin(admin.ModelAdmin):
-    """Written by the late sweep (campaigns.services) only."""
+class CampaignEscalationAdmin(ReadOnlyLogAdmin):
+    """Written by the late sweep (campaigns.services) only: a record of who was told, kept."""
 
     list_display = ("campaign", "unit", "open_items", "at")
     list_select_related = ("campaign", "unit")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
