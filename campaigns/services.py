@@ -78,7 +78,7 @@ def confirm_item(*, user, item: CampaignItem) -> CampaignItem:
     and (the item's) campaign. The record itself is not written."""
     with transaction.atomic():
         item = (
-            CampaignItem.objects.select_for_update()
+            CampaignItem.objects.select_for_update(of=("self",))
             .select_related("campaign__unit", "employee__managing_unit")
             .get(pk=item.pk)
         )
@@ -114,7 +114,7 @@ def link_change_request(change_request: ChangeRequest) -> int:
 def close_campaign(*, user, campaign: Campaign) -> Campaign:
     """End a campaign: its open items stay as they are, reminders and escalation stop."""
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().select_related("unit").get(pk=campaign.pk)
+        campaign = Campaign.objects.select_for_update(of=("self",)).select_related("unit").get(pk=campaign.pk)
         if not can_close_campaign(user, campaign):
             raise ValidationError(_("Bạn không được kết thúc đợt rà soát này, hoặc đợt đã kết thúc."))
         campaign.closed_at = timezone.now()
