@@ -123,3 +123,37 @@ def test_digest_counts_open_campaign_items(people, tree, quantri_cuc, staff, dja
     assert "Đợt “Rà soát cuối năm”: 2 hồ sơ chưa xác nhận hoặc cập nhật" in body
     assert Digest.objects.get(recipient=people["canbo_kv2"]).campaign_items == [[campaign.pk, 1]]
     assert not Digest.objects.filter(recipient=people["xem_cuc"]).exists()
+
+
+def test_officer_list_pages_by_keyset(tree, people, quantri_cuc, staff, loader):
+    from django.http import QueryDict
+
+    from tracking.keyset import PARAM, paginate
+
+    for n in range(3):
+        make_employee(tree["kv1"], loader, citizen_id=f"0010850008{n:02d}", full_name=f"Người trang {n}")
+    start(quantri_cuc, tree["cuc"])
+    items = selectors.list_open_items(user=people["canbo_kv1"])
+    seen, params = [], QueryDict(mutable=True)
+    while True:
+        page = paginate(items, params, per_page=2)
+        seen += [item.pk for item in page]
+        if not page.has_next:
+            break
+        params = QueryDict(page.next_query)
+        assert PARAM in params
+    assert seen == [item.pk for item in items] and len(seen) == 5
+
+
+def test_an_officer_who_turned_campaign_items_off_gets_no_digest_for_them(
+    people, tree, quantri_cuc, staff, django_capture_on_commit_callbacks
+):
+    from notifications.models import NotificationSettings
+
+    NotificationSettings.objects.create(user=people["canbo_kv1"], deliveries={Kind.CAMPAIGN_ITEMS: "off"})
+    start(quantri_cuc, tree["cuc"])
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep_digests()
+    assert not Digest.objects.filter(recipient=people["canbo_kv1"]).exists()
+    assert Digest.objects.filter(recipient=people["canbo_kv2"]).exists()
