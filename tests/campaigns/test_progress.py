@@ -157,3 +157,20 @@ def test_an_officer_who_turned_campaign_items_off_gets_no_digest_for_them(
         sweep_digests()
     assert not Digest.objects.filter(recipient=people["canbo_kv1"]).exists()
     assert Digest.objects.filter(recipient=people["canbo_kv2"]).exists()
+
+
+def test_a_personnel_departments_lateness_goes_to_the_leader_of_the_unit_it_belongs_to(
+    tree, people, loader, quantri_cuc
+):
+    from tests.conftest import setup_context
+    from units.models import Unit
+
+    with setup_context(loader):
+        fields = {"code": "BTC.CT.TCCB", "name": "Phòng Tổ chức cán bộ", "kind": Unit.Kind.BRANCH}
+        tccb = Unit.objects.add_child(Unit.objects.get(pk=tree["cuc"].pk), {**fields, "is_personnel_department": True})
+    make_employee(tccb, loader, citizen_id="001085000031", full_name="Vũ Thị Giang")
+    start(quantri_cuc, tree["cuc"], days=-1, today=in_days(-3))
+    services.escalate_late_campaigns()
+    escalation = CampaignEscalation.objects.get(unit=tccb)
+    # As workflows.escalation derives "the unit's leader": a personnel department's is its parent's.
+    assert list(escalation.escalated_to.all()) == [people["lanhdao_cuc"]]
