@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "inspections",
     "duedates",
     "workflows",
+    "campaigns",
     "notifications",
     "reports",
     "demo",
@@ -362,6 +363,11 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-approvals": {
         "task": "workflows.tasks.escalate_overdue_approvals",
         "schedule": ESCALATION_SWEEP_SCHEDULE,
+    },
+    # Review campaigns past their deadline: each late unit's leader told once (campaigns.services).
+    "escalate-late-campaigns": {
+        "task": "campaigns.tasks.escalate_late_campaigns",
+        "schedule": crontab(minute=40, hour=6),
     },
     "sweep-digests": {
         "task": "notifications.tasks.sweep_digests",

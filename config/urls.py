@@ -9,6 +9,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
+from campaigns.viewsets import CampaignsApp
 from config import security
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
@@ -46,6 +47,7 @@ site = Site(
         change_request_app(),
         PolicyApp(),
         DelegationApp(),
+        CampaignsApp(),
         NotificationsApp(),
     ],
 )

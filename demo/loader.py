@@ -2,7 +2,7 @@
 staffing quotas, positions, personnel departments), ~200 employees with a complete personnel
 file (form 2C and every sub-record), two years of inspection work, one demo account per role
 plus a superuser, and version 2 of the approval policy (a second level for the Chi cục's
-salary changes).
+salary changes), and one running review campaign (demo/campaigns.py).
 
 Idempotent: units are found by code, positions by unit and name, quotas by unit, year and
 category, employees by CCCD, plans by unit, year and title, inspections by plan and unit,
@@ -29,6 +29,7 @@ from tracking.models import bulk_create_tracked
 from workflows.models import ApprovalPolicy
 
 from .accounts import ACCOUNTS, ensure_grants, ensure_users
+from .campaigns import ensure_campaign
 from .inspection_work import ensure_inspection_work
 from .organisation import UNITS, ensure_positions, ensure_quotas, ensure_units, quota_rows
 from .people import SalaryScales, build_people
@@ -77,6 +78,7 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             counts["employees"] = len(created)
             _ensure_subrecords(people, counts)
             ensure_inspection_work(units, counts)
+        ensure_campaign(units, counts)  # not a tracked write: the campaign's own services
     return Loaded(counts=counts, admin=admin, units=units, created_users=created_users, policy=policy)
 
 
@@ -123,6 +125,7 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         ),
         f"Công tác kiểm tra (inspection work): {counts['plans']} kế hoạch, {counts['inspections']} cuộc kiểm tra, "
         f"{counts['follow_ups']} kiến nghị mới (plans, inspections, follow-ups created)",
+        f"Đợt rà soát hồ sơ mới (review campaigns started): {counts['campaigns']}",
         "",
     ]
     return lines

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.signals import campaign_late, campaign_started
 from records.signals import read_alert_raised
 from workflows.signals import change_request_event
 
@@ -10,7 +11,14 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
-        from .receivers import notify_change_request_event, queue_read_alert  # models: once the registry is ready
+        from .receivers import (  # models: once the registry is ready
+            notify_campaign_late,
+            notify_campaign_started,
+            notify_change_request_event,
+            queue_read_alert,
+        )
 
         read_alert_raised.connect(queue_read_alert, dispatch_uid="notifications.queue_read_alert")
         change_request_event.connect(notify_change_request_event, dispatch_uid="notifications.change_request_event")
+        campaign_started.connect(notify_campaign_started, dispatch_uid="notifications.campaign_started")
+        campaign_late.connect(notify_campaign_late, dispatch_uid="notifications.campaign_late")

@@ -24,6 +24,9 @@ class Kind(models.TextChoices):
     APPROVED = "approved", _("Yêu cầu đã được phê duyệt")
     APPLIED = "applied", _("Yêu cầu đã được ghi vào hồ sơ")
     OVERDUE_APPROVALS = "overdue_approvals", _("Phê duyệt quá hạn")
+    CAMPAIGN_STARTED = "campaign_started", _("Đợt rà soát hồ sơ bắt đầu")
+    CAMPAIGN_ITEMS = "campaign_items", _("Hồ sơ cần rà soát (trong thư tổng hợp)")
+    CAMPAIGN_LATE = "campaign_late", _("Đơn vị quá hạn rà soát hồ sơ")
 
 
 class Delivery(models.TextChoices):
@@ -151,6 +154,8 @@ class Digest(SendState):
     day = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=32, choices=Kind.choices, default=Kind.DAILY)
     change_request_ids = models.JSONField(_("yêu cầu quá hạn"), default=list)
+    # [[campaign id, open items], …]: the recipient's open review items that morning (campaigns).
+    campaign_items = models.JSONField(_("hồ sơ cần rà soát"), default=list, blank=True)
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:

@@ -54,3 +54,44 @@ def notify_change_request_event(sender, change_request, event, actor=None, decis
         target_url=change_request_url(change_request),
         target_key=f"workflows.changerequest:{change_request.pk}",
     )
+
+
+def notify_campaign_started(sender, campaign, recipients, **kwargs):
+    """A review campaign started (campaigns.signals, in the start's transaction): every officer
+    holding items is told once, linked to their list of items of that campaign."""
+    from django.urls import reverse
+
+    from .models import Kind
+    from .services import notify
+
+    notify(
+        [r for r in recipients if r.pk != campaign.started_by_id],
+        kind=Kind.CAMPAIGN_STARTED,
+        dedupe_key=f"campaign{campaign.pk}:started",
+        params={"title": campaign.title, "unit": campaign.unit.name, "deadline": f"{campaign.deadline:%d/%m/%Y}"},
+        target_url=f"{reverse('campaigns:items')}?campaign={campaign.pk}",
+        target_key=f"campaigns.campaign:{campaign.pk}",
+    )
+
+
+def notify_campaign_late(sender, campaign, escalation, recipients, **kwargs):
+    """A unit still had open items after the deadline: its leader is told, once per campaign
+    and unit (the escalation row and the dedupe key both say so)."""
+    from django.urls import reverse
+
+    from .models import Kind
+    from .services import notify
+
+    notify(
+        recipients,
+        kind=Kind.CAMPAIGN_LATE,
+        dedupe_key=f"campaign{campaign.pk}:late:{escalation.unit_id}",
+        params={
+            "title": campaign.title,
+            "deadline": f"{campaign.deadline:%d/%m/%Y}",
+            "unit_name": escalation.unit.name,
+            "count": escalation.open_items,
+        },
+        target_url=f"{reverse('campaigns:detail', args=[campaign.pk])}?parent={escalation.unit_id}",
+        target_key=f"campaigns.campaign:{campaign.pk}",
+    )

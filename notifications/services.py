@@ -5,6 +5,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.selectors import describe_campaigns, open_items_by_officer
 from records.audit import READ_WINDOW, list_read_alert_recipients, summarise_reads
 from records.models import ReadAlert
 from tracking.generations import Generational
@@ -113,11 +115,17 @@ def sweep_digests(*, now=None) -> int:
     waiting = Notification.objects.filter(
         delivery=Delivery.DAILY, digest__isnull=True, recipient__is_active=True, created_at__lte=now
     ).exclude(recipient__email="")
-    recipients = set(overdue) | set(waiting.order_by().values_list("recipient_id", flat=True).distinct())
+    # Review campaigns: every officer holding open items (campaigns.selectors), with an email.
+    reviews = open_items_by_officer()
+    if reviews:
+        with_email = get_user_model().objects.filter(pk__in=list(reviews)).exclude(email="")
+        reviews = {pk: reviews[pk] for pk in with_email.values_list("pk", flat=True)}
+    recipients = set(overdue) | set(waiting.order_by().values_list("recipient_id", flat=True).distinct()) | set(reviews)
     done = set(Digest.objects.filter(day=day, recipient_id__in=recipients).values_list("recipient_id", flat=True))
     todo = sorted(recipients - done)
     for chunk in _chunks(todo, settings.DIGEST_CHUNK):
-        create_digests.delay([[pk, overdue.get(pk, [])] for pk in chunk], day.isoformat(), now.isoformat())
+        items = [[pk, overdue.get(pk, []), reviews.get(pk, [])] for pk in chunk]
+        create_digests.delay(items, day.isoformat(), now.isoformat())
     return len(todo)
 
 
@@ -128,19 +136,26 @@ def create_digests(items, *, day, now) -> list[int]:
     from .tasks import send_digest
 
     created = []
-    choices = settings_for(pk for pk, _ids in items)
-    for recipient_id, request_ids in items:
+    choices = settings_for(item[0] for item in items)
+    for recipient_id, request_ids, *rest in items:  # rest: campaign items (chunks queued before them have none)
+        reviews = rest[0] if rest else []
         if choices[recipient_id].delivery_for(Kind.OVERDUE_APPROVALS) == Delivery.OFF:
             request_ids = []
+        if choices[recipient_id].delivery_for(Kind.CAMPAIGN_ITEMS) == Delivery.OFF:
+            reviews = []
         try:
             with transaction.atomic():
                 digest = Digest.objects.create(
-                    recipient_id=recipient_id, day=day, kind=Digest.Kind.DAILY, change_request_ids=request_ids
+                    recipient_id=recipient_id,
+                    day=day,
+                    kind=Digest.Kind.DAILY,
+                    change_request_ids=request_ids,
+                    campaign_items=reviews,
                 )
                 attached = Notification.objects.filter(
                     recipient_id=recipient_id, delivery=Delivery.DAILY, digest__isnull=True, created_at__lte=now
                 ).update(digest=digest)
-                if not attached and not request_ids:
+                if not attached and not request_ids and not reviews:
                     raise _Empty()
                 send_digest.delay_on_commit(digest.pk)
         except (IntegrityError, _Empty):
@@ -222,9 +237,15 @@ def build_digest_email(digest_id: int):
         .order_by("submitted_at", "pk")
     )
     notifications = list(digest.notifications.order_by("created_at", "pk"))
+    campaigns = describe_campaigns(c for c, _n in digest.campaign_items)
+    reviews = [
+        {"campaign": campaigns[c], "count": n, "url": f"{settings.SITE_URL}{reverse('campaigns:items')}?campaign={c}"}
+        for c, n in digest.campaign_items
+        if c in campaigns
+    ]
     with translation.override(language):
         items = _items(notifications)
-    count = len(requests) + len(notifications)
+    count = len(requests) + len(notifications) + sum(r["count"] for r in reviews)
     return _email(
         subject=lambda: (
             _("[QLCB] Thư tổng hợp ngày %(day)s: %(count)s việc")
@@ -238,6 +259,7 @@ def build_digest_email(digest_id: int):
             "recipient": recipient,
             "requests": requests,
             "items": items,
+            "reviews": reviews,
             "reminder_after_days": settings.REMINDER_AFTER_DAYS,
             "queue_url": f"{settings.SITE_URL}/changerequest/queue/",
             "centre_url": f"{settings.SITE_URL}{reverse('notifications:index')}",

@@ -12,6 +12,14 @@ _TEXTS = {
     Kind.APPROVED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được phê duyệt."),
     Kind.APPLIED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được ghi vào hồ sơ."),
     Kind.OVERDUE_APPROVALS: lambda: _("%(count)s yêu cầu đang chờ bạn phê duyệt quá hạn."),
+    Kind.CAMPAIGN_STARTED: lambda: _(
+        "Đợt rà soát “%(title)s” (%(unit)s) đã bắt đầu: hãy xác nhận hoặc cập nhật hồ sơ cán bộ đơn vị bạn "
+        "quản lý trước ngày %(deadline)s."
+    ),
+    Kind.CAMPAIGN_LATE: lambda: _(
+        "Đợt rà soát “%(title)s” đã quá hạn %(deadline)s: %(unit_name)s còn %(count)s hồ sơ chưa xác nhận "
+        "hoặc cập nhật."
+    ),
 }
 
 

@@ -5,7 +5,7 @@ record and the filter over a queryset."""
 from django.db.models import Exists, OuterRef, Q
 
 from units.models import Role, RoleGrant
-from units.permissions import can_propose_for_unit, visible_scope
+from units.permissions import can_propose_for_unit, propose_scope, visible_scope
 from units.scope import UnitScope, active_grants, granted_paths, granted_unit_ids
 
 EMPLOYEE_UNIT = "managing_unit__"
@@ -29,6 +29,11 @@ def visible_employees_q(user, prefix: str = "") -> Q:
 def can_propose_change(user, employee) -> bool:
     """Only an officer of the managing unit itself proposes changes (upper units read only)."""
     return can_propose_for_unit(user, employee.managing_unit)
+
+
+def proposable_employees_q(user, prefix: str = "") -> Q:
+    """The same decision as a filter over many employees (units.permissions.propose_scope)."""
+    return propose_scope(user).q(prefix + EMPLOYEE_UNIT)
 
 
 # --- see sensitive data (records.sensitivity says which data is) -------------------------------

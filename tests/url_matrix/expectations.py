@@ -30,6 +30,8 @@ inspection = _pk("inspections")
 import_batch = _pk("invalid_batches")  # a batch with errors, so its error report exists
 delegation = _pk("delegations")
 export_job = _pk("export_jobs")  # a finished export of the position's officer
+campaign = _pk("campaigns")  # a campaign of the position's unit and its subtree
+campaign_item = _pk("campaign_items")  # the item of the position's person in that campaign
 
 
 def unit_as_parent(s, position):
@@ -163,6 +165,14 @@ SITE = {
     "policy:edit": [form(rules.ministry_admin_only)],
     "delegations:index": [form(rules.approvers_only)],
     "delegations:revoke": [form(rules.own_delegation_post, delegation)],
+    # Review campaigns
+    "campaigns:index": [page(rules.grant_or_superuser)],
+    "campaigns:start": [form(rules.grant_admins)],
+    "campaigns:detail": [page(rules.campaign_read, campaign)],
+    "campaigns:progress-xlsx": [page(rules.campaign_read, campaign)],
+    "campaigns:close": [form(rules.campaign_close, campaign)],
+    "campaigns:items": [page(rules.officer_anywhere)],
+    "campaigns:item-confirm": [form(rules.campaign_confirm, campaign_item)],
     # The notification centre: one's own notifications and preferences
     "notifications:index": [page(rules.any_signed_in_user)],
     "notifications:read": [form(rules.signed_in_post_only)],
@@ -300,6 +310,10 @@ ADMIN_MODELS = {
     "duedates.stepextension": {**WRITABLE, "history": True},
     "duedates.beyondlaststep": {**WRITABLE, "history": True},
     "duedates.dueitem": READ_ONLY,  # computed by the refresh only
+    # Review campaigns: started, confirmed and closed on their pages (campaigns.permissions).
+    "campaigns.campaign": {**READ_ONLY, "history": True},
+    "campaigns.campaignitem": {**READ_ONLY, "history": True},
+    "campaigns.campaignescalation": READ_ONLY,
     "duedates.refreshrun": READ_ONLY,
 }
 

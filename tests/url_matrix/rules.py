@@ -278,6 +278,41 @@ def grant_revoke(who, position, method):
     return REDIRECT if _administers(who, position) else NOT_FOUND
 
 
+# --- review campaigns (a campaign of each position's unit and its subtree) ---------------------
+
+
+@login_required
+def campaign_read(who, position, method):
+    """A campaign's progress and its xlsx: whoever sees its unit (upper units read), whoever holds
+    a grant on a unit it covers (their part), superusers (who may start one anywhere); else 403."""
+    if who.superuser or who.covers(position) or (who.at is not None and position in _ANCESTORS[who.at]):
+        return OK
+    return DENIED
+
+
+@login_required
+def campaign_close(who, position, method):
+    """Ending a campaign: POST only; whoever may start one on its unit, then back to it; else 403
+    (the campaigns app itself refuses users without a grant, whatever the method)."""
+    if not (who.has_grant or who.superuser):
+        return DENIED
+    if method == "GET":
+        return NOT_ALLOWED
+    return REDIRECT if _administers(who, position) else DENIED
+
+
+@login_required
+def campaign_confirm(who, position, method):
+    """Confirming a person's record unchanged: POST only; whoever may propose changes for the
+    person (an officer of exactly their unit), then back to the list; else 403 (the app refuses
+    users without a grant, whatever the method)."""
+    if not (who.has_grant or who.superuser):
+        return DENIED
+    if method == "GET":
+        return NOT_ALLOWED
+    return REDIRECT if (who.role == Role.OFFICER and who.relation(position) == "same") else DENIED
+
+
 # --- the approval workflow (viewflow) --------------------------------------------------------
 
 

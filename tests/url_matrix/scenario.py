@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from campaigns import services as campaign_services
+from campaigns.models import CampaignEscalation
 from inspections.models import FollowUpAction, Inspection, InspectionPlan
 from records.export_jobs import running
 from records.export_jobs import services as export_services
@@ -78,6 +80,8 @@ class Scenario:
     import_batches: dict = field(default_factory=dict)  # position → approved ImportBatch
     delegations: dict = field(default_factory=dict)
     export_jobs: dict = field(default_factory=dict)  # position → its officer's finished export
+    campaigns: dict = field(default_factory=dict)  # position → a review campaign of its unit and subtree
+    campaign_items: dict = field(default_factory=dict)  # position → its person's item in that campaign
     grants: dict = field(default_factory=dict)  # position → the officer's RoleGrant
     admin_objects: dict = field(default_factory=dict)  # model label → one row
     policy: object = None
@@ -264,6 +268,7 @@ def build_scenario() -> Scenario:
         )
 
     _export_jobs(s)
+    _campaigns(s)
     s.policy = policy.current_policy()
     _admin_objects(s)
     for who in ROLES:
@@ -282,6 +287,20 @@ def _export_jobs(s: Scenario):
         job.refresh_from_db()
         assert job.status == ExportJob.Status.DONE, job.error
         s.export_jobs[position] = job
+
+
+def _campaigns(s: Scenario):
+    """In every position, a running campaign of its unit and subtree, started by the superuser."""
+    for position in POSITIONS:
+        campaign = campaign_services.start_campaign(
+            user=s.users["superuser"],
+            title=f"Rà soát {position}",
+            unit=s.units[position],
+            include_subtree=True,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+        s.campaigns[position] = campaign
+        s.campaign_items[position] = campaign.items.get(employee=s.employees[position])
 
 
 def _with_history(row):
@@ -454,6 +473,14 @@ def _admin_objects(s: Scenario):
                 due_date=datetime.date(2045, 12, 31),
                 rule_version="url-matrix",
                 computed_at=timezone.now(),
+            ),
+            # An item with a history entry: the "own" person's item of the parent's campaign, confirmed.
+            "campaigns.campaign": s.campaigns["own"],
+            "campaigns.campaignitem": campaign_services.confirm_item(
+                user=s.officers["own"], item=s.campaigns["parent"].items.get(employee=s.employees["own"])
+            ),
+            "campaigns.campaignescalation": CampaignEscalation.objects.create(
+                campaign=s.campaigns["own"], unit=s.units["own"], open_items=1, at=timezone.now()
             ),
             "duedates.refreshrun": RefreshRun.objects.create(started_at=timezone.now(), rule_version="url-matrix"),
             # The verified rule rows are loaded by duedates' data migration.
