@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
 from config import security
+from duedates.viewsets import DueDatesApp
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications.viewsets import NotificationsApp
@@ -44,6 +45,7 @@ site = Site(
         UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),
+        DueDatesApp(),
         PolicyApp(),
         DelegationApp(),
         NotificationsApp(),
