@@ -95,7 +95,8 @@ def _retirement(inputs: dict) -> list[str]:
         year, month = inputs["month"].split("-")
         lines.append(
             _(
-                "Tháng đủ tuổi nghỉ hưu: %(month)s/%(year)s, khi đủ %(y)s tuổi %(m)s tháng (tuổi theo lộ trình của năm đó)"
+                "Tháng đủ tuổi nghỉ hưu: %(month)s/%(year)s, khi đủ %(y)s tuổi %(m)s tháng "
+                "(tuổi theo lộ trình của năm đó)"
             )
             % {"month": month, "year": year, "y": inputs.get("age_years"), "m": inputs.get("age_months")}
         )
