@@ -22,9 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from records.models import Employee
 from records.models.employee import today
-from records.selectors import list_employees, name_search_q
+from records.selectors import list_employees
 from tracking.keyset import KeysetPage, paginate
 from units.selectors import list_visible_units
 
@@ -178,7 +177,9 @@ def list_due_items(*, user, filters: Filters) -> QuerySet:
     if filters.unit is not None:
         queryset = queryset.filter(employee__managing_unit__path__startswith=filters.unit.path)
     if filters.q:
-        queryset = queryset.filter(employee__in=Employee.objects.filter(name_search_q(filters.q)).values("pk"))
+        # The employee list's search (name words, or the start of a CCCD where the user may see
+        # CCCDs): the same people whichever way the list is computed.
+        queryset = queryset.filter(employee__in=list_employees(user=user, search=filters.q).values("pk"))
     return queryset
 
 

@@ -19,7 +19,6 @@ from .explain import explain, load_rule_sources, shown_reason
 from .exports import DUE_LIST
 from .permissions import (
     act_checker,
-    can_act_on_due_item,
     can_export_due_items,
     can_view_due_inputs,
     can_view_due_items,
@@ -126,7 +125,7 @@ def due_person(request, pk):
             "form": form,
             "as_of": as_of,
             "rows": describe_rows(request.user, items, as_of),
-            "can_act": bool(items) and can_act_on_due_item(request.user, items[0]),
+            "can_act": act_checker(request.user)(employee.managing_unit.pk, employee.managing_unit.path),
             "sensitive": can_view_due_inputs(request.user, employee),
         },
         status=200 if form.is_valid() else 400,

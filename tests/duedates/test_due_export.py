@@ -31,9 +31,7 @@ def test_the_export_holds_the_filtered_rows(client_for, people, tree):
     assert running.run_export_job(job_id=job.pk) == ExportJob.Status.DONE
     rows = workbook_rows(client, job)
     assert rows[0][:5] == ["STT", "Họ và tên", "Đơn vị", "Loại việc", "Đến hạn"]
-    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [
-        ("Trần Thị Bình", "Nâng bậc lương thường xuyên", "01/06/2027")
-    ]
+    assert [(r[1], r[3], r[4]) for r in rows[1:]] == [("Trần Thị Bình", "Nâng bậc lương thường xuyên", "01/06/2027")]
     assert "Bậc hiện hưởng 2 từ ngày 01/06/2024" in rows[1][9]
     log = ExportLog.objects.get()
     assert log.kind == ExportLog.Kind.DUE_LIST and log.row_count == 1

@@ -33,7 +33,9 @@ def _grow(tree, loader, start, stop):
             salary_effective_date=None if n % 3 == 0 else D(2023, 1 + n % 12, 10),
         )
         with setup_context(loader):
-            Discipline.objects.create(employee=employee, form="reprimand", reason="Vi phạm", effective_from=D(2024, 2, 1))
+            Discipline.objects.create(
+                employee=employee, form="reprimand", reason="Vi phạm", effective_from=D(2024, 2, 1)
+            )
             NonCountedPeriod.objects.create(
                 employee=employee, kind="unpaid_leave", start_date=D(2024, 3, 4), end_date=D(2024, 4, 20)
             )
@@ -90,6 +92,8 @@ def test_the_person_page_takes_the_same_queries_whatever_the_sub_records(client,
     few = count()
     with setup_context(loader):
         for n in range(5):
-            Discipline.objects.create(employee=person, form="warning", reason="Vi phạm", effective_from=D(2024, 5, 1 + n))
+            Discipline.objects.create(
+                employee=person, form="warning", reason="Vi phạm", effective_from=D(2024, 5, 1 + n)
+            )
     refresh_due_items()
     assert count() == few
