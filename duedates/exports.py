@@ -3,8 +3,6 @@ the user, with the same filters, masking and "as of" date; the explanation of ea
 column. Stored items stream from the database; as of another date, the people are computed a
 chunk at a time (duedates.selectors.compute_items), so memory stays flat."""
 
-import datetime
-
 from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -17,7 +15,7 @@ from . import rules
 from .explain import explain, load_rule_sources, shown_reason
 from .models import DueItem
 from .permissions import can_export_due_items, inputs_checker
-from .selectors import DueFilterForm, Filters, compute_items, list_due_items, list_people, uses_stored_items
+from .selectors import DueFilterForm, Filters, list_due_items, list_people, matching_items, uses_stored_items
 from .services import RuleSet
 
 CHUNK_PEOPLE = 1000
@@ -118,16 +116,7 @@ class DueListExport(ExportKind):
 
     @staticmethod
     def _computed(employees, filters, ruleset):
-        by_pk = {e.pk: e for e in employees}
-        computed = compute_items(list(by_pk), filters.as_of, ruleset)
-        rows = []
-        for pk, items in computed.items():
-            for item in items:
-                if filters.matches(item):
-                    item.employee = by_pk[pk]
-                    rows.append(item)
-        rows.sort(key=lambda i: (i.due_date or datetime.date.max, i.employee.sort_key, i.employee_id, i.kind))
-        yield from rows
+        yield from matching_items(employees, filters, ruleset)
 
 
 DUE_LIST = register(DueListExport())

@@ -209,21 +209,26 @@ def compute_items(employee_ids, as_of: datetime.date, ruleset: RuleSet | None = 
     }
 
 
-def computed_page(*, user, filters: Filters, params) -> KeysetPage:
-    """A page of the lists as of another date: a keyset page of people, their items computed,
-    the filters applied, by due date within the page."""
-    page = paginate(list_people(user=user, filters=filters), params, per_page=PEOPLE_PER_PAGE)
-    by_pk = {employee.pk: employee for employee in page.rows}
-    computed = compute_items(list(by_pk), filters.as_of)
+def matching_items(employees, filters: Filters, ruleset: RuleSet | None = None) -> list:
+    """The items of `employees` as of `filters.as_of` that pass the filters, each with its
+    employee attached, by due date (those without one last), then name."""
+    by_pk = {employee.pk: employee for employee in employees}
     rows = []
-    for pk, items in computed.items():
+    for pk, items in compute_items(list(by_pk), filters.as_of, ruleset).items():
         for item in items:
             if filters.matches(item):
                 item.employee = by_pk[pk]
                 rows.append(item)
     rows.sort(key=lambda i: (i.due_date or datetime.date.max, i.employee.sort_key, i.employee_id, i.kind))
-    page.rows = rows
-    page.extra["people"] = len(by_pk)
+    return rows
+
+
+def computed_page(*, user, filters: Filters, params) -> KeysetPage:
+    """A page of the lists as of another date: a keyset page of people, their items computed,
+    the filters applied, by due date within the page."""
+    page = paginate(list_people(user=user, filters=filters), params, per_page=PEOPLE_PER_PAGE)
+    page.extra["people"] = len(page.rows)
+    page.rows = matching_items(page.rows, filters)
     return page
 
 
