@@ -186,3 +186,52 @@ def test_cannot_compute_lists_the_reason(client_for, people, tree, loader):
     assert names(response) == {"Phạm Văn Dũng"}
     assert "Chưa có ngày hưởng bậc lương hiện hưởng." in response.content.decode()
     assert DueItem.objects.filter(kind="cannot_compute").count() == 1
+
+
+def _walk(client, query):
+    """Every row of every page, following the "next" links."""
+    seen, url = [], reverse(URL) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    for _page in range(20):
+        response = client.get(url)
+        seen += [(row["employee"].pk, row["item"].kind) for row in response.context["rows"]]
+        page = response.context["page"]
+        if not page.has_next:
+            return seen
+        url = reverse(URL) + "?" + page.next_query
+    raise AssertionError("too many pages")
+
+
+def test_keyset_pages_neither_skip_nor_repeat(client_for, people, staff, tree, loader, monkeypatch):
+    from duedates import selectors
+
+    for n in range(5):
+        make_employee(
+            tree["kv1"],
+            loader,
+            citizen_id=f"00107000090{n}",
+            full_name=f"Đỗ Văn Số {n}",
+            date_of_birth=D(1970, 3, 1),
+            salary_effective_date=D(2024, 1, 1),  # the same due dates: ties broken by id
+        )
+    refresh_due_items()
+    monkeypatch.setattr(selectors, "PER_PAGE", 3)
+    monkeypatch.setattr(selectors, "PEOPLE_PER_PAGE", 2)
+    client = client_for(people["canbo_kv1"])
+    stored = _walk(client, {})
+    assert len(stored) == len(set(stored)) == DueItem.objects.filter(employee__managing_unit=tree["kv1"]).count()
+    # As of a past date, computed a page of people at a time: the same items (nothing changed
+    # since but the history is dated today, so date it earlier first).
+    for model in (Employee, Discipline):
+        model.history.update(history_date=timezone.now() - datetime.timedelta(days=3))
+    computed = _walk(client, {"as_of": (today() - datetime.timedelta(days=1)).isoformat()})
+    assert sorted(computed) == sorted(stored)
+
+
+def test_computed_items_equal_the_stored_ones(staff):
+    """The on-the-fly computation (as of a date) and the stored items agree for today's file."""
+    from duedates.selectors import compute_items
+
+    computed = compute_items([p.pk for p in staff.values()], today())
+    for person in staff.values():
+        stored = {(i.kind, i.due_date, i.notice_deadline, i.reason) for i in DueItem.objects.filter(employee=person)}
+        assert {(i.kind, i.due_date, i.notice_deadline, i.reason) for i in computed[person.pk]} == stored
