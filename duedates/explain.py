@@ -25,7 +25,9 @@ def load_rule_sources() -> dict[str, str]:
     sources = {}
     for model in RULE_MODELS:
         for row in model.objects.all():
-            sources[f"{model.__name__}:{row.pk}"] = _("%(row)s — %(source)s (hiệu lực từ %(since)s)") % {
+            # The ids are those of the rows as the rules see them (rules.Extension for a
+            # StepExtension, rules.BeyondRule for a BeyondLastStep).
+            sources[f"{type(row.as_rule()).__name__}:{row.pk}"] = _("%(row)s — %(source)s (hiệu lực từ %(since)s)") % {
                 "row": f"{model._meta.verbose_name.capitalize()}: {row}",
                 "source": row.legal_source,
                 "since": _d(row.valid_from),
@@ -101,7 +103,11 @@ def _retirement(inputs: dict) -> list[str]:
             % {"month": month, "year": year, "y": inputs.get("age_years"), "m": inputs.get("age_months")}
         )
     names = {"notice": _("Thông báo nghỉ hưu"), "decision": _("Quyết định nghỉ hưu")}
-    for kind, lead in (inputs.get("lead_times") or {}).items():
+    leads = inputs.get("lead_times") or {}
+    for kind in ("notice", "decision"):
+        if kind not in leads:
+            continue
+        lead = leads[kind]
         lines.append(
             _("%(what)s: chậm nhất %(months)s tháng trước thời điểm nghỉ hưu")
             % {"what": names.get(kind, kind), "months": lead.get("months")}

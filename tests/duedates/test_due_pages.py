@@ -70,7 +70,10 @@ def test_an_officer_sees_their_unit_and_may_act(client_for, people, staff):
     assert "Đề xuất thay đổi" in body
     # The warning that delayed the step by 6 months, with its rule's legal source.
     assert "Kéo dài 6 tháng: Cảnh cáo (hiệu lực 03/06/2024)" in body
-    assert "03/2013/TT-BNV" in body or "08/2013/TT-BNV" in body
+    assert "08/2013/TT-BNV" in body
+    # Every rule named by its row and legal source, never by an internal id.
+    assert "Quy định áp dụng: Kéo dài thời gian nâng bậc lương: Cảnh cáo (Công chức): +6 — " in body
+    assert "Extension:" not in body and "HoldingPeriod:" not in body and "RetirementAge:" not in body
 
 
 def test_an_upper_unit_sees_the_subtree_read_only_with_sanctions_masked(client_for, people, staff):
