@@ -63,8 +63,19 @@ def explain(item, *, sensitive: bool, sources: dict) -> list[str]:
         lines = [_cannot_reason(item, sensitive=sensitive)]
         if inputs.get("salary_class"):
             lines.append(_("Nhóm ngạch: %(cls)s") % {"cls": inputs["salary_class"]})
-    lines += [_("Quy định áp dụng: %(rule)s") % {"rule": sources.get(rid, rid)} for rid in item.rule_ids]
+    hidden = set() if sensitive else _sanction_rules(inputs)
+    lines += [
+        _("Quy định áp dụng: %(rule)s") % {"rule": sources.get(rid, rid)} for rid in item.rule_ids if rid not in hidden
+    ]
     return lines
+
+
+def _sanction_rules(inputs: dict) -> set:
+    """The extension rows applied for sanctions: their names tell the sanction's form."""
+    extensions = list(inputs.get("extensions") or [])
+    for step in inputs.get("schedule") or []:
+        extensions += step.get("extensions") or []
+    return {ext.get("rule") for ext in extensions if _sensitive_kind(ext.get("kind"))}
 
 
 def _cannot_reason(item, *, sensitive: bool) -> str:

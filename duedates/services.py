@@ -77,13 +77,14 @@ def _rows(model, when):
 
 def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dict]:
     """The inputs of the rules for a chunk of people: four queries, whatever the chunk's size.
-    With `when` (an aware datetime), the file as it stood then, read from its history."""
+    With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
+    on a history queryset "pk" and "pk__in" name the history row's own key)."""
     people = {}
     for row in (
         _rows(Employee, when)
-        .filter(pk__in=employee_ids)
+        .filter(id__in=employee_ids)
         .values(
-            "pk",
+            "id",
             "date_of_birth",
             "birth_date_precision",
             "sex",
@@ -95,7 +96,7 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
         )
     ):
         salary_class, last_step = ruleset.rank(row["rank_code"], row["salary_effective_date"])
-        people[row["pk"]] = {
+        people[row["id"]] = {
             "born": row["date_of_birth"],
             "precision": row["birth_date_precision"],
             "sex": row["sex"],
@@ -110,30 +111,31 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
             "poor_years": [],
             "periods": [],
         }
+    found = list(people)  # as of a past moment, only those on file then
     for d in (
         _rows(Discipline, when)
-        .filter(employee_id__in=employee_ids)
-        .order_by("pk")
-        .values("pk", "employee_id", "form", "effective_from", "annulled")
+        .filter(employee_id__in=found)
+        .order_by("id")
+        .values("id", "employee_id", "form", "effective_from", "annulled")
     ):
         people[d["employee_id"]]["sanctions"].append(
-            rules.Sanction(d["pk"], d["form"], d["effective_from"], d["annulled"])
+            rules.Sanction(d["id"], d["form"], d["effective_from"], d["annulled"])
         )
     for employee_id, year in (
         _rows(Evaluation, when)
-        .filter(employee_id__in=employee_ids, rating=Evaluation.Rating.FAILED)
+        .filter(employee_id__in=found, rating=Evaluation.Rating.FAILED)
         .order_by("year")
         .values_list("employee_id", "year")
     ):
         people[employee_id]["poor_years"].append(year)
     for p in (
         _rows(NonCountedPeriod, when)
-        .filter(employee_id__in=employee_ids)
-        .order_by("start_date", "pk")
-        .values("pk", "employee_id", "kind", "start_date", "end_date", "leftover_working_days")
+        .filter(employee_id__in=found)
+        .order_by("start_date", "id")
+        .values("id", "employee_id", "kind", "start_date", "end_date", "leftover_working_days")
     ):
         people[p["employee_id"]]["periods"].append(
-            rules.NonCounted(p["pk"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
+            rules.NonCounted(p["id"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
         )
     return people
 

@@ -55,6 +55,17 @@ def staff(tree, loader):
     return {"an": an, "binh": binh, "cuong": cuong}
 
 
+def backdate(*models, days):
+    """Date the history rows written so far `days` ago, in their order (test data loaded
+    earlier than today)."""
+    start = timezone.now() - datetime.timedelta(days=days)
+    for model in models:
+        for history_id in model.history.order_by("history_id").values_list("history_id", flat=True):
+            model.history.filter(history_id=history_id).update(
+                history_date=start + datetime.timedelta(seconds=history_id)
+            )
+
+
 def names(response):
     return {row["employee"].full_name for row in response.context["rows"]}
 
@@ -149,9 +160,7 @@ def test_as_of_a_past_date_reads_the_file_as_it_stood(client_for, people, staff,
     """A raise recorded now (step 4 from 14/09/2026) moves today's item; as of a day before the
     raise was recorded, the list still shows the step then due."""
     # The file as loaded ten days ago (its history rows dated so), the raise recorded today.
-    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
-    for model in (Employee, Discipline):
-        model.history.update(history_date=ten_days_ago)
+    backdate(Employee, Discipline, days=10)
     before = today() - datetime.timedelta(days=1)
     with tracked_change(ChangeContext(reason="Nâng bậc", approved_by=loader)):
         an = Employee.objects.get(pk=staff["an"].pk)
@@ -224,8 +233,7 @@ def test_keyset_pages_neither_skip_nor_repeat(client_for, people, staff, tree, l
     assert len(stored) == len(set(stored)) == DueItem.objects.filter(employee__managing_unit=tree["kv1"]).count()
     # As of a past date, computed a page of people at a time: the same items (nothing changed
     # since but the history is dated today, so date it earlier first).
-    for model in (Employee, Discipline):
-        model.history.update(history_date=timezone.now() - datetime.timedelta(days=3))
+    backdate(Employee, Discipline, days=3)
     computed = _walk(client, {"as_of": (today() - datetime.timedelta(days=1)).isoformat()})
     assert sorted(computed) == sorted(stored)
 
@@ -238,3 +246,32 @@ def test_computed_items_equal_the_stored_ones(staff):
     for person in staff.values():
         stored = {(i.kind, i.due_date, i.notice_deadline, i.reason) for i in DueItem.objects.filter(employee=person)}
         assert {(i.kind, i.due_date, i.notice_deadline, i.reason) for i in computed[person.pk]} == stored
+
+
+def test_as_of_reads_each_person_history_not_another_row(tree, loader):
+    """On a history table "pk" is the history row's key: a person whose history rows do not
+    share their ids still gets their own inputs, and someone not on file then gets none."""
+    from duedates.selectors import compute_items
+
+    first = make_employee(tree["kv1"], loader, citizen_id="001085000801", salary_effective_date=D(2022, 1, 3))
+    for step in (4, 5):  # two more history rows for the first person
+        with tracked_change(ChangeContext(reason="Sửa", approved_by=loader)):
+            row = Employee.objects.get(pk=first.pk)
+            row.salary_step, row.salary_effective_date = step, D(2023 + step - 4, 1, 3)
+            row.save()
+    second = make_employee(
+        tree["kv1"],
+        loader,
+        citizen_id="001085000802",
+        full_name="Trần Văn Hai",
+        salary_step=2,
+        salary_coefficient=Decimal("2.67"),
+        salary_effective_date=D(2025, 2, 7),
+    )
+    backdate(Employee, Discipline, days=3)
+    with tracked_change(ChangeContext(reason="Tiếp nhận", approved_by=loader)):
+        later = make_employee(tree["kv1"], loader, citizen_id="001085000803", full_name="Lê Văn Ba")
+    items = compute_items([first.pk, second.pk, later.pk], today() - datetime.timedelta(days=1))
+    assert set(items) == {first.pk, second.pk}
+    steps = {pk: [i.due_date for i in found if i.kind == "salary_step"] for pk, found in items.items()}
+    assert steps == {first.pk: [D(2027, 1, 3)], second.pk: [D(2028, 2, 7)]}

@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from duedates.services import refresh_due_items
 from records.models import Discipline, Employee, NonCountedPeriod
 from records.models.employee import today
 from tests.conftest import make_employee, setup_context
+from tests.duedates.test_due_pages import backdate
 
 D = datetime.date
 
@@ -39,9 +39,7 @@ def _grow(tree, loader, start, stop):
             NonCountedPeriod.objects.create(
                 employee=employee, kind="unpaid_leave", start_date=D(2024, 3, 4), end_date=D(2024, 4, 20)
             )
-    past = timezone.now() - datetime.timedelta(days=10)
-    for model in (Employee, Discipline, NonCountedPeriod):
-        model.history.update(history_date=past)
+    backdate(Employee, Discipline, NonCountedPeriod, days=10)
     refresh_due_items()
 
 
