@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
-from duedates.services import refresh_due_items
+from duedates.services import refresh_changed
 from records.models import SUBRECORD_MODELS, Employee
 from records.models.salary import salary_index_held
 from records.services import load_initial_employees
@@ -78,9 +78,9 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             counts["employees"] = len(created)
             _ensure_subrecords(people, counts)
             ensure_inspection_work(units, counts)
-        # The due lists of the demo data: computed now rather than at the first nightly run
-        # (idempotent: a person whose inputs did not change is not recomputed).
-        counts["due_people"] = refresh_due_items()["recomputed"]
+        # The due lists of the demo data: computed now rather than at the first nightly run,
+        # as that run does (idempotent: a person whose inputs did not change is not recomputed).
+        counts["due_people"] = refresh_changed().recomputed
     return Loaded(counts=counts, admin=admin, units=units, created_users=created_users, policy=policy)
 
 

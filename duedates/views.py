@@ -17,6 +17,7 @@ from units.selectors import list_visible_units
 from . import rules
 from .explain import explain, load_rule_sources, shown_reason
 from .exports import DUE_LIST
+from .models import RefreshRun
 from .permissions import (
     act_checker,
     can_export_due_items,
@@ -87,6 +88,7 @@ def _render_list(request, form, *, status=200):
             "unit": chosen,
             "kinds": form.fields["kind"].choices,
             "can_export": can_export_due_items(user),
+            "last_run": RefreshRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first(),
         },
         status=status,
     )

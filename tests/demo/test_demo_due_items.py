@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from duedates.models import DueItem
+from duedates.models import DueItem, RefreshRun
 from duedates.services import refresh_due_items
 
 
@@ -37,7 +37,8 @@ def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
     assert DueItem.objects.filter(kind="salary_step", inputs__extension_months__gt=0).exists()
     beyond = DueItem.objects.filter(kind="beyond_last_step").first()
     assert beyond.inputs["next_percent"] >= 5 and beyond.inputs["schedule"]
-    # Running the loader again recomputes nobody.
+    # The loader's refresh is the nightly one (recorded), and nothing is left to recompute.
+    assert RefreshRun.objects.get().full
     assert refresh_due_items() == {"examined": 200, "recomputed": 0}
 
     # Through the page, as the ministry's demo leader sees it (everything below, read only).
@@ -52,3 +53,4 @@ def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
         assert response.status_code == 200
         assert response.context["rows"], kind
         assert label in response.content.decode(), kind
+        assert "lần gần nhất lúc" in response.content.decode()
