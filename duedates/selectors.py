@@ -111,7 +111,13 @@ class DueFilterForm(forms.Form):
         )
 
 
+def _iso(day):
+    return day.isoformat() if day else None
+
+
 class Filters:
+    """The cleaned filters: the unit as a Unit, the dates as dates, `as_of` today by default."""
+
     def __init__(self, *, kind="", unit=None, q="", due_from=None, due_to=None, overdue=False, as_of=None):
         self.kind, self.unit, self.q = kind, unit, q
         self.due_from, self.due_to, self.overdue = due_from, due_to, overdue
@@ -119,15 +125,14 @@ class Filters:
 
     def as_parameters(self) -> dict:
         """JSON for an export job."""
-        iso = lambda d: d.isoformat() if d else None  # noqa: E731
         return {
             "kind": self.kind,
             "unit": self.unit.pk if self.unit else None,
             "q": self.q,
-            "due_from": iso(self.due_from),
-            "due_to": iso(self.due_to),
+            "due_from": _iso(self.due_from),
+            "due_to": _iso(self.due_to),
             "overdue": self.overdue,
-            "as_of": iso(self.as_of),
+            "as_of": _iso(self.as_of),
         }
 
     def matches(self, item) -> bool:

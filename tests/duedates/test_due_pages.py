@@ -275,3 +275,19 @@ def test_as_of_reads_each_person_history_not_another_row(tree, loader):
     assert set(items) == {first.pk, second.pk}
     steps = {pk: [i.due_date for i in found if i.kind == "salary_step"] for pk, found in items.items()}
     assert steps == {first.pk: [D(2027, 1, 3)], second.pk: [D(2028, 2, 7)]}
+
+
+def test_the_check_and_the_filter_of_each_rule_agree(people, staff):
+    from duedates import permissions
+
+    items = list(DueItem.objects.select_related("employee__managing_unit"))
+    for user in people.values():
+        visible = set(DueItem.objects.filter(permissions.visible_due_items_q(user)).values_list("pk", flat=True))
+        may_act = permissions.act_checker(user)
+        may_see_inputs = permissions.inputs_checker(user)
+        for item in items:
+            unit = item.employee.managing_unit
+            assert permissions.can_view_due_item(user, item) == (item.pk in visible)
+            assert permissions.can_act_on_due_item(user, item) == may_act(unit.pk, unit.path)
+            assert permissions.can_view_due_inputs(user, item.employee) == may_see_inputs(unit.pk, unit.path)
+        assert permissions.can_view_due_items(user) == bool(visible)  # every grant here covers someone
