@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0017_due_inputs'),
+        ('records', '0018_a0_holds_36_months'),
     ]
 
     operations = [
