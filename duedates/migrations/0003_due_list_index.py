@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('duedates', '0002_verified_rules'),
-        ('records', '0018_exportlog_due_list'),
+        ('records', '0019_exportlog_due_list'),
     ]
 
     operations = [
