@@ -11,6 +11,7 @@ from viewflow.urls import Site
 
 from campaigns.viewsets import CampaignsApp
 from config import security
+from duedates.viewsets import DueDatesApp
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications.viewsets import NotificationsApp
@@ -45,6 +46,7 @@ site = Site(
         UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),
+        DueDatesApp(),
         PolicyApp(),
         DelegationApp(),
         CampaignsApp(),

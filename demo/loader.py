@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
+from duedates.services import refresh_changed
 from records.models import SUBRECORD_MODELS, Employee
 from records.models.salary import salary_index_held
 from records.services import load_initial_employees
@@ -79,6 +80,9 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             _ensure_subrecords(people, counts)
             ensure_inspection_work(units, counts)
         ensure_campaign(units, counts)  # not a tracked write: the campaign's own services
+        # The due lists of the demo data: computed now rather than at the first nightly run,
+        # as that run does (idempotent: a person whose inputs did not change is not recomputed).
+        counts["due_people"] = refresh_changed().recomputed
     return Loaded(counts=counts, admin=admin, units=units, created_users=created_users, policy=policy)
 
 
@@ -126,6 +130,7 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         f"Công tác kiểm tra (inspection work): {counts['plans']} kế hoạch, {counts['inspections']} cuộc kiểm tra, "
         f"{counts['follow_ups']} kiến nghị mới (plans, inspections, follow-ups created)",
         f"Đợt rà soát hồ sơ mới (review campaigns started): {counts['campaigns']}",
+        f"Việc đến hạn (due items): tính lại cho {counts['due_people']} cán bộ (people recomputed)",
         "",
     ]
     return lines

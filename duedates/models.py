@@ -201,7 +201,11 @@ class DueItem(models.Model):
         verbose_name = _("việc đến hạn")
         verbose_name_plural = _("việc đến hạn")
         ordering = ["due_date", "pk"]
-        indexes = [models.Index(fields=["kind", "due_date"], name="dueitem_kind_due")]
+        indexes = [
+            models.Index(fields=["kind", "due_date"], name="dueitem_kind_due"),
+            # The due list's keyset order over every kind (duedates.selectors.list_due_items).
+            models.Index(fields=["due_date", "id"], name="dueitem_due_id"),
+        ]
         constraints = [models.UniqueConstraint(fields=["employee", "kind", "about"], name="one_due_item_per_kind")]
 
     def __str__(self):

@@ -69,22 +69,34 @@ class RuleSet:
         return at_start[1], now[2]
 
 
-def person_inputs(employee_ids, ruleset: RuleSet) -> dict[int, dict]:
-    """The inputs of the rules for a chunk of people: four queries, whatever the chunk's size."""
+def _rows(model, when):
+    """The rows of `model` now (`when` None), or as they stood at the moment `when` (its
+    history: simple_history's as_of, the latest version of each row at that moment)."""
+    return model.objects.all() if when is None else model.history.as_of(when)
+
+
+def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dict]:
+    """The inputs of the rules for a chunk of people: four queries, whatever the chunk's size.
+    With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
+    on a history queryset "pk" and "pk__in" name the history row's own key)."""
     people = {}
-    for row in Employee.objects.filter(pk__in=employee_ids).values(
-        "pk",
-        "date_of_birth",
-        "birth_date_precision",
-        "sex",
-        "employment_status",
-        "rank_code",
-        "salary_step",
-        "salary_effective_date",
-        "seniority_allowance_percent",
+    for row in (
+        _rows(Employee, when)
+        .filter(id__in=employee_ids)
+        .values(
+            "id",
+            "date_of_birth",
+            "birth_date_precision",
+            "sex",
+            "employment_status",
+            "rank_code",
+            "salary_step",
+            "salary_effective_date",
+            "seniority_allowance_percent",
+        )
     ):
         salary_class, last_step = ruleset.rank(row["rank_code"], row["salary_effective_date"])
-        people[row["pk"]] = {
+        people[row["id"]] = {
             "born": row["date_of_birth"],
             "precision": row["birth_date_precision"],
             "sex": row["sex"],
@@ -99,27 +111,31 @@ def person_inputs(employee_ids, ruleset: RuleSet) -> dict[int, dict]:
             "poor_years": [],
             "periods": [],
         }
+    found = list(people)  # as of a past moment, only those on file then
     for d in (
-        Discipline.objects.filter(employee_id__in=employee_ids)
-        .order_by("pk")
-        .values("pk", "employee_id", "form", "effective_from", "annulled")
+        _rows(Discipline, when)
+        .filter(employee_id__in=found)
+        .order_by("id")
+        .values("id", "employee_id", "form", "effective_from", "annulled")
     ):
         people[d["employee_id"]]["sanctions"].append(
-            rules.Sanction(d["pk"], d["form"], d["effective_from"], d["annulled"])
+            rules.Sanction(d["id"], d["form"], d["effective_from"], d["annulled"])
         )
     for employee_id, year in (
-        Evaluation.objects.filter(employee_id__in=employee_ids, rating=Evaluation.Rating.FAILED)
+        _rows(Evaluation, when)
+        .filter(employee_id__in=found, rating=Evaluation.Rating.FAILED)
         .order_by("year")
         .values_list("employee_id", "year")
     ):
         people[employee_id]["poor_years"].append(year)
     for p in (
-        NonCountedPeriod.objects.filter(employee_id__in=employee_ids)
-        .order_by("start_date", "pk")
-        .values("pk", "employee_id", "kind", "start_date", "end_date", "leftover_working_days")
+        _rows(NonCountedPeriod, when)
+        .filter(employee_id__in=found)
+        .order_by("start_date", "id")
+        .values("id", "employee_id", "kind", "start_date", "end_date", "leftover_working_days")
     ):
         people[p["employee_id"]]["periods"].append(
-            rules.NonCounted(p["pk"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
+            rules.NonCounted(p["id"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
         )
     return people
 
@@ -129,7 +145,7 @@ def inputs_hash(person: dict, ruleset: RuleSet) -> str:
     return hashlib.sha256(_json([ruleset.version, data]).encode()).hexdigest()
 
 
-def _item(employee_id: int, result: rules.Result, ruleset: RuleSet, now) -> DueItem:
+def build_item(employee_id: int, result: rules.Result, ruleset: RuleSet, now) -> DueItem:
     deadlines = result.deadlines
     inputs = json.loads(_json(result.inputs))
     return DueItem(
@@ -169,7 +185,9 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
             continue
         now = timezone.now()
         items = [
-            _item(pk, result, ruleset, now) for pk in changed for result in rules.compute(people[pk], ruleset.rules)
+            build_item(pk, result, ruleset, now)
+            for pk in changed
+            for result in rules.compute(people[pk], ruleset.rules)
         ]
         with transaction.atomic():
             DueItem.objects.filter(employee_id__in=changed).delete()

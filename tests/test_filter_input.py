@@ -21,6 +21,7 @@ FILTERED_PAGES = [
     ("units:unit-list", {}, ("q", "cursor", "parent")),
     ("units:quota-report", {}, ("parent", "cursor", "year")),
     ("units:quota-report-xlsx", {}, ("unit", "year")),
+    ("duedates:due-list", {}, ("q", "kind", "unit", "due_from", "due_to", "as_of", "cursor")),
     ("units:grant-list", {}, ("q", "page")),
     ("units:grant-history", {}, ("page",)),
     ("changerequest:process_list", {}, ("q", "page", "status", "_orderby")),

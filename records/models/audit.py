@@ -13,6 +13,7 @@ class ExportLog(models.Model):
         QUOTA_REPORT = "quota_report", _("Báo cáo biên chế (xlsx)")
         FORM_2C = "form_2c", _("Sơ yếu lý lịch mẫu 2C (pdf)")
         IMPORT_REPORT = "import_report", _("Báo cáo lỗi nhập dữ liệu (xlsx)")
+        DUE_LIST = "due_list", _("Danh sách việc đến hạn (xlsx)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xuất")

@@ -1,0 +1,56 @@
+"""Issue 10's acceptance: the due lists of the demo data show retirements, salary steps and
+beyond-last-step increments with their reasons (the loader runs the refresh)."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from duedates.models import DueItem, RefreshRun
+from duedates.services import refresh_due_items
+
+
+@pytest.fixture(autouse=True)
+def demo_mode(settings):
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.mark.django_db
+def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
+    out = io.StringIO()
+    call_command("load_demo", employees=200, stdout=out)
+    assert "Việc đến hạn (due items): tính lại cho 200 cán bộ" in out.getvalue()
+    kinds = Counter(DueItem.objects.values_list("kind", flat=True))
+    assert kinds["retirement"] == 200
+    assert kinds["salary_step"] > 0 and kinds["beyond_last_step"] > 0
+    # Civil servants and public employees have notice and decision deadlines (no rule row gives
+    # them for contract workers).
+    retirement = DueItem.objects.filter(kind="retirement", notice_deadline__isnull=False).first()
+    assert retirement.notice_deadline < retirement.decision_deadline < retirement.due_date < retirement.pension_start
+    assert retirement.inputs["age_rule"] and retirement.rule_ids
+    step = DueItem.objects.filter(kind="salary_step").first()
+    assert step.inputs["start"] and step.inputs["months"] in (24, 36, 60) and step.inputs["salary_class"]
+    assert DueItem.objects.filter(kind="salary_step", inputs__extension_months__gt=0).exists()
+    beyond = DueItem.objects.filter(kind="beyond_last_step").first()
+    assert beyond.inputs["next_percent"] >= 5 and beyond.inputs["schedule"]
+    # The loader's refresh is the nightly one (recorded), and nothing is left to recompute.
+    assert RefreshRun.objects.get().full
+    assert refresh_due_items() == {"examined": 200, "recomputed": 0}
+
+    # Through the page, as the ministry's demo leader sees it (everything below, read only).
+    grant = get_user_model().objects.filter(role_grants__unit__depth=1).first()
+    client.force_login(grant)
+    for kind, label in (
+        ("retirement", "Tháng đủ tuổi nghỉ hưu"),
+        ("salary_step", "thời gian giữ bậc"),
+        ("beyond_last_step", "Giữ bậc cuối từ ngày"),
+    ):
+        response = client.get(reverse("duedates:due-list"), {"kind": kind})
+        assert response.status_code == 200
+        assert response.context["rows"], kind
+        assert label in response.content.decode(), kind
+        assert "lần gần nhất lúc" in response.content.decode()
