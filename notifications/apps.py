@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from duedates.signals import due_items_refreshed
 from records.signals import read_alert_raised
 from workflows.signals import change_request_event
 
@@ -10,7 +11,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
-        from .receivers import notify_change_request_event, queue_read_alert  # models: once the registry is ready
+        from .receivers import (  # models: once the registry is ready
+            notify_change_request_event,
+            queue_due_work_sweep,
+            queue_read_alert,
+        )
 
         read_alert_raised.connect(queue_read_alert, dispatch_uid="notifications.queue_read_alert")
         change_request_event.connect(notify_change_request_event, dispatch_uid="notifications.change_request_event")
+        due_items_refreshed.connect(queue_due_work_sweep, dispatch_uid="notifications.queue_due_work_sweep")

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     APPROVED = "approved", _("Yêu cầu đã được phê duyệt")
     APPLIED = "applied", _("Yêu cầu đã được ghi vào hồ sơ")
     OVERDUE_APPROVALS = "overdue_approvals", _("Phê duyệt quá hạn")
+    DUE_WORK = "due_work", _("Việc đến hạn (nâng lương, nghỉ hưu)")
 
 
 class Delivery(models.TextChoices):

@@ -494,9 +494,23 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
 
 
 class ScopedInboxListView(_TaskList, flow_views.FlowInboxListView):
+    """The user's tasks, and above them the work due items give them (workflows.due_work:
+    pre-filled drafts, retirement deadlines), the nearest first."""
+
+    template_name = "workflows/changerequest/inbox.html"
+    DUE_TASKS_SHOWN = 20
+
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
         return self.scoped(super().queryset)
+
+    def get_context_data(self, **kwargs):
+        from .due_work import list_due_tasks
+
+        context = super().get_context_data(**kwargs)
+        if not self.request.GET.get("cursor"):  # on the first page only
+            context["due_tasks"] = list(list_due_tasks(user=self.request.user)[: self.DUE_TASKS_SHOWN])
+        return context
 
 
 class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
