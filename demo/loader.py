@@ -29,6 +29,7 @@ from tracking.models import bulk_create_tracked
 from workflows.models import ApprovalPolicy
 
 from .accounts import ACCOUNTS, ensure_grants, ensure_users
+from .due_work import ensure_due_work
 from .inspection_work import ensure_inspection_work
 from .organisation import UNITS, ensure_positions, ensure_quotas, ensure_units, quota_rows
 from .people import SalaryScales, build_people
@@ -77,6 +78,7 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             counts["employees"] = len(created)
             _ensure_subrecords(people, counts)
             ensure_inspection_work(units, counts)
+    ensure_due_work(counts)  # after the commit: the refresh writes in its own transactions
     return Loaded(counts=counts, admin=admin, units=units, created_users=created_users, policy=policy)
 
 
@@ -123,6 +125,7 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         ),
         f"Công tác kiểm tra (inspection work): {counts['plans']} kế hoạch, {counts['inspections']} cuộc kiểm tra, "
         f"{counts['follow_ups']} kiến nghị mới (plans, inspections, follow-ups created)",
+        f"Việc đến hạn mới của cán bộ tổ chức (due drafts and deadline tasks created): {counts['due_tasks']}",
         "",
     ]
     return lines
