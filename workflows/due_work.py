@@ -167,10 +167,17 @@ def list_due_tasks(*, user):
 
 
 def get_due_task(*, user, pk) -> DueTask:
-    """One task `user` may act on; DueTask.DoesNotExist otherwise (the page answers 404)."""
-    from .permissions import due_tasks_q
+    """One task `user` may act on. DueTask.DoesNotExist when the user may not see its person
+    (the page answers 404, disclosing nothing); PermissionDenied when they see the person but may
+    not propose for them (upper units, approvers, viewers: 403, as on the person's change page)."""
+    from records.permissions import can_view_employee
 
-    return DueTask.objects.select_related("employee__managing_unit").get(due_tasks_q(user), pk=pk)
+    task = DueTask.objects.select_related("employee__managing_unit").get(pk=pk)
+    if not can_view_employee(user, task.employee):
+        raise DueTask.DoesNotExist
+    if not can_act_on_due_task(user, task):
+        raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
+    return task
 
 
 def draft_operations(task: DueTask, *, decision_number: str, decision_date, effective_date) -> list[dict]:

@@ -43,7 +43,7 @@ from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 from workdays.models import DeclaredDay
 from workflows import changesets, imports, policy, services
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequest, ChangeRequestTask, Escalation, EscalationRung
+from workflows.models import ChangeRequest, ChangeRequestTask, DueTask, Escalation, EscalationRung
 
 from .rules import POSITIONS, ROLES
 
@@ -78,6 +78,7 @@ class Scenario:
     import_batches: dict = field(default_factory=dict)  # position → approved ImportBatch
     delegations: dict = field(default_factory=dict)
     export_jobs: dict = field(default_factory=dict)  # position → its officer's finished export
+    due_tasks: dict = field(default_factory=dict)  # position → an open salary-step draft of its employee
     grants: dict = field(default_factory=dict)  # position → the officer's RoleGrant
     admin_objects: dict = field(default_factory=dict)  # model label → one row
     policy: object = None
@@ -241,6 +242,13 @@ def build_scenario() -> Scenario:
                 inspection=inspection, description="Khắc phục", deadline=datetime.date(2025, 12, 31)
             )
         s.plans[position], s.inspections[position], s.follow_ups[position] = plan, inspection, follow_up
+        s.due_tasks[position] = DueTask.objects.create(
+            employee=s.employees[position],
+            kind=DueTask.Kind.SALARY_STEP,
+            due_date=datetime.date(2026, 3, 14),
+            deadline=datetime.date(2026, 3, 14),
+            values={"rank_code": "01.003", "salary_step": 4, "salary_coefficient": "3.33", "from_step": 3},
+        )
 
     for n, position in enumerate(POSITIONS):
         unit = units[position]

@@ -71,11 +71,13 @@ def test_a_due_salary_step_is_a_prefilled_draft_in_the_officers_inbox(client, pe
 def test_an_officer_of_another_unit_gets_no_draft_and_no_notification(client, people, due_person):
     refresh_and_sweep()
     draft = draft_of(due_person)
-    for outsider in ("canbo_kv2", "lanhdao_kv1", "xem_cuc", "canbo_kb"):
+    # Those who do not see the person: 404; those who see but may not propose (upper units,
+    # the approver): 403, as on the person's change page.
+    for outsider, status in (("canbo_kv2", 404), ("canbo_kb", 404), ("lanhdao_kv1", 403), ("xem_cuc", 403)):
         client.force_login(people[outsider])
         assert due_url(draft) not in client.get(reverse("changerequest:inbox")).content.decode()
-        assert client.get(due_url(draft)).status_code == 404
-        assert submit_draft(client, draft).status_code == 404
+        assert client.get(due_url(draft)).status_code == status, outsider
+        assert submit_draft(client, draft).status_code == status, outsider
     assert not Notification.objects.filter(recipient__in=[people["canbo_kv2"], people["lanhdao_kv1"]]).exists()
     assert not ChangeRequest.objects.exists()
 
