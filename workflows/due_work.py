@@ -294,3 +294,28 @@ def complete_due_task(*, task: DueTask, user, reference: str) -> DueTask:
         locked.full_clean(exclude=["employee", "closed_by", "change_request"])
         locked.save(update_fields=["status", "reference", "closed_by", "closed_at"])
     return locked
+
+
+def close_by_request(*, pk, change_request: ChangeRequest) -> bool:
+    """A deadline task (retirement notice or decision) is done when a request about its person
+    is submitted from its page ("Lập đề xuất cho việc này"); the request is its reference. Call
+    in the submission's transaction. Anything else (no task, another person, a draft, a task no
+    longer open, someone who may not act on it) is left alone. Returns whether it closed one."""
+    if not pk or not str(pk).isdigit() or change_request.employee_id is None:
+        return False
+    task = (
+        DueTask.objects.select_for_update()
+        .select_related("employee__managing_unit")
+        .filter(pk=int(pk), employee_id=change_request.employee_id, status=DueTask.Status.OPEN)
+        .exclude(kind__in=DueTask.DRAFT_KINDS)
+        .first()
+    )
+    if task is None or not can_act_on_due_task(change_request.submitted_by, task):
+        return False
+    task.status = DueTask.Status.DONE
+    task.change_request = change_request
+    task.reference = _("Yêu cầu #%(pk)s") % {"pk": change_request.pk}
+    task.closed_by = change_request.submitted_by
+    task.closed_at = timezone.now()
+    task.save(update_fields=["status", "change_request", "reference", "closed_by", "closed_at"])
+    return True

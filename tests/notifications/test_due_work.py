@@ -17,7 +17,8 @@ from notifications.due_work import sweep_due_work
 from notifications.models import Kind, Notification, NotificationSettings
 from records.models.employee import today
 from tests.conftest import make_employee
-from workflows.models import DueTask
+from tests.pages import submit_page
+from workflows.models import ChangeRequest, DueTask
 
 D = datetime.date
 
@@ -133,3 +134,23 @@ def test_the_nightly_refresh_queues_the_sweep(people, tree, loader, django_captu
         refresh_due_dates.delay()
     assert DueTask.objects.filter(employee__full_name="Vũ Văn Bậc", kind=DueTask.Kind.SALARY_STEP).exists()
     assert due_notifications(people["canbo_kv1"]).count() == 1
+
+
+def test_a_request_made_from_a_deadline_task_closes_it(client, people, retiring):
+    item = retirement_of(retiring)
+    sweep_due_work(on=item.notice_deadline - datetime.timedelta(days=10))
+    task = DueTask.objects.get(employee=retiring)
+    client.force_login(people["canbo_kv1"])
+    page = client.get(reverse("changerequest:due-task", args=[task.pk])).content.decode()
+    propose_url = f"{reverse('records:employee-propose', args=[retiring.pk])}?due_task={task.pk}"
+    assert propose_url in page
+    response = submit_page(client, propose_url, reason="Thông báo nghỉ hưu", fields={"main_duties": "Chờ nghỉ hưu"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    change_request = ChangeRequest.objects.get(employee=retiring)
+    task.refresh_from_db()
+    assert (task.status, task.change_request, task.closed_by) == (
+        DueTask.Status.DONE,
+        change_request,
+        people["canbo_kv1"],
+    )
+    assert task.reference == f"Yêu cầu #{change_request.pk}"

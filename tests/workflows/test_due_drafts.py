@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from duedates.models import DueItem
@@ -220,3 +222,32 @@ def test_the_officers_who_get_the_work_are_those_who_may_propose(tree, people, d
     assert officers == {"canbo_kv1", "canbo_kv1_b"}
     for user in get_user_model().objects.filter(is_active=True):
         assert can_propose_change(user, due_person) == (user.username in officers), user.username
+
+
+def test_the_officers_inbox_takes_the_same_queries_whatever_the_number_of_due_tasks(client, people, tree, loader):
+    client.force_login(people["canbo_kv1"])
+
+    def inbox_queries():
+        client.get(reverse("changerequest:inbox"))  # warm: sessions, content types
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("changerequest:inbox"))
+        assert response.status_code == 200
+        return len(queries), response.content.decode().count("/changerequest/due/")
+
+    def grow(start, stop):
+        for n in range(start, stop):
+            make_employee(
+                tree["kv1"],
+                loader,
+                citizen_id=f"0010850004{n:02d}",
+                full_name=f"Người {n}",
+                salary_effective_date=STEP_SINCE,
+            )
+        refresh_and_sweep()
+
+    grow(0, 2)
+    few, shown = inbox_queries()
+    assert shown == 2
+    grow(2, 8)
+    more, shown = inbox_queries()
+    assert (more, shown) == (few, 8)
