@@ -86,13 +86,15 @@ def _wanted(today_: datetime.date, horizon: datetime.date) -> dict[tuple, tuple]
         values = draft_values(kind, due_date, inputs or {})
         if values is not None:
             wanted[(employee_id, kind, due_date)] = (due_date, values)
-    retirements = DueItem.objects.filter(kind=DueItem.Kind.RETIREMENT, due_date__gte=today_).values_list(
-        "employee_id", "due_date", "notice_deadline", "decision_deadline"
+    columns = [column for _kind, column in RETIREMENT_TASKS]
+    retirements = DueItem.objects.filter(kind=DueItem.Kind.RETIREMENT, due_date__gte=today_).values(
+        "employee_id", "due_date", *columns
     )
-    for employee_id, moment, notice, decision in retirements.iterator(chunk_size=CHUNK):
-        for kind, deadline in ((RETIREMENT_TASKS[0][0], notice), (RETIREMENT_TASKS[1][0], decision)):
+    for row in retirements.iterator(chunk_size=CHUNK):
+        for kind, column in RETIREMENT_TASKS:
+            deadline = row[column]
             if deadline is not None and deadline <= horizon:
-                wanted[(employee_id, kind, moment)] = (deadline, {})
+                wanted[(row["employee_id"], kind, row["due_date"])] = (deadline, {})
     return wanted
 
 
@@ -111,22 +113,25 @@ def _item_keys(employee_ids) -> set[tuple]:
 
 def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
     """Make the tasks the due items ask for and do not have yet (one per person, kind and due
-    date, whatever its state: a refresh that recomputes the same item finds its task), mark
+    date, whatever its state: a refresh that recomputes the same item finds its task); mark
     obsolete the open ones whose due item is gone or moved (the step was applied, a sanction
-    delayed it), close the drafts whose request was applied and reopen those whose request was
-    rejected or withdrawn. Idempotent; safe to run twice at once (unique key, conflicts
-    ignored). Returns counts."""
+    delayed it), and reopen an obsolete one whose item is back; close the drafts whose request
+    was applied and reopen those whose request was rejected or withdrawn. Idempotent; safe to
+    run twice at once (unique key, conflicts ignored). Returns counts."""
     on = on or today()
     now = timezone.now()
     wanted = _wanted(on, on + datetime.timedelta(days=lead_days()))
-    created = 0
+    created = reopened = 0
     keys = sorted(wanted)
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
         ids = {employee_id for employee_id, _kind, _due in chunk}
-        have = set(
-            DueTask.objects.filter(employee_id__in=ids).values_list("employee_id", "kind", "due_date").order_by()
-        )
+        have = {
+            (e, k, d): (pk, status)
+            for pk, e, k, d, status in DueTask.objects.filter(employee_id__in=ids)
+            .values_list("pk", "employee_id", "kind", "due_date", "status")
+            .order_by()
+        }
         new = [
             DueTask(employee_id=e, kind=k, due_date=d, deadline=wanted[(e, k, d)][0], values=wanted[(e, k, d)][1])
             for e, k, d in chunk
@@ -134,6 +139,14 @@ def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
         ]
         DueTask.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
         created += len(new)
+        # An item that went away and came back (a sanction annulled again): its task reopens.
+        for key in chunk:
+            pk, status = have.get(key, (None, None))
+            if status == DueTask.Status.OBSOLETE:
+                deadline, values = wanted[key]
+                reopened += DueTask.objects.filter(pk=pk, status=DueTask.Status.OBSOLETE).update(
+                    status=DueTask.Status.OPEN, deadline=deadline, values=values, closed_at=None
+                )
 
     open_tasks = list(
         DueTask.objects.filter(status=DueTask.Status.OPEN).values_list("pk", "employee_id", "kind", "due_date")
@@ -149,7 +162,7 @@ def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
         status=DueTask.Status.DONE, closed_at=now
     )
     ended = (ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN)
-    reopened = submitted.filter(change_request__status__in=ended).update(
+    reopened += submitted.filter(change_request__status__in=ended).update(
         status=DueTask.Status.OPEN, change_request=None, closed_at=None, closed_by=None
     )
     return {"created": created, "obsolete": obsolete, "done": done, "reopened": reopened}

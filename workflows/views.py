@@ -141,7 +141,10 @@ def _change_set_page_shown(request, *, editor, root, unit, parent):
     back = _back_url(root, parent)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
+            # Made from a deadline task's page (a retirement decision), the request closes the
+            # task in its own transaction (no savepoint otherwise: workflows' SQL budget).
+            due_task = request.GET.get("due_task")
+            with transaction.atomic() if due_task else nullcontext():
                 change_request = services.submit_change_request(
                     kind=editor.new_kind if new else editor.kind,
                     unit=unit,
@@ -153,8 +156,7 @@ def _change_set_page_shown(request, *, editor, root, unit, parent):
                     subject_model=editor.key,
                     subject_pk=root.pk if root is not None else None,
                 )
-                # Made from a deadline task's page (a retirement decision): the request does it.
-                due_work.close_by_request(pk=request.GET.get("due_task"), change_request=change_request)
+                due_work.close_by_request(pk=due_task, change_request=change_request)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(message)

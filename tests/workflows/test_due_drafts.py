@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from duedates.models import DueItem
+from duedates.models import DueItem, DueState
 from duedates.services import refresh_due_items
 from notifications.due_work import sweep_due_work
 from notifications.models import Kind, Notification
@@ -251,3 +251,17 @@ def test_the_officers_inbox_takes_the_same_queries_whatever_the_number_of_due_ta
     grow(2, 8)
     more, shown = inbox_queries()
     assert (more, shown) == (few, 8)
+
+
+def test_a_draft_made_obsolete_reopens_when_its_due_item_comes_back(people, due_person):
+    refresh_and_sweep()
+    draft = draft_of(due_person)
+    DueItem.objects.filter(employee=due_person).delete()  # as if the step had moved away
+    assert sweep_due_work()["obsolete"] == 1
+    draft.refresh_from_db()
+    assert draft.status == DueTask.Status.OBSOLETE
+    DueState.objects.filter(employee=due_person).delete()  # recomputed: the same date again
+    refresh_and_sweep()
+    draft.refresh_from_db()
+    assert draft.status == DueTask.Status.OPEN and draft.closed_at is None
+    assert DueTask.objects.filter(employee=due_person, kind=DueTask.Kind.SALARY_STEP).count() == 1
