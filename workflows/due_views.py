@@ -49,3 +49,17 @@ def due_task_page(request, pk):
         "workflows/due_task.html",
         {"task": task, "employee": employee, "form": form if is_open else None},
     )
+
+
+class DueTasksAboveMixin:
+    """The inbox: the work due items give the user (pre-filled drafts, retirement deadlines), the
+    nearest deadline first, above viewflow's task list, on its first page."""
+
+    template_name = "workflows/changerequest/inbox.html"
+    DUE_TASKS_SHOWN = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.GET.get("cursor"):
+            context["due_tasks"] = list(due_work.list_due_tasks(user=self.request.user)[: self.DUE_TASKS_SHOWN])
+        return context

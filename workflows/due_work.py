@@ -20,7 +20,7 @@ from records.models.salary import coefficients_for
 
 from . import changesets, services
 from .models import ChangeRequest, DueTask
-from .permissions import can_act_on_due_task
+from .permissions import can_act_on_due_task, due_tasks_q
 
 CHUNK = 2000
 
@@ -153,8 +153,11 @@ def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
     )
     items = _item_keys({e for _pk, e, _k, _d in open_tasks})
     gone = [pk for pk, e, k, d in open_tasks if (e, ITEM_OF[k], d) not in items]
-    obsolete = DueTask.objects.filter(pk__in=gone, status=DueTask.Status.OPEN).update(
-        status=DueTask.Status.OBSOLETE, closed_at=now
+    obsolete = sum(
+        DueTask.objects.filter(pk__in=gone[start : start + CHUNK], status=DueTask.Status.OPEN).update(
+            status=DueTask.Status.OBSOLETE, closed_at=now
+        )
+        for start in range(0, len(gone), CHUNK)
     )
 
     submitted = DueTask.objects.filter(status=DueTask.Status.SUBMITTED)
@@ -170,8 +173,6 @@ def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
 
 def list_due_tasks(*, user):
     """The open tasks `user` may act on, soonest deadline first, with their person."""
-    from .permissions import due_tasks_q
-
     return (
         DueTask.objects.filter(due_tasks_q(user), status=DueTask.Status.OPEN)
         .select_related("employee")

@@ -33,6 +33,7 @@ from units.templatetags.people import person
 from workdays.calendar import working_calendar
 
 from . import changesets, due_work, list_pages, services
+from .due_views import DueTasksAboveMixin
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
@@ -499,24 +500,12 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
     owner_name.short_description = pgettext_lazy("column", "Người nhận")
 
 
-class ScopedInboxListView(_TaskList, flow_views.FlowInboxListView):
-    """The user's tasks, and above them the work due items give them (workflows.due_work:
-    pre-filled drafts, retirement deadlines), the nearest first."""
-
-    template_name = "workflows/changerequest/inbox.html"
-    DUE_TASKS_SHOWN = 20
+class ScopedInboxListView(DueTasksAboveMixin, _TaskList, flow_views.FlowInboxListView):
+    """The user's tasks, and above them the work due items give them (due_views)."""
 
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
         return self.scoped(super().queryset)
-
-    def get_context_data(self, **kwargs):
-        from .due_work import list_due_tasks
-
-        context = super().get_context_data(**kwargs)
-        if not self.request.GET.get("cursor"):  # on the first page only
-            context["due_tasks"] = list(list_due_tasks(user=self.request.user)[: self.DUE_TASKS_SHOWN])
-        return context
 
 
 class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
