@@ -349,11 +349,23 @@ ESCALATION_SWEEP_SCHEDULE = _env_crontab("ESCALATION_SWEEP_CRON", "30 6 * * *")
 # rows exported) raises an alert to its unit administrators (records.audit).
 READ_ALERT_PER_HOUR = _env_int("READ_ALERT_PER_HOUR", 200, minimum=1)
 
+# Work due items give the officers (workflows.due_work): drafts and retirement deadlines appear
+# this many days before their date; a reminder goes out DUE_REMIND_DAYS before it. The sweep
+# runs after the nightly refresh (which also queues it) and before the digests.
+DUE_WORK_LEAD_DAYS = _env_int("DUE_WORK_LEAD_DAYS", 60, minimum=0)
+DUE_REMIND_DAYS = _env_int("DUE_REMIND_DAYS", 7, minimum=0)
+DUE_WORK_SWEEP_SCHEDULE = _env_crontab("DUE_WORK_SWEEP_CRON", "45 6 * * *")
+
 CELERY_BEAT_SCHEDULE = {
     # Due items (retirements, salary steps, beyond-last-step) of the people whose inputs changed.
     "refresh-due-dates": {
         "task": "duedates.tasks.refresh_due_dates",
         "schedule": crontab(minute=15, hour=1),
+    },
+    # Drafts and deadline tasks of the due items, and their notifications: idempotent.
+    "sweep-due-work": {
+        "task": "notifications.tasks.sweep_due_work",
+        "schedule": DUE_WORK_SWEEP_SCHEDULE,
     },
     "fire-workflow-timers": {
         "task": "notifications.tasks.fire_workflow_timers",

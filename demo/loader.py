@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from django.core.management.base import OutputWrapper
 from django.db import transaction
 
-from duedates.services import refresh_changed
 from records.models import SUBRECORD_MODELS, Employee
 from records.models.salary import salary_index_held
 from records.services import load_initial_employees
@@ -31,6 +30,7 @@ from workflows.models import ApprovalPolicy
 
 from .accounts import ACCOUNTS, ensure_grants, ensure_users
 from .campaigns import ensure_campaign
+from .due_work import ensure_due_work
 from .inspection_work import ensure_inspection_work
 from .organisation import UNITS, ensure_positions, ensure_quotas, ensure_units, quota_rows
 from .people import SalaryScales, build_people
@@ -80,9 +80,7 @@ def load_demo_data(*, employees: int, stderr: OutputWrapper) -> Loaded:
             _ensure_subrecords(people, counts)
             ensure_inspection_work(units, counts)
         ensure_campaign(units, counts)  # not a tracked write: the campaign's own services
-        # The due lists of the demo data: computed now rather than at the first nightly run,
-        # as that run does (idempotent: a person whose inputs did not change is not recomputed).
-        counts["due_people"] = refresh_changed().recomputed
+    ensure_due_work(counts)  # after the commit: the refresh writes in its own transactions
     return Loaded(counts=counts, admin=admin, units=units, created_users=created_users, policy=policy)
 
 
@@ -130,7 +128,8 @@ def summary(loaded: Loaded, *, employees: int) -> list[str]:
         f"Công tác kiểm tra (inspection work): {counts['plans']} kế hoạch, {counts['inspections']} cuộc kiểm tra, "
         f"{counts['follow_ups']} kiến nghị mới (plans, inspections, follow-ups created)",
         f"Đợt rà soát hồ sơ mới (review campaigns started): {counts['campaigns']}",
-        f"Việc đến hạn (due items): tính lại cho {counts['due_people']} cán bộ (people recomputed)",
+        f"Việc đến hạn (due items): tính lại cho {counts['due_items_recomputed']} cán bộ (people recomputed)",
+        f"Việc đến hạn mới của cán bộ tổ chức (due drafts and deadline tasks created): {counts['due_tasks']}",
         "",
     ]
     return lines

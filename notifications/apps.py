@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.signals import campaign_late, campaign_started
+from duedates.signals import due_items_refreshed
 from records.signals import read_alert_raised
 from workflows.signals import change_request_event
 
@@ -15,6 +16,7 @@ class NotificationsConfig(AppConfig):
             notify_campaign_late,
             notify_campaign_started,
             notify_change_request_event,
+            queue_due_work_sweep,
             queue_read_alert,
         )
 
@@ -22,3 +24,4 @@ class NotificationsConfig(AppConfig):
         change_request_event.connect(notify_change_request_event, dispatch_uid="notifications.change_request_event")
         campaign_started.connect(notify_campaign_started, dispatch_uid="notifications.campaign_started")
         campaign_late.connect(notify_campaign_late, dispatch_uid="notifications.campaign_late")
+        due_items_refreshed.connect(queue_due_work_sweep, dispatch_uid="notifications.queue_due_work_sweep")

@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CAMPAIGN_STARTED = "campaign_started", _("Đợt rà soát hồ sơ bắt đầu")
     CAMPAIGN_ITEMS = "campaign_items", _("Hồ sơ cần rà soát (trong thư tổng hợp)")
     CAMPAIGN_LATE = "campaign_late", _("Đơn vị quá hạn rà soát hồ sơ")
+    DUE_WORK = "due_work", _("Việc đến hạn (nâng lương, nghỉ hưu)")
 
 
 class Delivery(models.TextChoices):

@@ -1,12 +1,17 @@
 """What notifications does when the apps below it send their signals (connected in
 NotificationsConfig.ready)."""
 
-from .tasks import send_read_alert
+from .tasks import send_read_alert, sweep_due_work
 
 
 def queue_read_alert(sender, alert, **kwargs):
     """Queue the email of a read alert once the transaction that recorded it commits."""
     send_read_alert.delay_on_commit(alert.pk)
+
+
+def queue_due_work_sweep(sender, run=None, **kwargs):
+    """The due items were refreshed (duedates.signals): make the officers' work and tell them."""
+    sweep_due_work.delay_on_commit()
 
 
 def notify_change_request_event(sender, change_request, event, actor=None, decision=None, **kwargs):

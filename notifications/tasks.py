@@ -7,7 +7,7 @@ from datetime import date, datetime
 from celery import shared_task
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
-from . import services
+from . import due_work, services
 
 _RETRY = {
     "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused),
@@ -60,3 +60,11 @@ def send_read_alert(alert_id):
 def send_pending_read_alerts():
     """Sweep (beat: every 10 minutes): read alerts whose email did not go out are queued again."""
     return services.queue_pending_read_alerts()
+
+
+@shared_task(acks_late=True)
+def sweep_due_work():
+    """After the nightly refresh of due items (queued by it, and daily by beat): the officers'
+    drafts and deadline tasks brought in step with the items, and their notifications written.
+    Idempotent, so a redelivery or a second beat changes nothing."""
+    return due_work.sweep_due_work()

@@ -22,6 +22,12 @@ _TEXTS = {
     ),
 }
 
+# Due work (notifications.due_work), by milestone: the task has appeared, or its deadline nears.
+_DUE_TEXTS = {
+    "new": lambda: _("Việc đến hạn: %(task)s — %(name)s (%(unit)s), đến hạn %(due)s, hạn xử lý %(deadline)s."),
+    "soon": lambda: _("Sắp hết hạn: %(task)s — %(name)s (%(unit)s), hạn xử lý %(deadline)s."),
+}
+
 
 class _Params(dict):
     def __missing__(self, key):
@@ -29,7 +35,18 @@ class _Params(dict):
 
 
 def describe(notification) -> str:
+    if notification.kind == Kind.DUE_WORK:
+        return _describe_due_work(notification.params or {})
     text = _TEXTS.get(notification.kind)
     if text is None:
         return notification.get_kind_display()
     return text() % _Params(notification.params or {})
+
+
+def _describe_due_work(params: dict) -> str:
+    from workflows.models import DueTask
+
+    text = _DUE_TEXTS.get(params.get("milestone"), _DUE_TEXTS["new"])
+    kind = params.get("task_kind")
+    task = DueTask.Kind(kind).label if kind in DueTask.Kind.values else "—"
+    return text() % _Params({**params, "task": task})

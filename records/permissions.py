@@ -5,7 +5,7 @@ record and the filter over a queryset."""
 from django.db.models import Exists, OuterRef, Q
 
 from units.models import Role, RoleGrant
-from units.permissions import can_propose_for_unit, propose_scope, visible_scope
+from units.permissions import can_propose_for_unit, list_proposers_of_unit, propose_scope, visible_scope
 from units.scope import UnitScope, active_grants, granted_paths, granted_unit_ids
 
 EMPLOYEE_UNIT = "managing_unit__"
@@ -34,6 +34,12 @@ def can_propose_change(user, employee) -> bool:
 def proposable_employees_q(user, prefix: str = "") -> Q:
     """The same decision as a filter over many employees (units.permissions.propose_scope)."""
     return propose_scope(user).q(prefix + EMPLOYEE_UNIT)
+
+
+def list_officers_for_employee(employee):
+    """The same rule from the other side: every account that may propose changes to
+    `employee`'s record (the officers of the managing unit itself), e.g. to give them work."""
+    return list_proposers_of_unit(employee.managing_unit)
 
 
 # --- see sensitive data (records.sensitivity says which data is) -------------------------------

@@ -36,6 +36,20 @@ def can_propose_for_unit(user, unit) -> bool:
     return propose_scope(user).contains(unit)
 
 
+def proposers_of_unit_q(unit) -> Q:
+    """propose_scope's other side, as a filter over users: the active accounts holding an
+    officer grant in force on exactly `unit` (those whose propose_scope contains it)."""
+    officers = RoleGrant.objects.active().filter(unit_id=unit.pk, role=Role.OFFICER).values("user_id")
+    return Q(is_active=True, pk__in=officers)
+
+
+def list_proposers_of_unit(unit):
+    """The accounts that may propose changes to `unit`'s data (reminders of work they owe)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(proposers_of_unit_q(unit)).order_by("pk")
+
+
 def list_proposing_units(user):
     """The units whose data `user` may propose changes to (the upload form's choices)."""
     return Unit.objects.filter(propose_scope(user).q()).order_by("path")

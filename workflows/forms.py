@@ -282,3 +282,33 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Bắt buộc khi trả lại hoặc từ chối."),
     )
+
+
+class DueDraftForm(forms.Form):
+    """What the officer completes on a pre-filled draft (workflows.due_work): the decision and
+    the effective date; the step and coefficient come from the salary table."""
+
+    decision_number = forms.CharField(
+        label=_("Số quyết định"),
+        max_length=64,
+        validators=[no_control_characters],
+        error_messages={"required": _("Phải nhập số quyết định.")},
+    )
+    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False, widget=DATE_WIDGET)
+    effective_date = forms.DateField(
+        label=_("Ngày hưởng"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Phải nhập ngày hưởng."), "invalid": _("Ngày hưởng không hợp lệ.")},
+    )
+    reason = ReasonForm.base_fields["reason"]
+
+
+class DueDoneForm(forms.Form):
+    """A deadline task (retirement notice or decision) marked done with its document."""
+
+    reference = forms.CharField(
+        label=_("Số văn bản đã ban hành"),
+        max_length=128,
+        validators=[no_control_characters],
+        error_messages={"required": _("Phải nhập số văn bản đã ban hành.")},
+    )

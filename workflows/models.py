@@ -471,3 +471,71 @@ class ChangeRequestTask(Task):
         ordering = ["-created"]
         verbose_name = _("công việc")
         verbose_name_plural = _("công việc")
+
+
+class DueTask(models.Model):
+    """Work a due item (duedates.DueItem) gives the officers of the person's managing unit
+    (workflows.due_work keeps these rows in step with the due items): a draft request, pre-filled,
+    for a regular salary step or a beyond-last-step increment, which an officer completes and
+    submits; or a retirement notice or decision to issue by its deadline. One per person, kind
+    and due date: a refresh that finds the same due item again finds its task."""
+
+    class Kind(models.TextChoices):
+        SALARY_STEP = "salary_step", _("Dự thảo nâng bậc lương thường xuyên")
+        BEYOND_LAST_STEP = "beyond_last_step", _("Dự thảo nâng phụ cấp thâm niên vượt khung")
+        RETIREMENT_NOTICE = "retirement_notice", _("Thông báo nghỉ hưu")
+        RETIREMENT_DECISION = "retirement_decision", _("Quyết định nghỉ hưu")
+
+    DRAFT_KINDS = (Kind.SALARY_STEP, Kind.BEYOND_LAST_STEP)
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ xử lý")
+        SUBMITTED = "submitted", _("Đã gửi đề xuất")
+        DONE = "done", _("Đã hoàn thành")
+        OBSOLETE = "obsolete", _("Không còn đến hạn")
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.CASCADE, related_name="due_tasks", verbose_name=_("cán bộ")
+    )
+    kind = models.CharField(_("loại việc"), max_length=24, choices=Kind.choices)
+    due_date = models.DateField(_("ngày đến hạn"), help_text=_("Ngày hưởng bậc mới; với nghỉ hưu: thời điểm nghỉ hưu."))
+    deadline = models.DateField(_("hạn xử lý"))
+    # A draft's proposal as computed when the task was made: the new salary-history row (rank,
+    # step, coefficient from the table in force, effective date) or the new allowance percent.
+    values = models.JSONField(_("nội dung dự thảo"), default=dict, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người xử lý"),
+    )
+    reference = models.CharField(_("số văn bản"), max_length=128, blank=True)
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="due_tasks",
+        verbose_name=_("yêu cầu thay đổi"),
+    )
+
+    class Meta:
+        verbose_name = _("việc đến hạn của cán bộ tổ chức")
+        verbose_name_plural = _("việc đến hạn của cán bộ tổ chức")
+        ordering = ["deadline", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "kind", "due_date"], name="one_due_task_per_item_and_date")
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="due_task_open")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.employee_id} · {self.due_date:%d/%m/%Y}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.kind in self.DRAFT_KINDS

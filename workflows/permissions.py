@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from records.permissions import can_view_sensitive, can_view_sensitive_in_unit
+from records.permissions import can_propose_change, can_view_sensitive, can_view_sensitive_in_unit
 from units.models import Role, RoleGrant
-from units.permissions import can_propose_for_unit, visible_scope
+from units.permissions import can_propose_for_unit, propose_scope, visible_scope
 from units.scope import UnitScope, grant_rows, granted_unit_ids, in_force, remembered
 
 from .models import ApprovalDecision, ChangeRequest, Delegation, Escalation
@@ -243,3 +243,17 @@ def can_withdraw_change_request(user, change_request) -> bool:
         and ChangeRequestLifecycle(change_request).withdraw.can_proceed()
         and can_propose_for_unit(user, change_request.unit)
     )
+
+
+# --- work due items give the officers (workflows.due_work) ----------------------------------
+
+
+def can_act_on_due_task(user, task) -> bool:
+    """A draft or a deadline about a person is for whoever may propose changes to that
+    person's record (records.permissions.can_propose_change): the officers of the managing unit."""
+    return user.is_authenticated and can_propose_change(user, task.employee)
+
+
+def due_tasks_q(user) -> Q:
+    """The same rule over many tasks (the inbox)."""
+    return propose_scope(user).q("employee__managing_unit__")

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -31,7 +32,8 @@ from units.permissions import can_propose_for_unit, can_view_unit
 from units.templatetags.people import person
 from workdays.calendar import working_calendar
 
-from . import changesets, list_pages, services
+from . import changesets, due_work, list_pages, services
+from .due_views import DueTasksAboveMixin
 from .editors import editor_for
 from .forms import ChangeSetForm, DecisionForm, TransferForm
 from .models import ChangeRequest
@@ -140,17 +142,22 @@ def _change_set_page_shown(request, *, editor, root, unit, parent):
     back = _back_url(root, parent)
     if request.method == "POST" and form.is_valid():
         try:
-            change_request = services.submit_change_request(
-                kind=editor.new_kind if new else editor.kind,
-                unit=unit,
-                submitted_by=request.user,
-                operations=form.operations(),
-                reason=form.reason,
-                title=editor.title(root, new=new) if not new else _title_for_new(editor, form),
-                employee=root if isinstance(root, Employee) else None,
-                subject_model=editor.key,
-                subject_pk=root.pk if root is not None else None,
-            )
+            # Made from a deadline task's page (a retirement decision), the request closes the
+            # task in its own transaction (no savepoint otherwise: workflows' SQL budget).
+            due_task = request.GET.get("due_task")
+            with transaction.atomic() if due_task else nullcontext():
+                change_request = services.submit_change_request(
+                    kind=editor.new_kind if new else editor.kind,
+                    unit=unit,
+                    submitted_by=request.user,
+                    operations=form.operations(),
+                    reason=form.reason,
+                    title=editor.title(root, new=new) if not new else _title_for_new(editor, form),
+                    employee=root if isinstance(root, Employee) else None,
+                    subject_model=editor.key,
+                    subject_pk=root.pk if root is not None else None,
+                )
+                due_work.close_by_request(pk=due_task, change_request=change_request)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(message)
@@ -493,7 +500,9 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
     owner_name.short_description = pgettext_lazy("column", "Người nhận")
 
 
-class ScopedInboxListView(_TaskList, flow_views.FlowInboxListView):
+class ScopedInboxListView(DueTasksAboveMixin, _TaskList, flow_views.FlowInboxListView):
+    """The user's tasks, and above them the work due items give them (due_views)."""
+
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
         return self.scoped(super().queryset)

@@ -12,7 +12,7 @@ from viewflow.workflow.flow import FlowAppViewset
 from records.access import log_reads_if_shown
 from units.permissions import can_view_policy
 
-from . import delegation_views, policy_views, views
+from . import delegation_views, due_views, policy_views, views
 from .access import access_change_request
 from .flows import ChangeRequestFlow
 from .list_pages import CappedCount
@@ -79,6 +79,7 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
     tasks_assign_view_class = views.ScopedBulkAssignTasksView
     tasks_unassign_view_class = views.ScopedBulkUnassignTasksView
     withdraw_path = path("<int:process_pk>/withdraw/", views.withdraw_request, name="withdraw")
+    due_task_path = path("due/<int:pk>/", due_views.due_task_page, name="due-task")
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass here so the URL wrapper can send them to the login page.

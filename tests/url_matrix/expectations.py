@@ -189,6 +189,8 @@ SITE = {
     "changerequest:process_chart": [page(rules.flow_read, process("submitted"))],
     "changerequest:process_cancel": [form(rules.flow_manage, process("submitted"))],
     "changerequest:withdraw": [form(rules.flow_withdraw, process("submitted"))],
+    # A pre-filled draft or a deadline that a due item gives the officers (workflows.due_work)
+    "changerequest:due-task": [form(rules.flow_due_task, _pk("due_tasks"))],
     "changerequest:tasks_assign": [
         page(rules.flow_bulk),
         Case(rules.flow_bulk, (POST,), EVERYWHERE, data=bulk_body("approve", "submitted")),

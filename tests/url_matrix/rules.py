@@ -391,6 +391,10 @@ flow_execute_rework.__name__ = "flow_execute_rework"
 # submitted those of "own"); GET the confirmation, POST withdraws it and goes back to the request.
 flow_withdraw = _flow_action(_officer_of)
 flow_withdraw.__name__ = "flow_withdraw"
+# A draft or deadline a due item gives (workflows.due_work): an officer of exactly the person's
+# unit; an empty POST returns the form with errors (200).
+flow_due_task = _flow_action(_officer_of, post=OK)
+flow_due_task.__name__ = "flow_due_task"
 # A rework task is assigned by the flow to the submitter; handing it back would strand it
 # (nobody may take a rework task), so nobody may unassign it.
 flow_unassign_rework = _flow_action(_nobody)

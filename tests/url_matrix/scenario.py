@@ -45,7 +45,7 @@ from units.models import Position, Role, RoleGrant, StaffingQuota, Unit
 from workdays.models import DeclaredDay
 from workflows import changesets, imports, policy, services
 from workflows.flows import ChangeRequestFlow
-from workflows.models import ChangeRequest, ChangeRequestTask, Escalation, EscalationRung
+from workflows.models import ChangeRequest, ChangeRequestTask, DueTask, Escalation, EscalationRung
 
 from .rules import POSITIONS, ROLES
 
@@ -82,6 +82,7 @@ class Scenario:
     export_jobs: dict = field(default_factory=dict)  # position → its officer's finished export
     campaigns: dict = field(default_factory=dict)  # position → a review campaign of its unit and subtree
     campaign_items: dict = field(default_factory=dict)  # position → its person's item in that campaign
+    due_tasks: dict = field(default_factory=dict)  # position → an open salary-step draft of its employee
     grants: dict = field(default_factory=dict)  # position → the officer's RoleGrant
     admin_objects: dict = field(default_factory=dict)  # model label → one row
     policy: object = None
@@ -245,6 +246,13 @@ def build_scenario() -> Scenario:
                 inspection=inspection, description="Khắc phục", deadline=datetime.date(2025, 12, 31)
             )
         s.plans[position], s.inspections[position], s.follow_ups[position] = plan, inspection, follow_up
+        s.due_tasks[position] = DueTask.objects.create(
+            employee=s.employees[position],
+            kind=DueTask.Kind.SALARY_STEP,
+            due_date=datetime.date(2026, 3, 14),
+            deadline=datetime.date(2026, 3, 14),
+            values={"rank_code": "01.003", "salary_step": 4, "salary_coefficient": "3.33", "from_step": 3},
+        )
 
     for n, position in enumerate(POSITIONS):
         unit = units[position]
