@@ -10,9 +10,10 @@ crash at any moment neither loses it nor sends it twice, as far as SMTP allows.
    server discard the message (RFC 5321 §4.1.1.4).
 3. **Mark** `sent_at`, in a committed transaction, only if the row still carries our token (a
    sender whose claim went stale and was taken over marks nothing and drops its connection).
-4. **Send the dot** and read the reply. Accepted: `confirmed_at`. Refused (4xx/5xx): the mark
-   is reverted and the task retries. Any failure before the dot: the mark (if made) is reverted,
-   the connection dropped, nothing delivered.
+4. **Send the dot**, unless the server hung up meanwhile (it has not taken the message: the
+   mark is reverted and the task retries), and read the reply. Accepted: `confirmed_at`.
+   Refused (4xx/5xx): the mark is reverted and the task retries. Any failure before the dot:
+   the mark (if made) is reverted, the connection dropped, nothing delivered.
 
 What remains (the README says it too): a death between the commit of step 3 and the server's
 receiving the dot (microseconds: one write of three bytes), or the server failing after it got
@@ -26,6 +27,7 @@ through the same claim, mark and confirm, with the backend's send in place of th
 """
 
 import re
+import select
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -202,6 +204,8 @@ def _transmit_smtp(backend: SMTPBackend, message, *, mark) -> None:
         if not mark():
             raise _Superseded()
         checkpoint("marked")
+        if _server_gone(smtp.sock):
+            raise smtplib.SMTPServerDisconnected("the server closed the connection before the final dot")
         smtp.send(b".\r\n")
         dot_sent = True
         checkpoint("dot_sent")
@@ -219,6 +223,18 @@ def _transmit_smtp(backend: SMTPBackend, message, *, mark) -> None:
         if not dot_sent or smtp.sock is not None:
             _drop(smtp)
         backend.connection = None
+
+
+def _server_gone(sock) -> bool:
+    """Whether the server hung up (or spoke unasked, say a 421) while we held back the dot: it
+    is not waiting for it, so it has not taken the message, and the mark may be reverted. Sent
+    into a closed connection, the dot would go out "successfully" and only the reply fail, and
+    a digest that was never delivered would be taken for one that might have been."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _drop(smtp) -> None:
