@@ -5,14 +5,15 @@ import smtplib
 from datetime import date, datetime
 
 from celery import shared_task
+from django.conf import settings
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
 from . import services
 
 _RETRY = {
     "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused),
-    "retry_backoff": 60,
-    "retry_backoff_max": 1800,
+    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": settings.EMAIL_RETRY_BACKOFF_MAX,
     "max_retries": 8,
 }
 
