@@ -132,3 +132,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's one line per case (tests/integration/faults.py), for the CI log."""
+    from .faults import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("fault suite: per recipient and day, after recovery")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

@@ -27,6 +27,15 @@ CLAIM_SECONDS = 60  # the shortest claim the settings allow: how long a dead sen
 REPEATS = int(os.environ.get("FAULT_REPEATS", "2"))
 
 
+SUMMARY = []  # the lines printed, shown again at the end of the run (conftest.py)
+
+
+def say(line):
+    """One line of the suite's summary: printed now (with -s) and listed at the end of the run."""
+    SUMMARY.append(line)
+    print("\n" + line)
+
+
 def repeats(count=None):
     return pytest.mark.parametrize("repeat", range(count or REPEATS))
 
@@ -116,8 +125,8 @@ def report(case, people, inbox, *, sent_before=None, log_path=None, expect_uncon
     unsent = Digest.objects.filter(sent_at__isnull=True).count()
     rows = Digest.objects.count()
     before = f"{sent_before}/{len(people)}" if sent_before is not None else "-"
-    print(
-        f"\nFAULT {case}: sent before fault {before}; lost {len(lost)}, doubled {len(doubled)}, "
+    say(
+        f"FAULT {case}: sent before fault {before}; lost {len(lost)}, doubled {len(doubled)}, "
         f"marked-unconfirmed {len(unconfirmed)} (of which lost {len(set(lost) & unconfirmed)}); "
         f"digest rows {rows}/{len(people)}, unsent {unsent}"
     )

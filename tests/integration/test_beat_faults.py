@@ -12,7 +12,7 @@ from notifications import services
 from notifications.tasks import sweep_digests
 
 from .conftest import start_worker, stop_worker, worker_env
-from .faults import CLAIM_SECONDS, recover, repeats, report, seed_people, settled, wait_until
+from .faults import CLAIM_SECONDS, recover, repeats, report, say, seed_people, settled, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -46,7 +46,7 @@ def test_two_beats_sweeping_at_once_make_one_digest_each(repeat, transactional_d
         log = log_path.read_text()
         sweeps = log.count("Task notifications.tasks.sweep_digests[") // 2  # received, succeeded
         chunks = log.count("Task notifications.tasks.create_digests[") // 2
-        print(f"\nFAULT 3 two-beats: {sweeps} sweeps in the workers + 1 here, {chunks} chunks run")
+        say(f"FAULT 3 two-beats: {sweeps} sweeps in the workers + 1 here, {chunks} chunks run")
         report("3 two-beats", people, smtp_sink, log_path=log_path, expect_unconfirmed=0)
         assert chunks > PEOPLE // 4  # the sweeps did overlap: some chunks were made twice
     finally:

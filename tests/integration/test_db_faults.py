@@ -14,7 +14,7 @@ from django.db import connection
 from notifications.tasks import sweep_digests
 
 from .conftest import start_worker, stop_worker, worker_env
-from .faults import CLAIM_SECONDS, confirmed, dangling_claims, recover, repeats, report, seed_people, wait_until
+from .faults import CLAIM_SECONDS, confirmed, dangling_claims, recover, repeats, report, say, seed_people, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -59,7 +59,7 @@ def test_worker_database_connection_killed_mid_sweep(repeat, transactional_db, r
         assert killed, "the worker had no database connection to kill"
         recover(people, since_fault=fault_at)
         failures = log_path.read_text().count("terminating connection due to administrator command")
-        print(f"\nFAULT 6 db-kill: {killed} backends killed, {failures} task errors from it")
+        say(f"FAULT 6 db-kill: {killed} backends killed, {failures} task errors from it")
         report(f"6 db-kill [{killed} killed]", people, smtp_sink, sent_before=sent_before, log_path=log_path)
         assert dangling_claims() == 0
         assert worker.poll() is None  # the worker lived on

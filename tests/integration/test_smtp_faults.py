@@ -16,7 +16,7 @@ from notifications.models import Digest
 from notifications.tasks import sweep_digests
 
 from .conftest import start_worker, stop_worker, worker_env
-from .faults import CLAIM_SECONDS, confirmed, recover, repeats, report, seed_people, settled, wait_until
+from .faults import CLAIM_SECONDS, confirmed, recover, repeats, report, say, seed_people, settled, wait_until
 from .smtp_servers import DroppingServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -52,7 +52,7 @@ def test_smtp_refusing_connections_for_a_while(repeat, transactional_db, redis_u
         # No sweep yet: the retries with backoff deliver by themselves.
         by_retries = wait_until(lambda: settled(people), 60, step=0.2)
         attempts = Digest.objects.aggregate(n=Sum("attempts"))["n"]
-        print(f"\nFAULT 4 smtp refusing {down:.1f}s: delivered by retries alone {by_retries}, attempts {attempts}")
+        say(f"FAULT 4 smtp refusing {down:.1f}s: delivered by retries alone {by_retries}, attempts {attempts}")
         recover(people)
         report(f"4 smtp-refusing [down {down:.1f}s after {k}]", people, smtp_sink, sent_before=sent_before)
         assert by_retries, log_path.read_text()[-4000:]
