@@ -20,7 +20,7 @@ FAULT_REPEATS=$REPEATS RUN_INTEGRATION=1 CELERY_TASK_ALWAYS_EAGER=0 \
 status=$?
 grep "^FAULT" "$LOG"
 echo
-echo "runs: $(grep -c '^FAULT [0-9]' "$LOG"), failed tests: $(grep -c '^FAILED' "$LOG"), in $(( $(date +%s) - start )) s (log: $LOG)"
+echo "runs: $(grep -c '^FAULT [0-9].*lost' "$LOG"), failed tests: $(grep -c '^FAILED' "$LOG"), in $(( $(date +%s) - start )) s (log: $LOG)"
 awk '/^FAULT [0-9]/ && /lost/ {
   for (i = 1; i <= NF; i++) {
     if ($i == "lost") lost += $(i + 1); if ($i == "doubled") doubled += $(i + 1)

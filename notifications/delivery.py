@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -129,6 +129,20 @@ def _note_unconfirmed(outbox: Outbox, pk: int, token, error: str) -> None:
     outbox.model.objects.filter(pk=pk, **{c("claim_token"): token}).update(**{c("last_error"): error[:500]})
 
 
+def _bookkeep(write, *args) -> None:
+    """A write of the send's outcome (confirmed, released, the error noted): if the database
+    connection was lost meanwhile (killed, the server restarted), once more on a new connection,
+    so that a lost connection alone neither leaves a delivered email "unconfirmed" nor holds a
+    claim for nothing until it goes stale. Within a caller's transaction nothing is retried."""
+    try:
+        write(*args)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        write(*args)
+
+
 def deliver(outbox: Outbox, pk: int, build) -> bool:
     """Send the row's email once; `build(pk)` returns the EmailMessage (None: nothing to send,
     the row is closed as sent). Returns whether this call delivered it. Raises on a failure to
@@ -141,18 +155,18 @@ def deliver(outbox: Outbox, pk: int, build) -> bool:
         message = build(pk)
         if message is None:
             if _mark(outbox, pk, token):
-                _confirm(outbox, pk, token)
+                _bookkeep(_confirm, outbox, pk, token)
             return False
         _transmit(message, mark=lambda: _mark(outbox, pk, token))
     except Unconfirmed as exc:
-        _note_unconfirmed(outbox, pk, token, str(exc))
+        _bookkeep(_note_unconfirmed, outbox, pk, token, str(exc))
         raise
     except _Superseded:
         return False
     except Exception as exc:
-        _release(outbox, pk, token, f"{type(exc).__name__}: {exc}")
+        _bookkeep(_release, outbox, pk, token, f"{type(exc).__name__}: {exc}")
         raise
-    _confirm(outbox, pk, token)
+    _bookkeep(_confirm, outbox, pk, token)
     return True
 
 

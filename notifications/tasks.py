@@ -6,12 +6,14 @@ from datetime import date, datetime
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
 from . import services
 
 _RETRY = {
-    "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused),
+    # The mail server down or refusing; the database connection lost (the row was released).
+    "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused, OperationalError, InterfaceError),
     "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
     "retry_backoff_max": settings.EMAIL_RETRY_BACKOFF_MAX,
     "max_retries": 8,
