@@ -10,7 +10,7 @@ SELECT=${2:-}
 LOG=${FAULT_BENCH_LOG:-var/fault-bench.log}
 mkdir -p "$(dirname "$LOG")"
 start=$(date +%s)
-FAULT_REPEATS=$REPEATS RUN_INTEGRATION=1 CELERY_TASK_ALWAYS_EAGER=0 \
+FAULT_REAL_BEATS=1 FAULT_REPEATS=$REPEATS RUN_INTEGRATION=1 CELERY_TASK_ALWAYS_EAGER=0 \
   DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb_faults} \
   CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14} \
   .venv/bin/python -m pytest -q -p no:cacheprovider -m integration -s -rf \
