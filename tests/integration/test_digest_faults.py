@@ -42,6 +42,7 @@ def test_worker_killed_mid_sweep_then_restarted_every_digest_once(
         sweep_digests.delay()
         if repeat % 2 == 0:
             wait_until(lambda: confirmed() >= k, 60, step=0.01)
+            time.sleep(rng.uniform(0, 0.1))  # a send takes about 0.1 s: somewhere inside the next one
             os.kill(worker.pid, signal.SIGKILL)  # mid-sweep: some digests sent, others not made yet
         worker.wait(timeout=60)
         worker.log_file.close()
