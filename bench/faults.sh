@@ -2,7 +2,8 @@
 # The fault suite of issue #10 part 5, many times over (not part of CI, which runs each case
 # twice): `bench/faults.sh [REPEATS] [pytest -k expression]`, e.g. `bench/faults.sh 20 smtp`.
 # Needs PostgreSQL and Redis as for `make test-integration`, and redis-server on the PATH (the
-# broker case starts its own on a free port). Prints one line per run of a case, then a tally.
+# broker case starts its own on a free port). Prints one line per run of a case (the summary
+# that pytest_terminal_summary writes at the end), then a tally.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-20}
@@ -13,7 +14,7 @@ start=$(date +%s)
 FAULT_REAL_BEATS=1 FAULT_REPEATS=$REPEATS RUN_INTEGRATION=1 CELERY_TASK_ALWAYS_EAGER=0 \
   DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb_faults} \
   CELERY_BROKER_URL=${CELERY_BROKER_URL:-redis://127.0.0.1:6379/14} \
-  .venv/bin/python -m pytest -q -p no:cacheprovider -m integration -s -rf \
+  .venv/bin/python -m pytest -q -p no:cacheprovider -m integration -rf \
   tests/integration/test_digest_faults.py tests/integration/test_redis_faults.py \
   tests/integration/test_beat_faults.py tests/integration/test_smtp_faults.py \
   tests/integration/test_db_faults.py ${SELECT:+-k "$SELECT"} >"$LOG" 2>&1
