@@ -24,7 +24,7 @@ echo
 echo "runs: $(grep -c '^FAULT [0-9].*lost' "$LOG"), failed tests: $(grep -c '^FAILED' "$LOG"), in $(( $(date +%s) - start )) s (log: $LOG)"
 awk '/^FAULT [0-9]/ && /lost/ {
   for (i = 1; i <= NF; i++) {
-    if ($i == "lost") lost += $(i + 1); if ($i == "doubled") doubled += $(i + 1)
+    if ($i == "lost" && $(i - 1) != "which") lost += $(i + 1); if ($i == "doubled") doubled += $(i + 1)
     if ($i == "marked-unconfirmed") unconfirmed += $(i + 1)
   }
 } END { printf "total: lost %d (all marked-unconfirmed, or the run failed), doubled %d, marked-unconfirmed %d\n", lost, doubled, unconfirmed }' "$LOG"
