@@ -11,7 +11,7 @@ PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=1 DEMO_MODE=1 SITE_URL=$(SITE_URL)
 
-.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench
+.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench fault-bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -97,3 +97,9 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python bench/cycle.py --cycles $(BENCH_CYCLES)
 	$(BENCH_ENV) DEBUG=1 $(BIN)/python bench/import_bench.py --employees $(BENCH_EMPLOYEES) \
 	  --database-url $(BENCH_DATABASE_URL)
+
+# The fault suite (kill -9, broker, two beats, SMTP, database faults) many times over:
+# `make fault-bench FAULT_REPEATS=20` (needs PostgreSQL, Redis and redis-server; not in CI).
+FAULT_REPEATS ?= 20
+fault-bench: install
+	bench/faults.sh $(FAULT_REPEATS)

@@ -343,6 +343,11 @@ DIGEST_CHUNK = _env_int("DIGEST_CHUNK", 50, minimum=1)
 DIGEST_RETRY_DAYS = _env_int("DIGEST_RETRY_DAYS", 2, minimum=0)
 EMAIL_CLAIM_SECONDS = _env_int("EMAIL_CLAIM_SECONDS", 600, minimum=60)
 EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 60, minimum=1)
+# A send the mail server refused or could not take is retried after a delay drawn up to
+# EMAIL_RETRY_BACKOFF * 2**retry seconds (at most EMAIL_RETRY_BACKOFF_MAX), 8 times; after
+# that the hourly sweep queues it again.
+EMAIL_RETRY_BACKOFF = _env_int("EMAIL_RETRY_BACKOFF", 60, minimum=1)
+EMAIL_RETRY_BACKOFF_MAX = _env_int("EMAIL_RETRY_BACKOFF_MAX", 1800, minimum=1)
 # When the escalation ladders are walked (workflows.escalation), before the digests.
 ESCALATION_SWEEP_SCHEDULE = _env_crontab("ESCALATION_SWEEP_CRON", "30 6 * * *")
 # One account reading more personnel records than this in an hour (distinct files viewed plus

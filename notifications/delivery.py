@@ -10,9 +10,10 @@ crash at any moment neither loses it nor sends it twice, as far as SMTP allows.
    server discard the message (RFC 5321 §4.1.1.4).
 3. **Mark** `sent_at`, in a committed transaction, only if the row still carries our token (a
    sender whose claim went stale and was taken over marks nothing and drops its connection).
-4. **Send the dot** and read the reply. Accepted: `confirmed_at`. Refused (4xx/5xx): the mark
-   is reverted and the task retries. Any failure before the dot: the mark (if made) is reverted,
-   the connection dropped, nothing delivered.
+4. **Send the dot**, unless the server hung up meanwhile (it has not taken the message: the
+   mark is reverted and the task retries), and read the reply. Accepted: `confirmed_at`.
+   Refused (4xx/5xx): the mark is reverted and the task retries. Any failure before the dot:
+   the mark (if made) is reverted, the connection dropped, nothing delivered.
 
 What remains (the README says it too): a death between the commit of step 3 and the server's
 receiving the dot (microseconds: one write of three bytes), or the server failing after it got
@@ -26,6 +27,7 @@ through the same claim, mark and confirm, with the backend's send in place of th
 """
 
 import re
+import select
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -127,6 +129,20 @@ def _note_unconfirmed(outbox: Outbox, pk: int, token, error: str) -> None:
     outbox.model.objects.filter(pk=pk, **{c("claim_token"): token}).update(**{c("last_error"): error[:500]})
 
 
+def _bookkeep(write, *args) -> None:
+    """A write of the send's outcome (confirmed, released, the error noted): if the database
+    connection was lost meanwhile (killed, the server restarted), once more on a new connection,
+    so that a lost connection alone neither leaves a delivered email "unconfirmed" nor holds a
+    claim for nothing until it goes stale. Within a caller's transaction nothing is retried."""
+    try:
+        write(*args)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        write(*args)
+
+
 def deliver(outbox: Outbox, pk: int, build) -> bool:
     """Send the row's email once; `build(pk)` returns the EmailMessage (None: nothing to send,
     the row is closed as sent). Returns whether this call delivered it. Raises on a failure to
@@ -139,18 +155,18 @@ def deliver(outbox: Outbox, pk: int, build) -> bool:
         message = build(pk)
         if message is None:
             if _mark(outbox, pk, token):
-                _confirm(outbox, pk, token)
+                _bookkeep(_confirm, outbox, pk, token)
             return False
         _transmit(message, mark=lambda: _mark(outbox, pk, token))
     except Unconfirmed as exc:
-        _note_unconfirmed(outbox, pk, token, str(exc))
+        _bookkeep(_note_unconfirmed, outbox, pk, token, str(exc))
         raise
     except _Superseded:
         return False
     except Exception as exc:
-        _release(outbox, pk, token, f"{type(exc).__name__}: {exc}")
+        _bookkeep(_release, outbox, pk, token, f"{type(exc).__name__}: {exc}")
         raise
-    _confirm(outbox, pk, token)
+    _bookkeep(_confirm, outbox, pk, token)
     return True
 
 
@@ -202,6 +218,8 @@ def _transmit_smtp(backend: SMTPBackend, message, *, mark) -> None:
         if not mark():
             raise _Superseded()
         checkpoint("marked")
+        if _server_gone(smtp.sock):
+            raise smtplib.SMTPServerDisconnected("the server closed the connection before the final dot")
         smtp.send(b".\r\n")
         dot_sent = True
         checkpoint("dot_sent")
@@ -219,6 +237,18 @@ def _transmit_smtp(backend: SMTPBackend, message, *, mark) -> None:
         if not dot_sent or smtp.sock is not None:
             _drop(smtp)
         backend.connection = None
+
+
+def _server_gone(sock) -> bool:
+    """Whether the server hung up (or spoke unasked, say a 421) while we held back the dot: it
+    is not waiting for it, so it has not taken the message, and the mark may be reverted. Sent
+    into a closed connection, the dot would go out "successfully" and only the reply fail, and
+    a digest that was never delivered would be taken for one that might have been."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _drop(smtp) -> None:

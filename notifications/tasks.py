@@ -5,14 +5,17 @@ import smtplib
 from datetime import date, datetime
 
 from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
 from . import due_work, services
 
 _RETRY = {
-    "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused),
-    "retry_backoff": 60,
-    "retry_backoff_max": 1800,
+    # The mail server down or refusing; the database connection lost (the row was released).
+    "autoretry_for": (OSError, smtplib.SMTPException, services.delivery.Refused, OperationalError, InterfaceError),
+    "retry_backoff": settings.EMAIL_RETRY_BACKOFF,
+    "retry_backoff_max": settings.EMAIL_RETRY_BACKOFF_MAX,
     "max_retries": 8,
 }
 

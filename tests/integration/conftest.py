@@ -5,7 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -13,6 +12,8 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from .smtp_servers import RestartableSink
 
 ROOT = Path(__file__).resolve().parents[2]
 ENABLED = os.environ.get("RUN_INTEGRATION") == "1"
@@ -37,42 +38,16 @@ def redis_url():
     return url
 
 
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count, timeout=90):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self.lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
-            time.sleep(0.5)
-        with self.lock:
-            return list(self.messages)
-
-
 @pytest.fixture
 def smtp_sink():
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as probe:  # aiosmtpd needs a concrete port to check it is up
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    inbox.port = port
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    """An SMTP server on 127.0.0.1 keeping what it accepted (`.messages`, `.per_recipient()`);
+    the fault suite stops and starts it again on its port."""
+    sink = RestartableSink()
+    sink.start()
     try:
-        yield inbox
+        yield sink
     finally:
-        controller.stop()
+        sink.stop()
 
 
 def worker_env(redis_url, smtp_sink, tmp_path, **extra):
@@ -94,14 +69,17 @@ def worker_env(redis_url, smtp_sink, tmp_path, **extra):
     }
 
 
-def start_worker(env, log_path):
-    """A `celery worker` process (solo pool: the main process runs the tasks), once it is ready."""
+def start_worker(env, log_path, *, hostname=None):
+    """A `celery worker` process (solo pool: the main process runs the tasks), once it is ready.
+    With FAULT_KILL_AT="point:n" in `env` it kills itself (SIGKILL) at the n-th passage through
+    that delivery.checkpoint (tests/integration/fault_worker.py)."""
     log = open(log_path, "a")
+    program = "tests.integration.fault_worker" if env.get("FAULT_KILL_AT") else "celery"
     worker = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "celery",
+            program,
             "-A",
             "config",
             "worker",
@@ -110,6 +88,7 @@ def start_worker(env, log_path):
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
+            *([f"--hostname={hostname}"] if hostname else []),
         ],
         cwd=ROOT,
         env=env,
@@ -153,3 +132,13 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault suite's one line per case (tests/integration/faults.py), for the CI log."""
+    from .faults import SUMMARY
+
+    if SUMMARY:
+        terminalreporter.section("fault suite: per recipient and day, after recovery")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

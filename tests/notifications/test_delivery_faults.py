@@ -201,3 +201,36 @@ def test_two_sweeps_at_once_make_one_digest_each(smtp, recipients, settings, dja
         assert services.send_digest_email(digest_id=digest.pk) is False
     counts = smtp.per_recipient()
     assert {p.email: counts[p.email] for p in recipients} == {p.email: 1 for p in recipients}
+
+
+def test_a_server_hanging_up_before_the_dot_gets_the_message_again(
+    monkeypatch, recipients, settings, django_capture_on_commit_callbacks
+):
+    """The server drops the connection in the middle of DATA (it discards the message): the
+    sender sees it before the dot, so the mark is reverted and the send retried; not taken for
+    "sent, unconfirmed" (which, for a digest, would never be sent again)."""
+    from celery.exceptions import Retry
+
+    from tests.integration.smtp_servers import DroppingServer
+
+    server = DroppingServer("in_data", drops=1)
+    server.start()
+    # The sender goes on only once the server has hung up (in a worker, the mark's commit is
+    # far slower than the server's hang-up; here, in one process, it might not be).
+    monkeypatch.setattr(delivery, "checkpoint", lambda name: name == "data_sent" and server.hung_up.wait(5))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        with pytest.raises(Retry):
+            with django_capture_on_commit_callbacks(execute=True):
+                services.sweep_digests()
+        dropped = Digest.objects.get(attempts=1, sent_at__isnull=True)
+        assert "before the final dot" in dropped.last_error
+        recover(settings, django_capture_on_commit_callbacks)
+        counts = server.per_recipient()
+        assert {p.email: counts[p.email] for p in recipients} == {p.email: 1 for p in recipients}
+        assert not Digest.objects.filter(confirmed_at__isnull=True).exists()
+    finally:
+        server.stop()
