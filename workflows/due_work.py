@@ -262,28 +262,28 @@ def submit_due_draft(
             "day": effective_date.strftime("%d/%m/%Y"),
         }
     with transaction.atomic():
-        locked = DueTask.objects.select_for_update().select_related("employee__managing_unit").get(pk=task.pk)
-        if locked.status != DueTask.Status.OPEN:
+        due_task = DueTask.objects.select_for_update().select_related("employee__managing_unit").get(pk=task.pk)
+        if due_task.status != DueTask.Status.OPEN:
             raise ValidationError(_("Dự thảo này đã được gửi hoặc không còn đến hạn."))
-        employee = locked.employee
+        employee = due_task.employee
         change_request = services.submit_change_request(
             kind=ChangeRequest.Kind.EMPLOYEE,
             unit=employee.managing_unit,
             submitted_by=user,
             operations=draft_operations(
-                locked, decision_number=decision_number, decision_date=decision_date, effective_date=effective_date
+                due_task, decision_number=decision_number, decision_date=decision_date, effective_date=effective_date
             ),
             reason=reason,
-            title=draft_title(locked),
+            title=draft_title(due_task),
             employee=employee,
             subject_model="records.employee",
             subject_pk=employee.pk,
         )
-        locked.status = DueTask.Status.SUBMITTED
-        locked.change_request = change_request
-        locked.closed_by = user
-        locked.closed_at = timezone.now()
-        locked.save(update_fields=["status", "change_request", "closed_by", "closed_at"])
+        due_task.status = DueTask.Status.SUBMITTED
+        due_task.change_request = change_request
+        due_task.closed_by = user
+        due_task.closed_at = timezone.now()
+        due_task.save(update_fields=["status", "change_request", "closed_by", "closed_at"])
     return change_request
 
 
@@ -298,38 +298,38 @@ def complete_due_task(*, task: DueTask, user, reference: str) -> DueTask:
     if not reference:
         raise ValidationError({"reference": _("Phải nhập số văn bản đã ban hành.")})
     with transaction.atomic():
-        locked = DueTask.objects.select_for_update().get(pk=task.pk)
-        if locked.status != DueTask.Status.OPEN:
+        due_task = DueTask.objects.select_for_update().get(pk=task.pk)
+        if due_task.status != DueTask.Status.OPEN:
             raise ValidationError(_("Việc này đã được xử lý hoặc không còn đến hạn."))
-        locked.status = DueTask.Status.DONE
-        locked.reference = reference[:128]
-        locked.closed_by = user
-        locked.closed_at = timezone.now()
-        locked.full_clean(exclude=["employee", "closed_by", "change_request"])
-        locked.save(update_fields=["status", "reference", "closed_by", "closed_at"])
-    return locked
+        due_task.status = DueTask.Status.DONE
+        due_task.reference = reference[:128]
+        due_task.closed_by = user
+        due_task.closed_at = timezone.now()
+        due_task.full_clean(exclude=["employee", "closed_by", "change_request"])
+        due_task.save(update_fields=["status", "reference", "closed_by", "closed_at"])
+    return due_task
 
 
 def close_by_request(*, pk, change_request: ChangeRequest) -> bool:
-    """A deadline task (retirement notice or decision) is done when a request about its person
+    """A deadline due_task (retirement notice or decision) is done when a request about its person
     is submitted from its page ("Lập đề xuất cho việc này"); the request is its reference. Call
-    in the submission's transaction. Anything else (no task, another person, a draft, a task no
+    in the submission's transaction. Anything else (no due_task, another person, a draft, a due_task no
     longer open, someone who may not act on it) is left alone. Returns whether it closed one."""
     if not pk or not str(pk).isdigit() or change_request.employee_id is None:
         return False
-    task = (
+    due_task = (
         DueTask.objects.select_for_update()
         .select_related("employee__managing_unit")
         .filter(pk=int(pk), employee_id=change_request.employee_id, status=DueTask.Status.OPEN)
         .exclude(kind__in=DueTask.DRAFT_KINDS)
         .first()
     )
-    if task is None or not can_act_on_due_task(change_request.submitted_by, task):
+    if due_task is None or not can_act_on_due_task(change_request.submitted_by, due_task):
         return False
-    task.status = DueTask.Status.DONE
-    task.change_request = change_request
-    task.reference = _("Yêu cầu #%(pk)s") % {"pk": change_request.pk}
-    task.closed_by = change_request.submitted_by
-    task.closed_at = timezone.now()
-    task.save(update_fields=["status", "change_request", "reference", "closed_by", "closed_at"])
+    due_task.status = DueTask.Status.DONE
+    due_task.change_request = change_request
+    due_task.reference = _("Yêu cầu #%(pk)s") % {"pk": change_request.pk}
+    due_task.closed_by = change_request.submitted_by
+    due_task.closed_at = timezone.now()
+    due_task.save(update_fields=["status", "change_request", "reference", "closed_by", "closed_at"])
     return True

@@ -165,6 +165,11 @@ SITE = {
     "policy:edit": [form(rules.ministry_admin_only)],
     "delegations:index": [form(rules.approvers_only)],
     "delegations:revoke": [form(rules.own_delegation_post, delegation)],
+    # The due lists (duedates)
+    "duedates:index": [page(rules.due_lists)],
+    "duedates:due-list": [page(rules.due_lists)],
+    "duedates:due-person": [page(rules.due_person, employee)],
+    "duedates:due-export": [form(rules.due_export)],
     # Review campaigns
     "campaigns:index": [page(rules.grant_or_superuser)],
     "campaigns:start": [form(rules.grant_admins)],

@@ -278,6 +278,33 @@ def grant_revoke(who, position, method):
     return REDIRECT if _administers(who, position) else NOT_FOUND
 
 
+# --- the due lists (duedates.permissions) ----------------------------------------------------
+
+
+@login_required
+def due_lists(who, position, method):
+    """The due lists: whoever sees some unit (a grant); the section refuses everyone else (403),
+    superusers included, who read no personnel data without a grant."""
+    return OK if who.has_grant else DENIED
+
+
+@login_required
+def due_person(who, position, method):
+    """One person's due items and their reasons: the section refuses users without a grant (403);
+    then read like the person's file (upper units too), out of scope 404."""
+    if not who.has_grant:
+        return DENIED
+    return OK if who.covers(position) else NOT_FOUND
+
+
+@login_required
+def due_export(who, position, method):
+    """ "Xuất Excel" of the due list: POST only (405 on GET), needs a grant (403), then the job's page."""
+    if not who.has_grant:
+        return DENIED
+    return NOT_ALLOWED if method == "GET" else REDIRECT
+
+
 # --- review campaigns (a campaign of each position's unit and its subtree) ---------------------
 
 

@@ -12,9 +12,10 @@ from workflows.models import ChangeRequest
 
 S = ChangeRequest.Status
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("config", "notifications", "records", "units", "workflows")
+APPS = ("config", "notifications", "records", "units", "workflows", "duedates", "campaigns", "inspections")
 # Other models' statuses, assigned where their own rules live (an import batch's progress).
-OTHER_STATUS_HOLDERS = {"batch", "job"}  # import batches and export jobs have statuses of their own
+# import batches, export jobs and officers' due tasks have statuses of their own
+OTHER_STATUS_HOLDERS = {"batch", "job", "due_task"}
 
 
 def _python_files():
@@ -65,9 +66,21 @@ class _StatusWrites(ast.NodeVisitor):
         name = node.func.attr if isinstance(node.func, ast.Attribute) else func
         if name == "setattr" and any(isinstance(a, ast.Constant) and a.value == "status" for a in node.args):
             self.found.append((node.lineno, ast.unparse(node)))
-        elif "ChangeRequest" in func and name in WRITING_CALLS and any(k.arg == "status" for k in node.keywords):
+        elif (
+            "ChangeRequest" in _root(node.func)
+            and name in WRITING_CALLS
+            and any(k.arg == "status" for k in node.keywords)
+        ):
             self.found.append((node.lineno, ast.unparse(node)))
         self.generic_visit(node)
+
+
+def _root(node) -> str:
+    """The name a call chain starts from: `ChangeRequest` in ChangeRequest.objects.filter(…).update,
+    not a name that only appears in its arguments."""
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return ast.unparse(node)
 
 
 def _status_writes(path: Path):
