@@ -29,27 +29,27 @@ def list_overdue_approvals_by_approver(*, working_days: int, now=None) -> dict:
     # Created on the cutoff date or before (local time): old enough.
     cutoff = working_calendar().age_cutoff(timezone.localdate(now), working_days)
     created_before = timezone.make_aware(datetime.combine(cutoff + timedelta(days=1), time.min))
-    tasks = (
-        ChangeRequestTask.objects.filter(
-            flow_task=ChangeRequestFlow.approve,
-            status__in=[STATUS.NEW, STATUS.ASSIGNED],
-            created__lt=created_before,
-        )
-        .select_related("process__change_request")
-        .order_by("created", "pk")
+    overdue = ChangeRequestTask.objects.filter(
+        flow_task=ChangeRequestFlow.approve,
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        created__lt=created_before,
     )
     requests, owner_of = {}, {}
-    for task in tasks:
+    for task in overdue.select_related("process__change_request").order_by("created", "pk"):
         change_request = task.process.change_request
         requests.setdefault(change_request.pk, change_request)
         owner_of[change_request.pk] = task.owner_id
+    position = {pk: n for n, pk in enumerate(requests)}
+    # The overdue requests as a subquery, not a list of ids: one approver's question costs the
+    # same whatever the number of overdue requests (issue 10's benchmark: 300 approvers × 20,000
+    # ids was 6 million parameters).
+    overdue_ids = overdue.values("process__change_request")
     items = defaultdict(list)
     for user in _candidates(requests.values(), owner_of.values()):
-        approvable = list_approvable_change_requests(user=user).filter(pk__in=list(requests))
-        allowed = set(approvable.values_list("pk", flat=True))
-        for pk, change_request in requests.items():
-            if pk in allowed and owner_of[pk] in (None, user.pk):
-                items[user].append(change_request)
+        allowed = list_approvable_change_requests(user=user).filter(pk__in=overdue_ids).values_list("pk", flat=True)
+        for pk in sorted((pk for pk in allowed if pk in position), key=position.__getitem__):
+            if owner_of[pk] in (None, user.pk):
+                items[user].append(requests[pk])
     return dict(items)
 
 
