@@ -166,23 +166,7 @@ PHASES = [
 
 
 def generate(url: str, params: dict) -> dict:
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    print(f"  migrate {time.monotonic() - started:.1f} s", flush=True)
-    done = scale_data.done_phases()
-    for name, phase in PHASES:
-        if name in done:
-            continue
-        started = time.monotonic()
-        with transaction.atomic():
-            rows = phase(params)
-            scale_data.mark_done(name, time.monotonic() - started, rows)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"  {name:<10} {rows:>10,} rows {time.monotonic() - started:8.1f} s", flush=True)
+    scale_data.run_phases(PHASES, params)
     return scale_data.done_phases()
 
 

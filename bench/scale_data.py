@@ -580,6 +580,16 @@ def generate(url: str, params: dict) -> dict:
     """Create or reuse the data set; returns the marker's phases (seconds and rows of each)."""
     prepare_database(url, params)
     django_setup(url)
+    from django.db import connection
+
+    run_phases(PHASES, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MARKER} SET finished = coalesce(finished, now()) WHERE id = 1")
+    return done_phases()
+
+
+def run_phases(phases: list, params: dict) -> None:
+    """Migrate, then each phase not done yet, one transaction each, marked done in it."""
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -587,7 +597,7 @@ def generate(url: str, params: dict) -> dict:
     call_command("migrate", verbosity=0)
     print(f"  migrate {time.monotonic() - started:.1f} s", flush=True)
     done = done_phases()
-    for name, phase in PHASES:
+    for name, phase in phases:
         if name in done:
             continue
         started = time.monotonic()
@@ -597,9 +607,6 @@ def generate(url: str, params: dict) -> dict:
         with connection.cursor() as cursor:  # the next phase's queries need the new rows' statistics
             cursor.execute("ANALYZE")
         print(f"  {name:<12} {rows:>10,} rows {time.monotonic() - started:8.1f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {MARKER} SET finished = coalesce(finished, now()) WHERE id = 1")
-    return done_phases()
 
 
 def count_history() -> int:
