@@ -120,10 +120,7 @@ def phase_overdue(p: dict) -> int:
     from viewflow.workflow.models import Task
 
     from records.models import Employee
-    from workflows.changesets import make_update
     from workflows.flows import ChangeRequestFlow
-    from workflows.models import ChangeRequest
-    from workflows.services import submit_change_request
 
     units = approver_units()
     counts = uneven(p["overdue"], len(units), MOST)
@@ -135,21 +132,18 @@ def phase_overdue(p: dict) -> int:
     rng = random.Random(10)
     written, started, template = 0, time.monotonic(), None
     for number, (unit, count) in enumerate(zip(units, counts, strict=True)):
-        pks = people[unit.pk]
-        if number < scale_data.REAL_SUBMISSIONS:
-            employee = Employee.objects.get(pk=pks[0])
-            template = submit_change_request(
-                kind=ChangeRequest.Kind.EMPLOYEE,
-                unit=unit,
-                submitted_by=loader,
-                operations=[make_update(employee, {"other_names": "Tên gọi khác 0"})],
-                reason="Cập nhật tên gọi khác (thử tải nhắc việc)",
-                title=f"Cập nhật hồ sơ {employee.full_name}",
-                employee=employee,
-            )
-            count -= 1
-        scale_data.clone_requests(template, unit, [rng.choice(pks) for _ in range(count)], latest)
-        written += count + (number < scale_data.REAL_SUBMISSIONS)
+        template = scale_data.open_requests(
+            number,
+            unit,
+            count,
+            people[unit.pk],
+            template,
+            latest,
+            loader,
+            rng,
+            "Cập nhật tên gọi khác (thử tải nhắc việc)",
+        )
+        written += count
     old = timezone.now() - datetime.timedelta(days=30)
     Task.objects.filter(flow_task=ChangeRequestFlow.approve).update(created=old)
     print(f"    overdue {written:,} ({written / (time.monotonic() - started):,.0f}/s)", flush=True)
