@@ -11,7 +11,7 @@ PORT     ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 DEMO_ENV := DEBUG=1 DEMO_MODE=1 SITE_URL=$(SITE_URL)
 
-.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench fault-bench
+.PHONY: install demo serve test test-postgres test-integration check-deploy messages check clean bench bench-reminders fault-bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required" if sys.version_info < (3, 11) else 0)'
@@ -97,6 +97,13 @@ bench: install
 	$(BENCH_ENV) $(BIN)/python bench/cycle.py --cycles $(BENCH_CYCLES)
 	$(BENCH_ENV) DEBUG=1 $(BIN)/python bench/import_bench.py --employees $(BENCH_EMPLOYEES) \
 	  --database-url $(BENCH_DATABASE_URL)
+
+# The reminders of issue #10 part 6 (bench/reminders.py): the digest sweep (300 approvers, 20,000
+# overdue approvals, a real worker on Redis db 12, an SMTP sink) and the nightly due refresh over
+# REMIND_PEOPLE people, in qlcb_remindbench. Not in CI. Figures to bench/README.md.
+REMIND_PEOPLE ?= 100000
+bench-reminders: install
+	nice -n 10 $(BIN)/python bench/reminders.py --people $(REMIND_PEOPLE)
 
 # The fault suite (kill -9, broker, two beats, SMTP, database faults) many times over:
 # `make fault-bench FAULT_REPEATS=20` (needs PostgreSQL, Redis and redis-server; not in CI).

@@ -418,9 +418,6 @@ def phase_tasks(p: dict) -> int:
 
     from records.models import Employee
     from units.models import Role, RoleGrant
-    from workflows.changesets import make_update
-    from workflows.models import ChangeRequest
-    from workflows.services import submit_change_request
 
     inbox_user = get_user_model().objects.get(username="bench-inbox")
     units = named_units()
@@ -448,29 +445,41 @@ def phase_tasks(p: dict) -> int:
         ]
     )
     loader = get_user_model().objects.get(username=LOADER)
-    written = 0
+    written, template = 0, None
     started = time.monotonic()
     for number, (unit, count) in enumerate(plan):
-        pks = people[unit.pk]
-        if number < REAL_SUBMISSIONS:  # through the service; the rest are copies of the last one
-            employee = Employee.objects.get(pk=pks[0])
-            template = submit_change_request(
-                kind=ChangeRequest.Kind.EMPLOYEE,
-                unit=unit,
-                submitted_by=loader,
-                operations=[make_update(employee, {"other_names": "Tên gọi khác 0"})],
-                reason="Cập nhật tên gọi khác (thử tải)",
-                title=f"Cập nhật hồ sơ {employee.full_name}",
-                employee=employee,
-            )
-            count -= 1
-        clone_requests(template, unit, [rng.choice(pks) for _ in range(count)], latest)
-        written += count + (number < REAL_SUBMISSIONS)
+        template = open_requests(number, unit, count, people[unit.pk], template, latest, loader, rng)
+        written += count
         if written % 2000 < count + 1:
             print(f"    tasks {written:,}/{p['tasks']:,} ({written / (time.monotonic() - started):,.0f}/s)", flush=True)
     if p["inbox"]:
         assign_all(units["inbox"], inbox_user)
     return written
+
+
+def open_requests(number, unit, count, pks, template, latest, loader, rng, reason="Cập nhật tên gọi khác (thử tải)"):
+    """`count` open requests about people `pks` of `unit`: the first REAL_SUBMISSIONS units'
+    first one submitted through the service, the others copies of the last one submitted.
+    Returns the request the next units copy."""
+    from records.models import Employee
+    from workflows.changesets import make_update
+    from workflows.models import ChangeRequest
+    from workflows.services import submit_change_request
+
+    if number < REAL_SUBMISSIONS:
+        employee = Employee.objects.get(pk=pks[0])
+        template = submit_change_request(
+            kind=ChangeRequest.Kind.EMPLOYEE,
+            unit=unit,
+            submitted_by=loader,
+            operations=[make_update(employee, {"other_names": "Tên gọi khác 0"})],
+            reason=reason,
+            title=f"Cập nhật hồ sơ {employee.full_name}",
+            employee=employee,
+        )
+        count -= 1
+    clone_requests(template, unit, [rng.choice(pks) for _ in range(count)], latest)
+    return template
 
 
 def copy_row(obj, **changes):
@@ -580,6 +589,16 @@ def generate(url: str, params: dict) -> dict:
     """Create or reuse the data set; returns the marker's phases (seconds and rows of each)."""
     prepare_database(url, params)
     django_setup(url)
+    from django.db import connection
+
+    run_phases(PHASES, params)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {MARKER} SET finished = coalesce(finished, now()) WHERE id = 1")
+    return done_phases()
+
+
+def run_phases(phases: list, params: dict) -> None:
+    """Migrate, then each phase not done yet, one transaction each, marked done in it."""
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -587,7 +606,7 @@ def generate(url: str, params: dict) -> dict:
     call_command("migrate", verbosity=0)
     print(f"  migrate {time.monotonic() - started:.1f} s", flush=True)
     done = done_phases()
-    for name, phase in PHASES:
+    for name, phase in phases:
         if name in done:
             continue
         started = time.monotonic()
@@ -597,9 +616,6 @@ def generate(url: str, params: dict) -> dict:
         with connection.cursor() as cursor:  # the next phase's queries need the new rows' statistics
             cursor.execute("ANALYZE")
         print(f"  {name:<12} {rows:>10,} rows {time.monotonic() - started:8.1f} s", flush=True)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {MARKER} SET finished = coalesce(finished, now()) WHERE id = 1")
-    return done_phases()
 
 
 def count_history() -> int:
