@@ -1,7 +1,8 @@
 """Small helpers for drawing demo values: weighted choices, dates, decision numbers."""
 
-import calendar
-from datetime import date, timedelta
+from datetime import timedelta
+
+from workdays.calendar import add_months as plus_months
 
 from .reference import REFERENCE_DATE
 
@@ -13,12 +14,6 @@ def weighted(rng, pairs):
 
 def age_on(born, on=REFERENCE_DATE):
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def plus_months(day, months):
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def plus_years(day, years):

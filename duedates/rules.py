@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from workdays.calendar import working_days_between
+from workdays.calendar import add_months, working_days_between
 
 # What a result is about (DueItem.Kind has the same values).
 RETIREMENT = "retirement"
@@ -138,14 +138,6 @@ def cannot(about: str, reason: str, **inputs) -> Result:
 
 # ---------------------------------------------------------------------------------------------
 # Dates
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus `months` months to the exact day; the month's last day where that day does not
-    exist (31 Jan + 1 month = 28/29 Feb). Always add to the original date, never step by step."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def month_end(year: int, month: int) -> datetime.date:
@@ -314,6 +306,21 @@ def _extension_row(rows, kind: str, status: str, on: datetime.date) -> Extension
     return max(candidates, key=lambda r: r.valid_from, default=None)
 
 
+def _weigh_extensions(entries, *, start, due, status, rules: Rules) -> tuple[list, list, list]:
+    """(counted, not counted with why, rule ids) of the sanctions and poor years `entries`, each
+    (item to record, kind, effective day, annulled), for a holding period [start, due)."""
+    counted, excluded, rule_ids = [], [], []
+    for item, kind, on, annulled in entries:
+        within = on is not None and start <= on < due
+        row = _extension_row(rules.extensions, kind, status, on) if within and not annulled else None
+        if row is None:
+            excluded.append({**item, "why": "annulled" if annulled else "outside" if not within else "no_rule"})
+            continue
+        counted.append({**item, "months": row.months, "rule": _rid(row)})
+        rule_ids.append(_rid(row))
+    return counted, excluded, rule_ids
+
+
 def extended_due(
     *, start, months, status, sanctions=(), poor_years=(), periods=(), rules: Rules
 ) -> tuple[datetime.date, dict, list]:
@@ -321,39 +328,20 @@ def extended_due(
     time not counted in it. The due date moves as extensions add up, and a sanction effective
     after the first due date but before the delayed one still falls within the holding of the
     step (the person still holds it): computed to a fixed point."""
+    entries = [
+        ({"id": s.id, "kind": s.form, "date": _iso(s.effective_date)}, s.form, s.effective_date, s.annulled)
+        for s in sorted(sanctions, key=lambda s: (s.effective_date or datetime.date.min, s.id or 0))
+    ]
+    for year in sorted(poor_years):
+        # A year's rating is dated at the year's end (the rating is made then); it counts when
+        # that day falls in [start, due). DOMAIN.md gives no date for a rating: our reading.
+        rated = datetime.date(year, 12, 31)
+        item = {"id": None, "kind": POOR_RATING, "date": _iso(rated), "year": year}
+        entries.append((item, POOR_RATING, rated, False))
     due = add_months(start, months)
     for _round in range(100):
-        counted, excluded, extra, rule_ids = [], [], 0, []
-        for s in sorted(sanctions, key=lambda s: (s.effective_date or datetime.date.min, s.id or 0)):
-            item = {"id": s.id, "kind": s.form, "date": _iso(s.effective_date)}
-            if s.annulled:
-                excluded.append({**item, "why": "annulled"})
-                continue
-            if not start <= s.effective_date < due:
-                excluded.append({**item, "why": "outside"})
-                continue
-            row = _extension_row(rules.extensions, s.form, status, s.effective_date)
-            if row is None:
-                excluded.append({**item, "why": "no_rule"})
-                continue
-            extra += row.months
-            counted.append({**item, "months": row.months, "rule": _rid(row)})
-            rule_ids.append(_rid(row))
-        for year in sorted(poor_years):
-            # A year's rating is dated at the year's end (the rating is made then); it counts when
-            # that day falls in [start, due). DOMAIN.md gives no date for a rating: our reading.
-            rated = datetime.date(year, 12, 31)
-            item = {"id": None, "kind": POOR_RATING, "date": _iso(rated), "year": year}
-            if not start <= rated < due:
-                excluded.append({**item, "why": "outside"})
-                continue
-            row = _extension_row(rules.extensions, POOR_RATING, status, rated)
-            if row is None:
-                excluded.append({**item, "why": "no_rule"})
-                continue
-            extra += row.months
-            counted.append({**item, "months": row.months, "rule": _rid(row)})
-            rule_ids.append(_rid(row))
+        counted, excluded, rule_ids = _weigh_extensions(entries, start=start, due=due, status=status, rules=rules)
+        extra = sum(c["months"] for c in counted)
         nc = non_counted_months(periods, start=start, until=due)
         new_due = add_months(start, months + extra + nc["months"])
         if new_due == due:

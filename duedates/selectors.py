@@ -249,3 +249,18 @@ def person_items(employee, as_of: datetime.date) -> list:
     if uses_stored_items(as_of):
         return list(DueItem.objects.filter(employee=employee).order_by("kind", "pk"))
     return compute_items([employee.pk], as_of).get(employee.pk, [])
+
+
+def salary_step_due(employee) -> datetime.date | None:
+    """When the step the file holds now gives way to the next, by the due engine (holding period
+    by salary class, extensions, non-counted time): the stored item while it was computed from
+    that step, else computed for this one person (the file changed since the last refresh)."""
+    start = employee.salary_effective_date
+    if start is None:
+        return None
+    stored = DueItem.objects.filter(employee=employee, kind=DueItem.Kind.SALARY_STEP).values_list("due_date", "inputs")
+    for due, inputs in stored:
+        if inputs.get("step") == employee.salary_step and inputs.get("start") == start.isoformat():
+            return due
+    computed = compute_items([employee.pk], today()).get(employee.pk, [])
+    return next((item.due_date for item in computed if item.kind == DueItem.Kind.SALARY_STEP), None)

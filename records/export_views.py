@@ -5,9 +5,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+
+from tracking.progress import progress_response
 
 from .export_jobs import services
 from .export_jobs.employees import EMPLOYEE_LIST
@@ -46,16 +47,7 @@ def export_detail(request, pk):
 def export_status(request, pk):
     """What the job page polls every two seconds."""
     job = services.get_export_job(user=request.user, pk=pk)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "label": job.get_status_display(),
-            "rows_done": job.rows_done,
-            "rows_total": job.rows_total,
-            "percent": job.progress_percent,
-            "running": job.running,
-        }
-    )
+    return progress_response(job, running=job.running)
 
 
 @login_required

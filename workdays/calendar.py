@@ -24,6 +24,7 @@ tests/workdays/test_official_calendar.py for the dates themselves:
   Day Thu 02/09–Fri 03/09. Swaps announced later are declared as data.
 """
 
+import calendar
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -33,6 +34,16 @@ from django.core.cache import cache
 from django.utils import timezone
 
 CACHE_KEY = "workdays:declared:v1"
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` plus `months` months to the exact day; the month's last day where that day does not
+    exist (31 Jan + 1 month = 28/29 Feb). Always add to the original date, never step by step
+    (TT 08/2013/TT-BNV: the holding period runs to the day). The one month arithmetic of the
+    project: the due engine, the salary step offered on a file and the demo's careers use it."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @lru_cache(maxsize=64)

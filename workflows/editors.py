@@ -53,10 +53,12 @@ class Editor:
 
 
 def _next_salary_step(employee) -> dict | None:
-    """The salary row an employee's page offers: the next step of their rank (nâng bậc lương)."""
+    """The salary row an employee's page offers: the next step of their rank (nâng bậc lương), on
+    the day the due engine says it is due."""
+    from duedates.selectors import salary_step_due
     from records.models.salary import next_step
 
-    return next_step(rank_code=employee.rank_code, step=employee.salary_step, since=employee.salary_effective_date)
+    return next_step(rank_code=employee.rank_code, step=employee.salary_step, due=salary_step_due(employee))
 
 
 def _employee_child(model) -> Child:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.dateparse import parse_datetime
@@ -21,6 +21,7 @@ from records.exports import log_export, xlsx_response
 from records.models import AccessLog, ExportLog
 from records.permissions import can_view_sensitive_in_unit
 from tracking.keyset import paginate
+from tracking.progress import progress_response
 from tracking.validators import no_control_characters
 from units.models import Unit
 from units.permissions import can_view_unit, list_proposing_units
@@ -132,16 +133,7 @@ def import_detail(request, pk):
 def import_status(request, pk):
     """What the batch page polls every two seconds."""
     batch = imports.get_import_batch(user=request.user, pk=pk)
-    return JsonResponse(
-        {
-            "status": batch.status,
-            "label": batch.get_status_display(),
-            "rows_done": batch.rows_done,
-            "rows_total": batch.rows_total,
-            "percent": batch.progress_percent,
-            "running": _running(batch),
-        }
-    )
+    return progress_response(batch, running=_running(batch))
 
 
 @login_required

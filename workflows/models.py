@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
 
+from tracking.progress import percent
+
 from .policy import Level
 from .querysets import ScopedProcessQuerySet, TaskManager
 
@@ -444,9 +446,7 @@ class ImportBatch(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if not self.rows_total:
-            return 0
-        return min(100, round(100 * self.rows_done / self.rows_total))
+        return percent(self.rows_done, self.rows_total)
 
 
 class ChangeRequestProcess(Process):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.management.base import CommandError
 
+from duedates.models import HoldingPeriod
 from records.models import SalaryRank, SalaryTable
 from records.models.salary import coefficients_for, salary_index
 
@@ -71,6 +72,16 @@ class RankInfo:
     steps: int
 
 
+def holding_months(salary_class: str, on=REFERENCE_DATE) -> int:
+    """Months at a step for a salary class, from the due engine's rule rows in force on `on`
+    (the one source of the holding period)."""
+    rows = [row.as_rule() for row in HoldingPeriod.objects.filter(salary_class=salary_class)]
+    in_force = [row for row in rows if row.in_force(on)]
+    if not in_force:
+        raise CommandError(f"Thiếu thời gian giữ bậc của nhóm ngạch {salary_class} (no holding period).")
+    return max(in_force, key=lambda row: row.valid_from).months
+
+
 class SalaryScales:
     """The ranks the demo uses, as the salary table in the database defines them."""
 
@@ -85,7 +96,7 @@ class SalaryScales:
         if missing:
             raise CommandError(f"Bảng lương thiếu ngạch (salary table lacks ranks): {', '.join(missing)}")
         self.ranks = {
-            code: RankInfo(code, r.rank_name, r.scale_group, r.months_per_step, len(r.coefficients))
+            code: RankInfo(code, r.rank_name, r.scale_group, holding_months(r.scale_group), len(r.coefficients))
             for code, r in rows.items()
         }
         # Salaries before the oldest table are shown as converted into it (chuyển xếp lương).

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tracking.progress import percent
+
 
 class ExportJob(models.Model):
     """One export asked for by a user: which kind (a key of records.export_jobs.kinds), with
@@ -49,11 +51,7 @@ class ExportJob(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, round(100 * self.rows_done / self.rows_total))
+        return percent(self.rows_done, self.rows_total, done=self.status == self.Status.DONE)
 
     @property
     def running(self) -> bool:

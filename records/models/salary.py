@@ -4,7 +4,6 @@ A new table (a decree changing coefficients) is a new SalaryTable row with its o
 effective date; a salary is checked against the table in force on its effective date.
 """
 
-import calendar
 import datetime
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -50,22 +49,14 @@ class SalaryTable(models.Model):
 
 
 class SalaryRank(models.Model):
-    """A rank's coefficients by step in one table version (ngạch, hệ số theo bậc)."""
+    """A rank's coefficients by step in one table version (ngạch, hệ số theo bậc). How long a step
+    is held is the due engine's rule (duedates.HoldingPeriod, by `scale_group`), not the table's."""
 
     table = models.ForeignKey(SalaryTable, on_delete=models.CASCADE, related_name="ranks", verbose_name=_("bảng lương"))
     rank_code = models.CharField(_("mã ngạch"), max_length=16)
     rank_name = models.CharField(_("tên ngạch"), max_length=128)
     scale_group = models.CharField(_("nhóm ngạch"), max_length=16, help_text=_("Ví dụ: A1, A2.1, B"))
     coefficients = models.JSONField(_("hệ số theo bậc"), validators=[validate_coefficients])
-    months_per_step = models.PositiveSmallIntegerField(
-        _("số tháng giữ bậc"),
-        default=36,
-        help_text=_(
-            "36 tháng với ngạch yêu cầu cao đẳng trở lên (A0–A3), 24 tháng với trung cấp trở xuống (B, C); "
-            "TT 08/2013/TT-BNV sửa đổi bởi TT 03/2021/TT-BNV."
-        ),
-    )
-
     history = HistoricalRecords()
 
     class Meta:
@@ -151,27 +142,11 @@ def check_salary(
     return {}
 
 
-def _step_due(rank_code: str, since: datetime.date) -> datetime.date | None:
-    """When a step held since `since` gives way to the next: 36 or 24 months per step by rank
-    (TT 03/2021/TT-BNV)."""
-    months = (
-        SalaryRank.objects.filter(rank_code=rank_code, table__effective_from__lte=since)
-        .order_by("-table__effective_from")
-        .values_list("months_per_step", flat=True)
-        .first()
-    )
-    if not months:
-        return None
-    year, month = divmod(since.month - 1 + months, 12)
-    year += since.year
-    return datetime.date(year, month + 1, min(since.day, calendar.monthrange(year, month + 1)[1]))
-
-
-def next_step(*, rank_code: str, step: int, since: datetime.date | None) -> dict | None:
-    """The regular raise after `step` of a rank held since `since`: the next step, its coefficient
-    and, when it is already due, the day it was due. None at the rank's last step or for a rank
-    not in the table."""
-    due = _step_due(rank_code, since) if since else None
+def next_step(*, rank_code: str, step: int, due: datetime.date | None) -> dict | None:
+    """The regular raise after `step` of a rank: the next step, its coefficient and, when it is
+    already due (`due`, from the due engine: duedates.selectors.salary_step_due, which knows the
+    holding period, extensions and non-counted time), the day it was due. None at the rank's last
+    step or for a rank not in the table."""
     on = due if due is not None and due <= today() else None
     coefficients = coefficients_for(rank_code, on)  # the table in force when the raise takes effect
     if coefficients is None or not 1 <= step < len(coefficients):

@@ -21,7 +21,7 @@ from demo import reference
 from demo.accounts import ACCOUNTS, DEMO_PASSWORD
 from demo.organisation import UNDER_QUOTA
 from demo.people import SalaryScales, build_people
-from demo.people.ranks import LEADERS
+from demo.people.ranks import LEADERS, holding_months
 from demo.policy import POLICY_NOTE
 from demo.reference import DEMO_REASON, EVALUATION_YEARS, GRANT_REASON, INSPECTION_YEARS, QUOTA_YEARS
 from inspections.models import FollowUpAction, Inspection, InspectionPlan
@@ -243,7 +243,7 @@ def test_leaders_hold_the_leadership_position_of_their_own_unit():
 @pytest.mark.django_db
 def test_salary_history_follows_the_salary_table_and_ends_at_the_current_salary():
     load()
-    months = dict(SalaryRank.objects.values_list("rank_code", "months_per_step"))
+    months = {code: holding_months(group) for code, group in SalaryRank.objects.values_list("rank_code", "scale_group")}
     converted = SalaryScales().first_table_date  # older salaries appear converted on this day
     for employee in Employee.objects.all():
         rows = list(employee.salary_history.order_by("effective_date"))
