@@ -203,7 +203,7 @@ load average {figures["load_average_during_run"]} during the run.
 def make_people():
     from django.contrib.auth import get_user_model
 
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
     from units.models import Role, RoleGrant, Unit
 
     User = get_user_model()
@@ -294,7 +294,8 @@ def page_queries(people) -> dict:
         Training,
         WorkHistory,
     )
-    from records.tracking import ChangeContext, bulk_create_tracked, tracked_change
+    from tracking.context import ChangeContext, tracked_change
+    from tracking.models import bulk_create_tracked
 
     few, many = Employee.objects.filter(managing_unit=people["unit"]).order_by("pk")[:2]
     rows = 30

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 from records.models import Employee
 from records.services import load_initial_employees
-from records.tracking import ChangeContext, tracked_change
+from tracking.context import ChangeContext, tracked_change
 from units.models import Role, RoleGrant, Unit
 
 PASSWORD = "Test-password-2026"

@@ -23,7 +23,7 @@ from records.models import Employee, SalaryHistory, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
 from records.selectors import MASK, describe_row, display_value
 from records.sensitivity import PROTECTED, may_show
-from records.tracking import ChangeContext, tracked_change
+from tracking.context import ChangeContext, tracked_change
 
 from . import salary_changes
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from records.models import Employee
-from records.tracking import ChangeContext
+from tracking.context import ChangeContext
 from units.models import Unit
 from units.permissions import can_propose_for_unit
 

@@ -14,9 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracking import vietnamese
 from tracking.fields import SortKeyField
-from tracking.models import TrackedHistoricalRecords
-
-from ..tracking import TrackedModel
+from tracking.models import TrackedHistoricalRecords, TrackedModel
 
 citizen_id_validator = RegexValidator(
     regex=r"^\d{12}$", message=_("Số CCCD phải gồm đúng 12 chữ số."), code="invalid_citizen_id"

@@ -6,9 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tracking.models import TrackedHistoricalRecords
+from tracking.models import TrackedHistoricalRecords, TrackedModel
 
-from ..tracking import TrackedModel
 from .employee import (
     check_date_order,
     check_salary_date,

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from records.tracking import TrackedModel
+from tracking.models import TrackedModel
 
 
 @pytest.fixture

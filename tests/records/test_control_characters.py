@@ -23,7 +23,7 @@ ESC = "\x1b"
 
 def store_unchecked(obj, **values):
     """Write values as an older version (or a database console) might have: tracked, unvalidated."""
-    from records.tracking import ChangeContext, tracked_change
+    from tracking.context import ChangeContext, tracked_change
 
     for name, value in values.items():
         setattr(obj, name, value)

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from records.models import Employee, Evaluation, FamilyMember, SalaryHistory, Training, WorkHistory
-from records.tracking import ChangeContext, tracked_change
 from tests.conftest import make_employee
 from tests.workflows.conftest import decide, open_task
+from tracking.context import ChangeContext, tracked_change
 from units.models import Position
 from workflows import imports
 from workflows.flows import ChangeRequestFlow

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from records.models import Employee
-from records.tracking import ChangeContext, UntrackedWriteError, bulk_create_tracked, tracked_change
+from tracking.context import ChangeContext, UntrackedWriteError, tracked_change
+from tracking.models import bulk_create_tracked
 
 
 def test_plain_save_is_refused(employee_kv1):

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from records.exports import form_2c_context
 from records.models import Employee, SalaryHistory
-from records.tracking import ChangeContext, tracked_change
 from tests.pages import submit_page
+from tracking.context import ChangeContext, tracked_change
 from workflows import changesets, services
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest

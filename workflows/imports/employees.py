@@ -4,7 +4,7 @@ created or updated with the model's own rules, never taken from another unit."""
 from django.utils.translation import gettext as _
 
 from records.models import Employee
-from records.tracking import bulk_create_tracked
+from tracking.models import bulk_create_tracked
 
 from .cells import clean_model
 from .rows import CHUNK, CREATED, UNCHANGED, UPDATED, other_unit_message

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from records.models import Employee
-from records.tracking import ChangeContext, tracked_change
+from tracking.context import ChangeContext, tracked_change
 from units.permissions import can_propose_for_unit
 from units.selectors import list_visible_units
 

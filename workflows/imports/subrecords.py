@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from records.models import Employee, WorkHistory
 from records.models.subrecords import period
-from records.tracking import bulk_create_tracked
+from tracking.models import bulk_create_tracked
 
 from .cells import clean_model
 from .rows import (
