@@ -12,11 +12,22 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 
 from records.models import Employee
 from records.services import load_initial_employees
 from tracking.context import ChangeContext, tracked_change
 from units.models import Role, RoleGrant, Unit
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres("why")`: the test needs PostgreSQL; elsewhere it is skipped, saying
+    why and how to run it (.ci/run's second stage runs the suite on PostgreSQL)."""
+    marker = item.get_closest_marker("postgres")
+    if marker and connection.vendor != "postgresql":
+        why = marker.args[0] if marker.args else "PostgreSQL only"
+        pytest.skip(f"needs PostgreSQL: {why} (run with DATABASE_URL=postgres://…)")
+
 
 PASSWORD = "Test-password-2026"
 

@@ -5,7 +5,7 @@ approved request to its submitter; a batch a live worker holds is left alone (Po
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 
 from records.models import Employee
@@ -65,12 +65,11 @@ def test_an_apply_interrupted_by_a_dead_worker_returns_the_request_and_writes_no
     assert not Employee.objects.filter(managing_unit=tree["kv1"]).exists()
 
 
+@pytest.mark.postgres("advisory locks are PostgreSQL's")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_batch_a_live_worker_holds_is_left_alone_and_a_second_delivery_does_not_take_it(
     officer, tree, django_capture_on_commit_callbacks
 ):
-    if connection.vendor != "postgresql":
-        pytest.skip("advisory locks are PostgreSQL's (run with DATABASE_URL=postgres://…)")
     with django_capture_on_commit_callbacks(execute=False):
         officer.post(
             reverse("records:import-new"), {"unit": tree["kv1"].pk, "file": xlsx(people_rows(2)), "reason": "Nhập"}

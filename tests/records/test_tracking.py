@@ -115,10 +115,7 @@ def test_the_bulk_path_needs_a_change_context(tree):
     assert not Employee.objects.exists()
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="COPY is PostgreSQL's (run with DATABASE_URL=postgres://…)"
-)
+@pytest.mark.postgres("COPY is PostgreSQL's")
 def test_on_postgresql_the_bulk_path_copies_in_batches_with_ids_in_order(tree, loader):
     objs = [p for n in range(0, 6, 2) for p in _two_people(tree["kv1"], 10 + n)]
     with tracked_change(ChangeContext(reason="Lý do", approved_by=loader)), CaptureQueriesContext(connection) as sql:

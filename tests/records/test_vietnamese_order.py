@@ -192,8 +192,7 @@ def test_migration_fills_the_keys_of_people_already_on_file(named):
 # --- PostgreSQL: byte order whatever the database's collation ---------------------------------
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="collations are PostgreSQL's")
+@pytest.mark.postgres("collations are PostgreSQL's")
 def test_sort_key_column_compares_bytes_on_postgresql(people, named):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -8,7 +8,7 @@ import datetime
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 
 from records.models import Employee, WorkHistory
@@ -22,13 +22,7 @@ from .conftest import open_task, task_url
 
 ROUNDS = 10
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: SQLite has no row locks and one writer at a time (run with DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = pytest.mark.postgres("SQLite has no row locks and one writer at a time")
 
 
 def _propose(employee, officer, text, operations=None):

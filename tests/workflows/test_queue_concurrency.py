@@ -13,7 +13,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.status import STATUS
@@ -33,13 +33,7 @@ PAGE = 8
 SUBMITTED_PER_PAGE = 2
 TAKEN_PER_PAGE = 3
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL: concurrent connections (run with DATABASE_URL=postgres://…)",
-    ),
-]
+pytestmark = pytest.mark.postgres("concurrent connections")
 
 
 def _submit(employee, officer, n):
