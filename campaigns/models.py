@@ -10,12 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from workflows.models import ChangeRequest
+
 # The statuses of a linked request under which the item counts as done: the officer has done
 # their part (submitted) and the approvers have not sent it back. A request returned for rework
-# is again the officer's to do; one rejected or withdrawn leaves the item open (the officer
-# confirms the record or proposes again, and the new request replaces the link).
-DONE_REQUEST_STATUSES = ("submitted", "approved", "applied")
-OPEN_REQUEST_STATUSES = ("returned", "rejected", "withdrawn")
+# is again the officer's to do; one ended unapplied (rejected, withdrawn, cancelled) leaves the
+# item open (the officer confirms the record or proposes again, and the new request replaces the link).
+DONE_REQUEST_STATUSES = (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.APPROVED, ChangeRequest.Status.APPLIED)
+OPEN_REQUEST_STATUSES = (ChangeRequest.Status.RETURNED, *ChangeRequest.ENDED_UNAPPLIED)
 DONE_Q = Q(confirmed_at__isnull=False) | Q(linked_request__status__in=DONE_REQUEST_STATUSES)
 OPEN_Q = Q(confirmed_at__isnull=True) & (
     Q(linked_request__isnull=True) | Q(linked_request__status__in=OPEN_REQUEST_STATUSES)

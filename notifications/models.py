@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     REJECTED = "rejected", _("Yêu cầu bị từ chối")
     APPROVED = "approved", _("Yêu cầu đã được phê duyệt")
     APPLIED = "applied", _("Yêu cầu đã được ghi vào hồ sơ")
+    CANCELLED = "cancelled", _("Yêu cầu bị quản trị huỷ")
     OVERDUE_APPROVALS = "overdue_approvals", _("Phê duyệt quá hạn")
     CAMPAIGN_STARTED = "campaign_started", _("Đợt rà soát hồ sơ bắt đầu")
     CAMPAIGN_ITEMS = "campaign_items", _("Hồ sơ cần rà soát (trong thư tổng hợp)")

@@ -48,6 +48,7 @@ def notify_change_request_event(sender, change_request, event, actor=None, decis
             signals.REJECTED: Kind.REJECTED,
             signals.APPROVED: Kind.APPROVED,
             signals.APPLIED: Kind.APPLIED,
+            signals.CANCELLED: Kind.CANCELLED,
         }[event]
         if event in (signals.APPLIED, signals.RETURNED) and decision is None:
             occurrence += f"-{change_request.decided_at:%Y%m%d%H%M%S%f}" if change_request.decided_at else ""

@@ -11,6 +11,7 @@ _TEXTS = {
     Kind.REJECTED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã bị từ chối: %(comment)s"),
     Kind.APPROVED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được phê duyệt."),
     Kind.APPLIED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã được ghi vào hồ sơ."),
+    Kind.CANCELLED: lambda: _("Yêu cầu #%(id)s “%(title)s” đã bị quản trị hệ thống huỷ: %(comment)s"),
     Kind.OVERDUE_APPROVALS: lambda: _("%(count)s yêu cầu đang chờ bạn phê duyệt quá hạn."),
     Kind.CAMPAIGN_STARTED: lambda: _(
         "Đợt rà soát “%(title)s” (%(unit)s) đã bắt đầu: hãy xác nhận hoặc cập nhật hồ sơ cán bộ đơn vị bạn "

@@ -164,8 +164,7 @@ def sync_due_tasks(*, on: datetime.date | None = None) -> dict:
     done = submitted.filter(change_request__status=ChangeRequest.Status.APPLIED).update(
         status=DueTask.Status.DONE, closed_at=now
     )
-    ended = (ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN)
-    reopened += submitted.filter(change_request__status__in=ended).update(
+    reopened += submitted.filter(change_request__status__in=ChangeRequest.ENDED_UNAPPLIED).update(
         status=DueTask.Status.OPEN, change_request=None, closed_at=None, closed_by=None
     )
     return {"created": created, "obsolete": obsolete, "done": done, "reopened": reopened}

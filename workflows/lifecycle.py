@@ -80,6 +80,19 @@ class ChangeRequestLifecycle:
         """The submitter abandons a request no level has decided, or one returned to them."""
         self.change_request.pending_unit = None
 
+    @status.transition(
+        source=[Status.SUBMITTED, Status.RETURNED, Status.APPROVED], target=Status.CANCELLED, label="cancel"
+    )
+    def cancel(self, *, user, reason: str):
+        """A system administrator ends an open request without applying it (its process is
+        cancelled in the same transaction), saying why."""
+        change_request = self.change_request
+        change_request.decided_by = user
+        change_request.decided_for = None
+        change_request.decided_at = timezone.now()
+        change_request.decision_comment = reason
+        change_request.pending_unit = None
+
     @status.transition(source=Status.APPROVED, target=Status.APPLIED, label="apply")
     def apply(self):
         """The approved changes are in the records."""

@@ -32,8 +32,12 @@ class ChangeRequest(models.Model):
         APPLIED = "applied", _("Đã cập nhật vào hồ sơ")
         REJECTED = "rejected", _("Bị từ chối")
         WITHDRAWN = "withdrawn", _("Đã rút")
+        CANCELLED = "cancelled", _("Đã huỷ")  # by a system administrator, with a reason
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.RETURNED, Status.APPROVED)
+    # Ended without changing the records: whatever waited on the request (a draft, a campaign
+    # item, an import's file) is free again.
+    ENDED_UNAPPLIED = (Status.REJECTED, Status.WITHDRAWN, Status.CANCELLED)
 
     kind = models.CharField(_("loại yêu cầu"), max_length=16, choices=Kind.choices, default=Kind.EMPLOYEE)
     unit = models.ForeignKey(

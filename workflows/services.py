@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from viewflow.workflow.exceptions import FlowRuntimeError
 
 from records.models import Employee
 from tracking.context import ChangeContext
@@ -21,6 +22,7 @@ from .permissions import (
     approval_capacity,
     can_delegate_approvals,
     can_delegate_to,
+    can_manage_workflow,
     can_revoke_delegation,
     can_rework_change_request,
     can_withdraw_change_request,
@@ -323,6 +325,29 @@ def withdraw_change_request(*, change_request: ChangeRequest, user) -> ChangeReq
         change_request.save()
         # An approver may have taken the task without deciding: the withdrawal ends it all the same.
         _complete(change_request, step, user, take_over=True)
+    return change_request
+
+
+def cancel_change_request(*, change_request: ChangeRequest, user, reason: str) -> ChangeRequest:
+    """A system administrator ends an open request without applying it (a request that can no
+    longer be worked, a mistake nobody else can undo): the request is `cancelled`, saying who and
+    why, its viewflow process and open tasks are cancelled, and the submitter is told. All in one
+    transaction: a request is never left open behind a cancelled process."""
+    if not can_manage_workflow(user):
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được huỷ quy trình."))
+    reason = _require_reason(reason)
+    with _transition(change_request) as lifecycle:
+        if not lifecycle.cancel.can_proceed():
+            raise ValidationError(_("Yêu cầu đã kết thúc; không huỷ được nữa."))
+        lifecycle.cancel(user=user, reason=reason)
+        change_request._history_user = user
+        change_request._change_reason = reason
+        change_request.save()
+        try:
+            _flows().ChangeRequestFlow.instance.cancel(change_request.process)
+        except FlowRuntimeError as exc:  # a step is being carried out right now: everything rolls back
+            raise ValidationError(_("Một bước của quy trình đang được thực hiện; hãy thử lại sau.")) from exc
+        _announce(change_request, signals.CANCELLED, actor=user)
     return change_request
 
 

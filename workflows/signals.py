@@ -14,4 +14,5 @@ RETURNED = "returned"
 REJECTED = "rejected"
 APPROVED = "approved"  # every level approved
 APPLIED = "applied"
-EVENTS = (SUBMITTED, RETURNED, REJECTED, APPROVED, APPLIED)
+CANCELLED = "cancelled"  # by a system administrator
+EVENTS = (SUBMITTED, RETURNED, REJECTED, APPROVED, APPLIED, CANCELLED)

@@ -598,8 +598,37 @@ class ScopedBulkUnassignTasksView(_ScopedBulkTasksMixin, flow_views.BulkUnassign
 
 
 class ScopedCancelProcessView(flow_views.CancelProcessView):
+    """Cancelling a request's process is cancelling the request (workflows.services: status,
+    reason, history, the submitter told), never the process alone: the page asks why."""
+
+    template_name = "workflows/cancel.html"
+
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        change_request = self.object.change_request
+        back = change_request_url(change_request)
+        return super().get_context_data(
+            change_request=change_request,
+            rows=change_rows(change_request, self.request.user),
+            levels=level_rows(change_request),
+            back=back,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        change_request = self.object.change_request
+        try:
+            services.cancel_change_request(
+                change_request=change_request, user=request.user, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            context = self.get_context_data(errors=exc.messages, reason=request.POST.get("reason", ""))
+            return self.render_to_response(context, status=400)
+        messages.success(request, _("Đã huỷ yêu cầu #%(pk)s.") % {"pk": change_request.pk})
+        return redirect(change_request_url(change_request))
 
 
 @login_required

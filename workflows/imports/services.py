@@ -278,12 +278,13 @@ def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, rea
 
 
 def sync_import_status(batch: ImportBatch) -> ImportBatch:
-    """A batch whose request was rejected or withdrawn is marked as not approved (lazily, when read)."""
+    """A batch whose request ended unapplied (rejected, withdrawn, cancelled) is marked as not
+    approved (lazily, when read)."""
     change_request = batch.change_request
     if (
         batch.status == ImportBatch.Status.SUBMITTED
         and change_request is not None
-        and change_request.status in (ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN)
+        and change_request.status in ChangeRequest.ENDED_UNAPPLIED
     ):
         with transaction.atomic():
             if ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.SUBMITTED).update(
@@ -296,12 +297,12 @@ def sync_import_status(batch: ImportBatch) -> ImportBatch:
 
 
 def purge_refused_import_files() -> int:
-    """Delete the files of batches that will never be applied: requests rejected or withdrawn
+    """Delete the files of batches that will never be applied: requests ended unapplied
     while nobody opened the batch, and files an earlier version kept. Returns how many."""
     count = 0
     waiting = ImportBatch.objects.filter(
         status=ImportBatch.Status.SUBMITTED,
-        change_request__status__in=(ChangeRequest.Status.REJECTED, ChangeRequest.Status.WITHDRAWN),
+        change_request__status__in=ChangeRequest.ENDED_UNAPPLIED,
     ).select_related("change_request")
     for batch in waiting:
         sync_import_status(batch)
