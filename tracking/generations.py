@@ -8,13 +8,18 @@ before a commit is stored under the old generation and never used: the change is
 very next request. A lost generation (evicted) only costs a reload.
 
 Only on when every process sees the same cache (settings.CACHE_IS_COHERENT: Redis, or a single
-process with the local-memory cache); otherwise every read goes to the database."""
+process with the local-memory cache); otherwise every read goes to the database. A cache that
+fails (Redis down, a copy pickled by an earlier release that no longer unpickles after a deploy)
+is a miss: the database answers, the page works, and a warning is logged."""
 
+import logging
 import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 class Generational:
@@ -34,16 +39,23 @@ class Generational:
         if not settings.CACHE_IS_COHERENT:
             return load()
         copy_key, generation_key = self._keys(key)
-        kept = cache.get_many([copy_key, generation_key])
-        generation, copy = kept.get(generation_key), kept.get(copy_key)
-        if generation is not None and copy is not None and copy[0] == generation:
-            return copy[1]
-        if generation is None:
-            cache.add(generation_key, uuid.uuid4().hex, self.GENERATION_SECONDS)
-            generation = cache.get(generation_key)
+        try:
+            kept = cache.get_many([copy_key, generation_key])
+            generation, copy = kept.get(generation_key), kept.get(copy_key)
+            if generation is not None and copy is not None and copy[0] == generation:
+                return copy[1]
+            if generation is None:
+                cache.add(generation_key, uuid.uuid4().hex, self.GENERATION_SECONDS)
+                generation = cache.get(generation_key)
+        except Exception:  # noqa: BLE001 - any cache failure is a miss (module docstring)
+            logger.warning("Cache unusable for %s:%s; reading the database", self.name, key, exc_info=True)
+            return load()
         value = load()  # read after the generation: see above
         if value is not None and generation is not None:
-            cache.set(copy_key, (generation, value), self.ttl)
+            try:
+                cache.set(copy_key, (generation, value), self.ttl)
+            except Exception:  # noqa: BLE001
+                logger.warning("Cache unusable for %s:%s; copy not kept", self.name, key, exc_info=True)
         return value
 
     def renew(self, keys) -> None:
