@@ -18,6 +18,7 @@ from duedates.services import RuleSet
 D = datetime.date
 CS = rules.CIVIL_SERVANT
 ON = D(2026, 12, 1)
+MARCH_2026, OCTOBER_2026, SEPTEMBER_2025 = D(2026, 3, 2), D(2026, 10, 1), D(2025, 9, 1)
 
 
 @pytest.fixture
@@ -31,19 +32,19 @@ def retire(loaded, born, *decisions, sex="male", precision="day", on=ON):
     )
 
 
-def lower(months=60, date=D(2026, 3, 2), **kw):
+def lower(months=60, date=MARCH_2026, **kw):
     return Decision(1, rules.LOWER_AGE, months=months, number="12/QĐ-BTC", date=date, legal_basis="Đ169(3)", **kw)
 
 
-def higher(months, date=D(2026, 3, 2), **kw):
+def higher(months, date=MARCH_2026, **kw):
     return Decision(2, rules.HIGHER_AGE, months=months, number="13/QĐ-BTC", date=date, **kw)
 
 
-def postpone(months, ground, date=D(2026, 10, 1), pk=3, **kw):
+def postpone(months, ground, date=OCTOBER_2026, pk=3, **kw):
     return Decision(pk, rules.POSTPONEMENT, months=months, ground=ground, number=f"{pk}/QĐ", date=date, **kw)
 
 
-def early(retire_from, date=D(2025, 9, 1), **kw):
+def early(retire_from, date=SEPTEMBER_2025, **kw):
     return Decision(4, rules.EARLY_RETIREMENT, retire_from=retire_from, number="4/QĐ", date=date, **kw)
 
 
