@@ -340,8 +340,9 @@ def retirement(
     the reduced age of M's own year); a postponement moves the moment by its months; an early
     retirement (Decree 178/2024) sets the moment to the day before its date, while the inputs
     keep the statutory moment, the baseline of the benefits. The notice and decision deadlines
-    follow the age (with a lower / higher age), not a postponement or an early retirement: both
-    are decided once the retirement is under way (our reading; DOMAIN.md is silent)."""
+    follow the age (with a lower / higher age), not a postponement, decided once the retirement
+    is under way; an early retirement has none, being decided already (our reading; DOMAIN.md is
+    silent)."""
     if born is None:
         return cannot(RETIREMENT, _("Chưa có ngày sinh."))
     rows = [r for r in rules.retirement_ages if r.sex == sex]
@@ -369,6 +370,9 @@ def retirement(
     year, month0 = divmod(index, 12)
     age = index - birth_index
     deadlines, lead_inputs, lead_ids = _lead_deadlines(rules.lead_times, status, index)
+    if months_early is not None:
+        # The retirement is decided already (Decree 178/2024): no notice or decision to issue.
+        deadlines, lead_inputs, lead_ids = {}, {}, []
     inputs = {
         "born": _iso(born),
         "precision": precision,

@@ -195,6 +195,7 @@ def test_early_retirement_keeps_the_statutory_date_as_the_baseline(loaded):
     assert result.inputs["age_moment"] == "2028-04-30"
     assert result.inputs["statutory"]["moment"] == "2028-04-30"
     assert result.inputs["months_early"] == 28
+    assert "notice" not in result.deadlines and "decision" not in result.deadlines  # decided already
 
 
 def test_early_retirement_after_the_statutory_date_cannot_be_computed(loaded):
