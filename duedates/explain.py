@@ -8,7 +8,7 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from records.models import Discipline, Employee, NonCountedPeriod
+from records.models import Discipline, Employee, NonCountedPeriod, RetirementDecision
 from records.sensitivity import PROTECTED
 
 from . import rules
@@ -56,7 +56,7 @@ def explain(item, *, sensitive: bool, sources: dict) -> list[str]:
     """The lines that explain `item` (a DueItem, stored or computed for another date)."""
     inputs = item.inputs or {}
     if item.kind == rules.RETIREMENT:
-        lines = _retirement(inputs)
+        lines = _retirement(inputs) + _retirement_decisions(inputs, sensitive=sensitive)
     elif item.kind in (rules.SALARY_STEP, rules.BEYOND_LAST_STEP):
         lines = _step(item.kind, inputs, sensitive=sensitive)
     else:
@@ -122,6 +122,106 @@ def _retirement(inputs: dict) -> list[str]:
         lines.append(
             _("%(what)s: chậm nhất %(months)s tháng trước thời điểm nghỉ hưu")
             % {"what": names.get(kind, kind), "months": lead.get("months")}
+        )
+    return lines
+
+
+def _decision_line(d: dict, *, sensitive: bool) -> str:
+    """ "Quyết định số 12/QĐ-BTC ngày 05/03/2026: Nghỉ hưu ở tuổi thấp hơn 60 tháng (căn cứ: …)";
+    the basis (and a postponement's ground) only for a reader of sensitive data: they tell an
+    illness, a bereavement or a reduced working capacity."""
+    kinds = dict(RetirementDecision.Kind.choices)
+    if d.get("kind") == rules.EARLY_RETIREMENT:
+        what = _("%(kind)s, nghỉ hưu từ ngày %(date)s") % {
+            "kind": kinds.get(d["kind"]),
+            "date": _d(d.get("retire_from")),
+        }
+    else:
+        what = _("%(kind)s %(months)s tháng") % {
+            "kind": kinds.get(d.get("kind"), d.get("kind")),
+            "months": d.get("months"),
+        }
+    if d.get("limit_months"):
+        what += " " + _("(tối đa %(max)s tháng)") % {"max": d["limit_months"]}
+    line = _("Quyết định số %(number)s ngày %(date)s: %(what)s") % {
+        "number": d.get("number") or "—",
+        "date": _d(d.get("date")),
+        "what": what,
+    }
+    if sensitive:
+        grounds = dict(RetirementDecision.Ground.choices)
+        if d.get("ground"):
+            line += "; " + _("trường hợp: %(ground)s") % {"ground": grounds.get(d["ground"], d["ground"])}
+        if d.get("legal_basis"):
+            line += "; " + _("căn cứ: %(basis)s") % {"basis": d["legal_basis"]}
+    else:
+        line += "; " + _("căn cứ: %(basis)s") % {"basis": PROTECTED}
+    return line
+
+
+def _retirement_decisions(inputs: dict, *, sensitive: bool) -> list[str]:
+    """Why the date moved away from the roadmap: the statutory month and moment, each decision
+    applied, the postponement or the early retirement, and the decisions that do not count."""
+    if "decisions" not in inputs:
+        return []
+    lines = []
+    statutory = inputs.get("statutory") or {}
+    if statutory.get("month"):
+        year, month = statutory["month"].split("-")
+        lines.append(
+            _(
+                "Theo lộ trình (chưa tính quyết định riêng): tháng %(month)s/%(year)s, khi đủ %(y)s tuổi %(m)s tháng; "
+                "thời điểm nghỉ hưu %(moment)s"
+            )
+            % {
+                "month": month,
+                "year": year,
+                "y": statutory.get("age_years"),
+                "m": statutory.get("age_months"),
+                "moment": _d(statutory.get("moment")),
+            }
+        )
+    for d in inputs.get("decisions") or []:
+        lines.append(_decision_line(d, sensitive=sensitive))
+    shift = inputs.get("age_shift_months") or 0
+    if shift:
+        lines.append(
+            _("Tuổi nghỉ hưu của từng năm %(how)s %(months)s tháng; thời điểm đủ tuổi: %(moment)s")
+            % {
+                "how": _("thấp hơn") if shift < 0 else _("cao hơn"),
+                "months": abs(shift),
+                "moment": _d(inputs.get("age_moment")),
+            }
+        )
+    if inputs.get("postponed_months"):
+        lines.append(
+            _("Lùi thời điểm nghỉ hưu %(months)s tháng: từ %(from)s sang cuối tháng thứ %(months)s sau đó")
+            % {"months": inputs["postponed_months"], "from": _d(inputs.get("age_moment"))}
+        )
+    if inputs.get("months_early") is not None:
+        lines.append(
+            _(
+                "Nghỉ hưu trước tuổi: thời điểm nghỉ hưu theo quy định %(moment)s vẫn là căn cứ tính chế độ; "
+                "sớm hơn %(months)s tháng"
+            )
+            % {"moment": _d(inputs.get("age_moment")), "months": inputs["months_early"]}
+        )
+    why = {
+        "annulled": _("đã bị huỷ bỏ"),
+        "not_in_force": _("chưa có hiệu lực vào ngày tính"),
+        "superseded": _("được thay bằng quyết định sau"),
+        "shorter": _("chỉ áp dụng trường hợp lùi dài nhất"),
+        "early": _("đã có quyết định nghỉ hưu trước tuổi"),
+    }
+    for d in inputs.get("decisions_ignored") or []:
+        lines.append(
+            _("Không áp dụng: quyết định số %(number)s ngày %(date)s (%(kind)s): %(why)s")
+            % {
+                "number": d.get("number") or "—",
+                "date": _d(d.get("date")),
+                "kind": dict(RetirementDecision.Kind.choices).get(d.get("kind"), d.get("kind")),
+                "why": why.get(d.get("why"), ""),
+            }
         )
     return lines
 

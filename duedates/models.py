@@ -89,6 +89,38 @@ class LeadTime(RuleRow):
         return rules.LeadTime(**self._row(), kind=self.kind, status=self.status, months=self.months)
 
 
+class RetirementOverrideLimit(RuleRow):
+    """The most months a person's retirement decision (records.RetirementDecision) may lower or
+    raise the age or postpone the moment; the validity dates apply to the decision's date."""
+
+    class Kind(models.TextChoices):
+        LOWER_AGE = rules.LOWER_AGE, _("Nghỉ hưu ở tuổi thấp hơn")
+        HIGHER_AGE = rules.HIGHER_AGE, _("Nghỉ hưu ở tuổi cao hơn")
+        POSTPONEMENT = rules.POSTPONEMENT, _("Lùi thời điểm nghỉ hưu")
+
+    kind = models.CharField(_("loại quyết định"), max_length=16, choices=Kind.choices)
+    ground = models.CharField(
+        _("trường hợp"),
+        max_length=1,
+        blank=True,
+        help_text=_("Trường hợp lùi thời điểm nghỉ hưu (a, b, c); để trống nếu áp dụng cho mọi trường hợp."),
+    )
+    max_months = models.PositiveSmallIntegerField(_("số tháng tối đa"), validators=[MinValueValidator(1)])
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mức tối đa của quyết định về nghỉ hưu")
+        verbose_name_plural = _("mức tối đa của quyết định về nghỉ hưu")
+        ordering = ["kind", "ground", "valid_from"]
+
+    def __str__(self):
+        ground = f" ({self.ground})" if self.ground else ""
+        return f"{self.get_kind_display()}{ground}: ≤ {self.max_months}"
+
+    def as_rule(self):
+        return rules.OverrideLimit(**self._row(), kind=self.kind, ground=self.ground, max_months=self.max_months)
+
+
 class HoldingPeriod(RuleRow):
     """Months at a step before the regular raise, by salary class: the class is the
     `scale_group` of the rank in the salary table (records.SalaryRank), so rank code → class →
@@ -169,7 +201,7 @@ class BeyondLastStep(RuleRow):
         )
 
 
-RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep)
+RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep, RetirementOverrideLimit)
 
 
 class DueItem(models.Model):

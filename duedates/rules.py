@@ -3,7 +3,9 @@ and the rule rows in force (plain values, loaded by duedates.services from dueda
 returns a Result that carries every input that produced the date, so a page can explain it.
 
 Sources (kept beside each rule row too, in the `legal_source` of the rows):
-- retirement: Labour Code 2019 Art. 169, Decree 135/2020/NĐ-CP Art. 3, 4 and Appendix I;
+- retirement: Labour Code 2019 Art. 169, Decree 135/2020/NĐ-CP Art. 3, 4 and Appendix I; the
+  per-person decisions: Art. 169(3)/(4), Decree 135/2020 Art. 5 (Appendix II), Art. 6, Decree
+  170/2025/NĐ-CP Art. 61(3), Decree 178/2024/NĐ-CP;
 - regular salary step and extensions: Circular 08/2013/TT-BNV as amended by 03/2021/TT-BNV;
 - beyond-last-step allowance: Decree 204/2004/NĐ-CP Art. 6, Circular 04/2005/TT-BNV as amended
   by 03/2021/TT-BNV.
@@ -32,6 +34,10 @@ POOR_RATING = "poor_rating"
 
 # Birth-date precision (records.Employee.BirthDatePrecision values).
 DAY, MONTH, YEAR = "day", "month", "year"
+
+# Per-person retirement decisions (records.RetirementDecision.Kind values).
+LOWER_AGE, HIGHER_AGE = "lower_age", "higher_age"
+POSTPONEMENT, EARLY_RETIREMENT = "postponement", "early_retirement"
 
 # Non-counted time: a leftover of this many working days or more counts as one month.
 LEFTOVER_WORKING_DAYS_FOR_A_MONTH = 11
@@ -71,6 +77,16 @@ class LeadTime(Row):
 
 
 @dataclass(frozen=True)
+class OverrideLimit(Row):
+    """The most months a retirement decision of `kind` may move the age or the moment; the
+    validity dates apply to the decision's date. `ground` "" covers every ground of the kind."""
+
+    kind: str
+    ground: str
+    max_months: int
+
+
+@dataclass(frozen=True)
 class HoldingPeriod(Row):
     salary_class: str
     months: int
@@ -95,6 +111,7 @@ class BeyondRule(Row):
 class Rules:
     retirement_ages: tuple = ()
     lead_times: tuple = ()
+    override_limits: tuple = ()
     holding_periods: tuple = ()
     extensions: tuple = ()
     beyond: tuple = ()
@@ -119,6 +136,21 @@ class NonCounted:
     start: datetime.date
     end: datetime.date | None  # None: still running
     leftover_working_days: int | None = None  # as the decision counts them; None: Monday–Friday
+
+
+@dataclass(frozen=True)
+class RetirementDecision:
+    """A dated decision of records.RetirementDecision, as the rule reads it."""
+
+    id: int | None
+    kind: str
+    months: int | None = None  # lower / higher age, postponement
+    retire_from: datetime.date | None = None  # early retirement: the first day in retirement
+    ground: str = ""  # postponement: a / b / c of Decree 170/2025 Art. 61(3)
+    number: str = ""
+    date: datetime.date | None = None
+    legal_basis: str = ""
+    annulled: bool = False
 
 
 @dataclass
@@ -190,14 +222,119 @@ def _lead_time(rows, kind: str, status: str, on: datetime.date) -> LeadTime | No
     return max(candidates, key=lambda r: r.valid_from, default=None)
 
 
-def retirement(*, born, precision: str, sex: str, status: str, rules: Rules) -> Result:
-    """The statutory retirement: the month M, the moment (the end of M's last day), the pension
-    start (the 1st of M+1), and the notice and decision deadlines.
+def _retirement_month(rows, sex: str, birth_index: int, shift: int):
+    """(index, age row) of the first month whose age in whole months since the birth month reaches
+    the age for the month's own calendar year plus `shift` months (negative: a lower age, as
+    Decree 135/2020 Appendix II is Appendix I five years earlier), or (None, None)."""
+    index = birth_index + min(r.age_months for r in rows) + shift
+    for _step in range(600):  # 50 years of months: beyond any roadmap
+        year, month0 = divmod(index, 12)
+        row = _age_row(rows, sex, datetime.date(year, month0 + 1, 1))
+        if row is not None and index - birth_index >= row.age_months + shift:
+            return index, row
+        index += 1
+    return None, None
+
+
+def _month_end_of(index: int) -> datetime.date:
+    year, month0 = divmod(index, 12)
+    return month_end(year, month0 + 1)
+
+
+def override_limit(rows, kind: str, ground: str, on: datetime.date) -> OverrideLimit | None:
+    """The limit row for a decision of `kind` (and `ground`) dated `on`: one for the ground
+    itself before one for every ground; the latest in force."""
+    for wanted in (ground, ""):
+        candidates = [r for r in rows if r.kind == kind and r.ground == wanted and r.in_force(on)]
+        if candidates:
+            return max(candidates, key=lambda r: r.valid_from)
+    return None
+
+
+def decision_problem(decision: RetirementDecision, rows) -> tuple[str | None, OverrideLimit | None]:
+    """(what is wrong with the decision's months against the limit rows, the row used)."""
+    if decision.kind == EARLY_RETIREMENT:
+        return None, None  # Decree 178/2024 sets a date, not a number of months
+    if decision.date is None:
+        return _("Quyết định chưa ghi ngày quyết định."), None
+    row = override_limit(rows, decision.kind, decision.ground, decision.date)
+    if row is None:
+        return _("Chưa có quy định số tháng tối đa cho loại quyết định này vào ngày %(date)s.") % {
+            "date": decision.date.strftime("%d/%m/%Y")
+        }, None
+    if (decision.months or 0) > row.max_months:
+        return _("Số tháng %(months)s vượt mức tối đa %(max)s tháng của loại quyết định này.") % {
+            "months": decision.months,
+            "max": row.max_months,
+        }, row
+    return None, row
+
+
+def _decision_input(d: RetirementDecision, **extra) -> dict:
+    return {
+        "id": d.id,
+        "kind": d.kind,
+        "months": d.months,
+        "retire_from": _iso(d.retire_from),
+        "ground": d.ground,
+        "number": d.number,
+        "date": _iso(d.date),
+        "legal_basis": d.legal_basis,
+        **extra,
+    }
+
+
+def _choose_decisions(decisions, on) -> tuple[dict, list]:
+    """The decisions that apply, by what they change ("age", "postponement", "early"), and the
+    others with why not. Annulled ones and, when `on` is given, those dated after it do not count.
+    Of several age decisions (lower or higher) or early retirements the latest replaces the earlier
+    ones; of several postponements only the longest counts (Decree 170/2025 Art. 61(3) lists
+    alternative grounds; our reading, with laodong.vn's summary, is that they do not add up)."""
+    chosen: dict = {}
+    ignored = []
+    group = {LOWER_AGE: "age", HIGHER_AGE: "age", POSTPONEMENT: "postponement", EARLY_RETIREMENT: "early"}
+    for d in sorted(decisions, key=lambda d: (d.date or datetime.date.min, d.id or 0)):
+        if d.kind not in group:
+            continue
+        if d.annulled:
+            ignored.append(_decision_input(d, why="annulled"))
+            continue
+        if on is not None and (d.date is None or d.date > on):
+            ignored.append(_decision_input(d, why="not_in_force"))
+            continue
+        key = group[d.kind]
+        previous = chosen.get(key)
+        if previous is not None:
+            if key == "postponement" and (previous.months or 0) >= (d.months or 0):
+                ignored.append(_decision_input(d, why="shorter"))
+                continue
+            ignored.append(_decision_input(previous, why="shorter" if key == "postponement" else "superseded"))
+        chosen[key] = d
+    if "early" in chosen and "postponement" in chosen:
+        ignored.append(_decision_input(chosen.pop("postponement"), why="early"))
+    return chosen, ignored
+
+
+def retirement(
+    *, born, precision: str, sex: str, status: str, rules: Rules, decisions=(), on: datetime.date | None = None
+) -> Result:
+    """The retirement: the month M, the moment (the end of M's last day), the pension start (the
+    1st of M+1), and the notice and decision deadlines.
 
     M is the first month in which the person's age in whole months since the birth month reaches
     the age for M's own calendar year (Decree 135/2020 Appendix I tabulates exactly this). With a
     roadmap that rises 3 or 4 months a year, nobody then retires in January–March (men) or
-    January–April (women); someone who reached 60/55 during 2020 retired in 2020 (old code)."""
+    January–April (women); someone who reached 60/55 during 2020 retired in 2020 (old code).
+
+    The person's decisions in force on `on` (records.RetirementDecision) then apply: a lower or
+    higher age moves the age of every year by its months ("so với tuổi nghỉ hưu … tại thời điểm
+    nghỉ hưu": Appendix II is Appendix I five years earlier, so the same first-month rule with
+    the reduced age of M's own year); a postponement moves the moment by its months; an early
+    retirement (Decree 178/2024) sets the moment to the day before its date, while the inputs
+    keep the statutory moment, the baseline of the benefits. The notice and decision deadlines
+    follow the age (with a lower / higher age), not a postponement, decided once the retirement
+    is under way; an early retirement has none, being decided already (our reading; DOMAIN.md is
+    silent)."""
     if born is None:
         return cannot(RETIREMENT, _("Chưa có ngày sinh."))
     rows = [r for r in rules.retirement_ages if r.sex == sex]
@@ -205,56 +342,131 @@ def retirement(*, born, precision: str, sex: str, status: str, rules: Rules) -> 
         return cannot(RETIREMENT, _("Chưa có quy định tuổi nghỉ hưu cho giới tính này."))
     birth = effective_birth(born, precision)
     birth_index = birth.year * 12 + birth.month - 1
-    index = birth_index + min(r.age_months for r in rows)
-    for _step in range(600):  # 50 years of months: beyond any roadmap
-        year, month0 = divmod(index, 12)
-        first = datetime.date(year, month0 + 1, 1)
-        row = _age_row(rows, sex, first)
-        if row is not None and index - birth_index >= row.age_months:
-            break
-        index += 1
-    else:
+    chosen, ignored = _choose_decisions(decisions, on)
+    applied = _applied_decisions(chosen, rules)
+    if isinstance(applied, Result):
+        return applied
+    applied, limit_ids = applied
+    age_decision = chosen.get("age")
+    shift = 0
+    if age_decision is not None:
+        shift = age_decision.months if age_decision.kind == HIGHER_AGE else -age_decision.months
+    statutory_index, statutory_row = _retirement_month(rows, sex, birth_index, 0)
+    index, row = _retirement_month(rows, sex, birth_index, shift)
+    if statutory_index is None or index is None:
         return cannot(RETIREMENT, _("Không xác định được tháng nghỉ hưu theo lộ trình hiện có."))
-    moment = month_end(year, month0 + 1)
-    pension = moment + datetime.timedelta(days=1)
+    moved = _moved_moment(chosen, index)
+    if isinstance(moved, Result):
+        return moved
+    moment, postponed, months_early = moved
+    year, month0 = divmod(index, 12)
     age = index - birth_index
-    rule_ids = [_rid(row)]
-    deadlines = {}
-    lead_inputs = {}
+    deadlines, lead_inputs, lead_ids = _lead_deadlines(rules.lead_times, status, index)
+    if months_early is not None:
+        # The retirement is decided already (Decree 178/2024): no notice or decision to issue.
+        deadlines, lead_inputs, lead_ids = {}, {}, []
+    inputs = {
+        "born": _iso(born),
+        "precision": precision,
+        "birth_used": _iso(birth),
+        "sex": sex,
+        "status": status,
+        "age_years": age // 12,
+        "age_months": age % 12,
+        "month": f"{year:04d}-{month0 + 1:02d}",
+        "age_rule": _rid(row),
+        "lead_times": lead_inputs,
+    }
+    rule_ids = [_rid(row), *limit_ids, *lead_ids]
+    if applied or ignored:
+        s_age = statutory_index - birth_index
+        s_year, s_month0 = divmod(statutory_index, 12)
+        inputs |= {
+            "decisions": applied,
+            "decisions_ignored": ignored,
+            "age_shift_months": shift,
+            "postponed_months": postponed,
+            "months_early": months_early,
+            "age_moment": _iso(_month_end_of(index)),
+            "statutory": {
+                "month": f"{s_year:04d}-{s_month0 + 1:02d}",
+                "age_years": s_age // 12,
+                "age_months": s_age % 12,
+                "moment": _iso(_month_end_of(statutory_index)),
+                "age_rule": _rid(statutory_row),
+            },
+        }
+        if _rid(statutory_row) not in rule_ids:
+            rule_ids.append(_rid(statutory_row))
+    return Result(
+        RETIREMENT,
+        due_date=moment,
+        deadlines={"pension_start": moment + datetime.timedelta(days=1), **deadlines},
+        rule_ids=rule_ids,
+        inputs=inputs,
+    )
+
+
+def _applied_decisions(chosen: dict, rules: Rules):
+    """([the decisions applied, with their limit], [the limit rows' ids]), or a Result saying
+    the date cannot be computed when a decision exceeds the limit rows (or has none)."""
+    applied, rule_ids = [], []
+    for key in ("age", "postponement", "early"):
+        if key not in chosen:
+            continue
+        problem, limit = decision_problem(chosen[key], rules.override_limits)
+        if problem:
+            return cannot(
+                RETIREMENT,
+                _("Quyết định %(number)s: %(problem)s") % {"number": chosen[key].number or "—", "problem": problem},
+                decision=chosen[key].id,
+            )
+        if limit is not None:
+            rule_ids.append(_rid(limit))
+        applied.append(_decision_input(chosen[key], limit_months=limit.max_months if limit else None))
+    return applied, rule_ids
+
+
+def _moved_moment(chosen: dict, index: int):
+    """(the moment, the months postponed, the months of early retirement) from the month `index`
+    the age reaches, or a Result when an early retirement is not before it."""
+    age_moment = _month_end_of(index)
+    postponed = chosen["postponement"].months if "postponement" in chosen else 0
+    early = chosen.get("early")
+    if early is None:
+        return _month_end_of(index + postponed), postponed, None
+    if early.retire_from is None or early.retire_from > age_moment:
+        return cannot(
+            RETIREMENT,
+            _("Quyết định %(number)s: ngày nghỉ hưu trước tuổi không sớm hơn thời điểm nghỉ hưu theo quy định.")
+            % {"number": early.number or "—"},
+            decision=early.id,
+        )
+    # Calendar months from the month of the first day in retirement to the statutory pension
+    # start's month (the benefits of Decree 178/2024 count the time before the statutory age).
+    months_early = index + 1 - (early.retire_from.year * 12 + early.retire_from.month - 1)
+    # The decision's date is the first day in retirement (the pension's start); the moment is the
+    # end of the day before, as the statutory moment is the end of M's last day. Our reading of
+    # "nghỉ hưu từ ngày …" in the decisions made under Decree 178/2024.
+    return early.retire_from - datetime.timedelta(days=1), 0, months_early
+
+
+def _lead_deadlines(lead_times, status: str, index: int) -> tuple[dict, dict, list]:
+    """The notice and decision deadlines before the month `index`: (dates, inputs, rule ids)."""
+    deadlines, lead_inputs, rule_ids = {}, {}, []
     for kind in ("notice", "decision"):
         # "At least N months before the moment": the end of the month N months before M. The row
         # in force on that day decides (công chức: Decree 170/2025 from 2025-07-01).
-        n_before = None
-        for lead in sorted(rules.lead_times, key=lambda r: r.valid_from, reverse=True):
+        for lead in sorted(lead_times, key=lambda r: r.valid_from, reverse=True):
             if lead.kind == kind and lead.status == status:
                 y, m0 = divmod(index - lead.months, 12)
                 candidate = month_end(y, m0 + 1)
                 if lead.in_force(candidate):
-                    n_before = (lead, candidate)
+                    deadlines[kind] = candidate
+                    rule_ids.append(_rid(lead))
+                    lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
                     break
-        if n_before:
-            lead, day = n_before
-            deadlines[kind] = day
-            rule_ids.append(_rid(lead))
-            lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
-    return Result(
-        RETIREMENT,
-        due_date=moment,
-        deadlines={"pension_start": pension, **deadlines},
-        rule_ids=rule_ids,
-        inputs={
-            "born": _iso(born),
-            "precision": precision,
-            "birth_used": _iso(birth),
-            "sex": sex,
-            "status": status,
-            "age_years": age // 12,
-            "age_months": age % 12,
-            "month": f"{year:04d}-{month0 + 1:02d}",
-            "age_rule": _rid(row),
-            "lead_times": lead_inputs,
-        },
-    )
+    return deadlines, lead_inputs, rule_ids
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,8 +719,9 @@ def _brief(inputs: dict) -> dict:
     }
 
 
-def compute(person: dict, rules: Rules) -> list[Result]:
-    """Every result for one person's inputs (duedates.services.person_inputs builds them)."""
+def compute(person: dict, rules: Rules, *, on: datetime.date | None = None) -> list[Result]:
+    """Every result for one person's inputs (duedates.services.person_inputs builds them), with
+    the decisions in force on `on` (the day the lists are computed for)."""
     results = [
         retirement(
             born=person["born"],
@@ -516,6 +729,8 @@ def compute(person: dict, rules: Rules) -> list[Result]:
             sex=person["sex"],
             status=person["status"],
             rules=rules,
+            decisions=person.get("retirement_decisions", ()),
+            on=on,
         )
     ]
     common = {

@@ -204,12 +204,12 @@ def moment_of(as_of: datetime.date):
 
 def compute_items(employee_ids, as_of: datetime.date, ruleset: RuleSet | None = None) -> dict[int, list]:
     """The due items of `employee_ids` as of `as_of` (unsaved DueItem rows), by person: the
-    rule set and four reads of the file, whatever the number of people."""
+    rule set and five reads of the file, whatever the number of people."""
     ruleset = ruleset or RuleSet(as_of=as_of)
     people = person_inputs(employee_ids, ruleset, when=moment_of(as_of))
     now = timezone.now()
     return {
-        pk: [build_item(pk, result, ruleset, now) for result in rules.compute(person, ruleset.rules)]
+        pk: [build_item(pk, result, ruleset, now) for result in rules.compute(person, ruleset.rules, on=as_of)]
         for pk, person in people.items()
     }
 

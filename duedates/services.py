@@ -10,11 +10,19 @@ from dataclasses import asdict
 from django.db import transaction
 from django.utils import timezone
 
-from records.models import Discipline, Employee, Evaluation, NonCountedPeriod, SalaryHistory, SalaryRank
+from records.models import (
+    Discipline,
+    Employee,
+    Evaluation,
+    NonCountedPeriod,
+    RetirementDecision,
+    SalaryHistory,
+    SalaryRank,
+)
 from records.models.employee import today
 
 from . import rules
-from .models import RULE_MODELS, DueItem, DueState, RefreshRun
+from .models import RULE_MODELS, DueItem, DueState, RefreshRun, RetirementOverrideLimit
 
 CHUNK = 2000
 
@@ -35,6 +43,7 @@ class RuleSet:
         self.rules = rules.Rules(
             retirement_ages=tuple(rows[RetirementAge]),
             lead_times=tuple(rows[LeadTime]),
+            override_limits=tuple(rows[RetirementOverrideLimit]),
             holding_periods=tuple(rows[HoldingPeriod]),
             extensions=tuple(rows[StepExtension]),
             beyond=tuple(rows[BeyondLastStep]),
@@ -69,6 +78,22 @@ class RuleSet:
         return at_start[1], now[2]
 
 
+def check_retirement_decision(decision: RetirementDecision) -> list[str]:
+    """What is wrong with a person's retirement decision against the limit rows in force on its
+    date (records.RetirementDecision.clean checks the row's own shape; the limits are rule rows
+    here, so a request that adds or edits a decision asks this too: workflows.changesets)."""
+    if decision.annulled or decision.kind not in RetirementOverrideLimit.Kind.values:
+        return []
+    limits = [row.as_rule() for row in RetirementOverrideLimit.objects.filter(kind=decision.kind)]
+    problem, _row = rules.decision_problem(
+        rules.RetirementDecision(
+            decision.pk, decision.kind, months=decision.months, ground=decision.ground, date=decision.decision_date
+        ),
+        limits,
+    )
+    return [problem] if problem else []
+
+
 def _rows(model, when):
     """The rows of `model` now (`when` None), or as they stood at the moment `when` (its
     history: simple_history's as_of, the latest version of each row at that moment)."""
@@ -76,7 +101,7 @@ def _rows(model, when):
 
 
 def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dict]:
-    """The inputs of the rules for a chunk of people: four queries, whatever the chunk's size.
+    """The inputs of the rules for a chunk of people: five queries, whatever the chunk's size.
     With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
     on a history queryset "pk" and "pk__in" name the history row's own key)."""
     people = {}
@@ -110,6 +135,7 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
             "sanctions": [],
             "poor_years": [],
             "periods": [],
+            "retirement_decisions": [],
         }
     found = list(people)  # as of a past moment, only those on file then
     for d in (
@@ -137,11 +163,44 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
         people[p["employee_id"]]["periods"].append(
             rules.NonCounted(p["id"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
         )
+    for d in (
+        _rows(RetirementDecision, when)
+        .filter(employee_id__in=found)
+        .order_by("decision_date", "id")
+        .values(
+            "id",
+            "employee_id",
+            "kind",
+            "months",
+            "retire_from",
+            "ground",
+            "decision_number",
+            "decision_date",
+            "legal_basis",
+            "annulled",
+        )
+    ):
+        people[d["employee_id"]]["retirement_decisions"].append(
+            rules.RetirementDecision(
+                d["id"],
+                d["kind"],
+                months=d["months"],
+                retire_from=d["retire_from"],
+                ground=d["ground"],
+                number=d["decision_number"],
+                date=d["decision_date"],
+                legal_basis=d["legal_basis"],
+                annulled=d["annulled"],
+            )
+        )
     return people
 
 
+_DATACLASS_INPUTS = ("sanctions", "periods", "retirement_decisions")
+
+
 def inputs_hash(person: dict, ruleset: RuleSet) -> str:
-    data = {k: ([asdict(x) for x in v] if k in ("sanctions", "periods") else v) for k, v in person.items()}
+    data = {k: ([asdict(x) for x in v] if k in _DATACLASS_INPUTS else v) for k, v in person.items()}
     return hashlib.sha256(_json([ruleset.version, data]).encode()).hexdigest()
 
 
@@ -187,7 +246,7 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
         items = [
             build_item(pk, result, ruleset, now)
             for pk in changed
-            for result in rules.compute(people[pk], ruleset.rules)
+            for result in rules.compute(people[pk], ruleset.rules, on=ruleset.as_of)
         ]
         with transaction.atomic():
             DueItem.objects.filter(employee_id__in=changed).delete()
@@ -208,6 +267,7 @@ _INPUT_HISTORIES = (
     (Discipline, "employee_id"),
     (Evaluation, "employee_id"),
     (NonCountedPeriod, "employee_id"),
+    (RetirementDecision, "employee_id"),
 )
 
 

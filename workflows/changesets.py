@@ -18,8 +18,9 @@ from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils.translation import gettext as _
 
+from duedates.services import check_retirement_decision
 from inspections import editing as inspection_editing
-from records.models import Employee, SalaryHistory, WorkHistory
+from records.models import Employee, RetirementDecision, SalaryHistory, WorkHistory
 from records.models.subrecords import SUBRECORD_MODELS, period
 from records.selectors import MASK, describe_row, display_value
 from records.sensitivity import PROTECTED, may_show
@@ -220,6 +221,14 @@ def _messages(exc: ValidationError, model) -> list[str]:
     return out
 
 
+def _rule_problems(op: dict, index: int, obj) -> list[str]:
+    """What the due engine's rule rows refuse in a row just written: a retirement decision over
+    the limits in force on its date (duedates.services.check_retirement_decision)."""
+    if not isinstance(obj, RetirementDecision) or op["action"] == DELETE:
+        return []
+    return [f"{operation_label(op, index)}: {m}" for m in check_retirement_decision(obj)]
+
+
 def check_work_history(employee_id: int) -> list[str]:
     """Work-history periods of one person may not overlap; an open period is ongoing."""
     rows = list(WorkHistory.objects.filter(employee_id=employee_id).order_by("start_date", "pk"))
@@ -282,6 +291,7 @@ def apply_operations(
                 employees.add(obj.employee_id)
             if isinstance(obj, SalaryHistory):
                 salaries.add(obj.employee_id)
+            problems += _rule_problems(op, index, obj)
         for employee_id in employees:
             problems += check_work_history(employee_id)
         for employee_id in sorted(salaries):

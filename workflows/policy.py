@@ -64,6 +64,7 @@ MODEL_CATEGORY = {
     "records.evaluation": Category.REWARD_DISCIPLINE,
     "records.familymember": Category.PERSONAL,
     "records.noncountedperiod": Category.SALARY,  # it delays the salary step
+    "records.retirementdecision": Category.POSITION,  # it moves the retirement (leaving the post)
     "units.unit": Category.UNIT,
     "units.staffingquota": Category.UNIT,
     "units.position": Category.UNIT,

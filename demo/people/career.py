@@ -11,6 +11,7 @@ from records.models import (
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    RetirementDecision,
     SalaryHistory,
     Training,
     WorkHistory,
@@ -78,6 +79,7 @@ class Career(PersonalFile):
                 Evaluation: self.evaluations,
                 FamilyMember: self._family(),
                 NonCountedPeriod: self._non_counted(),
+                RetirementDecision: self._retirement_decisions(),
             },
         )
 

@@ -5,9 +5,17 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from records.models import Discipline, Employee, Evaluation, FamilyMember, NonCountedPeriod, Training
+from records.models import (
+    Discipline,
+    Employee,
+    Evaluation,
+    FamilyMember,
+    NonCountedPeriod,
+    RetirementDecision,
+    Training,
+)
 
-from ..draws import between, decision_number, plus_months, plus_years, weighted
+from ..draws import age_on, between, decision_number, plus_months, plus_years, weighted
 from ..organisation import ALLOWANCES, HEAD_TITLES, HEADS, SENIOR_LEADERS
 from ..reference import EVALUATION_YEARS, REFERENCE_DATE, REORGANISATION
 from .names import (
@@ -48,6 +56,39 @@ class PersonalFile:
                 "note": "Nghỉ việc riêng không hưởng lương",
                 "decision_number": decision_number(rng, self._issuer_on(start)),
                 "decision_date": start - timedelta(days=7),
+            }
+        ]
+
+    def _retirement_decisions(self):
+        """About one in four of those a year or so from retirement (men 60, women 55 on the reference
+        date) has a decision that moves it: a postponement for a serious illness (3 months, Decree
+        170/2025 Art. 61(3)(b)) or an early retirement from 01/01/2027 (Decree 178/2024), both
+        before their statutory month. Drawn from its own generator, as _non_counted."""
+        rng = random.Random(f"retirement-{self.citizen_id}")
+        window = 60 if self.sex == MALE else 55
+        if age_on(self.born) != window or rng.random() >= 0.25:
+            return []
+        decided = REFERENCE_DATE - timedelta(days=rng.randint(10, 120))
+        row = {
+            "decision_number": decision_number(rng, self._issuer_on(decided)),
+            "decision_date": decided,
+        }
+        if rng.random() < 0.5:
+            return [
+                {
+                    **row,
+                    "kind": RetirementDecision.Kind.POSTPONEMENT,
+                    "ground": RetirementDecision.Ground.SERIOUS_ILLNESS,
+                    "months": 3,
+                    "legal_basis": "Nghị định 170/2025/NĐ-CP, Điều 61 khoản 3 điểm b",
+                }
+            ]
+        return [
+            {
+                **row,
+                "kind": RetirementDecision.Kind.EARLY_RETIREMENT,
+                "retire_from": date(2027, 1, 1),
+                "legal_basis": "Nghị định 178/2024/NĐ-CP (sửa đổi bởi Nghị định 67/2025/NĐ-CP), nghỉ hưu trước tuổi",
             }
         ]
 

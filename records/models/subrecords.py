@@ -405,6 +405,110 @@ class NonCountedPeriod(StartBeforeEnd, DecisionFields, SubRecord):  # thời gia
         )
 
 
+class RetirementDecision(DecisionFields, SubRecord):  # quyết định về tuổi, thời điểm nghỉ hưu của cá nhân
+    """A dated decision that moves one person's retirement away from the statutory roadmap
+    (duedates.rules.retirement applies it): a lower age (Labour Code 2019 Art. 169(3), Decree
+    135/2020 Art. 5 and Appendix II), a higher age (Art. 169(4), Decree 135/2020 Art. 6), a
+    postponement of the moment (Decree 170/2025 Art. 61(3): up to 1, 3 or 6 months by ground), or
+    early retirement under Decree 178/2024 (the statutory date stays the baseline of the
+    benefits). The maximum months are rule rows in duedates (RetirementOverrideLimit), checked
+    when a request is validated (workflows.changesets); here only the shape of one row."""
+
+    class Kind(models.TextChoices):  # the values of duedates.rules LOWER_AGE … EARLY_RETIREMENT
+        LOWER_AGE = "lower_age", _("Nghỉ hưu ở tuổi thấp hơn")
+        HIGHER_AGE = "higher_age", _("Nghỉ hưu ở tuổi cao hơn")
+        POSTPONEMENT = "postponement", _("Lùi thời điểm nghỉ hưu")
+        EARLY_RETIREMENT = "early_retirement", _("Nghỉ hưu trước tuổi (Nghị định 178/2024)")
+
+    class Ground(models.TextChoices):  # Decree 170/2025 Art. 61(3)(a)–(c)
+        BEREAVEMENT_TET_DISASTER = "a", _("Trùng Tết Nguyên đán; người thân từ trần, mất tích; thiên tai, hoả hoạn")
+        SERIOUS_ILLNESS = "b", _("Bệnh nặng, tai nạn (có xác nhận của bệnh viện)")
+        LONG_TERM_ILLNESS = "c", _("Đang điều trị bệnh cần chữa trị dài ngày (có xác nhận của bệnh viện)")
+
+    kind = models.CharField(_("loại quyết định"), max_length=16, choices=Kind.choices)
+    ground = models.CharField(
+        _("trường hợp lùi thời điểm"),
+        max_length=1,
+        choices=Ground.choices,
+        blank=True,
+        help_text=_("Chỉ với quyết định lùi thời điểm nghỉ hưu."),
+    )
+    months = models.PositiveSmallIntegerField(
+        _("số tháng"),
+        null=True,
+        blank=True,
+        help_text=_("Số tháng tuổi nghỉ hưu thấp hơn / cao hơn, hoặc số tháng lùi thời điểm nghỉ hưu."),
+    )
+    retire_from = models.DateField(
+        _("nghỉ hưu từ ngày"), null=True, blank=True, help_text=_("Chỉ với quyết định nghỉ hưu trước tuổi.")
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    annulled = models.BooleanField(_("đã bị huỷ bỏ"), default=False)
+    annulment_decision = models.CharField(_("quyết định huỷ bỏ"), max_length=128, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="retirement_decisions", verbose_name=_("cán bộ")
+    )
+    history = TrackedHistoricalRecords(timeline_of="employee")
+    EDITABLE_FIELDS = (
+        "kind",
+        "ground",
+        "months",
+        "retire_from",
+        "legal_basis",
+        "decision_number",
+        "decision_date",
+        "annulled",
+        "annulment_decision",
+    )
+    # The ground of a postponement and the basis it cites tell an illness or a bereavement.
+    SENSITIVE_FIELDS = ("ground", "legal_basis")
+    MONTH_KINDS = (Kind.LOWER_AGE, Kind.HIGHER_AGE, Kind.POSTPONEMENT)
+
+    class Meta:
+        verbose_name = _("quyết định về nghỉ hưu")
+        verbose_name_plural = _("quyết định về nghỉ hưu")
+        ordering = ["decision_date", "pk"]
+
+    def clean(self):
+        errors: dict = {}
+        if not self.decision_number:
+            errors["decision_number"] = [_("Quyết định về nghỉ hưu phải có số quyết định.")]
+        if not self.decision_date:
+            errors["decision_date"] = [_("Quyết định về nghỉ hưu phải có ngày quyết định.")]
+        for name, message in self._kind_problems():
+            errors.setdefault(name, []).append(message)
+        if self.annulment_decision and not self.annulled:
+            errors.setdefault("annulled", []).append(_("Có quyết định huỷ bỏ thì đánh dấu quyết định đã bị huỷ bỏ."))
+        if errors:
+            raise ValidationError(errors)
+
+    def _kind_problems(self):
+        """(field, message) for each field the kind of decision requires or excludes."""
+        if self.kind in self.MONTH_KINDS:
+            if not self.months:
+                yield "months", _("Nhập số tháng (lớn hơn 0) của quyết định này.")
+            if self.retire_from:
+                yield "retire_from", _("Chỉ quyết định nghỉ hưu trước tuổi mới ghi ngày nghỉ hưu.")
+        if self.kind == self.Kind.EARLY_RETIREMENT:
+            if not self.retire_from:
+                yield "retire_from", _("Quyết định nghỉ hưu trước tuổi phải ghi ngày nghỉ hưu.")
+            if self.months:
+                yield "months", _("Quyết định nghỉ hưu trước tuổi ghi ngày nghỉ hưu, không ghi số tháng.")
+        if self.kind == self.Kind.POSTPONEMENT and not self.ground:
+            yield "ground", _("Chọn trường hợp lùi thời điểm nghỉ hưu (Nghị định 170/2025, Điều 61 khoản 3).")
+        if self.kind and self.kind != self.Kind.POSTPONEMENT and self.ground:
+            yield "ground", _("Chỉ quyết định lùi thời điểm nghỉ hưu mới chọn trường hợp lùi.")
+
+    def describe(self):
+        if self.kind == self.Kind.EARLY_RETIREMENT:
+            what = _("từ %(date)s") % {"date": self.retire_from.strftime("%d/%m/%Y") if self.retire_from else "…"}
+        else:
+            what = _("%(months)s tháng") % {"months": self.months}
+        annulled = " ({})".format(_("đã huỷ bỏ")) if self.annulled else ""
+        return f"{self.get_kind_display()}: {what}{self.decision_suffix()}{annulled}"
+
+
 SUBRECORD_MODELS = (
     WorkHistory,
     SalaryHistory,
@@ -414,4 +518,5 @@ SUBRECORD_MODELS = (
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    RetirementDecision,
 )

@@ -32,6 +32,11 @@ def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
     retirement = DueItem.objects.filter(kind="retirement", notice_deadline__isnull=False).first()
     assert retirement.notice_deadline < retirement.decision_deadline < retirement.due_date < retirement.pension_start
     assert retirement.inputs["age_rule"] and retirement.rule_ids
+    # A few people have a decision that moves their retirement (a postponement, an early retirement).
+    moved = DueItem.objects.filter(kind="retirement", inputs__has_key="decisions")
+    assert moved.exists()
+    for item in moved:
+        assert item.inputs["decisions"] and item.due_date.isoformat() != item.inputs["statutory"]["moment"]
     step = DueItem.objects.filter(kind="salary_step").first()
     assert step.inputs["start"] and step.inputs["months"] in (24, 36, 60) and step.inputs["salary_class"]
     assert DueItem.objects.filter(kind="salary_step", inputs__extension_months__gt=0).exists()

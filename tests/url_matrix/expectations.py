@@ -310,12 +310,14 @@ ADMIN_MODELS = {
     "notifications.notification": {"add": False, "change": False, "delete": True},
     "notifications.notificationsettings": WRITABLE,
     "records.noncountedperiod": {**READ_ONLY, "history": True},
+    "records.retirementdecision": {**READ_ONLY, "history": True},
     # The due engine's rules: rows with sources, kept by superusers (duedates.admin.RuleAdmin).
     "duedates.retirementage": {**WRITABLE, "history": True},
     "duedates.leadtime": {**WRITABLE, "history": True},
     "duedates.holdingperiod": {**WRITABLE, "history": True},
     "duedates.stepextension": {**WRITABLE, "history": True},
     "duedates.beyondlaststep": {**WRITABLE, "history": True},
+    "duedates.retirementoverridelimit": {**WRITABLE, "history": True},
     "duedates.dueitem": READ_ONLY,  # computed by the refresh only
     # Review campaigns: started, confirmed and closed on their pages (campaigns.permissions).
     "campaigns.campaign": {**READ_ONLY, "history": True},

@@ -34,6 +34,7 @@ from records.models import (
     FamilyMember,
     NonCountedPeriod,
     ReadAlert,
+    RetirementDecision,
     SalaryHistory,
     SalaryTable,
     Training,
@@ -332,11 +333,12 @@ def _admin_objects(s: Scenario):
         LeadTime,
         RefreshRun,
         RetirementAge,
+        RetirementOverrideLimit,
         StepExtension,
     )
     from notifications.models import Digest, Notification, NotificationSettings
 
-    RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep)
+    RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep, RetirementOverrideLimit)
 
     own, employee = s.units["own"], s.employees["own"]
     with setup_context(s.loader):
@@ -346,6 +348,15 @@ def _admin_objects(s: Scenario):
                 kind=NonCountedPeriod.Kind.values[0],
                 start_date=datetime.date(2020, 3, 2),
                 end_date=datetime.date(2020, 4, 30),
+            ),
+            "records.retirementdecision": RetirementDecision.objects.create(
+                employee=employee,
+                kind=RetirementDecision.Kind.POSTPONEMENT,
+                ground=RetirementDecision.Ground.SERIOUS_ILLNESS,
+                months=3,
+                legal_basis="Nghị định 170/2025/NĐ-CP, Điều 61 khoản 3 điểm b",
+                decision_number="3/QĐ",
+                decision_date=datetime.date(2025, 9, 1),
             ),
             "records.workhistory": WorkHistory.objects.create(
                 employee=employee, start_date=datetime.date(2010, 9, 1), organisation="Cục Thuế", title="Chuyên viên"

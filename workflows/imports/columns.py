@@ -24,6 +24,7 @@ NATURAL_KEYS = {
     "evaluation": ("year",),
     "familymember": ("side", "relation", "full_name"),
     "noncountedperiod": ("kind", "start_date"),
+    "retirementdecision": ("kind", "decision_number"),
 }
 
 
