@@ -98,6 +98,9 @@ class Rules:
     holding_periods: tuple = ()
     extensions: tuple = ()
     beyond: tuple = ()
+    # What the rows alone decide, kept for the next person (the retirement month of a birth
+    # month, the deadlines of a month): a refresh asks the same questions of 100,000 people.
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,6 +201,49 @@ def _lead_time(rows, kind: str, status: str, on: datetime.date) -> LeadTime | No
     return max(candidates, key=lambda r: r.valid_from, default=None)
 
 
+def _retirement_month(rules: Rules, sex: str, birth_index: int) -> tuple[int, RetirementAge] | None:
+    """(M as year * 12 + month - 1, the age row that decides it) for people of `sex` born in the
+    month `birth_index` (same form); None when no month within 50 years reaches the age. Depends
+    on the rows only, so kept in rules.memo."""
+    key = (RETIREMENT, sex, birth_index)
+    if key in rules.memo:
+        return rules.memo[key]
+    rows = [r for r in rules.retirement_ages if r.sex == sex]
+    found = None
+    index = birth_index + min(r.age_months for r in rows)
+    for _step in range(600):  # 50 years of months: beyond any roadmap
+        year, month0 = divmod(index, 12)
+        row = _age_row(rows, sex, datetime.date(year, month0 + 1, 1))
+        if row is not None and index - birth_index >= row.age_months:
+            found = (index, row)
+            break
+        index += 1
+    rules.memo[key] = found
+    return found
+
+
+def _lead_deadlines(rules: Rules, status: str, index: int) -> tuple:
+    """((kind, lead time row, deadline), …) of the notice and the decision for a retirement in
+    the month `index` (year * 12 + month - 1); kept in rules.memo."""
+    key = ("lead_times", status, index)
+    if key in rules.memo:
+        return rules.memo[key]
+    found = []
+    newest_first = sorted(rules.lead_times, key=lambda r: r.valid_from, reverse=True)
+    for kind in ("notice", "decision"):
+        # "At least N months before the moment": the end of the month N months before M. The row
+        # in force on that day decides (công chức: Decree 170/2025 from 2025-07-01).
+        for lead in newest_first:
+            if lead.kind == kind and lead.status == status:
+                y, m0 = divmod(index - lead.months, 12)
+                candidate = month_end(y, m0 + 1)
+                if lead.in_force(candidate):
+                    found.append((kind, lead, candidate))
+                    break
+    rules.memo[key] = found = tuple(found)
+    return found
+
+
 def retirement(*, born, precision: str, sex: str, status: str, rules: Rules) -> Result:
     """The statutory retirement: the month M, the moment (the end of M's last day), the pension
     start (the 1st of M+1), and the notice and decision deadlines.
@@ -208,43 +254,25 @@ def retirement(*, born, precision: str, sex: str, status: str, rules: Rules) -> 
     January–April (women); someone who reached 60/55 during 2020 retired in 2020 (old code)."""
     if born is None:
         return cannot(RETIREMENT, _("Chưa có ngày sinh."))
-    rows = [r for r in rules.retirement_ages if r.sex == sex]
-    if not rows:
+    if not any(r.sex == sex for r in rules.retirement_ages):
         return cannot(RETIREMENT, _("Chưa có quy định tuổi nghỉ hưu cho giới tính này."))
     birth = effective_birth(born, precision)
     birth_index = birth.year * 12 + birth.month - 1
-    index = birth_index + min(r.age_months for r in rows)
-    for _step in range(600):  # 50 years of months: beyond any roadmap
-        year, month0 = divmod(index, 12)
-        first = datetime.date(year, month0 + 1, 1)
-        row = _age_row(rows, sex, first)
-        if row is not None and index - birth_index >= row.age_months:
-            break
-        index += 1
-    else:
+    found = _retirement_month(rules, sex, birth_index)
+    if found is None:
         return cannot(RETIREMENT, _("Không xác định được tháng nghỉ hưu theo lộ trình hiện có."))
+    index, row = found
+    year, month0 = divmod(index, 12)
     moment = month_end(year, month0 + 1)
     pension = moment + datetime.timedelta(days=1)
     age = index - birth_index
     rule_ids = [_rid(row)]
     deadlines = {}
     lead_inputs = {}
-    for kind in ("notice", "decision"):
-        # "At least N months before the moment": the end of the month N months before M. The row
-        # in force on that day decides (công chức: Decree 170/2025 from 2025-07-01).
-        n_before = None
-        for lead in sorted(rules.lead_times, key=lambda r: r.valid_from, reverse=True):
-            if lead.kind == kind and lead.status == status:
-                y, m0 = divmod(index - lead.months, 12)
-                candidate = month_end(y, m0 + 1)
-                if lead.in_force(candidate):
-                    n_before = (lead, candidate)
-                    break
-        if n_before:
-            lead, day = n_before
-            deadlines[kind] = day
-            rule_ids.append(_rid(lead))
-            lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
+    for kind, lead, day in _lead_deadlines(rules, status, index):
+        deadlines[kind] = day
+        rule_ids.append(_rid(lead))
+        lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
     return Result(
         RETIREMENT,
         due_date=moment,
