@@ -155,7 +155,9 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = Fal
 
 
 def inputs_hash(person: dict, ruleset: RuleSet) -> str:
-    data = {k: ([asdict(x) for x in v] if k in ("sanctions", "periods") else v) for k, v in person.items()}
+    # A sanction's or a period's fields as a dict: vars() gives asdict()'s dict (their fields are
+    # plain values), without its deep copy; so the hashes stored before stay valid.
+    data = {k: ([vars(x) for x in v] if k in ("sanctions", "periods") else v) for k, v in person.items()}
     return hashlib.sha256(_json([ruleset.version, data]).encode()).hexdigest()
 
 
@@ -220,15 +222,20 @@ def _replace(employee_ids: list, items, states: list[tuple]) -> None:
     (records' salary-index receiver listens to every model). On PostgreSQL the new rows go in
     with COPY, given the JSON as text: bulk_create would prepare each value in Python and quote
     the JSON strings into arrays (UNNEST), most of a full refresh's time. The COPY sends the
-    items as `items` yields them, so the server stores a chunk while its rows are computed."""
-    postgresql = connection.vendor == "postgresql"
-    among, params = (
-        ("= ANY(%s)", [employee_ids]) if postgresql else (f"IN ({', '.join(['%s'] * len(employee_ids))})", employee_ids)
-    )
+    items as `items` yields them, so the server stores a chunk while its rows are computed.
+
+    The DELETE also gives the ids' range: with stale statistics (just after a bulk load, or
+    without autovacuum) the planner reckons a list of 2,000 ids matches the whole table and
+    scans all of it for every chunk; a range it looks up in the index."""
+    if connection.vendor == "postgresql":
+        among, ids = "= ANY(%s)", [employee_ids]
+    else:
+        among, ids = f"IN ({', '.join(['%s'] * len(employee_ids))})", list(employee_ids)
+    where = f"employee_id BETWEEN %s AND %s AND employee_id {among}"
+    params = [min(employee_ids), max(employee_ids), *ids]
     with connection.cursor() as cursor:
         for model in (DueItem, DueState):
-            table = connection.ops.quote_name(model._meta.db_table)
-            cursor.execute(f"DELETE FROM {table} WHERE employee_id {among}", params)
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where}", params)
     if can_copy(connection):
         for model, columns, rows in ((DueItem, ITEM_COLUMNS, items), (DueState, STATE_COLUMNS, states)):
             quote = connection.ops.quote_name
