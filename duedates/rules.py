@@ -115,6 +115,9 @@ class Rules:
     holding_periods: tuple = ()
     extensions: tuple = ()
     beyond: tuple = ()
+    # What the rows alone decide, kept for the next person (the retirement month of a birth
+    # month, the deadlines of a month): a refresh asks the same questions of 100,000 people.
+    memo: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,18 +225,26 @@ def _lead_time(rows, kind: str, status: str, on: datetime.date) -> LeadTime | No
     return max(candidates, key=lambda r: r.valid_from, default=None)
 
 
-def _retirement_month(rows, sex: str, birth_index: int, shift: int):
+def _retirement_month(rules: Rules, sex: str, birth_index: int, shift: int):
     """(index, age row) of the first month whose age in whole months since the birth month reaches
     the age for the month's own calendar year plus `shift` months (negative: a lower age, as
-    Decree 135/2020 Appendix II is Appendix I five years earlier), or (None, None)."""
+    Decree 135/2020 Appendix II is Appendix I five years earlier), or (None, None). Depends on
+    the rows only, so kept in rules.memo (a refresh asks it once per sex, birth month and shift)."""
+    key = (RETIREMENT, sex, birth_index, shift)
+    if key in rules.memo:
+        return rules.memo[key]
+    rows = [r for r in rules.retirement_ages if r.sex == sex]
+    found = (None, None)
     index = birth_index + min(r.age_months for r in rows) + shift
     for _step in range(600):  # 50 years of months: beyond any roadmap
         year, month0 = divmod(index, 12)
         row = _age_row(rows, sex, datetime.date(year, month0 + 1, 1))
         if row is not None and index - birth_index >= row.age_months + shift:
-            return index, row
+            found = (index, row)
+            break
         index += 1
-    return None, None
+    rules.memo[key] = found
+    return found
 
 
 def _month_end_of(index: int) -> datetime.date:
@@ -337,8 +348,7 @@ def retirement(
     silent)."""
     if born is None:
         return cannot(RETIREMENT, _("Chưa có ngày sinh."))
-    rows = [r for r in rules.retirement_ages if r.sex == sex]
-    if not rows:
+    if not any(r.sex == sex for r in rules.retirement_ages):
         return cannot(RETIREMENT, _("Chưa có quy định tuổi nghỉ hưu cho giới tính này."))
     birth = effective_birth(born, precision)
     birth_index = birth.year * 12 + birth.month - 1
@@ -351,8 +361,8 @@ def retirement(
     shift = 0
     if age_decision is not None:
         shift = age_decision.months if age_decision.kind == HIGHER_AGE else -age_decision.months
-    statutory_index, statutory_row = _retirement_month(rows, sex, birth_index, 0)
-    index, row = _retirement_month(rows, sex, birth_index, shift)
+    statutory_index, statutory_row = _retirement_month(rules, sex, birth_index, 0)
+    index, row = _retirement_month(rules, sex, birth_index, shift)
     if statutory_index is None or index is None:
         return cannot(RETIREMENT, _("Không xác định được tháng nghỉ hưu theo lộ trình hiện có."))
     moved = _moved_moment(chosen, index)
@@ -361,7 +371,7 @@ def retirement(
     moment, postponed, months_early = moved
     year, month0 = divmod(index, 12)
     age = index - birth_index
-    deadlines, lead_inputs, lead_ids = _lead_deadlines(rules.lead_times, status, index)
+    deadlines, lead_inputs, lead_ids = _lead_deadlines(rules, status, index)
     if months_early is not None:
         # The retirement is decided already (Decree 178/2024): no notice or decision to issue.
         deadlines, lead_inputs, lead_ids = {}, {}, []
@@ -451,22 +461,27 @@ def _moved_moment(chosen: dict, index: int):
     return early.retire_from - datetime.timedelta(days=1), 0, months_early
 
 
-def _lead_deadlines(lead_times, status: str, index: int) -> tuple[dict, dict, list]:
-    """The notice and decision deadlines before the month `index`: (dates, inputs, rule ids)."""
-    deadlines, lead_inputs, rule_ids = {}, {}, []
-    for kind in ("notice", "decision"):
-        # "At least N months before the moment": the end of the month N months before M. The row
-        # in force on that day decides (công chức: Decree 170/2025 from 2025-07-01).
-        for lead in sorted(lead_times, key=lambda r: r.valid_from, reverse=True):
-            if lead.kind == kind and lead.status == status:
-                y, m0 = divmod(index - lead.months, 12)
-                candidate = month_end(y, m0 + 1)
-                if lead.in_force(candidate):
-                    deadlines[kind] = candidate
-                    rule_ids.append(_rid(lead))
-                    lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
-                    break
-    return deadlines, lead_inputs, rule_ids
+def _lead_deadlines(rules: Rules, status: str, index: int) -> tuple[dict, dict, list]:
+    """The notice and decision deadlines before the month `index`: (dates, inputs, rule ids),
+    fresh containers for the caller; worked out once per status and month (rules.memo)."""
+    key = ("lead_times", status, index)
+    if key not in rules.memo:
+        deadlines, lead_inputs, rule_ids = {}, {}, []
+        for kind in ("notice", "decision"):
+            # "At least N months before the moment": the end of the month N months before M. The
+            # row in force on that day decides (công chức: Decree 170/2025 from 2025-07-01).
+            for lead in sorted(rules.lead_times, key=lambda r: r.valid_from, reverse=True):
+                if lead.kind == kind and lead.status == status:
+                    y, m0 = divmod(index - lead.months, 12)
+                    candidate = month_end(y, m0 + 1)
+                    if lead.in_force(candidate):
+                        deadlines[kind] = candidate
+                        rule_ids.append(_rid(lead))
+                        lead_inputs[kind] = {"months": lead.months, "rule": _rid(lead)}
+                        break
+        rules.memo[key] = (deadlines, lead_inputs, rule_ids)
+    deadlines, lead_inputs, rule_ids = rules.memo[key]
+    return dict(deadlines), {kind: dict(value) for kind, value in lead_inputs.items()}, list(rule_ids)
 
 
 # ---------------------------------------------------------------------------------------------

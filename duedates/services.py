@@ -7,7 +7,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from records.models import (
@@ -20,6 +20,7 @@ from records.models import (
     SalaryRank,
 )
 from records.models.employee import today
+from tracking.copying import can_copy
 
 from . import rules
 from .models import RULE_MODELS, DueItem, DueState, RefreshRun, RetirementOverrideLimit
@@ -27,8 +28,9 @@ from .models import RULE_MODELS, DueItem, DueState, RefreshRun, RetirementOverri
 CHUNK = 2000
 
 
-def _json(value) -> str:
-    return json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+# One encoder for every row (json.dumps would build one per call): keys sorted, so a hash of
+# the text is a hash of the content.
+_json = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":")).encode
 
 
 class RuleSet:
@@ -100,14 +102,26 @@ def _rows(model, when):
     return model.objects.all() if when is None else model.history.as_of(when)
 
 
-def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dict]:
+def _among(column: str, employee_ids, span: bool) -> dict:
+    """The filter on `column` for these people: their id range when `span` (every person with
+    an id from the first to the last is among them: a chunk of everyone, sorted), which spares
+    Django and psycopg a list of thousands of parameters; the list otherwise."""
+    if span:
+        return {f"{column}__gte": employee_ids[0], f"{column}__lte": employee_ids[-1]}
+    return {f"{column}__in": employee_ids}
+
+
+def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = False) -> dict[int, dict]:
     """The inputs of the rules for a chunk of people: five queries, whatever the chunk's size.
     With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
-    on a history queryset "pk" and "pk__in" name the history row's own key)."""
+    on a history queryset "pk" and "pk__in" name the history row's own key). `span`: the ids
+    are sorted and every person between the first and the last (see _among)."""
     people = {}
+    if span and not employee_ids:
+        return people
     for row in (
         _rows(Employee, when)
-        .filter(id__in=employee_ids)
+        .filter(**_among("id", employee_ids, span))
         .values(
             "id",
             "date_of_birth",
@@ -138,38 +152,38 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
             "retirement_decisions": [],
         }
     found = list(people)  # as of a past moment, only those on file then
+    # A range may also hold someone added since the people were read: their sub-records are
+    # skipped (they are computed by the next run, as everyone never computed is).
+    among = _among("employee_id", employee_ids, True) if span else {"employee_id__in": found}
+    none = {"sanctions": [], "poor_years": [], "periods": [], "retirement_decisions": []}
     for d in (
         _rows(Discipline, when)
-        .filter(employee_id__in=found)
+        .filter(**among)
         .order_by("id")
-        .values("id", "employee_id", "form", "effective_from", "annulled")
+        .values_list("employee_id", "id", "form", "effective_from", "annulled")
     ):
-        people[d["employee_id"]]["sanctions"].append(
-            rules.Sanction(d["id"], d["form"], d["effective_from"], d["annulled"])
-        )
+        people.get(d[0], none)["sanctions"].append(rules.Sanction(*d[1:]))
     for employee_id, year in (
         _rows(Evaluation, when)
-        .filter(employee_id__in=found, rating=Evaluation.Rating.FAILED)
+        .filter(**among, rating=Evaluation.Rating.FAILED)
         .order_by("year")
         .values_list("employee_id", "year")
     ):
-        people[employee_id]["poor_years"].append(year)
+        people.get(employee_id, none)["poor_years"].append(year)
     for p in (
         _rows(NonCountedPeriod, when)
-        .filter(employee_id__in=found)
+        .filter(**among)
         .order_by("start_date", "id")
-        .values("id", "employee_id", "kind", "start_date", "end_date", "leftover_working_days")
+        .values_list("employee_id", "id", "kind", "start_date", "end_date", "leftover_working_days")
     ):
-        people[p["employee_id"]]["periods"].append(
-            rules.NonCounted(p["id"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
-        )
+        people.get(p[0], none)["periods"].append(rules.NonCounted(*p[1:]))
     for d in (
         _rows(RetirementDecision, when)
-        .filter(employee_id__in=found)
+        .filter(**among)
         .order_by("decision_date", "id")
-        .values(
-            "id",
+        .values_list(
             "employee_id",
+            "id",
             "kind",
             "months",
             "retire_from",
@@ -180,17 +194,18 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
             "annulled",
         )
     ):
-        people[d["employee_id"]]["retirement_decisions"].append(
+        employee_id, pk, kind, months, retire_from, ground, number, date, basis, annulled = d
+        people.get(employee_id, none)["retirement_decisions"].append(
             rules.RetirementDecision(
-                d["id"],
-                d["kind"],
-                months=d["months"],
-                retire_from=d["retire_from"],
-                ground=d["ground"],
-                number=d["decision_number"],
-                date=d["decision_date"],
-                legal_basis=d["legal_basis"],
-                annulled=d["annulled"],
+                pk,
+                kind,
+                months=months,
+                retire_from=retire_from,
+                ground=ground,
+                number=number,
+                date=date,
+                legal_basis=basis,
+                annulled=annulled,
             )
         )
     return people
@@ -200,26 +215,100 @@ _DATACLASS_INPUTS = ("sanctions", "periods", "retirement_decisions")
 
 
 def inputs_hash(person: dict, ruleset: RuleSet) -> str:
-    data = {k: ([asdict(x) for x in v] if k in _DATACLASS_INPUTS else v) for k, v in person.items()}
+    # A sub-record's fields as a dict: vars() gives asdict()'s dict (their fields are plain
+    # values), without its deep copy; so the hashes stored before stay valid.
+    data = {k: ([vars(x) for x in v] if k in _DATACLASS_INPUTS else v) for k, v in person.items()}
     return hashlib.sha256(_json([ruleset.version, data]).encode()).hexdigest()
 
 
-def build_item(employee_id: int, result: rules.Result, ruleset: RuleSet, now) -> DueItem:
+# The columns of a DueItem row as the refresh writes them (item_values gives them in this order).
+ITEM_COLUMNS = (
+    "employee_id",
+    "kind",
+    "about",
+    "due_date",
+    "pension_start",
+    "notice_deadline",
+    "decision_deadline",
+    "reason",
+    "inputs",
+    "rule_ids",
+    "rule_version",
+    "computed_at",
+)
+STATE_COLUMNS = ("employee_id", "inputs_hash", "computed_at")
+JSON_COLUMNS = ("inputs", "rule_ids")
+
+
+def item_values(employee_id: int, result: rules.Result, rule_version: str, now) -> tuple:
+    """One due item's column values in ITEM_COLUMNS order, the JSON ones as JSON text (dates as
+    ISO strings): every input and rule that produced it, as stored."""
     deadlines = result.deadlines
-    inputs = json.loads(_json(result.inputs))
-    return DueItem(
-        employee_id=employee_id,
-        kind=result.kind,
-        about=result.about,
-        due_date=result.due_date,
-        pension_start=deadlines.get("pension_start"),
-        notice_deadline=deadlines.get("notice"),
-        decision_deadline=deadlines.get("decision"),
-        reason=result.reason[:255],
-        inputs=inputs,
-        rule_ids=result.rule_ids,
-        rule_version=ruleset.version,
-        computed_at=now,
+    return (
+        employee_id,
+        result.kind,
+        result.about,
+        result.due_date,
+        deadlines.get("pension_start"),
+        deadlines.get("notice"),
+        deadlines.get("decision"),
+        result.reason[:255],
+        _json(result.inputs),
+        _json(result.rule_ids),
+        rule_version,
+        now,
+    )
+
+
+def _item(values: tuple) -> DueItem:
+    fields = dict(zip(ITEM_COLUMNS, values, strict=True))
+    for name in JSON_COLUMNS:
+        fields[name] = json.loads(fields[name])
+    return DueItem(**fields)
+
+
+def build_item(employee_id: int, result: rules.Result, ruleset: RuleSet, now) -> DueItem:
+    """An unsaved DueItem, the same row the refresh stores."""
+    return _item(item_values(employee_id, result, ruleset.version, now))
+
+
+def _replace(employee_ids: list, items, states: list[tuple]) -> None:
+    """The due items and states of `employee_ids` replaced by `items` (an iterable, consumed
+    here) and `states` (column values in ITEM_COLUMNS and STATE_COLUMNS order), in the caller's
+    transaction.
+
+    These rows are derived (no history, nothing refers to them), so they are deleted by SQL
+    rather than through the ORM's collector, which loads every row first to send post_delete
+    (records' salary-index receiver listens to every model). On PostgreSQL the new rows go in
+    with COPY, given the JSON as text: bulk_create would prepare each value in Python and quote
+    the JSON strings into arrays (UNNEST), most of a full refresh's time. The COPY sends the
+    items as `items` yields them, so the server stores a chunk while its rows are computed.
+
+    The DELETE also gives the ids' range: with stale statistics (just after a bulk load, or
+    without autovacuum) the planner reckons a list of 2,000 ids matches the whole table and
+    scans all of it for every chunk; a range it looks up in the index."""
+    if connection.vendor == "postgresql":
+        among, ids = "= ANY(%s)", [employee_ids]
+    else:
+        among, ids = f"IN ({', '.join(['%s'] * len(employee_ids))})", list(employee_ids)
+    where = f"employee_id BETWEEN %s AND %s AND employee_id {among}"
+    params = [min(employee_ids), max(employee_ids), *ids]
+    with connection.cursor() as cursor:
+        for model in (DueItem, DueState):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE {where}", params)
+    if can_copy(connection):
+        for model, columns, rows in ((DueItem, ITEM_COLUMNS, items), (DueState, STATE_COLUMNS, states)):
+            quote = connection.ops.quote_name
+            sql = "COPY {} ({}) FROM STDIN".format(
+                quote(model._meta.db_table), ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+            )
+            with connection.cursor() as cursor, cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    DueItem.objects.bulk_create([_item(values) for values in items], batch_size=1000)
+    DueState.objects.bulk_create(
+        [DueState(**dict(zip(STATE_COLUMNS, values, strict=True))) for values in states], batch_size=1000
     )
 
 
@@ -228,6 +317,7 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
     changed since they were last computed; the others are left as they are. Idempotent: a second
     run with nothing changed writes nothing. Returns {"examined": n, "recomputed": m}."""
     ruleset = RuleSet(as_of=as_of or today())
+    span = employee_ids is None  # each chunk of everyone is an id range
     if employee_ids is None:
         ids = list(Employee.objects.order_by("pk").values_list("pk", flat=True))
     else:
@@ -235,26 +325,23 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
     examined = recomputed = 0
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
-        people = person_inputs(chunk, ruleset)
-        stored = dict(DueState.objects.filter(employee_id__in=chunk).values_list("employee_id", "inputs_hash"))
+        people = person_inputs(chunk, ruleset, span=span)
+        stored = dict(
+            DueState.objects.filter(**_among("employee_id", chunk, span)).values_list("employee_id", "inputs_hash")
+        )
         hashes = {pk: inputs_hash(person, ruleset) for pk, person in people.items()}
         changed = [pk for pk, h in hashes.items() if stored.get(pk) != h]
         examined += len(people)
         if not changed:
             continue
         now = timezone.now()
-        items = [
-            build_item(pk, result, ruleset, now)
+        items = (
+            item_values(pk, result, ruleset.version, now)
             for pk in changed
             for result in rules.compute(people[pk], ruleset.rules, on=ruleset.as_of)
-        ]
+        )
         with transaction.atomic():
-            DueItem.objects.filter(employee_id__in=changed).delete()
-            DueState.objects.filter(employee_id__in=changed).delete()
-            DueItem.objects.bulk_create(items, batch_size=1000)
-            DueState.objects.bulk_create(
-                [DueState(employee_id=pk, inputs_hash=hashes[pk], computed_at=now) for pk in changed], batch_size=1000
-            )
+            _replace(changed, items, [(pk, hashes[pk], now) for pk in changed])
         recomputed += len(changed)
     return {"examined": examined, "recomputed": recomputed}
 

@@ -9,6 +9,7 @@ from duedates.models import DueItem, DueState, RefreshRun, RetirementAge
 from duedates.services import refresh_changed, refresh_due_items
 from duedates.tasks import refresh_due_dates
 from records.models import Discipline, Employee, NonCountedPeriod
+from records.models.employee import today
 from tests.conftest import make_employee, setup_context
 
 D = datetime.date
@@ -153,3 +154,49 @@ def test_the_task_runs_the_nightly_refresh(staff):
     assert refresh_due_dates() == {"examined": 3, "recomputed": 3, "full": True}
     assert refresh_due_dates() == {"examined": 0, "recomputed": 0, "full": False}
     assert RefreshRun.objects.count() == 2
+
+
+def test_stored_items_are_the_computed_ones(staff, loader):
+    """What the refresh writes (COPY on PostgreSQL, bulk_create elsewhere) is, column by column,
+    what the pages compute for the same people: dates, reason, every input, the rules and their
+    version; a sanction and a leave give the inputs nested lists to carry."""
+    from duedates.selectors import compute_items
+
+    with setup_context(loader):
+        Discipline.objects.create(employee=staff[0], form="warning", reason="Vi phạm", effective_from=D(2024, 6, 3))
+        NonCountedPeriod.objects.create(
+            employee=staff[0], kind="unpaid_leave", start_date=D(2024, 9, 2), end_date=D(2024, 11, 1)
+        )
+    as_of = today()
+    refresh_due_items(as_of=as_of)
+    columns = [f.attname for f in DueItem._meta.concrete_fields if f.attname not in ("id", "computed_at")]
+    computed = compute_items([p.pk for p in staff], as_of)
+    for person in staff:
+        stored = list(DueItem.objects.filter(employee=person).order_by("kind").values(*columns))
+        expected = [{c: getattr(i, c) for c in columns} for i in sorted(computed[person.pk], key=lambda i: i.kind)]
+        assert stored == expected
+    assert DueItem.objects.get(employee=staff[0], kind="salary_step").inputs["extensions"][0]["kind"] == "warning"
+
+
+def test_a_full_refresh_in_small_chunks_reaches_everyone_once(staff, tree, loader):
+    """Everyone is read a chunk (an id range) at a time: with chunks of two, each of the three
+    people is computed once, and a second run finds nothing changed."""
+    counts = refresh_due_items(as_of=D(2026, 12, 1), chunk_size=2)
+    assert counts == {"examined": 3, "recomputed": 3}
+    assert DueItem.objects.count() == 6
+    assert DueState.objects.count() == 3
+    assert refresh_due_items(as_of=D(2026, 12, 1), chunk_size=2) == {"examined": 3, "recomputed": 0}
+
+
+def test_recomputing_replaces_the_rows_of_the_changed_person_only(staff, loader):
+    """A recomputed person's rows are replaced (a kind that no longer applies goes); the other
+    people's rows are not touched, not even rewritten."""
+    refresh_due_items(as_of=D(2026, 12, 1))
+    others = list(DueItem.objects.exclude(employee=staff[0]).order_by("pk").values_list("pk", "computed_at"))
+    with setup_context(loader):
+        staff[0].salary_effective_date = None  # the step can no longer be computed
+        staff[0].save()
+    assert refresh_due_items(as_of=D(2026, 12, 1)) == {"examined": 3, "recomputed": 1}
+    assert set(items(staff[0])) == {"retirement", "cannot_compute"}
+    assert DueState.objects.filter(employee=staff[0]).count() == 1
+    assert list(DueItem.objects.exclude(employee=staff[0]).order_by("pk").values_list("pk", "computed_at")) == others
