@@ -10,10 +10,19 @@ from dataclasses import asdict
 from django.db import transaction
 from django.utils import timezone
 
-from records.models import Discipline, Employee, Evaluation, NonCountedPeriod, SalaryHistory, SalaryRank
+from records.models import (
+    Discipline,
+    Employee,
+    EmploymentContract,
+    Evaluation,
+    NonCountedPeriod,
+    Probation,
+    SalaryHistory,
+    SalaryRank,
+)
 from records.models.employee import today
 
-from . import rules
+from . import rules, term_rules
 from .models import RULE_MODELS, DueItem, DueState, RefreshRun
 
 CHUNK = 2000
@@ -30,7 +39,15 @@ class RuleSet:
     def __init__(self, *, as_of: datetime.date):
         self.as_of = as_of
         rows = {model: [r.as_rule() for r in model.objects.order_by("pk")] for model in RULE_MODELS}
-        from .models import BeyondLastStep, HoldingPeriod, LeadTime, RetirementAge, StepExtension
+        from .models import (
+            BeyondLastStep,
+            EndNotice,
+            HoldingPeriod,
+            LeadTime,
+            ProbationLength,
+            RetirementAge,
+            StepExtension,
+        )
 
         self.rules = rules.Rules(
             retirement_ages=tuple(rows[RetirementAge]),
@@ -38,6 +55,9 @@ class RuleSet:
             holding_periods=tuple(rows[HoldingPeriod]),
             extensions=tuple(rows[StepExtension]),
             beyond=tuple(rows[BeyondLastStep]),
+        )
+        self.term_rules = term_rules.TermRules(
+            probation_lengths=tuple(rows[ProbationLength]), end_notices=tuple(rows[EndNotice])
         )
         # rank code -> [(table in force from, salary class, number of steps)], newest first
         self.ranks: dict[str, list] = {}
@@ -76,7 +96,7 @@ def _rows(model, when):
 
 
 def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dict]:
-    """The inputs of the rules for a chunk of people: four queries, whatever the chunk's size.
+    """The inputs of the rules for a chunk of people: six queries, whatever the chunk's size.
     With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
     on a history queryset "pk" and "pk__in" name the history row's own key)."""
     people = {}
@@ -110,6 +130,8 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
             "sanctions": [],
             "poor_years": [],
             "periods": [],
+            "contracts": [],
+            "probations": [],
         }
     found = list(people)  # as of a past moment, only those on file then
     for d in (
@@ -137,11 +159,37 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None) -> dict[int, dic
         people[p["employee_id"]]["periods"].append(
             rules.NonCounted(p["id"], p["kind"], p["start_date"], p["end_date"], p["leftover_working_days"])
         )
+    for c in (
+        _rows(EmploymentContract, when)
+        .filter(employee_id__in=found)
+        .order_by("start_date", "id")
+        .values("id", "employee_id", "kind", "start_date", "end_date")
+    ):
+        people[c["employee_id"]]["contracts"].append(
+            term_rules.Contract(c["id"], c["kind"], c["start_date"], c["end_date"])
+        )
+    for p in (
+        _rows(Probation, when)
+        .filter(employee_id__in=found)
+        .order_by("start_date", "id")
+        .values("id", "employee_id", "kind", "start_date", "end_date")
+    ):
+        people[p["employee_id"]]["probations"].append(
+            term_rules.ProbationTerm(p["id"], p["kind"], p["start_date"], p["end_date"])
+        )
     return people
 
 
+def compute_all(person: dict, ruleset: RuleSet) -> list[rules.Result]:
+    """Every result for one person: the retirement and salary rules, then the terms'."""
+    return rules.compute(person, ruleset.rules) + term_rules.compute(person, ruleset.term_rules)
+
+
+_LIST_INPUTS = ("sanctions", "periods", "contracts", "probations")
+
+
 def inputs_hash(person: dict, ruleset: RuleSet) -> str:
-    data = {k: ([asdict(x) for x in v] if k in ("sanctions", "periods") else v) for k, v in person.items()}
+    data = {k: ([asdict(x) for x in v] if k in _LIST_INPUTS else v) for k, v in person.items()}
     return hashlib.sha256(_json([ruleset.version, data]).encode()).hexdigest()
 
 
@@ -184,11 +232,7 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
         if not changed:
             continue
         now = timezone.now()
-        items = [
-            build_item(pk, result, ruleset, now)
-            for pk in changed
-            for result in rules.compute(people[pk], ruleset.rules)
-        ]
+        items = [build_item(pk, result, ruleset, now) for pk in changed for result in compute_all(people[pk], ruleset)]
         with transaction.atomic():
             DueItem.objects.filter(employee_id__in=changed).delete()
             DueState.objects.filter(employee_id__in=changed).delete()
@@ -208,6 +252,8 @@ _INPUT_HISTORIES = (
     (Discipline, "employee_id"),
     (Evaluation, "employee_id"),
     (NonCountedPeriod, "employee_id"),
+    (EmploymentContract, "employee_id"),
+    (Probation, "employee_id"),
 )
 
 

@@ -64,6 +64,8 @@ MODEL_CATEGORY = {
     "records.evaluation": Category.REWARD_DISCIPLINE,
     "records.familymember": Category.PERSONAL,
     "records.noncountedperiod": Category.SALARY,  # it delays the salary step
+    "records.employmentcontract": Category.HIRE,  # recruitment terms: the contract, the probation
+    "records.probation": Category.HIRE,
     "units.unit": Category.UNIT,
     "units.staffingquota": Category.UNIT,
     "units.position": Category.UNIT,

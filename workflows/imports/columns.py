@@ -24,6 +24,8 @@ NATURAL_KEYS = {
     "evaluation": ("year",),
     "familymember": ("side", "relation", "full_name"),
     "noncountedperiod": ("kind", "start_date"),
+    "employmentcontract": ("kind", "start_date"),
+    "probation": ("kind", "start_date"),
 }
 
 
