@@ -4,10 +4,10 @@ in force come as plain values (duedates.models.ProbationLength, EndNotice), and 
 carries every input that produced its date, for the explain page.
 
 Readings of ours (each also beside the rows' sources):
-- a probation of N months starting on day S ends on the day before the day that corresponds to S
-  N months later (start counted as the first day; 1 March + 12 months → the last day of February;
-  31 January + 1 month → 29 February in a leap year), as a period in months ends under the Civil
-  Code 2015 Art. 147–148; a length in days ends on S + days − 1;
+- a probation of N months starting on day S (its first day) ends on the day before the same day N
+  months later, or on that month's last day when the day does not exist in it (1 March + 12 months
+  → 28 February; 31 August 2023 + 6 months → 29 February 2024): whole months from S, as a period
+  in months runs under the Civil Code 2015 Art. 147–148; a length in days ends on S + days − 1;
 - the notice deadline is the end minus the row's days; when the row says so and that day is not a
   working day (weekend, holiday, Tết, declared day off), the working day before it. The end itself
   is never moved: the contract or decision fixes it.
@@ -73,10 +73,14 @@ class ProbationTerm:
 
 def probation_last_day(start: datetime.date, *, months: int = 0, days: int = 0) -> datetime.date:
     """The last day of a probation of `months` months and `days` days starting on `start` (the
-    start is its first day): the day before the corresponding day `months` later, the month's last
-    day where that day does not exist; then `days` more."""
-    end = add_months(start - datetime.timedelta(days=1), months) if months else start - datetime.timedelta(days=1)
-    return end + datetime.timedelta(days=days)
+    start is its first day): the day before the same day `months` later; when that day does not
+    exist in the month (a start on the 29th–31st), the month's last day. Then `days` more."""
+    end = start
+    if months:
+        same_day = add_months(start, months)
+        end = same_day if same_day.day != start.day else same_day - datetime.timedelta(days=1)
+        return end + datetime.timedelta(days=days)
+    return end + datetime.timedelta(days=days - 1)
 
 
 def _latest(terms):
