@@ -8,9 +8,11 @@ from records.models import (
     Commendation,
     Discipline,
     Employee,
+    EmploymentContract,
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    Probation,
     SalaryHistory,
     Training,
     WorkHistory,
@@ -78,6 +80,8 @@ class Career(PersonalFile):
                 Evaluation: self.evaluations,
                 FamilyMember: self._family(),
                 NonCountedPeriod: self._non_counted(),
+                EmploymentContract: self._contracts(),
+                Probation: self._probations(),
             },
         )
 

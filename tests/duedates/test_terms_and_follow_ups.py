@@ -6,6 +6,7 @@ beside the list, the tasks and reminders the nightly sweep gives, and escalation
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from duedates.models import DueItem
@@ -148,7 +149,7 @@ def test_follow_ups_beside_the_due_list_are_scoped_to_the_responsible_unit(clien
     assert client_for(people["canbo_kv1"]).get(reverse(URL)).context["follow_ups"] == []
 
 
-def test_contract_end_task_and_reminders_reach_the_responsible_officers(people, terms, follow_up):
+def test_contract_end_task_and_reminders_reach_the_responsible_officers(client, people, terms, follow_up):
     item = DueItem.objects.get(employee=terms["dao"], kind=DueItem.Kind.CONTRACT_END)
     counts = sweep_due_work(on=today())
     assert counts["follow_ups"] == 1
@@ -170,9 +171,19 @@ def test_contract_end_task_and_reminders_reach_the_responsible_officers(people, 
     before = Notification.objects.count()
     sweep_due_work(on=today())
     assert Notification.objects.count() == before
-    # The officer marks the notice done with the document that did it.
-    done = complete_due_task(task=task, user=people["canbo_kv1"], reference="35/TB-CCT")
-    assert done.status == DueTask.Status.DONE and done.reference == "35/TB-CCT"
+    # The officer marks the notice done on the task's page, with the document that did it;
+    # another unit's officer does not find it.
+    url = reverse("changerequest:due-task", args=[task.pk])
+    client.force_login(people["canbo_kv2"])
+    assert client.get(url).status_code == 404
+    client.force_login(people["canbo_kv1"])
+    page = client.get(url).content.decode()
+    assert "Ngày hết hạn hợp đồng" in page and "Thông báo hết hạn hợp đồng lao động" in page
+    assert client.post(url, {"reference": "35/TB-CCT"}).status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.reference) == (DueTask.Status.DONE, "35/TB-CCT")
+    with pytest.raises(ValidationError):
+        complete_due_task(task=task, user=people["canbo_kv1"], reference="36/TB-CCT")
 
 
 def test_a_late_follow_up_reminds_then_escalates_to_the_leader(people, follow_up):
