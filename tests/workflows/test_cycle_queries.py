@@ -29,7 +29,7 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # Issue 10 adds the notifications written in each transition (+10) and the bell's unread COUNT
 # (+1, on a user's first page; then kept in the cache until their notifications change).
 BUDGET = {
-    "propose form": 13,  # the person and their 8 kinds of sub-record, salary table (2), read log, bell
+    "propose form": 15,  # the person and their 10 kinds of sub-record, salary table (2), read log, bell
     # the dry run (a rolled-back apply), policy, request + history, process, 2 tasks; the level's
     # approvers and delegates asked the queue's rule (3), their email preferences, the insert;
     # the person's open review-campaign items linked to the request (campaigns, one UPDATE)
