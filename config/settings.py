@@ -359,6 +359,9 @@ READ_ALERT_PER_HOUR = _env_int("READ_ALERT_PER_HOUR", 200, minimum=1)
 # runs after the nightly refresh (which also queues it) and before the digests.
 DUE_WORK_LEAD_DAYS = _env_int("DUE_WORK_LEAD_DAYS", 60, minimum=0)
 DUE_REMIND_DAYS = _env_int("DUE_REMIND_DAYS", 7, minimum=0)
+# An inspection follow-up late by this many working days is taken to the responsible unit's
+# leader (notifications.follow_ups); before that its officers are reminded.
+FOLLOW_UP_ESCALATE_WORKING_DAYS = _env_int("FOLLOW_UP_ESCALATE_WORKING_DAYS", 5, minimum=1)
 DUE_WORK_SWEEP_SCHEDULE = _env_crontab("DUE_WORK_SWEEP_CRON", "45 6 * * *")
 
 CELERY_BEAT_SCHEDULE = {

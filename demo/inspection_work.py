@@ -192,6 +192,12 @@ INSPECTION_PLANS = [
                 [
                     ("Rà soát hộ kinh doanh ngừng hoạt động không khai báo", date(2026, 9, 30), OPEN, None),
                     (
+                        "Cập nhật hồ sơ quản lý thuế của các hộ kinh doanh đã chuyển sang kê khai",
+                        date(2027, 1, 15),
+                        IN_PROGRESS,
+                        None,
+                    ),
+                    (
                         "Tập huấn hoá đơn điện tử khởi tạo từ máy tính tiền cho công chức",
                         date(2026, 6, 30),
                         DONE,

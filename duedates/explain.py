@@ -8,10 +8,10 @@ import datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from records.models import Discipline, Employee, NonCountedPeriod, RetirementDecision
+from records.models import Discipline, Employee, EmploymentContract, NonCountedPeriod, Probation, RetirementDecision
 from records.sensitivity import PROTECTED
 
-from . import rules
+from . import rules, term_rules
 from .models import RULE_MODELS, StepExtension
 
 _STATUS = dict(Employee.EmploymentStatus.choices)
@@ -59,6 +59,8 @@ def explain(item, *, sensitive: bool, sources: dict) -> list[str]:
         lines = _retirement(inputs) + _retirement_decisions(inputs, sensitive=sensitive)
     elif item.kind in (rules.SALARY_STEP, rules.BEYOND_LAST_STEP):
         lines = _step(item.kind, inputs, sensitive=sensitive)
+    elif item.kind in (term_rules.CONTRACT_END, term_rules.PROBATION_END):
+        lines = _term(item.kind, inputs)
     else:
         lines = [_cannot_reason(item, sensitive=sensitive)]
         if inputs.get("salary_class"):
@@ -223,6 +225,47 @@ def _retirement_decisions(inputs: dict, *, sensitive: bool) -> list[str]:
                 "why": why.get(d.get("why"), ""),
             }
         )
+    return lines
+
+
+def _term(kind: str, inputs: dict) -> list[str]:
+    """A contract's or a probation's end: the term on file, how its end was found, the notice."""
+    status = _STATUS.get(inputs.get("status"), "—")
+    if kind == term_rules.CONTRACT_END:
+        contract_kind = dict(EmploymentContract.Kind.choices).get(inputs.get("contract_kind"), "—")
+        lines = [
+            _("Hợp đồng lao động %(kind)s từ %(start)s đến %(end)s (ghi trên hồ sơ); đối tượng: %(status)s")
+            % {"kind": contract_kind, "start": _d(inputs.get("start")), "end": _d(inputs.get("end")), "status": status}
+        ]
+        what = _("Thông báo chấm dứt hoặc ký tiếp hợp đồng")
+    else:
+        probation_kind = dict(Probation.Kind.choices).get(inputs.get("probation_kind"), "—")
+        lines = [
+            _("%(kind)s từ %(start)s; đối tượng: %(status)s")
+            % {"kind": probation_kind, "start": _d(inputs.get("start")), "status": status}
+        ]
+        length = inputs.get("length")
+        if inputs.get("explicit_end"):
+            lines.append(_("Ngày kết thúc ghi trên hồ sơ: %(end)s") % {"end": _d(inputs.get("end"))})
+        elif length:
+            lines.append(
+                _("Ngày kết thúc tính theo quy định: %(months)s tháng %(days)s ngày với nhóm ngạch %(cls)s → %(end)s")
+                % {
+                    "months": length.get("months"),
+                    "days": length.get("days"),
+                    "cls": inputs.get("salary_class") or "—",
+                    "end": _d(inputs.get("end")),
+                }
+            )
+        what = _("Đánh giá kết quả tập sự, thử việc")
+    notice = inputs.get("notice") or {}
+    if notice:
+        line = _("%(what)s: chậm nhất %(days)s ngày trước ngày kết thúc") % {"what": what, "days": notice.get("days")}
+        if notice.get("moved_from"):
+            line += " " + _("(ngày %(day)s là ngày nghỉ: lùi về ngày làm việc liền trước)") % {
+                "day": _d(notice["moved_from"])
+            }
+        lines.append(line)
     return lines
 
 

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from . import rules
+from . import rules, term_rules
 
 
 class Status(models.TextChoices):  # the values of records.Employee.EmploymentStatus
@@ -201,7 +201,82 @@ class BeyondLastStep(RuleRow):
         )
 
 
-RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep, RetirementOverrideLimit)
+class ProbationLength(RuleRow):
+    """How long a probation (tập sự, thử việc) lasts, by status and salary class, when the file
+    does not record its end. Validity dates apply to the probation's start."""
+
+    status = models.CharField(_("đối tượng"), max_length=16, choices=Status.choices)
+    salary_class = models.CharField(
+        _("nhóm ngạch"),
+        max_length=16,
+        blank=True,
+        help_text=_("Như trong bảng lương: A1, A0, B…; để trống nếu áp dụng cho mọi nhóm ngạch của đối tượng."),
+    )
+    months = models.PositiveSmallIntegerField(_("số tháng"), default=0)
+    days = models.PositiveSmallIntegerField(_("và số ngày"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("thời gian tập sự, thử việc")
+        verbose_name_plural = _("thời gian tập sự, thử việc")
+        ordering = ["status", "salary_class", "valid_from"]
+
+    def __str__(self):
+        return f"{self.get_status_display()} {self.salary_class or '*'}: {self.months}/{self.days}"
+
+    def clean(self):
+        super().clean()
+        if not self.months and not self.days:
+            raise ValidationError(_("Phải có số tháng hoặc số ngày."))
+
+    def as_rule(self):
+        return term_rules.ProbationLength(
+            **self._row(), status=self.status, salary_class=self.salary_class, months=self.months, days=self.days
+        )
+
+
+class EndNotice(RuleRow):
+    """How many days before a fixed-term contract's or a probation's end the officers must act
+    (notify the worker, assess the probation); validity dates apply to the end date."""
+
+    class Kind(models.TextChoices):
+        CONTRACT_END = term_rules.CONTRACT_END, _("Hết hạn hợp đồng lao động")
+        PROBATION_END = term_rules.PROBATION_END, _("Hết thời gian tập sự, thử việc")
+
+    kind = models.CharField(_("việc"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("đối tượng"), max_length=16, choices=Status.choices)
+    days = models.PositiveSmallIntegerField(_("số ngày trước ngày kết thúc"))
+    working_day = models.BooleanField(
+        _("lùi về ngày làm việc"),
+        default=True,
+        help_text=_("Nếu hạn rơi vào ngày nghỉ (cuối tuần, lễ, Tết) thì lấy ngày làm việc liền trước."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("thời hạn xử lý trước khi hết hợp đồng, tập sự")
+        verbose_name_plural = _("thời hạn xử lý trước khi hết hợp đồng, tập sự")
+        ordering = ["kind", "status", "valid_from"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.get_status_display()}): {self.days}"
+
+    def as_rule(self):
+        return term_rules.EndNotice(
+            **self._row(), kind=self.kind, status=self.status, days=self.days, working_day=self.working_day
+        )
+
+
+RULE_MODELS = (
+    RetirementAge,
+    LeadTime,
+    HoldingPeriod,
+    StepExtension,
+    BeyondLastStep,
+    RetirementOverrideLimit,
+    ProbationLength,
+    EndNotice,
+)
 
 
 class DueItem(models.Model):
@@ -212,6 +287,8 @@ class DueItem(models.Model):
         RETIREMENT = rules.RETIREMENT, _("Nghỉ hưu")
         SALARY_STEP = rules.SALARY_STEP, _("Nâng bậc lương thường xuyên")
         BEYOND_LAST_STEP = rules.BEYOND_LAST_STEP, _("Phụ cấp thâm niên vượt khung")
+        CONTRACT_END = term_rules.CONTRACT_END, _("Hết hạn hợp đồng lao động")
+        PROBATION_END = term_rules.PROBATION_END, _("Hết thời gian tập sự, thử việc")
         CANNOT_COMPUTE = rules.CANNOT_COMPUTE, _("Không tính được")
 
     employee = models.ForeignKey(

@@ -30,11 +30,12 @@ from units.selectors import list_visible_units
 from . import rules
 from .models import DueItem
 from .permissions import visible_due_items_q
-from .services import RuleSet, build_item, person_inputs
+from .services import RuleSet, build_item, compute_all, person_inputs
+from .term_rules import CONTRACT_END, PROBATION_END
 
 PER_PAGE = 50
 PEOPLE_PER_PAGE = 50
-DATED_KINDS = (rules.RETIREMENT, rules.SALARY_STEP, rules.BEYOND_LAST_STEP)
+DATED_KINDS = (rules.RETIREMENT, rules.SALARY_STEP, rules.BEYOND_LAST_STEP, CONTRACT_END, PROBATION_END)
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 BAD_DATE = gettext_lazy("Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2026.")
 
@@ -204,12 +205,12 @@ def moment_of(as_of: datetime.date):
 
 def compute_items(employee_ids, as_of: datetime.date, ruleset: RuleSet | None = None) -> dict[int, list]:
     """The due items of `employee_ids` as of `as_of` (unsaved DueItem rows), by person: the
-    rule set and five reads of the file, whatever the number of people."""
+    rule set and seven reads of the file, whatever the number of people."""
     ruleset = ruleset or RuleSet(as_of=as_of)
     people = person_inputs(employee_ids, ruleset, when=moment_of(as_of))
     now = timezone.now()
     return {
-        pk: [build_item(pk, result, ruleset, now) for result in rules.compute(person, ruleset.rules, on=as_of)]
+        pk: [build_item(pk, result, ruleset, now) for result in compute_all(person, ruleset)]
         for pk, person in people.items()
     }
 

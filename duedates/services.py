@@ -13,8 +13,10 @@ from django.utils import timezone
 from records.models import (
     Discipline,
     Employee,
+    EmploymentContract,
     Evaluation,
     NonCountedPeriod,
+    Probation,
     RetirementDecision,
     SalaryHistory,
     SalaryRank,
@@ -22,7 +24,7 @@ from records.models import (
 from records.models.employee import today
 from tracking.copying import can_copy
 
-from . import rules
+from . import rules, term_rules
 from .models import RULE_MODELS, DueItem, DueState, RefreshRun, RetirementOverrideLimit
 
 CHUNK = 2000
@@ -40,7 +42,15 @@ class RuleSet:
     def __init__(self, *, as_of: datetime.date):
         self.as_of = as_of
         rows = {model: [r.as_rule() for r in model.objects.order_by("pk")] for model in RULE_MODELS}
-        from .models import BeyondLastStep, HoldingPeriod, LeadTime, RetirementAge, StepExtension
+        from .models import (
+            BeyondLastStep,
+            EndNotice,
+            HoldingPeriod,
+            LeadTime,
+            ProbationLength,
+            RetirementAge,
+            StepExtension,
+        )
 
         self.rules = rules.Rules(
             retirement_ages=tuple(rows[RetirementAge]),
@@ -49,6 +59,9 @@ class RuleSet:
             holding_periods=tuple(rows[HoldingPeriod]),
             extensions=tuple(rows[StepExtension]),
             beyond=tuple(rows[BeyondLastStep]),
+        )
+        self.term_rules = term_rules.TermRules(
+            probation_lengths=tuple(rows[ProbationLength]), end_notices=tuple(rows[EndNotice])
         )
         # rank code -> [(table in force from, salary class, number of steps)], newest first
         self.ranks: dict[str, list] = {}
@@ -112,7 +125,7 @@ def _among(column: str, employee_ids, span: bool) -> dict:
 
 
 def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = False) -> dict[int, dict]:
-    """The inputs of the rules for a chunk of people: five queries, whatever the chunk's size.
+    """The inputs of the rules for a chunk of people: seven queries, whatever the chunk's size.
     With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
     on a history queryset "pk" and "pk__in" name the history row's own key). `span`: the ids
     are sorted and every person between the first and the last (see _among)."""
@@ -150,12 +163,21 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = Fal
             "poor_years": [],
             "periods": [],
             "retirement_decisions": [],
+            "contracts": [],
+            "probations": [],
         }
     found = list(people)  # as of a past moment, only those on file then
     # A range may also hold someone added since the people were read: their sub-records are
     # skipped (they are computed by the next run, as everyone never computed is).
     among = _among("employee_id", employee_ids, True) if span else {"employee_id__in": found}
-    none = {"sanctions": [], "poor_years": [], "periods": [], "retirement_decisions": []}
+    none = {
+        "sanctions": [],
+        "poor_years": [],
+        "periods": [],
+        "retirement_decisions": [],
+        "contracts": [],
+        "probations": [],
+    }
     for d in (
         _rows(Discipline, when)
         .filter(**among)
@@ -208,10 +230,30 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = Fal
                 annulled=annulled,
             )
         )
+    for c in (
+        _rows(EmploymentContract, when)
+        .filter(**among)
+        .order_by("start_date", "id")
+        .values_list("employee_id", "id", "kind", "start_date", "end_date")
+    ):
+        people.get(c[0], none)["contracts"].append(term_rules.Contract(*c[1:]))
+    for p in (
+        _rows(Probation, when)
+        .filter(**among)
+        .order_by("start_date", "id")
+        .values_list("employee_id", "id", "kind", "start_date", "end_date")
+    ):
+        people.get(p[0], none)["probations"].append(term_rules.ProbationTerm(*p[1:]))
     return people
 
 
-_DATACLASS_INPUTS = ("sanctions", "periods", "retirement_decisions")
+def compute_all(person: dict, ruleset: RuleSet) -> list[rules.Result]:
+    """Every result for one person as of the rule set's day: the retirement and salary rules
+    (the person's retirement decisions in force that day), then the terms'."""
+    return rules.compute(person, ruleset.rules, on=ruleset.as_of) + term_rules.compute(person, ruleset.term_rules)
+
+
+_DATACLASS_INPUTS = ("sanctions", "periods", "retirement_decisions", "contracts", "probations")
 
 
 def inputs_hash(person: dict, ruleset: RuleSet) -> str:
@@ -338,7 +380,7 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
         items = (
             item_values(pk, result, ruleset.version, now)
             for pk in changed
-            for result in rules.compute(people[pk], ruleset.rules, on=ruleset.as_of)
+            for result in compute_all(people[pk], ruleset)
         )
         with transaction.atomic():
             _replace(changed, items, [(pk, hashes[pk], now) for pk in changed])
@@ -355,6 +397,8 @@ _INPUT_HISTORIES = (
     (Evaluation, "employee_id"),
     (NonCountedPeriod, "employee_id"),
     (RetirementDecision, "employee_id"),
+    (EmploymentContract, "employee_id"),
+    (Probation, "employee_id"),
 )
 
 

@@ -2,12 +2,17 @@
 every input that produced them, and the xlsx export (a background job of records.export_jobs).
 Who sees, acts and exports is asked from duedates.permissions."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from inspections.permissions import follow_up_act_checker
+from inspections.selectors import list_open_follow_ups
 from records.access import access_employee
 from records.export_jobs import services as export_services
 from records.models.employee import today
@@ -66,12 +71,47 @@ def describe_rows(user, items, as_of) -> list[dict]:
     return rows
 
 
+FOLLOW_UPS_SHOWN = 50
+
+
+def follow_up_rows(user, filters) -> tuple[list[dict] | None, datetime.date | None, bool]:
+    """The follow-ups beside the due lists: those still to do with a deadline by the end of the
+    chosen range (or the officers' lead time from today), late ones included, in the chosen unit;
+    only today (their status is today's), and only with no kind of person item chosen. (rows, the
+    last deadline shown, whether more exist) or (None, None, False) when not shown."""
+    if filters.kind or filters.as_of != today():
+        return None, None, False
+    until = filters.due_to or filters.as_of + datetime.timedelta(days=settings.DUE_WORK_LEAD_DAYS)
+    actions = list(
+        list_open_follow_ups(
+            user=user, until=until, unit=filters.unit, late_on=filters.as_of if filters.overdue else None
+        )[: FOLLOW_UPS_SHOWN + 1]
+    )
+    may_act = follow_up_act_checker(user)
+    rows = []
+    for action in actions[:FOLLOW_UPS_SHOWN]:
+        unit = action.inspection.plan.unit
+        days = (action.deadline - filters.as_of).days
+        if days < 0:
+            state = _("Quá hạn %(n)s ngày") % {"n": -days}
+        elif days == 0:
+            state = _("Đến hạn hôm nay")
+        else:
+            state = _("Còn %(n)s ngày") % {"n": days}
+        rows.append(
+            {"action": action, "unit": unit, "late": days < 0, "status": state, "can_act": may_act(unit.pk, unit.path)}
+        )
+    return rows, until, len(actions) > FOLLOW_UPS_SHOWN
+
+
 def _render_list(request, form, *, status=200):
     user = request.user
     page, computed, filters = None, False, None
+    follow_ups, follow_ups_until, follow_ups_more = None, None, False
     if form.is_valid():
         filters = form.filters()
         page, computed = due_page(user=user, filters=filters, params=request.GET)
+        follow_ups, follow_ups_until, follow_ups_more = follow_up_rows(user, filters)
     as_of = filters.as_of if filters else today()
     chosen = form.cleaned_data.get("unit") if form.is_bound and form.is_valid() else None
     return render(
@@ -88,6 +128,10 @@ def _render_list(request, form, *, status=200):
             "unit": chosen,
             "kinds": form.fields["kind"].choices,
             "can_export": can_export_due_items(user),
+            "follow_ups": follow_ups,
+            "follow_ups_until": follow_ups_until,
+            "follow_ups_more": follow_ups_more,
+            "follow_ups_shown": FOLLOW_UPS_SHOWN,
             "last_run": RefreshRun.objects.filter(finished_at__isnull=False).order_by("-started_at").first(),
         },
         status=status,
@@ -102,8 +146,9 @@ def _guard(user):
 @login_required
 def due_list(request):
     """Due items of the people the user may see: retirements (with notice and decision
-    deadlines, pension start), salary steps, beyond-last-step increments and those that cannot
-    be computed, with why; filters; as of another date; keyset pages."""
+    deadlines, pension start), salary steps, beyond-last-step increments, contract and probation
+    ends (with the notice deadline) and those that cannot be computed, with why; filters; as of
+    another date; keyset pages. Beside them, the inspection follow-ups near or past their deadline."""
     _guard(request.user)
     return _render_list(request, DueFilterForm(request.GET, user=request.user))
 

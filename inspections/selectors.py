@@ -1,5 +1,6 @@
 """Reads of inspection work, scoped like the unit pages: a plan is seen by whoever may see the
-unit that made it (a grant on that unit or above)."""
+unit that made it (a grant on that unit or above); its follow-ups likewise
+(inspections.permissions)."""
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
@@ -8,6 +9,7 @@ from units.permissions import can_view_unit
 from units.selectors import subtree_q
 
 from .models import FollowUpAction, Inspection, InspectionPlan
+from .permissions import visible_follow_ups_q
 
 
 def list_visible_plans(*, user) -> QuerySet:
@@ -36,3 +38,22 @@ def history_sources(plan) -> list:
         (Inspection, {"plan_id": plan.pk}),
         (FollowUpAction, {"inspection_id__in": inspection_ids}),
     ]
+
+
+OPEN_STATUSES = (FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS)
+
+
+def list_open_follow_ups(*, user, until, unit=None, late_on=None) -> QuerySet:
+    """Follow-ups still to do (open or in progress) that the user may see, with a deadline by
+    `until` (those already late included), soonest first; within `unit`'s subtree (the unit that
+    made the plan) when given; only those late on `late_on` when given."""
+    queryset = (
+        FollowUpAction.objects.filter(visible_follow_ups_q(user), status__in=OPEN_STATUSES, deadline__lte=until)
+        .select_related("inspection__plan__unit", "inspection__inspected_unit")
+        .order_by("deadline", "pk")
+    )
+    if unit is not None:
+        queryset = queryset.filter(inspection__plan__unit__path__startswith=unit.path)
+    if late_on is not None:
+        queryset = queryset.filter(deadline__lt=late_on)
+    return queryset

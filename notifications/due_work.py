@@ -16,6 +16,7 @@ from records.permissions import list_officers_for_employee
 from workflows.due_work import sync_due_tasks
 from workflows.models import DueTask
 
+from .follow_ups import notify_follow_ups
 from .models import Kind
 from .services import notify
 
@@ -70,7 +71,8 @@ def notify_due_work(*, on: datetime.date | None = None) -> int:
 
 def sweep_due_work(*, on: datetime.date | None = None) -> dict:
     """After the nightly refresh of due items: the officers' tasks brought in step, then their
-    notifications written. Both idempotent."""
+    notifications written, and the reminders of inspection follow-ups. All idempotent."""
     counts = sync_due_tasks(on=on)
     counts["notified"] = notify_due_work(on=on)
+    counts["follow_ups"] = notify_follow_ups(on=on)
     return counts

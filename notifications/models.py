@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     CAMPAIGN_ITEMS = "campaign_items", _("Hồ sơ cần rà soát (trong thư tổng hợp)")
     CAMPAIGN_LATE = "campaign_late", _("Đơn vị quá hạn rà soát hồ sơ")
     DUE_WORK = "due_work", _("Việc đến hạn (nâng lương, nghỉ hưu)")
+    FOLLOW_UP = "follow_up", _("Kiến nghị sau kiểm tra sắp đến hạn, quá hạn")
 
 
 class Delivery(models.TextChoices):

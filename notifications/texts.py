@@ -29,6 +29,20 @@ _DUE_TEXTS = {
     "soon": lambda: _("Sắp hết hạn: %(task)s — %(name)s (%(unit)s), hạn xử lý %(deadline)s."),
 }
 
+# Inspection follow-ups (notifications.follow_ups), by milestone.
+_FOLLOW_UP_TEXTS = {
+    "soon": lambda: _(
+        "Kiến nghị sau kiểm tra sắp đến hạn %(deadline)s (%(inspected)s; đơn vị theo dõi %(unit)s): %(text)s"
+    ),
+    "late": lambda: _(
+        "Kiến nghị sau kiểm tra đã quá hạn %(deadline)s (%(inspected)s; đơn vị theo dõi %(unit)s): %(text)s"
+    ),
+    "escalated": lambda: _(
+        "Báo cáo lãnh đạo: kiến nghị sau kiểm tra quá hạn %(days_late)s ngày (hạn %(deadline)s; %(inspected)s; "
+        "đơn vị theo dõi %(unit)s) chưa hoàn thành: %(text)s"
+    ),
+}
+
 
 class _Params(dict):
     def __missing__(self, key):
@@ -38,6 +52,10 @@ class _Params(dict):
 def describe(notification) -> str:
     if notification.kind == Kind.DUE_WORK:
         return _describe_due_work(notification.params or {})
+    if notification.kind == Kind.FOLLOW_UP:
+        params = notification.params or {}
+        text = _FOLLOW_UP_TEXTS.get(params.get("milestone"), _FOLLOW_UP_TEXTS["soon"])
+        return text() % _Params(params)
     text = _TEXTS.get(notification.kind)
     if text is None:
         return notification.get_kind_display()

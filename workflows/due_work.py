@@ -34,8 +34,15 @@ RETIREMENT_TASKS = (
     (DueTask.Kind.RETIREMENT_NOTICE, "notice_deadline"),
     (DueTask.Kind.RETIREMENT_DECISION, "decision_deadline"),
 )
+# Deadline tasks before the end of a term: (task kind, due item kind); the deadline is the item's
+# notice deadline (its due date when no notice rule applies).
+TERM_TASKS = (
+    (DueTask.Kind.CONTRACT_END, DueItem.Kind.CONTRACT_END),
+    (DueTask.Kind.PROBATION_END, DueItem.Kind.PROBATION_END),
+)
 # The due item a task's key must still match, by task kind.
 ITEM_OF = {
+    **{task_kind: item_kind for task_kind, item_kind in TERM_TASKS},
     DueTask.Kind.SALARY_STEP: DueItem.Kind.SALARY_STEP,
     DueTask.Kind.BEYOND_LAST_STEP: DueItem.Kind.BEYOND_LAST_STEP,
     DueTask.Kind.RETIREMENT_NOTICE: DueItem.Kind.RETIREMENT,
@@ -76,7 +83,8 @@ def draft_values(kind: str, due_date: datetime.date, inputs: dict) -> dict | Non
 def _wanted(today_: datetime.date, horizon: datetime.date) -> dict[tuple, tuple]:
     """{(employee id, task kind, due date): (deadline, values)} of every task the due items ask
     for now: drafts due by the horizon; retirement deadlines falling by the horizon, of a
-    retirement still to come."""
+    retirement still to come; the notice before a contract's or a probation's end still to come,
+    falling by the horizon."""
     wanted = {}
     drafts = DueItem.objects.filter(kind__in=list(DRAFT_OF), due_date__lte=horizon).values_list(
         "employee_id", "kind", "due_date", "inputs"
@@ -95,6 +103,14 @@ def _wanted(today_: datetime.date, horizon: datetime.date) -> dict[tuple, tuple]
             deadline = row[column]
             if deadline is not None and deadline <= horizon:
                 wanted[(row["employee_id"], kind, row["due_date"])] = (deadline, {})
+    task_of = {item_kind: task_kind for task_kind, item_kind in TERM_TASKS}
+    terms = DueItem.objects.filter(kind__in=list(task_of), due_date__gte=today_).values_list(
+        "employee_id", "kind", "due_date", "notice_deadline"
+    )
+    for employee_id, item_kind, due_date, notice in terms.iterator(chunk_size=CHUNK):
+        deadline = notice or due_date
+        if deadline <= horizon:
+            wanted[(employee_id, task_of[item_kind], due_date)] = (deadline, {})
     return wanted
 
 
@@ -287,8 +303,8 @@ def submit_due_draft(
 
 
 def complete_due_task(*, task: DueTask, user, reference: str) -> DueTask:
-    """The officer marks a deadline task (a retirement notice or decision) done, naming the
-    document that did it."""
+    """The officer marks a deadline task (a retirement notice or decision, a contract's end
+    notice, a probation's assessment) done, naming the document that did it."""
     if task.is_draft:
         raise ValidationError(_("Dự thảo được hoàn thành bằng cách gửi đề xuất."))
     if not can_act_on_due_task(user, task):

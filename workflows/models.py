@@ -481,7 +481,8 @@ class DueTask(models.Model):
     """Work a due item (duedates.DueItem) gives the officers of the person's managing unit
     (workflows.due_work keeps these rows in step with the due items): a draft request, pre-filled,
     for a regular salary step or a beyond-last-step increment, which an officer completes and
-    submits; or a retirement notice or decision to issue by its deadline. One per person, kind
+    submits; or a retirement notice or decision, a contract's end notice or a probation's
+    assessment to issue by its deadline. One per person, kind
     and due date: a refresh that finds the same due item again finds its task."""
 
     class Kind(models.TextChoices):
@@ -489,6 +490,8 @@ class DueTask(models.Model):
         BEYOND_LAST_STEP = "beyond_last_step", _("Dự thảo nâng phụ cấp thâm niên vượt khung")
         RETIREMENT_NOTICE = "retirement_notice", _("Thông báo nghỉ hưu")
         RETIREMENT_DECISION = "retirement_decision", _("Quyết định nghỉ hưu")
+        CONTRACT_END = "contract_end", _("Thông báo hết hạn hợp đồng lao động")
+        PROBATION_END = "probation_end", _("Đánh giá kết quả tập sự, thử việc")
 
     DRAFT_KINDS = (Kind.SALARY_STEP, Kind.BEYOND_LAST_STEP)
 

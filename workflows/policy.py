@@ -65,6 +65,8 @@ MODEL_CATEGORY = {
     "records.familymember": Category.PERSONAL,
     "records.noncountedperiod": Category.SALARY,  # it delays the salary step
     "records.retirementdecision": Category.POSITION,  # it moves the retirement (leaving the post)
+    "records.employmentcontract": Category.HIRE,  # recruitment terms: the contract, the probation
+    "records.probation": Category.HIRE,
     "units.unit": Category.UNIT,
     "units.staffingquota": Category.UNIT,
     "units.position": Category.UNIT,

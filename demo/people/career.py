@@ -1,6 +1,7 @@
 """One demo person's career, drawn step by step from a generator seeded by their CCCD:
 education, recruitment, the ranks and salary steps, the work history, Party membership."""
 
+import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -8,9 +9,11 @@ from records.models import (
     Commendation,
     Discipline,
     Employee,
+    EmploymentContract,
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    Probation,
     RetirementDecision,
     SalaryHistory,
     Training,
@@ -23,6 +26,9 @@ from ..reference import REFERENCE_DATE, REORGANISATION
 from .names import COLLEGES, MAJORS, MALE, UNIVERSITIES
 from .personal_file import PersonalFile
 from .ranks import CAREER_PATH, ENTRY_AGE, JUNIOR_RANK, MIN_AGE_FOR_SCALE
+
+# Public employees and contract workers born from this day joined recently (the demo's probations).
+RECENT_RECRUITS_BORN_FROM = date(1993, 1, 1)
 
 
 @dataclass
@@ -80,6 +86,8 @@ class Career(PersonalFile):
                 FamilyMember: self._family(),
                 NonCountedPeriod: self._non_counted(),
                 RetirementDecision: self._retirement_decisions(),
+                EmploymentContract: self._contracts(),
+                Probation: self._probations(),
             },
         )
 
@@ -122,7 +130,16 @@ class Career(PersonalFile):
         recruited = plus_years(self.born, entry_age) + timedelta(days=rng.randrange(250))
         recruited = max(recruited, self.degree_end + timedelta(days=rng.randint(45, 300)))
         self.recruited = min(recruited, plus_months(REFERENCE_DATE, -6))
+        if self._recent_recruit():
+            # The youngest public employees and contract workers joined in the last months of
+            # 2025: the demo's probations (their own generator: the other draws stay as they were).
+            days = random.Random(f"recent-{self.citizen_id}").randint(0, 40)
+            self.recruited = max(self.recruited, plus_months(REFERENCE_DATE, -6) - timedelta(days=days))
         self.fresh_graduate = (self.recruited - self.degree_end).days < 400
+
+    def _recent_recruit(self) -> bool:
+        recent = (Employee.EmploymentStatus.PUBLIC_EMPLOYEE, Employee.EmploymentStatus.CONTRACT)
+        return self.status in recent and self.born >= RECENT_RECRUITS_BORN_FROM
 
     def _ranks(self):
         """The rank path and the day of each promotion; a senior rank the career cannot reach

@@ -8,9 +8,11 @@ from decimal import Decimal
 from records.models import (
     Discipline,
     Employee,
+    EmploymentContract,
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    Probation,
     RetirementDecision,
     Training,
 )
@@ -91,6 +93,44 @@ class PersonalFile:
                 "legal_basis": "Nghị định 178/2024/NĐ-CP (sửa đổi bởi Nghị định 67/2025/NĐ-CP), nghỉ hưu trước tuổi",
             }
         ]
+
+    def _contracts(self):
+        """A contract worker's current fixed-term labour contract, ending between 2 and 14 months
+        after the reference date (so the due lists show some ending soon). Drawn from its own
+        generator, so the other draws stay as they were."""
+        if self.status != Employee.EmploymentStatus.CONTRACT:
+            return []
+        rng = random.Random(f"contract-{self.citizen_id}")
+        end = plus_months(REFERENCE_DATE, rng.randint(2, 14)) - timedelta(days=rng.randint(0, 27))
+        start = max(plus_months(end + timedelta(days=1), -rng.choice((12, 24, 36))), self.recruited)
+        return [
+            {
+                "kind": EmploymentContract.Kind.FIXED_TERM,
+                "number": f"{rng.randint(10, 480)}/{start.year}/HĐLĐ",
+                "start_date": start,
+                "end_date": end,
+            }
+        ]
+
+    def _probations(self):
+        """The probation of those recruited in the last 18 months before the reference date:
+        tập sự for public employees, its end computed by the rules (12 months for a university
+        degree); thử việc of 60 days, its end on file, for contract workers. Civil servants
+        recruited since 01/07/2025 serve none (Law 80/2025, as the rule rows read it)."""
+        if self.recruited < plus_months(REFERENCE_DATE, -18):
+            return []
+        if self.status == Employee.EmploymentStatus.PUBLIC_EMPLOYEE:
+            return [
+                {
+                    "kind": Probation.Kind.PROBATION,
+                    "start_date": self.recruited,
+                    "note": "Tập sự theo quyết định tuyển dụng",
+                }
+            ]
+        if self.status == Employee.EmploymentStatus.CONTRACT:
+            end = self.recruited + timedelta(days=59)
+            return [{"kind": Probation.Kind.TRIAL, "start_date": self.recruited, "end_date": end}]
+        return []
 
     def _evaluations_and_awards(self):
         rng = self.rng

@@ -509,6 +509,85 @@ class RetirementDecision(DecisionFields, SubRecord):  # quyết định về tu�
         return f"{self.get_kind_display()}: {what}{self.decision_suffix()}{annulled}"
 
 
+class EmploymentContract(SubRecord):  # hợp đồng lao động
+    """A labour contract of a contract worker (người lao động): its kind and term. The end of a
+    fixed-term contract is a due date (duedates: contract end, with the notice before it)."""
+
+    class Kind(models.TextChoices):
+        FIXED_TERM = "fixed_term", _("Xác định thời hạn")
+        INDEFINITE = "indefinite", _("Không xác định thời hạn")
+
+    kind = models.CharField(_("loại hợp đồng"), max_length=16, choices=Kind.choices)
+    number = models.CharField(_("số hợp đồng"), max_length=64, blank=True)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(
+        _("đến ngày"), null=True, blank=True, help_text=_("Bắt buộc với hợp đồng xác định thời hạn.")
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("cán bộ")
+    )
+    history = TrackedHistoricalRecords(timeline_of="employee")
+    EDITABLE_FIELDS = ("kind", "number", "start_date", "end_date", "note")
+
+    class Meta:
+        verbose_name = _("hợp đồng lao động")
+        verbose_name_plural = _("hợp đồng lao động")
+        ordering = ["start_date", "pk"]
+
+    def clean(self):
+        errors: dict = {}
+        check_date_order(errors, self.start_date, self.end_date, end_field="end_date")
+        if self.kind == self.Kind.FIXED_TERM and not self.end_date:
+            errors.setdefault("end_date", []).append(_("Hợp đồng xác định thời hạn phải có ngày kết thúc."))
+        if self.kind == self.Kind.INDEFINITE and self.end_date:
+            errors.setdefault("end_date", []).append(_("Hợp đồng không xác định thời hạn không có ngày kết thúc."))
+        if errors:
+            raise ValidationError(errors)
+
+    def describe(self):
+        number = f" {self.number}" if self.number else ""
+        until = f"{self.end_date:%d/%m/%Y}" if self.end_date else "…"
+        return f"{_('Hợp đồng')}{number} ({self.get_kind_display()}), {self.start_date:%d/%m/%Y}–{until}"
+
+
+class Probation(StartBeforeEnd, DecisionFields, SubRecord):  # tập sự, thử việc
+    """The probation of a newly recruited person: tập sự (công chức, viên chức) or thử việc
+    (contract workers). The end, when the file does not record it, is computed from the length
+    rule in force (duedates.ProbationLength) by status and salary class. Not the same thing as a
+    NonCountedPeriod of kind "probation" (time not counted towards a salary step)."""
+
+    class Kind(models.TextChoices):
+        PROBATION = "probation", _("Tập sự")
+        TRIAL = "trial", _("Thử việc")
+
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(
+        _("đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống thì tính theo thời gian tập sự, thử việc do quy định ấn định."),
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    employee = models.ForeignKey(
+        "records.Employee", on_delete=models.PROTECT, related_name="probations", verbose_name=_("cán bộ")
+    )
+    history = TrackedHistoricalRecords(timeline_of="employee")
+    EDITABLE_FIELDS = ("kind", "start_date", "end_date", "note", "decision_number", "decision_date")
+
+    class Meta:
+        verbose_name = _("tập sự, thử việc")
+        verbose_name_plural = _("tập sự, thử việc")
+        ordering = ["start_date", "pk"]
+
+    def describe(self):
+        until = f"{self.end_date:%d/%m/%Y}" if self.end_date else "…"
+        return f"{self.get_kind_display()}, {self.start_date:%d/%m/%Y}–{until}{self.decision_suffix()}"
+
+
 SUBRECORD_MODELS = (
     WorkHistory,
     SalaryHistory,
@@ -518,5 +597,7 @@ SUBRECORD_MODELS = (
     Evaluation,
     FamilyMember,
     NonCountedPeriod,
+    EmploymentContract,
+    Probation,
     RetirementDecision,
 )

@@ -1,5 +1,6 @@
-"""Issue 10's acceptance: the due lists of the demo data show retirements, salary steps and
-beyond-last-step increments with their reasons (the loader runs the refresh)."""
+"""Issue 10's acceptance: the due lists of the demo data show retirements, salary steps,
+beyond-last-step increments, contract and probation ends with their reasons (the loader runs the
+refresh), and the open inspection follow-ups beside them."""
 
 import io
 from collections import Counter
@@ -42,6 +43,13 @@ def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
     assert DueItem.objects.filter(kind="salary_step", inputs__extension_months__gt=0).exists()
     beyond = DueItem.objects.filter(kind="beyond_last_step").first()
     assert beyond.inputs["next_percent"] >= 5 and beyond.inputs["schedule"]
+    # Contract workers' fixed-term contracts end 2 to 14 months after the reference date; recent
+    # public employees' probations end by the length rule, contract workers' trials on file.
+    contract = DueItem.objects.filter(kind="contract_end").first()
+    assert contract.notice_deadline < contract.due_date and contract.inputs["end"]
+    probation = DueItem.objects.filter(kind="probation_end", inputs__explicit_end=False).first()
+    assert probation.inputs["length"]["months"] in (6, 9, 12)
+    assert not DueItem.objects.filter(kind="cannot_compute", about__in=("contract_end", "probation_end")).exists()
     # The loader's refresh is the nightly one (recorded), and nothing is left to recompute.
     assert RefreshRun.objects.get().full
     assert refresh_due_items() == {"examined": 200, "recomputed": 0}
@@ -53,9 +61,14 @@ def test_the_demo_data_has_due_items_of_every_kind_with_their_reasons(client):
         ("retirement", "Tháng đủ tuổi nghỉ hưu"),
         ("salary_step", "thời gian giữ bậc"),
         ("beyond_last_step", "Giữ bậc cuối từ ngày"),
+        ("contract_end", "Thông báo chấm dứt hoặc ký tiếp hợp đồng"),
+        ("probation_end", "Ngày kết thúc tính theo quy định"),
     ):
         response = client.get(reverse("duedates:due-list"), {"kind": kind})
         assert response.status_code == 200
         assert response.context["rows"], kind
         assert label in response.content.decode(), kind
         assert "lần gần nhất lúc" in response.content.decode()
+    # The open follow-ups of the demo's inspections beside the list (one late, one due in January).
+    follow_ups = client.get(reverse("duedates:due-list")).context["follow_ups"]
+    assert {row["action"].description for row in follow_ups} >= {"Rà soát hộ kinh doanh ngừng hoạt động không khai báo"}

@@ -311,6 +311,8 @@ ADMIN_MODELS = {
     "notifications.notificationsettings": WRITABLE,
     "records.noncountedperiod": {**READ_ONLY, "history": True},
     "records.retirementdecision": {**READ_ONLY, "history": True},
+    "records.employmentcontract": {**READ_ONLY, "history": True},
+    "records.probation": {**READ_ONLY, "history": True},
     # The due engine's rules: rows with sources, kept by superusers (duedates.admin.RuleAdmin).
     "duedates.retirementage": {**WRITABLE, "history": True},
     "duedates.leadtime": {**WRITABLE, "history": True},
@@ -318,6 +320,8 @@ ADMIN_MODELS = {
     "duedates.stepextension": {**WRITABLE, "history": True},
     "duedates.beyondlaststep": {**WRITABLE, "history": True},
     "duedates.retirementoverridelimit": {**WRITABLE, "history": True},
+    "duedates.probationlength": {**WRITABLE, "history": True},
+    "duedates.endnotice": {**WRITABLE, "history": True},
     "duedates.dueitem": READ_ONLY,  # computed by the refresh only
     # Review campaigns: started, confirmed and closed on their pages (campaigns.permissions).
     "campaigns.campaign": {**READ_ONLY, "history": True},

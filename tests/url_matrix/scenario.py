@@ -28,11 +28,13 @@ from records.models import (
     Commendation,
     Discipline,
     Employee,
+    EmploymentContract,
     Evaluation,
     ExportJob,
     ExportLog,
     FamilyMember,
     NonCountedPeriod,
+    Probation,
     ReadAlert,
     RetirementDecision,
     SalaryHistory,
@@ -329,8 +331,10 @@ def _admin_objects(s: Scenario):
     from duedates.models import (
         BeyondLastStep,
         DueItem,
+        EndNotice,
         HoldingPeriod,
         LeadTime,
+        ProbationLength,
         RefreshRun,
         RetirementAge,
         RetirementOverrideLimit,
@@ -338,11 +342,29 @@ def _admin_objects(s: Scenario):
     )
     from notifications.models import Digest, Notification, NotificationSettings
 
-    RULE_MODELS = (RetirementAge, LeadTime, HoldingPeriod, StepExtension, BeyondLastStep, RetirementOverrideLimit)
+    RULE_MODELS = (
+        RetirementAge,
+        LeadTime,
+        HoldingPeriod,
+        StepExtension,
+        BeyondLastStep,
+        RetirementOverrideLimit,
+        ProbationLength,
+        EndNotice,
+    )
 
     own, employee = s.units["own"], s.employees["own"]
     with setup_context(s.loader):
         rows = {
+            "records.employmentcontract": EmploymentContract.objects.create(
+                employee=employee,
+                kind=EmploymentContract.Kind.FIXED_TERM,
+                start_date=datetime.date(2020, 1, 2),
+                end_date=datetime.date(2021, 1, 1),
+            ),
+            "records.probation": Probation.objects.create(
+                employee=employee, kind=Probation.Kind.PROBATION, start_date=datetime.date(2019, 3, 1)
+            ),
             "records.noncountedperiod": NonCountedPeriod.objects.create(
                 employee=employee,
                 kind=NonCountedPeriod.Kind.values[0],

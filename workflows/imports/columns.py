@@ -25,6 +25,8 @@ NATURAL_KEYS = {
     "familymember": ("side", "relation", "full_name"),
     "noncountedperiod": ("kind", "start_date"),
     "retirementdecision": ("kind", "decision_number"),
+    "employmentcontract": ("kind", "start_date"),
+    "probation": ("kind", "start_date"),
 }
 
 
