@@ -323,8 +323,8 @@ def _replace(employee_ids: list, items, states: list[tuple]) -> None:
     rather than through the ORM's collector, which loads every row first to send post_delete
     (records' salary-index receiver listens to every model). On PostgreSQL the new rows go in
     with COPY, given the JSON as text: bulk_create would prepare each value in Python and quote
-    the JSON strings into arrays (UNNEST), most of a full refresh's time. The COPY sends the
-    items as `items` yields them, so the server stores a chunk while its rows are computed.
+    the JSON strings into arrays (UNNEST), most of a full refresh's time. `items` must not query
+    the database while it is consumed (a connection in COPY answers nothing else).
 
     The DELETE also gives the ids' range: with stale statistics (just after a bulk load, or
     without autovacuum) the planner reckons a list of 2,000 ids matches the whole table and
