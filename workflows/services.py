@@ -2,6 +2,8 @@
 Each changes the status through workflows.lifecycle and moves the viewflow process on in the
 same transaction, whoever calls it (a page, a shell, a Celery task)."""
 
+import copy
+import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,7 +51,7 @@ def _check_operations(*, kind, unit, operations, user, known=()):
         owner = changesets.owning_unit(op, refs_unit=unit, known=known)
         if owner is None or owner.pk != unit.pk:
             raise PermissionDenied(_("Yêu cầu chỉ được thay đổi dữ liệu do đơn vị %(unit)s quản lý.") % {"unit": unit})
-    changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind))
+    changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind), known=known)
 
 
 def submit_change_request(
@@ -97,10 +99,39 @@ def submit_change_request(
 
 
 def _announce(change_request: ChangeRequest, event: str, *, actor=None, decision=None) -> None:
-    """Tell the layers above (notifications) what happened, inside the transition's transaction."""
+    """Tell the layers above (notifications, campaigns) what happened, inside the transition's
+    transaction: each event at once (change_request_event), and all the events of the
+    transition together at its end (change_request_events)."""
     signals.change_request_event.send(
         sender=ChangeRequest, change_request=change_request, event=event, actor=actor, decision=decision
     )
+    pending = getattr(_announcements, "pending", None)
+    if pending is None:
+        told = {"change_request": change_request, "event": event, "actor": actor, "decision": decision}
+        signals.change_request_events.send(sender=ChangeRequest, events=[told])
+    else:
+        # the request as it is at this event (a later one of the transition changes it further)
+        told = {"change_request": copy.copy(change_request), "event": event, "actor": actor, "decision": decision}
+        pending.append(told)
+
+
+_announcements = threading.local()
+
+
+@contextmanager
+def _announced_together():
+    """Collect the events announced inside, and send them together when the block ends without
+    an error (nested blocks: the outermost sends); an error discards them."""
+    if getattr(_announcements, "pending", None) is not None:
+        yield
+        return
+    _announcements.pending = pending = []
+    try:
+        yield
+    finally:
+        _announcements.pending = None
+    if pending:
+        signals.change_request_events.send(sender=ChangeRequest, events=pending)
 
 
 _AFTER_DECISION = {
@@ -159,9 +190,10 @@ def _transition(change_request: ChangeRequest):
     request re-read under a row lock, so two people acting on one request act one after the
     other and the second sees what the first did. Yields the request's state machine."""
     with transaction.atomic(), _flows().ChangeRequestFlow.lock(change_request.process_id):
-        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by")
+        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by", "unit")
         change_request.refresh_from_db(from_queryset=locked)
-        yield ChangeRequestLifecycle(change_request)
+        with _announced_together():
+            yield ChangeRequestLifecycle(change_request)
 
 
 def _complete(change_request: ChangeRequest, node, user, *, take_over: bool = False) -> None:
@@ -205,10 +237,16 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
             decided_at=timezone.now(),
         )
         lifecycle.decide(record)
-        change_request.save()
+        applies = (
+            change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT
+        )
+        if not applies:
+            change_request.save()
+        # else saved once by _apply, approved and applied (or sent back): the decision row keeps
+        # who approved it and when, the request's history its state once this transaction ends.
         _complete(change_request, _flows().ChangeRequestFlow.approve, user)
         _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
-        if change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT:
+        if applies:
             _apply(change_request, lifecycle)  # imports: the flow queued the import task
     return change_request
 
@@ -233,7 +271,8 @@ def _apply(change_request: ChangeRequest, lifecycle: ChangeRequestLifecycle) -> 
     if change_request.kind == ChangeRequest.Kind.IMPORT:
         raise ValidationError(_("Yêu cầu nhập tệp được ghi vào hồ sơ bởi lượt nhập của nó."))
     operations = change_request.operations
-    if changesets.stale_operations(operations):
+    rows = {}  # read under their locks by the stale check, written by the apply
+    if changesets.stale_operations(operations, rows=rows):
         lifecycle.send_back(
             _(
                 "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
@@ -252,6 +291,7 @@ def _apply(change_request: ChangeRequest, lifecycle: ChangeRequestLifecycle) -> 
                     acting_for=change_request.decided_for,
                 ),
                 allow_fields=_allowed_fields(change_request.kind),
+                rows=rows,
             )
         except changesets.ChangeSetInvalid as exc:
             lifecycle.send_back(_("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)})
