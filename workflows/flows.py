@@ -460,6 +460,8 @@ def open_task(change_request: ChangeRequest, node) -> ChangeRequestTask:
     if task is None:
         tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN)
         task = tasks.select_related("process").first()
+        if task is not None:
+            _remember_task(ChangeRequestFlow, task)
     if task is None:
         raise FlowStateError(change_request, node)
     ChangeRequest.process.field.remote_field.set_cached_value(task.process, change_request)

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking.generations import Generational
 from units.models import Role, RoleGrant, Unit
 
 
@@ -112,24 +113,40 @@ def _personnel_department(unit: Unit | None) -> Unit | None:
 
 def resolve_level(level: str, unit: Unit) -> Unit | None:
     """The unit whose approvers decide `level` for data of `unit`; None when the tree has none."""
-    parent = Unit.objects.get_parent(unit)
     if level == Level.UNIT_LEADER:
         return unit
     if level == Level.UNIT_PERSONNEL:
         return _personnel_department(unit)
     if level == Level.PARENT_LEADER:
-        return parent
+        return Unit.objects.get_parent(unit)
     if level == Level.PARENT_PERSONNEL:
-        return _personnel_department(parent)
+        return _personnel_department(Unit.objects.get_parent(unit))
     if level == Level.MINISTRY_PERSONNEL:
         return _personnel_department(Unit.objects.get_root(unit))
     return None
 
 
+# Read at every submission, changed when an administrator saves a new version: kept in the cache
+# with its rules, renewed by any write to a policy or a rule (workflows.apps wires it).
+_current_copies = Generational("approval-policy", ttl=3600)
+
+
 def current_policy():
+    """The policy version in force, with its rules."""
+    return _current_copies.get("", _load_current_policy)
+
+
+def _load_current_policy():
     from .models import ApprovalPolicy
 
-    return ApprovalPolicy.objects.order_by("-version").first()
+    return ApprovalPolicy.objects.order_by("-version").prefetch_related("rules").first()
+
+
+def renew_current_policy(sender, **kwargs) -> None:
+    """post_save/post_delete of any model: a write to a policy or a rule, the real models' or a
+    migration's, renews the kept copy."""
+    if sender._meta.label in ("workflows.ApprovalPolicy", "workflows.PolicyRule"):
+        _current_copies.renew([""])
 
 
 def _most_specific(levels_by_key: dict, category: str, unit_kind: str) -> list[str]:
@@ -230,6 +247,7 @@ def save_policy(*, rules: list[dict], user, note: str):
                 for r in rules
             ]
         )
+        _current_copies.renew([""])  # the rules were written in bulk, without signals
         # The escalation ladders (edited in the admin) carry over to the new version.
         if latest is not None:
             EscalationRung.objects.bulk_create(
