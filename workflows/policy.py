@@ -9,7 +9,6 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tracking.generations import Generational
 from units.models import Role, RoleGrant, Unit
 
 
@@ -126,27 +125,10 @@ def resolve_level(level: str, unit: Unit) -> Unit | None:
     return None
 
 
-# Read at every submission, changed when an administrator saves a new version: kept in the cache
-# with its rules, renewed by any write to a policy or a rule (workflows.apps wires it).
-_current_copies = Generational("approval-policy", ttl=3600)
-
-
 def current_policy():
-    """The policy version in force, with its rules."""
-    return _current_copies.get("", _load_current_policy)
-
-
-def _load_current_policy():
     from .models import ApprovalPolicy
 
-    return ApprovalPolicy.objects.order_by("-version").prefetch_related("rules").first()
-
-
-def renew_current_policy(sender, **kwargs) -> None:
-    """post_save/post_delete of any model: a write to a policy or a rule, the real models' or a
-    migration's, renews the kept copy."""
-    if sender._meta.label in ("workflows.ApprovalPolicy", "workflows.PolicyRule"):
-        _current_copies.renew([""])
+    return ApprovalPolicy.objects.order_by("-version").first()
 
 
 def _most_specific(levels_by_key: dict, category: str, unit_kind: str) -> list[str]:
@@ -247,7 +229,6 @@ def save_policy(*, rules: list[dict], user, note: str):
                 for r in rules
             ]
         )
-        _current_copies.renew([""])  # the rules were written in bulk, without signals
         # The escalation ladders (edited in the admin) carry over to the new version.
         if latest is not None:
             EscalationRung.objects.bulk_create(
