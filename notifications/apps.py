@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.signals import campaign_late, campaign_started
 from duedates.signals import due_items_refreshed
 from records.signals import read_alert_raised
-from workflows.signals import change_request_event
+from workflows.signals import change_request_events
 
 
 class NotificationsConfig(AppConfig):
@@ -15,13 +15,13 @@ class NotificationsConfig(AppConfig):
         from .receivers import (  # models: once the registry is ready
             notify_campaign_late,
             notify_campaign_started,
-            notify_change_request_event,
+            notify_change_request_events,
             queue_due_work_sweep,
             queue_read_alert,
         )
 
         read_alert_raised.connect(queue_read_alert, dispatch_uid="notifications.queue_read_alert")
-        change_request_event.connect(notify_change_request_event, dispatch_uid="notifications.change_request_event")
+        change_request_events.connect(notify_change_request_events, dispatch_uid="notifications.change_request_events")
         campaign_started.connect(notify_campaign_started, dispatch_uid="notifications.campaign_started")
         campaign_late.connect(notify_campaign_late, dispatch_uid="notifications.campaign_late")
         due_items_refreshed.connect(queue_due_work_sweep, dispatch_uid="notifications.queue_due_work_sweep")

@@ -14,16 +14,31 @@ def queue_due_work_sweep(sender, run=None, **kwargs):
     sweep_due_work.delay_on_commit()
 
 
+def notify_change_request_events(sender, events, **kwargs):
+    """The events of one change-request transition (workflows.signals, sent at its end, inside
+    its transaction), written together (notifications.services.notify_all)."""
+    from .services import notify_all
+
+    notify_all([change_request_message(**told) for told in events])
+
+
 def notify_change_request_event(sender, change_request, event, actor=None, decision=None, **kwargs):
-    """A change request moved (workflows.signals, sent inside the transition's transaction): its
-    current level's approvers are told it waits on them; its submitter that it was returned,
-    rejected, approved or applied. Written in the same transaction as the transition."""
+    """One event of a change request, told on its own."""
+    from .services import notify_all
+
+    notify_all([change_request_message(change_request, event, actor=actor, decision=decision)])
+
+
+def change_request_message(change_request, event, actor=None, decision=None) -> dict:
+    """A change request moved: its current level's approvers are told it waits on them; its
+    submitter that it was returned, rejected, approved or applied. Written in the same
+    transaction as the transition."""
     from units.templatetags.people import person
     from workflows import signals
 
     from .models import Kind
     from .recipients import current_level_approvers
-    from .services import change_request_url, notify
+    from .services import change_request_url
 
     params = {
         "id": change_request.pk,
@@ -52,14 +67,14 @@ def notify_change_request_event(sender, change_request, event, actor=None, decis
         }[event]
         if event in (signals.APPLIED, signals.RETURNED) and decision is None:
             occurrence += f"-{change_request.decided_at:%Y%m%d%H%M%S%f}" if change_request.decided_at else ""
-    notify(
-        [r for r in recipients if actor is None or r.pk != actor.pk],
-        kind=kind,
-        dedupe_key=f"cr{change_request.pk}:{event}:{occurrence}",
-        params=params,
-        target_url=change_request_url(change_request),
-        target_key=f"workflows.changerequest:{change_request.pk}",
-    )
+    return {
+        "recipients": [r for r in recipients if actor is None or r.pk != actor.pk],
+        "kind": kind,
+        "dedupe_key": f"cr{change_request.pk}:{event}:{occurrence}",
+        "params": params,
+        "target_url": change_request_url(change_request),
+        "target_key": f"workflows.changerequest:{change_request.pk}",
+    }
 
 
 def notify_campaign_started(sender, campaign, recipients, **kwargs):

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from units.models import Role, RoleGrant
 from workflows.models import Delegation
-from workflows.permissions import can_approve_change_request
+from workflows.permissions import can_approve_change_request, preload_approval_capacities
 
 
 def current_level_approvers(change_request) -> list:
@@ -17,4 +17,6 @@ def current_level_approvers(change_request) -> list:
     approver_ids = approvers.values("user_id")
     delegates = Delegation.objects.active().filter(delegator_id__in=approver_ids).values("delegate_id")
     candidates = get_user_model().objects.filter(Q(pk__in=approver_ids) | Q(pk__in=delegates), is_active=True)
-    return [user for user in candidates.order_by("pk") if can_approve_change_request(user, change_request)]
+    candidates = list(candidates.order_by("pk"))
+    preload_approval_capacities(candidates)
+    return [user for user in candidates if can_approve_change_request(user, change_request)]

@@ -46,32 +46,55 @@ def settings_for(ids) -> dict:
 def notify(recipients, *, kind: str, dedupe_key: str, params: dict, target_url: str = "", target_key: str = ""):
     """Write one notification per recipient in the caller's transaction; one already written
     with the same key for a recipient is left as it is. Immediate emails are queued on commit."""
+    return notify_all(
+        [
+            {
+                "recipients": recipients,
+                "kind": kind,
+                "dedupe_key": dedupe_key,
+                "params": params,
+                "target_url": target_url,
+                "target_key": target_key,
+            }
+        ]
+    )
+
+
+def notify_all(messages) -> list:
+    """notify() for several messages at once (the events of one transition): one query for the
+    recipients' preferences, one insert."""
     from .tasks import send_notification_email
 
-    recipients = [r for r in recipients if r is not None]
-    if not recipients:
+    messages = [{**m, "recipients": [r for r in m["recipients"] if r is not None]} for m in messages]
+    messages = [m for m in messages if m["recipients"]]
+    if not messages:
         return []
-    choices = settings_for(person.pk for person in recipients)
+    choices = settings_for({person.pk for m in messages for person in m["recipients"]})
     rows = [
         Notification(
             recipient=person,
-            kind=kind,
-            target_url=target_url,
-            target_key=target_key,
-            params=params,
-            dedupe_key=dedupe_key[:150],
-            delivery=choices[person.pk].delivery_for(kind) if person.email else Delivery.OFF,
+            kind=m["kind"],
+            target_url=m.get("target_url", ""),
+            target_key=m.get("target_key", ""),
+            params=m["params"],
+            dedupe_key=m["dedupe_key"][:150],
+            delivery=choices[person.pk].delivery_for(m["kind"]) if person.email else Delivery.OFF,
         )
-        for person in recipients
+        for m in messages
+        for person in m["recipients"]
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    unread_counts.renew(person.pk for person in recipients)
-    immediate = [r.recipient_id for r in rows if r.delivery == Delivery.IMMEDIATE]
+    unread_counts.renew({row.recipient_id for row in rows})
+    immediate = [r for r in rows if r.delivery == Delivery.IMMEDIATE]
     if immediate:
-        for pk in Notification.objects.filter(
-            recipient_id__in=immediate, dedupe_key=dedupe_key[:150], email_claimed_at__isnull=True
-        ).values_list("pk", flat=True):
-            send_notification_email.delay_on_commit(pk)
+        wanted = {(r.recipient_id, r.dedupe_key) for r in immediate}
+        for pk, recipient_id, key in Notification.objects.filter(
+            recipient_id__in={r.recipient_id for r in immediate},
+            dedupe_key__in={r.dedupe_key for r in immediate},
+            email_claimed_at__isnull=True,
+        ).values_list("pk", "recipient_id", "dedupe_key"):
+            if (recipient_id, key) in wanted:
+                send_notification_email.delay_on_commit(pk)
     return rows
 
 

@@ -17,11 +17,20 @@ NOTHING = Q(pk__in=[])  # matches no row, whatever the model
 def grant_rows(user_id) -> list[tuple[int, str, str, object, object]]:
     """The user's grants not revoked and not yet ended, as (unit id, unit path, role, valid
     from, valid to): what a cached copy keeps, so that dates are judged when it is read."""
-    return list(
-        RoleGrant.objects.filter(user_id=user_id, revoked_at__isnull=True)
+    return grant_rows_by_user([user_id])[user_id]
+
+
+def grant_rows_by_user(user_ids) -> dict[int, list[tuple]]:
+    """grant_rows of several users in one query, {user id: rows}."""
+    rows = {pk: [] for pk in user_ids}
+    grants = (
+        RoleGrant.objects.filter(user_id__in=list(rows), revoked_at__isnull=True)
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
-        .values_list("unit_id", "unit__path", "role", "valid_from", "valid_to")
+        .values_list("user_id", "unit_id", "unit__path", "role", "valid_from", "valid_to")
     )
+    for user_id, *row in grants:
+        rows[user_id].append(tuple(row))
+    return rows
 
 
 def in_force(rows, on=None) -> list[tuple]:

@@ -7,6 +7,7 @@ An operation is plain JSON, so a request stores exactly what was approved:
 with "ref" ("employee"); later operations point at it with the value "$employee".
 """
 
+import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -171,7 +172,7 @@ def operation_label(op: dict, index: int) -> str:
     return _("%(model)s (thay đổi %(n)s)") % {"model": str(model._meta.verbose_name).capitalize(), "n": index + 1}
 
 
-def _run(op: dict, refs: dict, allowed: set[str]):
+def _run(op: dict, refs: dict, allowed: set[str], rows: dict):
     spec = spec_for(op["model"])
     values = op.get("values") or {}
     forbidden = set(values) - allowed.intersection(set(spec.fields) | ({spec.parent} if spec.parent else set()))
@@ -188,14 +189,18 @@ def _run(op: dict, refs: dict, allowed: set[str]):
         if op.get("ref"):
             refs[op["ref"]] = obj
         return obj
-    obj = spec.model._default_manager.select_for_update().filter(pk=op["pk"]).first()
+    obj = rows.get((op["model"], op["pk"]))
+    if obj is None:
+        obj = spec.model._default_manager.select_for_update().filter(pk=op["pk"]).first()
     if obj is None:
         raise ValidationError(_("Dòng dữ liệu này không còn tồn tại."))
     if _is_unit(spec) and {"code", "parent"} & set(values):
         raise ValidationError(_("Không đổi được mã đơn vị hoặc vị trí trong cây qua yêu cầu sửa thông tin."))
     if op["action"] == UPDATE:
         _assign(obj, values, refs)
-        obj.full_clean(exclude=_unchanged_relations(obj, values))
+        unchanged = _unchanged_relations(obj, values)
+        obj.full_clean(exclude=unchanged, validate_unique=False)
+        obj.validate_unique(exclude=[*unchanged, *unchanged_fields(obj, values)])
         obj.save()
     elif op["action"] == DELETE:
         obj.delete()
@@ -208,6 +213,12 @@ def _unchanged_relations(obj, values: dict) -> list[str]:
     """Relations an update leaves as they are: the database's foreign keys already hold them,
     so full_clean need not read each related row to see that it exists."""
     return [f.name for f in obj._meta.concrete_fields if f.is_relation and f.name not in values]
+
+
+def unchanged_fields(obj, values: dict) -> list[str]:
+    """Fields an update leaves as they are: their uniqueness already holds in the database (its
+    constraint keeps it), so it is not asked again, one query per unique field."""
+    return [f.name for f in obj._meta.concrete_fields if f.name not in values]
 
 
 def _messages(exc: ValidationError, model) -> list[str]:
@@ -252,13 +263,20 @@ class _DryRun(Exception):
 
 
 def apply_operations(
-    operations: list[dict], *, context: ChangeContext, allow_fields: set[str] | None = None, dry_run: bool = False
+    operations: list[dict],
+    *,
+    context: ChangeContext,
+    allow_fields: set[str] | None = None,
+    dry_run: bool = False,
+    rows: dict | None = None,
 ) -> dict:
     """Apply every operation in one transaction, or none. Returns the created rows by ref.
 
     `allow_fields` limits which fields may be written (the managing unit only by transfer).
     Raises ChangeSetInvalid listing every problem, each prefixed by the row it concerns.
     `dry_run`: everything is checked and then rolled back (raises _DryRun when nothing failed).
+    `rows`: rows already read, {(model label, pk): row} (stale_operations' locked rows), written
+    instead of being read again.
 
     Each operation runs in a savepoint, so that after one fails (an IntegrityError aborts the
     transaction on PostgreSQL) the others are still checked; a set of one operation needs none:
@@ -277,7 +295,7 @@ def apply_operations(
                 continue
             try:
                 with transaction.atomic(savepoint=len(operations) > 1):
-                    obj = _run(op, refs, allowed)
+                    obj = _run(op, refs, allowed, rows or {})
             except ValidationError as exc:
                 model = spec_for(op["model"]).model
                 problems += [f"{operation_label(op, index)}: {m}" for m in _messages(exc, model)]
@@ -285,9 +303,9 @@ def apply_operations(
             except IntegrityError:
                 problems.append(f"{operation_label(op, index)}: " + _("trùng với dữ liệu đã có."))
                 continue
-            if isinstance(obj, Employee):
-                employees.add(obj.pk)
-            elif getattr(obj, "employee_id", None):
+            # Periods overlap only through work-history rows: a set that touches none of a
+            # person's leaves them as they were checked.
+            if isinstance(obj, WorkHistory):
                 employees.add(obj.employee_id)
             if isinstance(obj, SalaryHistory):
                 salaries.add(obj.employee_id)
@@ -315,9 +333,10 @@ def fields_with_managing_unit() -> set[str]:
     return default_fields() | {"managing_unit"}
 
 
-def validate_operations(operations: list[dict], *, user, allow_fields: set[str] | None = None) -> None:
+def validate_operations(operations: list[dict], *, user, allow_fields: set[str] | None = None, known=()) -> None:
     """Apply the operations in a transaction that is always rolled back: the one rule set that
-    will decide at apply time decides now, so a request with errors is never submitted."""
+    will decide at apply time decides now, so a request with errors is never submitted. `known`:
+    rows the caller has just read (the object whose page proposed the set), not read again."""
     if not operations:
         raise ValidationError(_("Không có thay đổi nào so với dữ liệu hiện tại."))
     try:
@@ -326,6 +345,8 @@ def validate_operations(operations: list[dict], *, user, allow_fields: set[str] 
             context=ChangeContext(reason="kiểm tra trước khi gửi", proposed_by=user, approved_by=user),
             allow_fields=allow_fields,
             dry_run=True,
+            # copies: the dry run writes on them, and the caller's stay as they were read
+            rows={(label_of(type(obj)), obj.pk): copy.copy(obj) for obj in known},
         )
     except _DryRun:
         pass
@@ -363,26 +384,29 @@ def _rows_touched(operations: list[dict]) -> dict[str, set[int]]:
     return rows
 
 
-def lock_rows(operations: list[dict]) -> dict[str, set]:
+def lock_rows(operations: list[dict]) -> dict[str, dict]:
     """Lock every row a set touches until the end of the transaction, always in the same order
     (model label, then pk), so two requests on the same rows run one after the other instead
-    of both passing the stale check, and never deadlock on each other. Returns the pks found
-    (and locked) by model label."""
+    of both passing the stale check, and never deadlock on each other. Returns the rows found
+    (and locked), {model label: {pk: row}}: read under the lock, they are current for the
+    write that follows."""
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError("lock_rows needs a transaction: the locks last until it ends.")
     found = {}
     for label, pks in sorted(_rows_touched(operations).items()):
         model = apps.get_model(label)
         locked = model._default_manager.select_for_update().filter(pk__in=pks).order_by("pk")
-        found[label] = set(locked.values_list("pk", flat=True))
+        found[label] = {row.pk: row for row in locked}
     return found
 
 
-def stale_operations(operations: list[dict]) -> list[int]:
+def stale_operations(operations: list[dict], *, rows: dict | None = None) -> list[int]:
     """Indexes of operations whose row changed since the request was made. The rows are locked
     first (lock_rows), so what this finds still holds for the write that follows in the same
-    transaction."""
+    transaction; `rows`, when given, receives them by (model label, pk) for apply_operations."""
     locked = lock_rows(operations)
+    if rows is not None:
+        rows.update({(label, pk): row for label, found in locked.items() for pk, row in found.items()})
     stale = []
     for index, op in enumerate(operations):
         if op["action"] == CREATE:

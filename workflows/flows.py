@@ -10,16 +10,20 @@ from contextlib import contextmanager
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.nodes.end import EndActivation
+from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
 from viewflow.workflow.nodes.start import StartHandleActivation
 from viewflow.workflow.nodes.switch import SwitchActivation
-from viewflow.workflow.signals import flow_started, task_started
+from viewflow.workflow.nodes.view import ViewActivation
+from viewflow.workflow.signals import flow_finished, flow_started, task_finished, task_started
 from viewflow.workflow.status import STATUS
 
 from . import views
@@ -50,31 +54,6 @@ class _ScopedTaskMixin:
         if task.owner_id is None:
             return False
         return task.owner_id == user.pk or can_manage_workflow(user)
-
-
-class ApprovalStep(_ScopedTaskMixin, flow.View):
-    """A human step taken by an approver of the managing unit (never the submitter)."""
-
-    def can_assign(self, user, task):
-        return task.owner_id is None and can_approve_change_request(user, change_request_of(task))
-
-    def can_execute(self, user, task):
-        # Re-checked at execution, so a grant revoked after assignment stops the approval.
-        return task.owner_id == user.pk and can_approve_change_request(user, change_request_of(task))
-
-
-class ReworkStep(_ScopedTaskMixin, flow.View):
-    """A human step assigned to the submitter when the request is returned."""
-
-    def can_assign(self, user, task):
-        return False
-
-    def can_unassign(self, user, task):
-        # Nobody could take it back (rework is never in a queue): handing it back strands it.
-        return task.owner_id is not None and can_manage_workflow(user)
-
-    def can_execute(self, user, task):
-        return task.owner_id == user.pk and can_rework_change_request(user, change_request_of(task))
 
 
 class ReentrantSelectForUpdateLock(lock.SelectForUpdateLock):
@@ -121,6 +100,84 @@ def _held_in_this_block(flow_class, process_pk):
         held.pop((flow_class, process_pk), None)
 
 
+def _remember_task(flow_class, task) -> None:
+    """Keep a task this transaction has read or written while holding its process's lock: no
+    other transaction can change it until this one ends, so open_task need not read it again.
+    Kept while the atomic block open now is (a savepoint rolled back forgets it)."""
+    if task.pk is None or not ReentrantSelectForUpdateLock.is_held(flow_class, task.process_id):
+        return
+    connection = transaction.get_connection()
+    tasks = connection.__dict__.setdefault("_qlcb_flow_tasks", {})
+    for key, (_task, block) in list(tasks.items()):
+        if not any(open_block is block for open_block in connection.atomic_blocks):
+            del tasks[key]
+    tasks[(task.process_id, task.flow_task.name)] = (task, connection.atomic_blocks[-1])
+
+
+def _remembered_task(process_pk, node):
+    """The open task of `node` kept by _remember_task, if its block is still open."""
+    connection = transaction.get_connection()
+    entry = connection.__dict__.get("_qlcb_flow_tasks", {}).get((process_pk, node.name))
+    if entry is None:
+        return None
+    task, block = entry
+    if task.status not in OPEN or not any(open_block is block for open_block in connection.atomic_blocks):
+        return None
+    return task
+
+
+class _RememberedTaskMixin:
+    """An activation of a step a service finishes (approve, rework, apply) keeps its task when
+    made under the process's lock: the task page's POST, or the node created by the flow."""
+
+    def __init__(self, task):
+        super().__init__(task)
+        _remember_task(self.flow_class, task)
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        _remember_task(activation.flow_class, activation.task)
+        return activation
+
+
+class _ViewActivation(_RememberedTaskMixin, ViewActivation):
+    pass
+
+
+class _HandleActivation(_RememberedTaskMixin, HandleActivation):
+    pass
+
+
+class ApprovalStep(_ScopedTaskMixin, flow.View):
+    """A human step taken by an approver of the managing unit (never the submitter)."""
+
+    activation_class = _ViewActivation
+
+    def can_assign(self, user, task):
+        return task.owner_id is None and can_approve_change_request(user, change_request_of(task))
+
+    def can_execute(self, user, task):
+        # Re-checked at execution, so a grant revoked after assignment stops the approval.
+        return task.owner_id == user.pk and can_approve_change_request(user, change_request_of(task))
+
+
+class ReworkStep(_ScopedTaskMixin, flow.View):
+    """A human step assigned to the submitter when the request is returned."""
+
+    activation_class = _ViewActivation
+
+    def can_assign(self, user, task):
+        return False
+
+    def can_unassign(self, user, task):
+        # Nobody could take it back (rework is never in a queue): handing it back strands it.
+        return task.owner_id is not None and can_manage_workflow(user)
+
+    def can_execute(self, user, task):
+        return task.owner_id == user.pk and can_rework_change_request(user, change_request_of(task))
+
+
 class _ServiceStartActivation(StartHandleActivation):
     """viewflow's start, inside the service's transaction: the process the start handler saved
     is not saved a second time, and is not locked, since no other transaction sees a row this
@@ -142,7 +199,41 @@ class ServiceStartHandle(flow.StartHandle):
     activation_class = _ServiceStartActivation
 
 
-class _SwitchActivation(SwitchActivation):
+class _WrittenDoneMixin:
+    """A node that is done as soon as it is activated (a gateway, an end), written once: its
+    task is inserted already done, then linked to the previous task, instead of inserted new
+    and updated done. Only while errors propagate (the default): a node that fails then rolls
+    back the caller's transaction, so no task in error has to be kept."""
+
+    _previous_task = None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        activation = cls(task)
+        activation._previous_task = prev_activation.task
+        return activation
+
+    def __hash__(self):
+        # viewflow keeps activations in sets; a task not yet inserted has no pk to hash.
+        return hash(id(self.task))
+
+    def _complete_written_once(self, original):
+        """complete(), to be called by each activation's own (viewflow's transitions are
+        overridden in the class that declares them, not in a mixin)."""
+        if self._previous_task is None:
+            return original()
+        self.task.finished = now()
+        self.task.save()
+        self.task.previous.add(self._previous_task)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
+class _SwitchActivation(_WrittenDoneMixin, SwitchActivation):
     """viewflow's Switch without a savepoint of its own while errors propagate (the default):
     an error then rolls back the caller's whole transaction, the savepoint would guard nothing."""
 
@@ -159,8 +250,12 @@ class _SwitchActivation(SwitchActivation):
         if not self.next_task:
             raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
 
+    @Activation.status.super()
+    def complete(self):
+        return self._complete_written_once(super().complete.original)
 
-class _IfActivation(IfActivation):
+
+class _IfActivation(_WrittenDoneMixin, IfActivation):
     """viewflow's If without a savepoint of its own while errors propagate (see _SwitchActivation)."""
 
     @Activation.status.super()
@@ -168,6 +263,41 @@ class _IfActivation(IfActivation):
         if not context.propagate_exception:
             return super().activate.original()
         self._condition_result = self.flow_task._condition(self)
+
+    @Activation.status.super()
+    def complete(self):
+        return self._complete_written_once(super().complete.original)
+
+
+class _EndActivation(_WrittenDoneMixin, EndActivation):
+    """viewflow's End without a savepoint of its own while errors propagate (see
+    _SwitchActivation), its task written once (_WrittenDoneMixin)."""
+
+    @Activation.status.super()
+    def activate(self):
+        if not context.propagate_exception:
+            return super().activate.original()
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        open_tasks = self.flow_class.task_class._default_manager.filter(process=self.process, finished__isnull=True)
+        if self.task.pk is not None:
+            open_tasks = open_tasks.exclude(pk=self.task.pk)
+        finished = not open_tasks.exists()
+        if finished:
+            self.process.status = STATUS.DONE
+            self.process.finished = now()
+            self.process.save()
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+        if finished:
+            flow_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+    @Activation.status.super()
+    def complete(self):
+        return self._complete_written_once(super().complete.original)
+
+
+class End(flow.End):
+    activation_class = _EndActivation
 
 
 class Switch(flow.Switch):
@@ -182,6 +312,8 @@ class ServiceHandle(flow.Handle):
     """A step a service finishes (resume): viewflow's Handle, keeping the process the service
     holds (knowing its request). viewflow re-reads the task under the lock; a task read while
     the lock was already held (resume's open_task, inside the service's transition) is current."""
+
+    activation_class = _HandleActivation
 
     def _create_wrapper_function(self, origin_func, task):
         process = task.process
@@ -246,9 +378,9 @@ class ChangeRequestFlow(flow.Flow):
         .Next(this.route_resubmission)
     )
     route_resubmission = If(this.is_submitted).Annotation(title=_("Gửi lại?")).Then(this.approve).Else(this.withdrawn)
-    end = flow.End().Annotation(title=_("Hoàn tất"))
-    rejected = flow.End().Annotation(title=_("Bị từ chối"))
-    withdrawn = flow.End().Annotation(title=_("Đã rút"))
+    end = End().Annotation(title=_("Hoàn tất"))
+    rejected = End().Annotation(title=_("Bị từ chối"))
+    withdrawn = End().Annotation(title=_("Đã rút"))
 
     def start_process(self, activation, change_request):
         """Save the new request linked to its new process (one insert, one history row); the
@@ -324,8 +456,12 @@ class TaskHeldByOther(RuntimeError):
 def open_task(change_request: ChangeRequest, node) -> ChangeRequestTask:
     """The task of `node` the request's process is waiting on, with its process, which knows
     the request (the flow's conditions ask it) without reading it again."""
-    tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN)
-    task = tasks.select_related("process").first()
+    task = _remembered_task(change_request.process_id, node)
+    if task is None:
+        tasks = ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=node, status__in=OPEN)
+        task = tasks.select_related("process").first()
+        if task is not None:
+            _remember_task(ChangeRequestFlow, task)
     if task is None:
         raise FlowStateError(change_request, node)
     ChangeRequest.process.field.remote_field.set_cached_value(task.process, change_request)

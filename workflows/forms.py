@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import modelform_factory, modelformset_factory
@@ -74,10 +75,10 @@ class ChangeSetForm:
         proposed = proposed or []
         root_initial, child_initial = self._initial_from(proposed)
         RootForm = modelform_factory(
-            root_model, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields)
+            root_model, form=RootModelForm, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields)
         )
         instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
-        self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root")
+        self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root", original=root)
         for name, queryset in (field_querysets or {}).items():
             if name in self.root_form.fields:
                 self.root_form.fields[name].queryset = queryset
@@ -220,6 +221,28 @@ class ChangeSetForm:
     @property
     def non_field_errors(self):
         return self.reason_form.non_field_errors()
+
+
+class RootModelForm(forms.ModelForm):
+    """The root object's fields. Uniqueness is asked of the values the form changes: a value
+    left as the row has it already holds in the database (as in changesets' apply)."""
+
+    def __init__(self, *args, original=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original = original
+
+    def validate_unique(self):
+        exclude = self._get_validation_exclusions()
+        if self.original is not None:
+            exclude |= {
+                f.name
+                for f in self.instance._meta.concrete_fields
+                if f.value_from_object(self.original) == f.value_from_object(self.instance)
+            }
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
 
 class RowFormSet(ModelFormSet):

@@ -136,6 +136,14 @@ class ChangeRequest(models.Model):
     def __str__(self):
         return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}
 
+    def know_approval_units(self, units) -> None:
+        """The units of the levels, when the caller has them all in hand (the submission: most
+        levels are the managing unit or the receiving one), so approval_units need not read them."""
+        by_pk = {unit.pk: unit for unit in units if unit is not None}
+        key = tuple(level["unit"] for level in self.levels or ())
+        if key and all(pk in by_pk for pk in key):
+            self.__dict__["_approval_units"] = (key, [by_pk[pk] for pk in key])
+
     def approval_units(self) -> list:
         """The units whose approvers decide, in order, as resolved from the policy at submission
         (requests from before policies: the managing unit, then a transfer's receiving unit)."""

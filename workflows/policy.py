@@ -115,15 +115,14 @@ def _personnel_department(unit: Unit | None) -> Unit | None:
 
 def resolve_level(level: str, unit: Unit) -> Unit | None:
     """The unit whose approvers decide `level` for data of `unit`; None when the tree has none."""
-    parent = Unit.objects.get_parent(unit)
     if level == Level.UNIT_LEADER:
         return unit
     if level == Level.UNIT_PERSONNEL:
         return _personnel_department(unit)
     if level == Level.PARENT_LEADER:
-        return parent
+        return Unit.objects.get_parent(unit)
     if level == Level.PARENT_PERSONNEL:
-        return _personnel_department(parent)
+        return _personnel_department(Unit.objects.get_parent(unit))
     if level == Level.MINISTRY_PERSONNEL:
         return _personnel_department(Unit.objects.get_root(unit))
     return None

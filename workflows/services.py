@@ -2,6 +2,8 @@
 Each changes the status through workflows.lifecycle and moves the viewflow process on in the
 same transaction, whoever calls it (a page, a shell, a Celery task)."""
 
+import copy
+import threading
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,7 +53,7 @@ def _check_operations(*, kind, unit, operations, user, known=()):
         owner = changesets.owning_unit(op, refs_unit=unit, known=known)
         if owner is None or owner.pk != unit.pk:
             raise PermissionDenied(_("Yêu cầu chỉ được thay đổi dữ liệu do đơn vị %(unit)s quản lý.") % {"unit": unit})
-    changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind))
+    changesets.validate_operations(operations, user=user, allow_fields=_allowed_fields(kind), known=known)
 
 
 def submit_change_request(
@@ -89,6 +91,7 @@ def submit_change_request(
         )
         change_request.policy = policy.current_policy()
         change_request.levels = _levels_for(change_request)
+        change_request.know_approval_units([unit, target_unit])
         change_request.pending_unit = change_request.approval_units()[0]
         # The related rows are objects in hand (checked above): no query to see that they exist.
         change_request.full_clean(exclude=["process", *_RELATED_IN_HAND])
@@ -99,10 +102,39 @@ def submit_change_request(
 
 
 def _announce(change_request: ChangeRequest, event: str, *, actor=None, decision=None) -> None:
-    """Tell the layers above (notifications) what happened, inside the transition's transaction."""
+    """Tell the layers above (notifications, campaigns) what happened, inside the transition's
+    transaction: each event at once (change_request_event), and all the events of the
+    transition together at its end (change_request_events)."""
     signals.change_request_event.send(
         sender=ChangeRequest, change_request=change_request, event=event, actor=actor, decision=decision
     )
+    pending = getattr(_announcements, "pending", None)
+    if pending is None:
+        told = {"change_request": change_request, "event": event, "actor": actor, "decision": decision}
+        signals.change_request_events.send(sender=ChangeRequest, events=[told])
+    else:
+        # the request as it is at this event (a later one of the transition changes it further)
+        told = {"change_request": copy.copy(change_request), "event": event, "actor": actor, "decision": decision}
+        pending.append(told)
+
+
+_announcements = threading.local()
+
+
+@contextmanager
+def _announced_together():
+    """Collect the events announced inside, and send them together when the block ends without
+    an error (nested blocks: the outermost sends); an error discards them."""
+    if getattr(_announcements, "pending", None) is not None:
+        yield
+        return
+    _announcements.pending = pending = []
+    try:
+        yield
+    finally:
+        _announcements.pending = None
+    if pending:
+        signals.change_request_events.send(sender=ChangeRequest, events=pending)
 
 
 _AFTER_DECISION = {
@@ -156,14 +188,19 @@ def _flows():
 
 
 @contextmanager
-def _transition(change_request: ChangeRequest):
+def _transition(change_request: ChangeRequest, *, savepoint: bool = True):
     """One transition of a request: in a transaction, holding its process's flow lock, with the
     request re-read under a row lock, so two people acting on one request act one after the
-    other and the second sees what the first did. Yields the request's state machine."""
-    with transaction.atomic(), _flows().ChangeRequestFlow.lock(change_request.process_id):
-        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by")
+    other and the second sees what the first did. Yields the request's state machine.
+
+    `savepoint=False`: inside a caller's transaction, no savepoint of its own; for a transition
+    that refuses before it writes and raises its refusal after the block (decide), so an error
+    escaping it is one the caller's whole transaction must roll back anyway."""
+    with transaction.atomic(savepoint=savepoint), _flows().ChangeRequestFlow.lock(change_request.process_id):
+        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by", "unit")
         change_request.refresh_from_db(from_queryset=locked)
-        yield ChangeRequestLifecycle(change_request)
+        with _announced_together():
+            yield ChangeRequestLifecycle(change_request)
 
 
 def _complete(change_request: ChangeRequest, node, user, *, take_over: bool = False) -> None:
@@ -172,11 +209,30 @@ def _complete(change_request: ChangeRequest, node, user, *, take_over: bool = Fa
     try:
         flows.complete_human_task(change_request, node, user, take_over=take_over)
     except flows.TaskHeldByOther as exc:
-        owner = exc.task.owner
-        raise ValidationError(
-            _("Công việc này đang do %(who)s nhận xử lý; người đó phải trả lại công việc trước.")
-            % {"who": owner.get_full_name() or owner.get_username()}
-        ) from exc
+        raise _held_by_other(exc.task) from exc
+
+
+def _held_by_other(task) -> ValidationError:
+    owner = task.owner
+    return ValidationError(
+        _("Công việc này đang do %(who)s nhận xử lý; người đó phải trả lại công việc trước.")
+        % {"who": owner.get_full_name() or owner.get_username()}
+    )
+
+
+def _decision_refused(change_request: ChangeRequest, lifecycle, user, decision: str, comment: str):
+    """(capacity, None) when `user` may decide the request now, else (None, the refusal)."""
+    capacity = approval_capacity(user, change_request)
+    if capacity is None:
+        return None, PermissionDenied(_("Bạn không có quyền phê duyệt yêu cầu này."))
+    if not lifecycle.decide.can_proceed():
+        return None, ValidationError(_("Yêu cầu không ở trạng thái chờ phê duyệt."))
+    if decision != Decision.APPROVE and not comment:
+        return None, ValidationError({"comment": _("Phải ghi ý kiến khi trả lại hoặc từ chối.")})
+    task = _flows().open_task(change_request, _flows().ChangeRequestFlow.approve)
+    if task.owner_id is not None and task.owner_id != user.pk:
+        return None, _held_by_other(task)
+    return capacity, None
 
 
 def decide_change_request(*, change_request: ChangeRequest, user, decision: str, comment: str = "") -> ChangeRequest:
@@ -186,33 +242,44 @@ def decide_change_request(*, change_request: ChangeRequest, user, decision: str,
     if decision not in Decision.values:
         raise ValidationError(_("Quyết định không hợp lệ."))
     comment = (comment or "").strip()
-    with _transition(change_request) as lifecycle:
-        capacity = approval_capacity(user, change_request)
-        if capacity is None:
-            raise PermissionDenied(_("Bạn không có quyền phê duyệt yêu cầu này."))
-        if not lifecycle.decide.can_proceed():
-            raise ValidationError(_("Yêu cầu không ở trạng thái chờ phê duyệt."))
-        if decision != Decision.APPROVE and not comment:
-            raise ValidationError({"comment": _("Phải ghi ý kiến khi trả lại hoặc từ chối.")})
-        acting_for, delegation = capacity
-        record = ApprovalDecision.objects.create(
-            change_request=change_request,
-            level=change_request.current_level,
-            unit_id=change_request.pending_unit_id,
-            decision=decision,
-            comment=comment,
-            decided_by=user,
-            acting_for=acting_for,
-            delegation=delegation,
-            decided_at=timezone.now(),
-        )
-        lifecycle.decide(record)
-        change_request.save()
-        _complete(change_request, _flows().ChangeRequestFlow.approve, user)
-        _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
-        if change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT:
-            _apply(change_request, lifecycle)  # imports: the flow queued the import task
+    # Refused before anything is written and raised once the block has ended, so the caller's
+    # transaction (a task page's, which shows the form again) stays usable without a savepoint.
+    with _transition(change_request, savepoint=False) as lifecycle:
+        capacity, refusal = _decision_refused(change_request, lifecycle, user, decision, comment)
+        if refusal is None:
+            _decide(change_request, lifecycle, user, decision, comment, capacity)
+    if refusal is not None:
+        raise refusal
     return change_request
+
+
+def _decide(change_request: ChangeRequest, lifecycle, user, decision: str, comment: str, capacity) -> None:
+    """decide_change_request once it is allowed: the decision row, the request, the flow, the
+    events, and at the last level the apply."""
+    acting_for, delegation = capacity
+    record = ApprovalDecision.objects.create(
+        change_request=change_request,
+        level=change_request.current_level,
+        unit_id=change_request.pending_unit_id,
+        decision=decision,
+        comment=comment,
+        decided_by=user,
+        acting_for=acting_for,
+        delegation=delegation,
+        decided_at=timezone.now(),
+    )
+    lifecycle.decide(record)
+    applies = (
+        change_request.status == ChangeRequest.Status.APPROVED and change_request.kind != ChangeRequest.Kind.IMPORT
+    )
+    if not applies:
+        change_request.save()
+    # else saved once by _apply, approved and applied (or sent back): the decision row keeps
+    # who approved it and when, the request's history its state once this transaction ends.
+    _complete(change_request, _flows().ChangeRequestFlow.approve, user)
+    _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
+    if applies:
+        _apply(change_request, lifecycle)  # imports: the flow queued the import task
 
 
 def apply_change_request(*, change_request: ChangeRequest) -> bool:
@@ -235,7 +302,8 @@ def _apply(change_request: ChangeRequest, lifecycle: ChangeRequestLifecycle) -> 
     if change_request.kind == ChangeRequest.Kind.IMPORT:
         raise ValidationError(_("Yêu cầu nhập tệp được ghi vào hồ sơ bởi lượt nhập của nó."))
     operations = change_request.operations
-    if changesets.stale_operations(operations):
+    rows = {}  # read under their locks by the stale check, written by the apply
+    if changesets.stale_operations(operations, rows=rows):
         lifecycle.send_back(
             _(
                 "Dữ liệu đã được thay đổi sau khi gửi đề xuất này; đề xuất không được áp dụng. "
@@ -254,6 +322,7 @@ def _apply(change_request: ChangeRequest, lifecycle: ChangeRequestLifecycle) -> 
                     acting_for=change_request.decided_for,
                 ),
                 allow_fields=_allowed_fields(change_request.kind),
+                rows=rows,
             )
         except changesets.ChangeSetInvalid as exc:
             lifecycle.send_back(_("Không áp dụng được: %(errors)s") % {"errors": " ".join(exc.messages)})

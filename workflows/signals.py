@@ -9,6 +9,12 @@ from django.dispatch import Signal
 # ApprovalDecision of a decide transition, else None.
 change_request_event = Signal()
 
+# change_request_events.send(sender=ChangeRequest, events=[{change_request, event, actor, decision}, ...]):
+# the same events, once per transition, when it has made them all (still inside its transaction),
+# so a receiver writes what they cause in one go (notifications: one query for the recipients'
+# preferences, one insert).
+change_request_events = Signal()
+
 SUBMITTED = "submitted"  # a level now waits on its approvers (first submission, resubmission, next level)
 RETURNED = "returned"
 REJECTED = "rejected"
