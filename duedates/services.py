@@ -377,11 +377,10 @@ def refresh_due_items(*, employee_ids=None, as_of: datetime.date | None = None, 
         if not changed:
             continue
         now = timezone.now()
-        items = (
-            item_values(pk, result, ruleset.version, now)
-            for pk in changed
-            for result in compute_all(people[pk], ruleset)
-        )
+        # Computed before any write: the rules may read the database (the working-day calendar,
+        # the first time it is asked), which a connection busy with a COPY cannot answer.
+        results = [(pk, result) for pk in changed for result in compute_all(people[pk], ruleset)]
+        items = [item_values(pk, result, ruleset.version, now) for pk, result in results]
         with transaction.atomic():
             _replace(changed, items, [(pk, hashes[pk], now) for pk in changed])
         recomputed += len(changed)
