@@ -158,7 +158,9 @@ class DroppingServer(Inbox):
         drop = self._take_drop()
         if drop and self.mode == "in_data":
             writer.transport.abort()  # mid-transaction: the dot never arrives here
-            self.hung_up.set()
+            # abort() closes the socket on the loop's next turn (call_soon): told after that, so
+            # whoever waits on hung_up finds the connection really closed.
+            asyncio.get_running_loop().call_soon(self.hung_up.set)
             return False
         lines = []
         while True:

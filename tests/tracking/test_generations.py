@@ -21,13 +21,12 @@ def copies(settings):
     cache.clear()
 
 
-def test_a_copy_that_no_longer_unpickles_is_a_miss_and_is_replaced(copies, caplog):
+def test_a_copy_that_no_longer_unpickles_is_a_miss_and_is_replaced(copies):
     assert copies.get("k", lambda: Shape()).__class__ is Shape  # kept, pickled
     module = sys.modules[__name__]
     del module.Shape  # the next release renamed the class
     try:
         assert copies.get("k", lambda: "fresh") == "fresh"
-        assert "reading the database" in caplog.text
     finally:
         module.Shape = Shape_
     cache.clear()
