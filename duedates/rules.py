@@ -585,7 +585,8 @@ def extended_due(
     return due, inputs, rule_ids
 
 
-def _holding_row(rows, salary_class: str, on: datetime.date) -> HoldingPeriod | None:
+def holding_row(rows, salary_class: str, on: datetime.date) -> HoldingPeriod | None:
+    """The holding-period rule of a salary class in force on `on` (the newest that applies)."""
     candidates = [r for r in rows if r.salary_class == salary_class and r.in_force(on)]
     return max(candidates, key=lambda r: r.valid_from, default=None)
 
@@ -595,7 +596,7 @@ def _check_inputs(about, *, step_start, salary_class, sanctions, periods, rules)
         return cannot(about, _("Chưa có ngày hưởng bậc lương hiện hưởng."))
     if not salary_class:
         return cannot(about, _("Mã ngạch chưa có trong bảng lương (không xác định được nhóm ngạch)."))
-    if _holding_row(rules.holding_periods, salary_class, step_start) is None:
+    if holding_row(rules.holding_periods, salary_class, step_start) is None:
         return cannot(
             about,
             _("Nhóm ngạch %(cls)s chưa có quy định thời gian giữ bậc.") % {"cls": salary_class},
@@ -635,7 +636,7 @@ def salary_step(
         return failed
     if step is not None and last_step is not None and step >= last_step:
         return None
-    holding = _holding_row(rules.holding_periods, salary_class, step_start)
+    holding = holding_row(rules.holding_periods, salary_class, step_start)
     due, inputs, rule_ids = extended_due(
         start=step_start,
         months=holding.months,
@@ -689,7 +690,7 @@ def beyond_last_step(
     )
     if failed:
         return failed
-    holding = _holding_row(rules.holding_periods, salary_class, step_start)
+    holding = holding_row(rules.holding_periods, salary_class, step_start)
     if not holding.beyond_last_step:
         return None
     rule = max((r for r in rules.beyond if r.in_force(step_start)), key=lambda r: r.valid_from, default=None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.management.base import CommandError
 
 from duedates.models import HoldingPeriod
+from duedates.rules import holding_row
 from records.models import SalaryRank, SalaryTable
 from records.models.salary import coefficients_for, salary_index
 
@@ -76,10 +77,10 @@ def holding_months(salary_class: str, on=REFERENCE_DATE) -> int:
     """Months at a step for a salary class, from the due engine's rule rows in force on `on`
     (the one source of the holding period)."""
     rows = [row.as_rule() for row in HoldingPeriod.objects.filter(salary_class=salary_class)]
-    in_force = [row for row in rows if row.in_force(on)]
-    if not in_force:
+    row = holding_row(rows, salary_class, on)
+    if row is None:
         raise CommandError(f"Thiếu thời gian giữ bậc của nhóm ngạch {salary_class} (no holding period).")
-    return max(in_force, key=lambda row: row.valid_from).months
+    return row.months
 
 
 class SalaryScales:
