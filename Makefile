@@ -63,7 +63,9 @@ check-deploy: install
 
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l vi -l en --no-obsolete
-	DEBUG=1 $(BIN)/python manage.py compilemessages
+	$(BIN)/python locale/complete_vi.py
+	msgcat -o locale/vi/LC_MESSAGES/django.po locale/vi/LC_MESSAGES/django.po
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf var

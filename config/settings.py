@@ -98,7 +98,8 @@ MIDDLEWARE = [
     # cookie (NUL anywhere) is a Vietnamese 400, never a database error.
     "config.middleware.InputSafetyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The account's or the switch's language, else Vietnamese; never Accept-Language.
+    "config.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

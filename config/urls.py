@@ -14,6 +14,7 @@ from config import security
 from duedates.viewsets import DueDatesApp
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
+from notifications import language
 from notifications.viewsets import NotificationsApp
 from records.viewsets import CHANGE_PAGES as RECORD_CHANGE_PAGES
 from records.viewsets import RecordsApp
@@ -59,6 +60,6 @@ urlpatterns = [
     path("accounts/otp/enrol/", security.otp_enrol, name="otp-enrol"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("", site.urls),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.signals import campaign_late, campaign_started
@@ -12,6 +13,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self):
+        from . import language
         from .receivers import (  # models: once the registry is ready
             notify_campaign_late,
             notify_campaign_started,
@@ -25,3 +27,4 @@ class NotificationsConfig(AppConfig):
         campaign_started.connect(notify_campaign_started, dispatch_uid="notifications.campaign_started")
         campaign_late.connect(notify_campaign_late, dispatch_uid="notifications.campaign_late")
         due_items_refreshed.connect(queue_due_work_sweep, dispatch_uid="notifications.queue_due_work_sweep")
+        user_logged_in.connect(language.on_login, dispatch_uid="notifications.language_on_login")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tracking.keyset import paginate
 
-from . import services
+from . import language, services
 from .models import Delivery, Kind, Notification, NotificationSettings
 from .texts import describe
 
@@ -66,6 +66,7 @@ def notification_settings(request):
         current.language = form.cleaned_data["language"]
         current.deliveries = {k: form.cleaned_data[f"delivery_{k}"] for k in Kind.values}
         current.save()
+        request.session[language.SESSION_KEY] = current.language
         messages.success(request, _("Đã lưu tuỳ chọn thông báo."))
         response = redirect("notifications:settings")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, current.language, samesite="Lax")
