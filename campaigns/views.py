@@ -256,7 +256,7 @@ def items_confirm(request, pk):
         ids = [int(value) for value in request.POST.getlist("items")]
     except ValueError:
         ids = None
-    if ids is None:
+    if ids is None or any(not 0 < pk < 2**63 for pk in ids):
         messages.error(request, _("Danh sách hồ sơ đã chọn không hợp lệ; hãy tải lại trang và chọn lại."))
         return redirect(_back(request))
     try:

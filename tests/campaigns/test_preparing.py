@@ -2,8 +2,10 @@
 its progress page; a preparing campaign nobody works on, reminds or escalates; the retry."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connections
 from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -136,3 +138,26 @@ def test_a_preparing_campaign_is_not_worked_reminded_nor_escalated(
     assert selectors.list_open_items(user=officer).exists()
     assert selectors.open_items_by_officer()
     assert services.escalate_late_campaigns()
+
+
+@pytest.mark.postgres("two connections at once: SQLite would serialise the whole database")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_deliveries_at_once_make_every_item_once(tree, people, quantri_cuc, crowd):
+    campaign = start(quantri_cuc, tree["cuc"], prepare=False)
+    results, ready = [], threading.Barrier(2)
+
+    def worker():  # a task and its redelivery, each on its own connection
+        try:
+            ready.wait(10)
+            results.append(services.prepare_items(campaign.pk, chunk_size=2))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [Campaign.Status.READY, Campaign.Status.READY]
+    _assert_every_item_once(campaign, crowd)
+    assert Notification.objects.filter(kind=Kind.CAMPAIGN_STARTED, recipient=people["canbo_kv1"]).count() == 1
