@@ -187,11 +187,15 @@ def test_visible_campaigns_filter_agrees_with_the_check(tree, people, quantri_cu
 
 
 def test_officers_list_agrees_with_the_item_check(tree, people, quantri_cuc, staff):
+    from campaigns import services
     from campaigns.selectors import list_open_items
 
     campaign = start(quantri_cuc, tree["cuc"])
     start(quantri_cuc, tree["kv1"], include_subtree=False, title="Riêng KV1")
+    preparing = start(quantri_cuc, tree["cuc"], title="Đang tạo", prepare=False)
+    services.prepare_items(preparing.pk, chunk_size=2, stop_after=1)  # items made, not yet ready
     items = list(CampaignItem.objects.select_related("campaign", "employee__managing_unit"))
+    assert any(i.campaign_id == preparing.pk for i in items)
     for user in people.values():
         listed = set(list_open_items(user=user).values_list("pk", flat=True))
         assert listed == {i.pk for i in items if can_work_on_item(user, i)}, user.username
