@@ -4,12 +4,16 @@ confirmed the record unchanged, or when a change request about the person, submi
 campaign, is on its way or applied (see OPEN_Q / DONE_Q). A person's record is never written
 here: a change goes through workflows' change requests, as every change does."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tracking.progress import percent
 from workflows.models import ChangeRequest
 
 # The statuses of a linked request under which the item counts as done: the officer has done
@@ -24,8 +28,22 @@ OPEN_Q = Q(confirmed_at__isnull=True) & (
 )
 
 
+# A campaign still preparing whose items have not moved for this long lost its task (the worker
+# died and the message with it): whoever may start campaigns on its unit may retry it.
+PREPARING_STALE = datetime.timedelta(minutes=10)
+
+
 class Campaign(models.Model):
-    """A review of the records of `unit` (and, when `include_subtree`, of every unit under it)."""
+    """A review of the records of `unit` (and, when `include_subtree`, of every unit under it).
+
+    Started at once as "preparing": a Celery task (campaigns.tasks.prepare_campaign) creates its
+    items a chunk at a time, counting them in `item_count` out of `items_expected`, and makes it
+    ready (told to the officers) or failed (with `error`, retried by who may start one)."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Đang tạo danh sách hồ sơ")
+        READY = "ready", _("Đã sẵn sàng")
+        FAILED = "failed", _("Tạo danh sách hồ sơ bị lỗi")
 
     title = models.CharField(_("tên đợt rà soát"), max_length=255)
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
@@ -36,6 +54,10 @@ class Campaign(models.Model):
     )
     started_at = models.DateTimeField(_("thời điểm bắt đầu"), auto_now_add=True)
     item_count = models.PositiveIntegerField(_("số hồ sơ"), default=0)
+    status = models.CharField(_("tình trạng"), max_length=16, choices=Status.choices, default=Status.READY)
+    items_expected = models.PositiveIntegerField(_("số hồ sơ dự kiến"), default=0)
+    progress_at = models.DateTimeField(_("lần cuối tạo thêm hồ sơ"), null=True, blank=True)
+    error = models.TextField(_("lỗi khi tạo danh sách hồ sơ"), blank=True)
     closed_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -60,6 +82,34 @@ class Campaign(models.Model):
     @property
     def is_running(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def is_ready(self) -> bool:
+        """Its items are all there: the officers work on them, reminders, escalation and progress
+        count them. Until then the campaign shows how many items are made."""
+        return self.status == self.Status.READY
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status == self.Status.PREPARING
+
+    def is_stalled(self, now=None) -> bool:
+        """Preparing, with no item made for PREPARING_STALE: its task is lost."""
+        moved = self.progress_at or self.started_at
+        return self.is_preparing and moved is not None and moved < (now or timezone.now()) - PREPARING_STALE
+
+    # The progress of its preparation, as tracking.progress.progress_response reads a job's.
+    @property
+    def rows_done(self) -> int:
+        return self.item_count
+
+    @property
+    def rows_total(self) -> int:
+        return self.items_expected
+
+    @property
+    def progress_percent(self) -> int:
+        return percent(self.item_count, self.items_expected, done=self.is_ready)
 
     def unit_q(self, prefix: str = "") -> Q:
         """The units the campaign covers, as a filter (`prefix` leads to the unit)."""

@@ -5,11 +5,14 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils import timezone
 
 from records.permissions import can_propose_change, proposable_employees_q
 from units.models import Unit
 from units.permissions import grant_admin_scope, propose_scope, visible_scope
 from units.scope import NOTHING, UnitScope, active_grants, granted_paths
+
+from .models import PREPARING_STALE, Campaign
 
 # --- start (and close) a campaign ---------------------------------------------------------------
 
@@ -35,8 +38,26 @@ def startable_units_q(user, prefix: str = "") -> Q:
 
 
 def can_close_campaign(user, campaign) -> bool:
-    """Who may start a campaign on its unit may end it (reminders and escalation stop)."""
-    return campaign.is_running and can_start_campaign(user, campaign.unit)
+    """Who may start a campaign on its unit may end it (reminders and escalation stop), once its
+    items are made (or their making failed)."""
+    return campaign.is_running and not campaign.is_preparing and can_start_campaign(user, campaign.unit)
+
+
+def can_retry_campaign(user, campaign, now=None) -> bool:
+    """Making a campaign's items again, from where it stopped: who may start a campaign on its
+    unit, when the making failed or its task was lost (no item made for PREPARING_STALE)."""
+    if not campaign.is_running or not can_start_campaign(user, campaign.unit):
+        return False
+    return campaign.status == Campaign.Status.FAILED or campaign.is_stalled(now)
+
+
+def retryable_campaigns_q(user, now=None) -> Q:
+    """The same decision over many campaigns."""
+    stalled = Q(status=Campaign.Status.PREPARING) & (
+        Q(progress_at__lt=(now or timezone.now()) - PREPARING_STALE)
+        | Q(progress_at__isnull=True, started_at__lt=(now or timezone.now()) - PREPARING_STALE)
+    )
+    return startable_units_q(user, "unit__") & Q(closed_at__isnull=True) & (Q(status=Campaign.Status.FAILED) | stalled)
 
 
 # --- see a campaign and its progress ---------------------------------------------------------
@@ -91,8 +112,9 @@ def _prefixes(path: str) -> list[str]:
 
 def can_work_on_item(user, item) -> bool:
     """Confirm a record unchanged or propose a change for it: whoever may propose changes for
-    the person (records.permissions.can_propose_change), while the campaign runs."""
-    return item.campaign.is_running and can_propose_change(user, item.employee)
+    the person (records.permissions.can_propose_change), while the campaign runs and once all
+    its items are made."""
+    return item.campaign.is_running and item.campaign.is_ready and can_propose_change(user, item.employee)
 
 
 def can_work_on_items(user) -> bool:
@@ -102,4 +124,13 @@ def can_work_on_items(user) -> bool:
 
 def workable_items_q(user) -> Q:
     """The same decision over many items."""
-    return Q(campaign__closed_at__isnull=True) & proposable_employees_q(user, "employee__")
+    return Q(campaign__closed_at__isnull=True, campaign__status=Campaign.Status.READY) & proposable_employees_q(
+        user, "employee__"
+    )
+
+
+def can_confirm_in_bulk(user, campaign) -> bool:
+    """Whether the campaign's list offers "confirm the selected unchanged": to an officer (who
+    works items, can_work_on_items) while the campaign runs and is ready. Which of the selected
+    items are theirs is workable_items_q, asked by the service."""
+    return campaign.is_running and campaign.is_ready and can_work_on_items(user)

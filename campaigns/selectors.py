@@ -52,12 +52,12 @@ def open_items_by_unit(campaign: Campaign) -> dict[int, int]:
 
 
 def open_items_by_officer() -> dict[int, list[list[int]]]:
-    """{officer id: [[campaign id, open items], …]} over running campaigns: what each officer's
+    """{officer id: [[campaign id, open items], …]} over running, ready campaigns: what each officer's
     daily digest counts. Two queries: open items by (campaign, managing unit), then the officer
     grants on those units."""
     by_unit: dict[int, dict[int, int]] = {}
     rows = (
-        CampaignItem.objects.filter(OPEN_Q, campaign__closed_at__isnull=True)
+        CampaignItem.objects.filter(OPEN_Q, campaign__closed_at__isnull=True, campaign__status=Campaign.Status.READY)
         .values_list("campaign_id", f"{UNIT}_id")
         .annotate(n=Count("pk"))
         .order_by()

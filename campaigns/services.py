@@ -1,12 +1,15 @@
-"""Starting a campaign (its items in bulk), confirming a record unchanged, linking a change
-request to the items of its person, closing a campaign, and the late escalation sweep."""
+"""Starting a campaign (at once; its items made in chunks by a task, resumed after a failure),
+confirming a record unchanged (one or a selection), linking a change request to the items of
+its person, closing a campaign, and the late escalation sweep."""
 
 import datetime
-from itertools import islice
+import logging
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import F, Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records.models import Employee
@@ -16,16 +19,28 @@ from workflows.models import ChangeRequest
 
 from . import selectors, signals
 from .models import OPEN_Q, Campaign, CampaignEscalation, CampaignItem
-from .permissions import can_close_campaign, can_start_campaign, can_work_on_item
+from .permissions import (
+    can_close_campaign,
+    can_confirm_in_bulk,
+    can_retry_campaign,
+    can_start_campaign,
+    can_work_on_item,
+    workable_items_q,
+)
+
+logger = logging.getLogger(__name__)
 
 ITEM_BATCH = 5000
+# The most items one "confirm the selected" may carry (a page of the list has 50).
+BULK_CONFIRM_MAX = 200
 
 
 def start_campaign(
     *, user, title: str, unit: Unit, include_subtree: bool, deadline: datetime.date, today=None
 ) -> Campaign:
-    """Start a campaign on `unit` (and its subtree) with one item per person, told to the
-    officers who hold them; nothing is written when the input is refused."""
+    """Start a campaign on `unit` (and its subtree): the campaign is written at once, preparing,
+    and its items are made by a task queued on commit (prepare_items); nothing is written when
+    the input is refused."""
     today = today or timezone.localdate()
     errors = {}
     if not (title or "").strip():
@@ -40,37 +55,115 @@ def start_campaign(
         )
     if errors:
         raise ValidationError(errors)
+    campaign = Campaign(
+        title=title.strip(),
+        unit=unit,
+        include_subtree=include_subtree,
+        deadline=deadline,
+        started_by=user,
+        status=Campaign.Status.PREPARING,
+    )
+    campaign.full_clean()
+    expected = _people(campaign).count()  # one COUNT on the index, not a row per person
+    if not expected:
+        raise ValidationError({"unit": _("Đơn vị đã chọn không có hồ sơ cán bộ nào để rà soát.")})
+    campaign.items_expected = expected
+    campaign._history_user = user
     with transaction.atomic():
-        campaign = Campaign(
-            title=title.strip(), unit=unit, include_subtree=include_subtree, deadline=deadline, started_by=user
-        )
-        campaign.full_clean()
         campaign.save()
-        count = _create_items(campaign)
-        if not count:
-            raise ValidationError({"unit": _("Đơn vị đã chọn không có hồ sơ cán bộ nào để rà soát.")})
-        campaign.item_count = count
-        campaign.save(update_fields=["item_count"])
-        signals.campaign_started.send(
-            sender=Campaign, campaign=campaign, recipients=selectors.list_item_officers(campaign)
-        )
+        _queue_preparation(campaign)
     return campaign
 
 
-def _create_items(campaign: Campaign) -> int:
-    """One item per person the campaign covers, inserted a batch at a time (ids streamed from
-    the index, no query per person)."""
-    people = (
-        Employee.objects.filter(campaign.unit_q("managing_unit__"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .iterator(chunk_size=ITEM_BATCH)
-    )
-    count = 0
-    while chunk := list(islice(people, ITEM_BATCH)):
-        CampaignItem.objects.bulk_create([CampaignItem(campaign=campaign, employee_id=pk) for pk in chunk])
-        count += len(chunk)
-    return count
+def retry_campaign(*, user, campaign: Campaign) -> Campaign:
+    """Make the rest of a campaign's items again after a failure or a lost task: the items made
+    stay, the task goes on after the last of them."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update(of=("self",)).select_related("unit").get(pk=campaign.pk)
+        if not can_retry_campaign(user, campaign):
+            raise ValidationError(
+                _("Không thể tạo lại danh sách hồ sơ của đợt này: đợt không bị lỗi hoặc bạn không có quyền.")
+            )
+        campaign.status = Campaign.Status.PREPARING
+        campaign.error = ""
+        campaign.progress_at = timezone.now()
+        campaign._history_user = user
+        campaign.save(update_fields=["status", "error", "progress_at"])
+        _queue_preparation(campaign)
+    return campaign
+
+
+def _queue_preparation(campaign: Campaign) -> None:
+    from .tasks import prepare_campaign  # the tasks call this module
+
+    prepare_campaign.delay_on_commit(campaign.pk)
+
+
+def _people(campaign: Campaign):
+    return Employee.objects.filter(campaign.unit_q("managing_unit__"))
+
+
+def prepare_items(campaign_id: int, *, chunk_size: int = ITEM_BATCH, stop_after: int | None = None) -> str:
+    """Make a preparing campaign's items, one item per person it covers, a chunk at a time in
+    person id order; each chunk commits with its count, so a task that dies leaves whole chunks
+    and the next run goes on after the last person who has an item. Safe to run twice, and two
+    runs at once: each chunk is made under the campaign's row lock, after the items already
+    there (and the unique (campaign, person) constraint stands behind it). When no one is left,
+    the campaign is ready and the officers holding items are told. Any error leaves it failed,
+    with a Vietnamese message, for a retry. Returns the status it is left in.
+
+    `stop_after` (chunks) stops early as a worker dying would, for the tests."""
+    chunks = 0
+    try:
+        while True:
+            if stop_after is not None and chunks >= stop_after:
+                return Campaign.Status.PREPARING
+            status = _prepare_chunk(campaign_id, chunk_size)
+            if status != Campaign.Status.PREPARING:
+                return status
+            chunks += 1
+    except Exception:
+        logger.exception("Preparing campaign %s failed", campaign_id)
+        with translation.override(settings.LANGUAGE_CODE):
+            message = _(
+                "Có lỗi khi tạo danh sách hồ sơ của đợt; các hồ sơ đã tạo được giữ nguyên. "
+                "Quản trị đơn vị có thể bấm “Tạo tiếp danh sách” để tạo nốt."
+            )
+        Campaign.objects.filter(pk=campaign_id, status=Campaign.Status.PREPARING).update(
+            status=Campaign.Status.FAILED, error=message, progress_at=timezone.now()
+        )
+        return Campaign.Status.FAILED
+
+
+def _prepare_chunk(campaign_id: int, chunk_size: int) -> str:
+    """One chunk of items in its own transaction; the campaign made ready when none is left."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update(of=("self",)).select_related("unit").get(pk=campaign_id)
+        if campaign.status != Campaign.Status.PREPARING:
+            return campaign.status  # done by an earlier run, or failed and not retried
+        last = campaign.items.aggregate(last=Max("employee_id"))["last"] or 0
+        chunk = list(_people(campaign).filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:chunk_size])
+        now = timezone.now()
+        if chunk:
+            CampaignItem.objects.bulk_create([CampaignItem(campaign=campaign, employee_id=pk) for pk in chunk])
+            Campaign.objects.filter(pk=campaign_id).update(item_count=F("item_count") + len(chunk), progress_at=now)
+            return Campaign.Status.PREPARING
+        count = campaign.items.count()
+        campaign.item_count = count
+        campaign.items_expected = count
+        campaign.progress_at = now
+        if not count:  # everyone left the units meanwhile
+            with translation.override(settings.LANGUAGE_CODE):
+                campaign.error = _("Đơn vị đã chọn không còn hồ sơ cán bộ nào để rà soát.")
+            campaign.status = Campaign.Status.FAILED
+        else:
+            campaign.status = Campaign.Status.READY
+        campaign.save(update_fields=["item_count", "items_expected", "progress_at", "status", "error"])
+        if campaign.is_ready:
+            signals.campaign_started.send(
+                sender=Campaign, campaign=campaign, recipients=selectors.list_item_officers(campaign)
+            )
+        return campaign.status
 
 
 def confirm_item(*, user, item: CampaignItem) -> CampaignItem:
@@ -91,6 +184,40 @@ def confirm_item(*, user, item: CampaignItem) -> CampaignItem:
         item._history_user = user
         item.save(update_fields=["confirmed_by", "confirmed_at"])
     return item
+
+
+def confirm_items(*, user, campaign: Campaign, item_ids) -> dict:
+    """The officer confirms several records of `campaign` unchanged in one transaction: one
+    UPDATE and one history row per item (who, when, the item's campaign) written in one INSERT,
+    whatever their number. Every selected item must be one the user may work on
+    (workable_items_q), or nothing is written (PermissionDenied); those already confirmed are
+    left as they are and counted. Returns {"confirmed": [items], "already": n}."""
+    ids = sorted(set(item_ids))
+    if not ids:
+        raise ValidationError(_("Hãy chọn ít nhất một hồ sơ để xác nhận."))
+    if len(ids) > BULK_CONFIRM_MAX:
+        raise ValidationError(_("Mỗi lần chỉ xác nhận được tối đa %(n)s hồ sơ.") % {"n": BULK_CONFIRM_MAX})
+    if not can_confirm_in_bulk(user, campaign):
+        raise PermissionDenied(_("Bạn không được xác nhận hồ sơ của đợt rà soát này."))
+    with transaction.atomic():
+        items = list(
+            CampaignItem.objects.filter(workable_items_q(user), campaign=campaign, pk__in=ids)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        if len(items) != len(ids):
+            raise PermissionDenied(_("Có hồ sơ đã chọn mà bạn không được xác nhận trong đợt rà soát này."))
+        todo = [item for item in items if item.confirmed_at is None]
+        now = timezone.now()
+        for item in todo:
+            item.confirmed_by = user
+            item.confirmed_at = now
+        if todo:
+            CampaignItem.objects.filter(pk__in=[item.pk for item in todo]).update(confirmed_by=user, confirmed_at=now)
+            CampaignItem.history.bulk_history_create(
+                todo, update=True, default_user=user, default_date=now, batch_size=BULK_CONFIRM_MAX
+            )
+    return {"confirmed": todo, "already": len(items) - len(todo)}
 
 
 def link_change_request(change_request: ChangeRequest) -> int:
@@ -130,7 +257,8 @@ def escalate_late_campaigns(*, now=None) -> list[CampaignEscalation]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     created = []
-    for campaign in Campaign.objects.filter(closed_at__isnull=True, deadline__lt=today).select_related("unit"):
+    running = Campaign.objects.filter(closed_at__isnull=True, status=Campaign.Status.READY, deadline__lt=today)
+    for campaign in running.select_related("unit"):
         done = set(campaign.escalations.values_list("unit_id", flat=True))
         late = selectors.open_items_by_unit(campaign)
         units = Unit.objects.in_bulk([pk for pk in late if pk not in done])

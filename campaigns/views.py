@@ -1,5 +1,6 @@
-"""The campaign pages: the list, the start form, progress per unit (one level of the tree at a
-time) and its xlsx, the officer's open items with confirm and propose, and closing."""
+"""The campaign pages: the list, the start form, the making of its items (progress, retry),
+progress per unit (one level of the tree at a time) and its xlsx, the officer's open items with
+confirm (one or the selected) and propose, and closing."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from records.exports import new_sheet, xlsx_cell, xlsx_response
 from tracking.keyset import paginate
+from tracking.progress import progress_response
 from units.forms import TreePositionForm, add_service_errors
 from units.models import Unit
 from units.scope import granted_unit_ids
@@ -22,6 +24,8 @@ from .forms import StartCampaignForm
 from .models import Campaign, CampaignItem
 from .permissions import (
     can_close_campaign,
+    can_confirm_in_bulk,
+    can_retry_campaign,
     can_start_campaigns,
     can_view_campaign,
     can_view_campaigns,
@@ -65,8 +69,8 @@ def campaign_start(request):
         else:
             messages.success(
                 request,
-                _("Đã bắt đầu đợt rà soát “%(title)s” với %(n)s hồ sơ.")
-                % {"title": campaign.title, "n": campaign.item_count},
+                _("Đã bắt đầu đợt rà soát “%(title)s”: đang tạo danh sách %(n)s hồ sơ.")
+                % {"title": campaign.title, "n": campaign.items_expected},
             )
             return redirect("campaigns:detail", pk=campaign.pk)
     return render(request, "campaigns/campaign_start.html", {"form": form})
@@ -101,6 +105,8 @@ def _progress_parent(request, campaign) -> Unit:
 def campaign_detail(request, pk):
     """Progress of one level: the unit's subtree, its own people, and a page of its children."""
     campaign = _campaign_or_403(request.user, pk)
+    if not campaign.is_ready:
+        return _preparing(request, campaign)
     parent = _progress_parent(request, campaign)
     children = selectors.list_child_units(user=request.user, parent=parent)
     children = children if campaign.include_subtree else children.none()
@@ -121,6 +127,7 @@ def campaign_detail(request, pk):
             "late": timezone.localdate() > campaign.deadline,
             "can_close": can_close_campaign(request.user, campaign),
             "can_work": can_work_on_items(request.user) and campaign.is_running,
+            "can_confirm_in_bulk": can_confirm_in_bulk(request.user, campaign),
             "escalations": campaign.escalations.select_related("unit")
             .prefetch_related("escalated_to")
             .order_by("unit__path")[:50],
@@ -128,10 +135,49 @@ def campaign_detail(request, pk):
     )
 
 
+def _preparing(request, campaign):
+    """A campaign whose items are being made (or failed to be): how many of how many, polled
+    until ready (static/qlcb/qlcb.js), or what went wrong and the retry to whoever may."""
+    return render(
+        request,
+        "campaigns/campaign_preparing.html",
+        {
+            "campaign": campaign,
+            "can_retry": can_retry_campaign(request.user, campaign),
+            "stalled": campaign.is_stalled(),
+        },
+    )
+
+
+@login_required
+def campaign_status(request, pk):
+    """What the preparing page polls every two seconds."""
+    campaign = _campaign_or_403(request.user, pk)
+    return progress_response(campaign, running=campaign.is_preparing)
+
+
+@login_required
+@require_POST
+def campaign_retry(request, pk):
+    campaign = _campaign_or_403(request.user, pk)
+    if not can_retry_campaign(request.user, campaign):
+        raise PermissionDenied(_("Bạn không được tạo lại danh sách hồ sơ của đợt rà soát này."))
+    try:
+        services.retry_campaign(user=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Đang tạo tiếp danh sách hồ sơ của đợt “%(title)s”.") % {"title": campaign.title})
+    return redirect("campaigns:detail", pk=campaign.pk)
+
+
 @login_required
 def campaign_xlsx(request, pk):
     """Every unit of the campaign the user may see, own and rolled up (bounded by units)."""
     campaign = _campaign_or_403(request.user, pk)
+    if not campaign.is_ready:
+        messages.error(request, _("Đợt rà soát chưa có đủ danh sách hồ sơ nên chưa có tiến độ."))
+        return redirect("campaigns:detail", pk=campaign.pk)
     rows = selectors.progress_report(user=request.user, campaign=campaign)
     workbook, sheet = new_sheet(_("Tiến độ rà soát"))
     sheet.freeze_panes = "C4"
@@ -188,8 +234,40 @@ def item_list(request):
             raise Http404 from None
     page = paginate(selectors.list_open_items(user=request.user, campaign=campaign), request.GET, per_page=50)
     return render(
-        request, "campaigns/item_list.html", {"page": page, "campaign": campaign, "today": timezone.localdate()}
+        request,
+        "campaigns/item_list.html",
+        {
+            "page": page,
+            "campaign": campaign,
+            "today": timezone.localdate(),
+            "can_confirm_in_bulk": campaign is not None and can_confirm_in_bulk(request.user, campaign),
+        },
     )
+
+
+@login_required
+@require_POST
+def items_confirm(request, pk):
+    """ "Xác nhận các hồ sơ đã chọn không thay đổi": the ticked items of one campaign's list."""
+    campaign = _campaign_or_403(request.user, pk)
+    if not can_confirm_in_bulk(request.user, campaign):
+        raise PermissionDenied(_("Bạn không được xác nhận hồ sơ của đợt rà soát này."))
+    try:
+        ids = [int(value) for value in request.POST.getlist("items")]
+    except ValueError:
+        ids = None
+    if ids is None or any(not 0 < pk < 2**63 for pk in ids):
+        messages.error(request, _("Danh sách hồ sơ đã chọn không hợp lệ; hãy tải lại trang và chọn lại."))
+        return redirect(_back(request))
+    try:
+        result = services.confirm_items(user=request.user, campaign=campaign, item_ids=ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_back(request))
+    messages.success(request, _("Đã xác nhận %(n)s hồ sơ không thay đổi.") % {"n": len(result["confirmed"])})
+    if result["already"]:
+        messages.info(request, _("%(n)s hồ sơ đã được xác nhận từ trước nên giữ nguyên.") % {"n": result["already"]})
+    return redirect(_back(request))
 
 
 @login_required

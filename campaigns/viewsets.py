@@ -19,6 +19,9 @@ class CampaignsApp(Application):
     detail_path = path("<int:pk>/", views.campaign_detail, name="detail")
     xlsx_path = path("<int:pk>/progress.xlsx", views.campaign_xlsx, name="progress-xlsx")
     close_path = path("<int:pk>/close/", views.campaign_close, name="close")
+    status_path = path("<int:pk>/status/", views.campaign_status, name="status")
+    retry_path = path("<int:pk>/retry/", views.campaign_retry, name="retry")
+    items_confirm_path = path("<int:pk>/confirm/", views.items_confirm, name="items-confirm")
     items_path = path("items/", views.item_list, name="items")
     confirm_path = path("items/<int:pk>/confirm/", views.item_confirm, name="item-confirm")
 

@@ -33,6 +33,10 @@ def ensure_campaign(units, counts) -> None:
     except ValidationError:  # refused, its writes rolled back: a demo loaded with nobody to review yet
         counts["campaigns"] = 0
         return
+    # Its items made here rather than by the task queued on the loader's commit, so that a few
+    # can be confirmed now; the task then finds the campaign ready and does nothing.
+    services.prepare_items(campaign.pk)
+    campaign.refresh_from_db()
     items = campaign.items.filter(employee__managing_unit=units["BTC.CT.KV1"]).order_by("employee__sort_key", "pk")
     for item in items[:CONFIRMED]:
         services.confirm_item(user=users["canbo.kv1"], item=item)

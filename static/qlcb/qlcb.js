@@ -1,6 +1,6 @@
 /* The project's behaviour on every page, kept out of the templates (Content-Security-Policy:
    script-src 'self'): a select that submits its form when changed (the language switch), and the
-   progress of an import or an export while it runs. Turbo swaps pages without reloading this file, so
+   progress of an import, an export or a campaign's items being made while it runs. Turbo swaps pages without reloading this file, so
    listeners are delegated and page work starts on "turbo:load". */
 (function () {
   "use strict";
@@ -28,7 +28,7 @@
   }
 
   function start() {
-    document.querySelectorAll("[data-import-progress], [data-export-progress]").forEach(function (box) {
+    document.querySelectorAll("[data-import-progress], [data-export-progress], [data-campaign-progress]").forEach(function (box) {
       if (box.dataset.polling) return;
       box.dataset.polling = "1";
       setTimeout(function () { pollProgress(box); }, 2000);

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from campaigns import services
@@ -30,7 +31,11 @@ def in_days(n: int) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=n)
 
 
-def start(user, unit, *, days=30, include_subtree=True, title="Rà soát hồ sơ năm 2026", today=None):
-    return services.start_campaign(
-        user=user, title=title, unit=unit, include_subtree=include_subtree, deadline=in_days(days), today=today
-    )
+def start(user, unit, *, days=30, include_subtree=True, title="Rà soát hồ sơ năm 2026", today=None, prepare=True):
+    """Start a campaign; with `prepare`, its task (eager in the tests) runs on the start's commit."""
+    with TestCase.captureOnCommitCallbacks(execute=prepare):
+        campaign = services.start_campaign(
+            user=user, title=title, unit=unit, include_subtree=include_subtree, deadline=in_days(days), today=today
+        )
+    campaign.refresh_from_db()
+    return campaign

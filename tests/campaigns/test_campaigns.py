@@ -52,16 +52,37 @@ def test_start_page_refuses_a_past_deadline_and_a_unit_outside_scope_in_vietname
 
 
 def test_start_creates_one_item_per_person_of_the_subtree_and_tells_the_officers(
-    client_for, tree, people, quantri_cuc, staff
+    client_for, tree, people, quantri_cuc, staff, django_capture_on_commit_callbacks
 ):
     client = client_for(quantri_cuc)
-    response = client.post(
-        reverse("campaigns:start"),
-        {"title": "Rà soát 2026", "unit": tree["cuc"].pk, "include_subtree": "on", "deadline": in_days(10).isoformat()},
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("campaigns:start"),
+            {
+                "title": "Rà soát 2026",
+                "unit": tree["cuc"].pk,
+                "include_subtree": "on",
+                "deadline": in_days(10).isoformat(),
+            },
+        )
     campaign = Campaign.objects.get()
     assert response.status_code == 302 and response.url == reverse("campaigns:detail", args=[campaign.pk])
+    # The request only wrote the campaign, preparing; its page says how far the items are.
+    assert campaign.status == Campaign.Status.PREPARING and campaign.items_expected == 3
+    assert not campaign.items.exists() and len(queued) == 1
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "Đang tạo danh sách hồ sơ" in page and "data-campaign-progress" in page
+    assert "<span data-rows-done>0</span> / <span data-rows-total>3</span>" in page
+    status = client.get(reverse("campaigns:status", args=[campaign.pk])).json()
+    assert status["running"] and (status["rows_done"], status["rows_total"]) == (0, 3)
+    assert not Notification.objects.filter(kind=Kind.CAMPAIGN_STARTED).exists()
+    queued[0]()  # the task (eager) on the commit
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.READY
     assert campaign.item_count == 3 and campaign.started_by == quantri_cuc
+    assert not client.get(reverse("campaigns:status", args=[campaign.pk])).json()["running"]
+    page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "data-campaign-progress" not in page and "Chi cục Thuế khu vực I" in page
     assert set(campaign.items.values_list("employee_id", flat=True)) == {
         staff["kv1"].pk,
         staff["kv1b"].pk,
@@ -166,11 +187,15 @@ def test_visible_campaigns_filter_agrees_with_the_check(tree, people, quantri_cu
 
 
 def test_officers_list_agrees_with_the_item_check(tree, people, quantri_cuc, staff):
+    from campaigns import services
     from campaigns.selectors import list_open_items
 
     campaign = start(quantri_cuc, tree["cuc"])
     start(quantri_cuc, tree["kv1"], include_subtree=False, title="Riêng KV1")
+    preparing = start(quantri_cuc, tree["cuc"], title="Đang tạo", prepare=False)
+    services.prepare_items(preparing.pk, chunk_size=2, stop_after=1)  # items made, not yet ready
     items = list(CampaignItem.objects.select_related("campaign", "employee__managing_unit"))
+    assert any(i.campaign_id == preparing.pk for i in items)
     for user in people.values():
         listed = set(list_open_items(user=user).values_list("pk", flat=True))
         assert listed == {i.pk for i in items if can_work_on_item(user, i)}, user.username

@@ -176,6 +176,9 @@ SITE = {
     "campaigns:detail": [page(rules.campaign_read, campaign)],
     "campaigns:progress-xlsx": [page(rules.campaign_read, campaign)],
     "campaigns:close": [form(rules.campaign_close, campaign)],
+    "campaigns:status": [page(rules.campaign_read, campaign)],
+    "campaigns:retry": [form(rules.campaign_retry, campaign)],
+    "campaigns:items-confirm": [form(rules.campaign_bulk_confirm, campaign)],
     "campaigns:items": [page(rules.officer_anywhere)],
     "campaigns:item-confirm": [form(rules.campaign_confirm, campaign_item)],
     # The notification centre: one's own notifications and preferences

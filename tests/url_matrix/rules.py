@@ -340,6 +340,27 @@ def campaign_confirm(who, position, method):
     return REDIRECT if (who.role == Role.OFFICER and who.relation(position) == "same") else DENIED
 
 
+@login_required
+def campaign_retry(who, position, method):
+    """Making a campaign's items again: POST only; the scenario's campaigns are ready, so it is
+    refused to everyone (who may start campaigns there is offered it after a failure or a lost
+    task: tests/campaigns/test_preparing.py); the app refuses users without a grant first."""
+    if not (who.has_grant or who.superuser):
+        return DENIED
+    return NOT_ALLOWED if method == "GET" else DENIED
+
+
+@login_required
+def campaign_bulk_confirm(who, position, method):
+    """Confirming the selected items of a campaign unchanged: POST only; an officer who sees the
+    campaign, then back to the list (nothing selected: a message, nothing written); else 403."""
+    if not (who.has_grant or who.superuser):
+        return DENIED
+    if method == "GET":
+        return NOT_ALLOWED
+    return REDIRECT if who.role == Role.OFFICER and campaign_read(who, position, method) == OK else DENIED
+
+
 # --- the approval workflow (viewflow) --------------------------------------------------------
 
 

@@ -310,6 +310,7 @@ def _campaigns(s: Scenario):
             include_subtree=True,
             deadline=timezone.localdate() + datetime.timedelta(days=30),
         )
+        campaign_services.prepare_items(campaign.pk)  # its task is queued on a commit that never comes
         s.campaigns[position] = campaign
         s.campaign_items[position] = campaign.items.get(employee=s.employees[position])
 

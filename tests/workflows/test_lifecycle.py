@@ -14,8 +14,9 @@ S = ChangeRequest.Status
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("config", "notifications", "records", "units", "workflows", "duedates", "campaigns", "inspections")
 # Other models' statuses, assigned where their own rules live (an import batch's progress).
-# import batches, export jobs and officers' due tasks have statuses of their own
-OTHER_STATUS_HOLDERS = {"batch", "job", "due_task", "process"}  # process: viewflow's row (flows.py ends it)
+# import batches, export jobs, officers' due tasks and review campaigns (their items being made)
+# have statuses of their own
+OTHER_STATUS_HOLDERS = {"batch", "job", "due_task", "campaign", "process"}  # process: viewflow's row (flows.py ends it)
 
 
 def _python_files():
