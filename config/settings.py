@@ -254,6 +254,8 @@ if LANGUAGE_CODE not in dict(LANGUAGES):
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "viewflow"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
+# dd/mm/yyyy and the decimal comma (config/formats/vi/formats.py), also for dates typed in forms.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Uploads: xlsx imports (workflows.imports.limits) -------------------------------------
