@@ -90,7 +90,8 @@ _PATTERN = re.compile(
     r"(?<![\w-])(" + "|".join(re.escape(w) for w in sorted(ENGLISH, key=len, reverse=True)) + r")(?![\w-])"
 )
 
-SHOWN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-tooltip")
+# `label` is how Material web components (md-outlined-text-field) caption a field.
+SHOWN_ATTRIBUTES = ("aria-label", "title", "placeholder", "alt", "data-tooltip", "label")
 HIDDEN_CONTENT = ("script", "style", "template", "noscript")
 
 
@@ -135,12 +136,32 @@ def visible_texts(html: str) -> list[str]:
     return [" ".join(t.split()) for t in parser.texts]
 
 
-def english_on(html: str, allowed: frozenset = frozenset()) -> list[tuple[str, str]]:
-    """(English word, the text it was found in) for each text of the page that has one."""
+# The old-style placement of the tone mark (xóa, hủy, tùy, khỏe): the site writes xoá, huỷ, tuỳ, khoẻ.
+OLD_SPELLING = re.compile(r"\b\w*(?<![qQ])(?:[óòỏõọÓÒỎÕỌ][aeAE]|[úùủũụÚÙỦŨỤ][yY])(?!\w)")
+
+
+def _allowed(text, allowed) -> bool:
+    return any(pattern.search(text) for pattern in allowed)
+
+
+def english_on(html: str, allowed=()) -> list[tuple[str, str]]:
+    """(English word, the text it was found in) for each text of the page that has one; texts
+    matching one of the `allowed` patterns are skipped."""
     found = []
     for text in visible_texts(html):
-        if text in allowed:
+        if _allowed(text, allowed):
             continue
         for match in _PATTERN.finditer(text):
             found.append((match.group(1), text[:120]))
+    return found
+
+
+def old_spellings_on(html: str, allowed=()) -> list[tuple[str, str]]:
+    """(word, text) for each word spelled the old way (Xóa, Hủy) in the page's visible texts."""
+    found = []
+    for text in visible_texts(html):
+        if _allowed(text, allowed):
+            continue
+        for match in OLD_SPELLING.finditer(text):
+            found.append((match.group(0), text[:120]))
     return found
