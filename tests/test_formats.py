@@ -71,5 +71,6 @@ def test_decimals_print_with_a_comma_in_vietnamese():
         assert Template("{{ x }}").render(Context({"x": Decimal("2.67")})) == "2,67"
         field = Employee._meta.get_field("salary_coefficient")
         assert display_value(field, Decimal("2.67")) == "2,67"
+        assert display_value(field, "2.67") == "2,67"  # as a change request's operations hold it
     with translation.override("en"):
         assert display_value(field, Decimal("2.67")) == "2.67"

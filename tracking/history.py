@@ -50,6 +50,11 @@ def display_value(field, value):
         return _("Có") if value else _("Không")
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, str):
+        try:  # a proposed value, as a change request's operations hold it ("2.67")
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
     if isinstance(value, (Decimal, float)):
         return formats.number_format(value)  # the decimal comma in Vietnamese: 2,67
     return str(value)
