@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracking.dates import DateField
 from tracking.validators import no_control_characters
 from units.models import Unit
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StartCampaignForm(forms.Form):
@@ -21,12 +20,7 @@ class StartCampaignForm(forms.Form):
         },
     )
     include_subtree = forms.BooleanField(label=_("Gồm cả các đơn vị trực thuộc"), required=False, initial=True)
-    deadline = forms.DateField(
-        label=_("Hạn hoàn thành (ngày/tháng/năm)"),
-        widget=DATE,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": _("Hãy nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2026.")},
-    )
+    deadline = DateField(label=_("Hạn hoàn thành (ngày/tháng/năm)"))
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

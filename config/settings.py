@@ -249,11 +249,14 @@ LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 if LANGUAGE_CODE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"LANGUAGE_CODE must be one of {sorted(dict(LANGUAGES))}, got {LANGUAGE_CODE!r}")
 # locale/ holds our own strings (makemessages writes there); locale/viewflow/ holds our
-# Vietnamese catalogue for viewflow's UI, which ships none. Kept apart so makemessages
-# never marks those entries obsolete.
+# Vietnamese for third-party English msgids (viewflow ships no Vietnamese; Django's admin, auth,
+# axes, simple_history, django_otp gaps; Django's Vietnamese respelled xoá/huỷ). Kept apart so
+# makemessages never marks those entries obsolete; listed second, it still precedes Django's own.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "viewflow"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
+# dd/mm/yyyy and the decimal comma (config/formats/vi/formats.py), also for dates typed in forms.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 # --- Uploads: xlsx imports (workflows.imports.limits) -------------------------------------

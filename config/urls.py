@@ -55,6 +55,11 @@ site = Site(
     ],
 )
 
+# The admin's own titles ("Django site admin"), in the site's words.
+admin.site.site_header = _("Quản trị hệ thống quản lý cán bộ")
+admin.site.site_title = _("Quản trị hệ thống")
+admin.site.index_title = _("Quản trị hệ thống")
+
 urlpatterns = [
     path("accounts/otp/", security.otp_verify, name="otp-verify"),
     path("accounts/otp/enrol/", security.otp_enrol, name="otp-enrol"),

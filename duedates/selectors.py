@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from records.models.employee import today
 from records.selectors import list_employees
+from tracking.dates import DateField
 from tracking.keyset import KeysetPage, paginate
 from units.selectors import list_visible_units
 
@@ -36,18 +37,10 @@ from .term_rules import CONTRACT_END, PROBATION_END
 PER_PAGE = 50
 PEOPLE_PER_PAGE = 50
 DATED_KINDS = (rules.RETIREMENT, rules.SALARY_STEP, rules.BEYOND_LAST_STEP, CONTRACT_END, PROBATION_END)
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-BAD_DATE = gettext_lazy("Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2026.")
 
 
 def _date_field(label):
-    return forms.DateField(
-        label=label,
-        required=False,
-        input_formats=DATE_FORMATS,
-        error_messages={"invalid": BAD_DATE},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    return DateField(label=label, required=False)
 
 
 class DueFilterForm(forms.Form):

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking.dates import DateField
 from tracking.keyset import paginate
 
 from .audit import list_access_log
@@ -17,14 +18,8 @@ from .permissions import can_view_access_log
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=gettext_lazy("Tài khoản"), required=False, max_length=150)
     employee = forms.CharField(label=gettext_lazy("Họ tên hoặc số CCCD"), required=False, max_length=128)
-    date_from = forms.DateField(
-        label=gettext_lazy("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("Đến ngày"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = DateField(label=gettext_lazy("Từ ngày"), required=False)
+    date_to = DateField(label=gettext_lazy("Đến ngày"), required=False)
 
     def clean(self):
         data = super().clean()

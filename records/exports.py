@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
@@ -284,7 +284,7 @@ def form_2c_context(employee, *, sensitive: bool) -> dict:
             [
                 s.effective_date.strftime("%m/%Y"),
                 f"{s.rank_code}/{s.salary_step}",
-                str(s.salary_coefficient),
+                formats.number_format(s.salary_coefficient),
                 s.decision_number or "—",
             ]
             for s in employee.salary_history.all()

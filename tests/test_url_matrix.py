@@ -6,9 +6,9 @@ another branch of the tree, and gets exactly the answer its rule computes. A pat
 expectation fails, so no view ships unchecked; the last tests show the matrix catches both."""
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 
+from tests.url_matrix import fixtures
 from tests.url_matrix.checker import (
     Case,
     check_pattern,
@@ -21,22 +21,9 @@ from tests.url_matrix.controls import crawl
 from tests.url_matrix.expectations import EXPECTATIONS, employee
 from tests.url_matrix.patterns import enumerate_patterns
 from tests.url_matrix.rules import POSITIONS, ROLE_BY_NAME, ROLES, write
-from tests.url_matrix.scenario import build_scenario
 
 PATTERNS = enumerate_patterns()
-
-
-@pytest.fixture(scope="module")
-def scenario(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Built once for the module inside a transaction that is rolled back at its end; each
-    test runs in a savepoint of it and each request in a savepoint of that."""
-    media = tmp_path_factory.mktemp("url-matrix-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)):
-        with transaction.atomic():
-            with quiet_logs():
-                built = build_scenario()
-            yield built
-            transaction.set_rollback(True)
+scenario = fixtures.scenario  # the matrix's objects, built once for the module
 
 
 def test_every_url_pattern_has_a_declared_expectation():

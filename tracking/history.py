@@ -5,9 +5,12 @@ entries (one per change request, or per save outside one), with what was added, 
 What a reader may not see is decided above this layer (records.sensitivity): the caller passes
 `may_show` and `describe`; the defaults show everything (units, inspection plans)."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
 from django.http import QueryDict
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from . import keyset
@@ -30,7 +33,8 @@ def describe_plainly(obj) -> str:
 
 
 def display_value(field, value):
-    """A field value as a person reads it: choice labels, dd/mm/yyyy dates, names of related rows."""
+    """A field value as a person reads it: choice labels, dd/mm/yyyy dates, the decimal comma,
+    names of related rows."""
     if value in (None, ""):
         return "—"
     if field.is_relation:
@@ -46,6 +50,13 @@ def display_value(field, value):
         return _("Có") if value else _("Không")
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
+    if isinstance(field, (models.DecimalField, models.FloatField)) and isinstance(value, str):
+        try:  # a proposed value, as a change request's operations hold it ("2.67")
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    if isinstance(value, (Decimal, float)):
+        return formats.number_format(value)  # the decimal comma in Vietnamese: 2,67
     return str(value)
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tracking.dates import DateField
 from tracking.keyset import paginate
 from tracking.validators import no_control_characters
 
@@ -19,8 +20,6 @@ from .forms import add_service_errors
 from .models import Role, RoleGrant, Unit
 from .permissions import can_manage_grant, can_manage_grants, list_managed_units
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class GrantForm(forms.Form):
     user = forms.ModelChoiceField(
@@ -28,8 +27,8 @@ class GrantForm(forms.Form):
     )
     unit = forms.ModelChoiceField(label=gettext_lazy("Đơn vị"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=gettext_lazy("Vai trò"), choices=Role.choices)
-    valid_from = forms.DateField(label=gettext_lazy("Hiệu lực từ ngày"), widget=DATE, required=False)
-    valid_to = forms.DateField(label=gettext_lazy("Hiệu lực đến hết ngày"), widget=DATE, required=False)
+    valid_from = DateField(label=gettext_lazy("Hiệu lực từ ngày"), required=False)
+    valid_to = DateField(label=gettext_lazy("Hiệu lực đến hết ngày"), required=False)
     reason = forms.CharField(label=gettext_lazy("Căn cứ, lý do"), max_length=255, validators=[no_control_characters])
 
     def __init__(self, *args, units, **kwargs):

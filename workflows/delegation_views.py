@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.names import display_name
+from tracking.dates import DateField
 from tracking.keyset import paginate
 from tracking.validators import no_control_characters
 from units.forms import add_service_errors
 
 from . import services
-from .forms import DATE_WIDGET
 from .models import Delegation
 from .permissions import (
     can_delegate_approvals,
@@ -29,14 +30,13 @@ from .permissions import (
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, user):
-        name = f"{user.last_name} {user.first_name}".strip() or user.username
-        return f"{name} ({user.username})"
+        return f"{display_name(user)} ({user.username})"
 
 
 class DelegationForm(forms.Form):
     delegate = PersonChoiceField(label=gettext_lazy("Người được uỷ quyền"), queryset=get_user_model().objects.none())
-    valid_from = forms.DateField(label=gettext_lazy("Từ ngày"), widget=DATE_WIDGET)
-    valid_to = forms.DateField(label=gettext_lazy("Đến hết ngày"), widget=DATE_WIDGET)
+    valid_from = DateField(label=gettext_lazy("Từ ngày"))
+    valid_to = DateField(label=gettext_lazy("Đến hết ngày"))
     reason = forms.CharField(
         label=gettext_lazy("Lý do"),
         max_length=255,

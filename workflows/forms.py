@@ -17,6 +17,7 @@ from django.forms.models import modelform_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tracking.dates import DateField
 from tracking.validators import no_control_characters
 from units.forms import ModelFormSet
 
@@ -26,11 +27,9 @@ from .models import Decision
 # A reason or a comment goes into every history row and the request page; a page of text is plenty.
 REASON_MAX_LENGTH = 2000
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-def _widgets(model, fields):
-    return {name: DATE_WIDGET for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
+def _date_fields(model, fields):
+    return {name: DateField for name in fields if isinstance(model._meta.get_field(name), models.DateField)}
 
 
 @dataclass(frozen=True)
@@ -75,7 +74,10 @@ class ChangeSetForm:
         proposed = proposed or []
         root_initial, child_initial = self._initial_from(proposed)
         RootForm = modelform_factory(
-            root_model, form=RootModelForm, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields)
+            root_model,
+            form=RootModelForm,
+            fields=self.root_fields,
+            field_classes=_date_fields(root_model, self.root_fields),
         )
         instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
         self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root", original=root)
@@ -89,7 +91,7 @@ class ChangeSetForm:
                 child.model,
                 formset=RowFormSet,
                 fields=child.fields,
-                widgets=_widgets(child.model, child.fields),
+                field_classes=_date_fields(child.model, child.fields),
                 extra=max(1, len(proposed_rows)),
                 can_delete=True,
             )
@@ -317,11 +319,10 @@ class DueDraftForm(forms.Form):
         validators=[no_control_characters],
         error_messages={"required": _("Phải nhập số quyết định.")},
     )
-    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False, widget=DATE_WIDGET)
-    effective_date = forms.DateField(
+    decision_date = DateField(label=_("Ngày quyết định"), required=False)
+    effective_date = DateField(
         label=_("Ngày hưởng"),
-        widget=DATE_WIDGET,
-        error_messages={"required": _("Phải nhập ngày hưởng."), "invalid": _("Ngày hưởng không hợp lệ.")},
+        error_messages={"required": _("Phải nhập ngày hưởng.")},
     )
     reason = ReasonForm.base_fields["reason"]
 

@@ -494,6 +494,12 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
     def queryset(self):
         return self.scoped(super().queryset).select_related("owner")
 
+    def flow_task(self, task):
+        # viewflow's column prints the node's name in English title case ("Route Decision").
+        return task.flow_task.task_title
+
+    flow_task.short_description = pgettext_lazy("column", "Bước")
+
     def owner_name(self, task):
         return person(task.owner) if task.owner_id else ""
 
@@ -528,6 +534,22 @@ class ScopedArchiveListView(_TaskList, flow_views.FlowArchiveListView):
 
 class ScopedDashboardProcessListView(list_pages.KeysetListMixin, flow_views.DashboardProcessListView):
     columns = ("process_id", "brief", "created", "finished", "active_tasks")
+
+    # viewflow's headers for these are English names made from the attributes ("Process id").
+    def process_id(self, process):
+        return super().process_id(process)
+
+    process_id.short_description = "#"
+
+    def brief(self, process):
+        return process.brief
+
+    brief.short_description = pgettext_lazy("column", "Yêu cầu")
+
+    def active_tasks(self, process):
+        return process.active_tasks_count
+
+    active_tasks.short_description = pgettext_lazy("column", "Số việc đang mở")
 
     def get_queryset(self):
         # viewflow counts active tasks with a GROUP BY over every process; a correlated count

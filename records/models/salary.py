@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -136,7 +137,7 @@ def check_salary(
         return {
             coefficient_field: [
                 _("Hệ số lương bậc %(step)s của ngạch %(code)s là %(expected)s.")
-                % {"step": step, "code": rank_code, "expected": expected}
+                % {"step": step, "code": rank_code, "expected": formats.number_format(expected)}
             ]
         }
     return {}

@@ -4,6 +4,7 @@ evaluation and family. Each carries its decision number and date where one exist
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tracking.models import TrackedHistoricalRecords, TrackedModel
@@ -151,7 +152,7 @@ class SalaryHistory(DecisionFields, SubRecord):  # diễn biến quá trình lư
         return _("Ngạch %(rank)s bậc %(step)s, hệ số %(coef)s từ %(date)s%(decision)s") % {
             "rank": self.rank_code,
             "step": self.salary_step,
-            "coef": self.salary_coefficient,
+            "coef": formats.number_format(self.salary_coefficient),
             "date": self.effective_date.strftime("%d/%m/%Y") if self.effective_date else "…",
             "decision": self.decision_suffix(),
         }

@@ -319,3 +319,10 @@ def test_file_and_list_pages_link_to_the_exports(client, people, full_file):
     assert reverse("records:employee-form-2c", args=[full_file.pk]) in page
     page = client.get(reverse("records:employee-list")).content.decode()
     assert reverse("records:employee-export") in page
+
+
+def test_form_2c_prints_coefficients_with_a_decimal_comma(client, people, full_file):
+    client.force_login(people["canbo_kv1"])
+    text = read_pdf(client.get(reverse("records:employee-form-2c", args=[full_file.pk])))
+    assert "3,00" in text  # item 14 and the salary history (table 31)
+    assert "3.00" not in text

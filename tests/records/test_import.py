@@ -138,7 +138,7 @@ def test_file_with_three_bad_rows_among_1000_imports_nothing_and_reports_exactly
     assert by_row[13]["column"] == "Ngày sinh" and by_row[13]["cell"] == "D13"
     assert "dd/mm/yyyy" in by_row[13]["message"]
     assert by_row[503]["column"] == "Hệ số lương"
-    assert "Hệ số lương bậc 3 của ngạch 01.003 là 3.00" in by_row[503]["message"]
+    assert "Hệ số lương bậc 3 của ngạch 01.003 là 3,00" in by_row[503]["message"]
     assert "chồng lấn" in by_row[44]["message"]
     assert batch.change_request is None
     assert Employee.objects.count() == before

@@ -67,7 +67,7 @@ def test_a_due_salary_step_is_a_prefilled_draft_in_the_officers_inbox(client, pe
     inbox = client.get(reverse("changerequest:inbox")).content.decode()
     assert due_url(draft) in inbox and "Lê Văn Đến" in inbox
     page = client.get(due_url(draft)).content.decode()
-    assert "3.33" in page and "14/03/2026" in page
+    assert "3,33" in page and "14/03/2026" in page  # the decimal comma
 
 
 def test_an_officer_of_another_unit_gets_no_draft_and_no_notification(client, people, due_person):

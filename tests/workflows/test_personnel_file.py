@@ -100,7 +100,7 @@ def test_invalid_rows_are_refused_in_vietnamese_and_nothing_is_submitted(client,
     assert "Ngày kết thúc phải sau ngày bắt đầu." in response.content.decode()
 
     response = propose_step(client, employee_kv1, 4, "3.00")  # the coefficient of step 3
-    assert "Hệ số lương bậc 4 của ngạch 01.003 là 3.33." in response.content.decode()
+    assert "Hệ số lương bậc 4 của ngạch 01.003 là 3,33." in response.content.decode()
 
     work = [
         {"start_date": "2010-01-01", "end_date": "2015-12-31", "organisation": "Cục Thuế", "title": "Chuyên viên"},

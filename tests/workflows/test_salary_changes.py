@@ -83,8 +83,8 @@ def test_approved_step_raise_is_a_dated_history_row_and_the_profile_follows_it(
     # Form 2C prints the same salary in item 14 and as the last line of the salary history.
     context = form_2c_context(Employee.objects.get(pk=employee_kv1.pk), sensitive=True)
     item_14 = dict(next(line["parts"] for line in context["lines"] if line["parts"][0][0].startswith("14)")))
-    assert (item_14["Bậc lương"], item_14["Hệ số"], item_14["Ngày hưởng"]) == ("4", "3.33", "01/01/2022")
-    assert context["salaries"][-1] == ["01/2022", "01.003/4", "3.33", "15/QĐ-CCT"]
+    assert (item_14["Bậc lương"], item_14["Hệ số"], item_14["Ngày hưởng"]) == ("4", "3,33", "01/01/2022")
+    assert context["salaries"][-1] == ["01/2022", "01.003/4", "3,33", "15/QĐ-CCT"]
 
 
 def test_the_profile_page_offers_the_salary_as_a_history_row_prefilled_with_the_next_step(
@@ -171,9 +171,9 @@ def test_the_approver_sees_the_current_salary_old_and_new(client, people, employ
     task = open_task(change_request, ChangeRequestFlow.approve)
     client.post(task_url(task, "assign"))
     page = client.get(task_url(task, "execute")).content.decode()
-    assert "Ngạch 01.003 bậc 4, hệ số 3.33" in page  # the row added
+    assert "Ngạch 01.003 bậc 4, hệ số 3,33" in page  # the row added
     assert '<td class="qlcb-old">3</td><td class="qlcb-new">4</td>' in page  # the profile it moves
-    assert '<td class="qlcb-old">3.00</td><td class="qlcb-new">3.33</td>' in page
+    assert '<td class="qlcb-old">3,00</td><td class="qlcb-new">3,33</td>' in page
 
 
 def test_a_returned_raise_is_resubmitted_with_its_row(client, people, employee_kv1, with_history):

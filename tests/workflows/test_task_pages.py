@@ -45,7 +45,7 @@ def test_the_approver_sees_person_change_and_reason_before_taking_the_task(clien
 def test_the_salary_change_shows_old_and_new_on_the_take_page(client, people, submitted):
     client.force_login(people["lanhdao_kv1"])
     page = client.get(task_url(open_task(submitted, ChangeRequestFlow.approve), "assign")).content.decode()
-    assert "Ngạch 01.003 bậc 4, hệ số 3.33" in page
+    assert "Ngạch 01.003 bậc 4, hệ số 3,33" in page
     assert '<td class="qlcb-old">3</td><td class="qlcb-new">4</td>' in page
 
 

@@ -2,6 +2,8 @@
 
 from django import template
 
+from accounts.names import display_name
+
 register = template.Library()
 
 
@@ -10,5 +12,4 @@ def person(user):
     """'Nguyễn Thị Hồng Nhung' from last_name='Nguyễn Thị Hồng', first_name='Nhung'; else the username."""
     if user is None:
         return "—"
-    name = f"{user.last_name} {user.first_name}".strip()
-    return name or user.get_username()
+    return display_name(user)
