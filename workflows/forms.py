@@ -83,6 +83,7 @@ class ChangeSetForm:
             if name in self.root_form.fields:
                 self.root_form.fields[name].queryset = queryset
         self.formsets = []
+        present = self._kinds_present(root) if data is None else None
         for child in self.children:
             proposed_rows = child_initial[child.prefix]["create"]
             FormSet = modelformset_factory(
@@ -95,7 +96,7 @@ class ChangeSetForm:
             )
             queryset = (
                 child.model._default_manager.filter(**{child.parent: root})
-                if root is not None
+                if root is not None and (present is None or child.prefix in present)
                 else child.model._default_manager.none()
             )
             offered = child.offer(root) if child.offer and root is not None and not proposed_rows else None
@@ -117,6 +118,21 @@ class ChangeSetForm:
             formset.help = child.help
             self.formsets.append(formset)
         self.reason_form = ReasonForm(data, initial={"reason": reason})
+
+    def _kinds_present(self, root) -> set | None:
+        """The prefixes of the child kinds the root has rows of, asked in one statement (an
+        EXISTS per kind), so a page shown (not posted) reads only the kinds it has rows of,
+        not one query per kind. None: read every kind (no root, or a single kind)."""
+        if root is None or len(self.children) < 2:
+            return None
+        flags = {
+            f"has_{child.prefix}": models.Exists(
+                child.model._default_manager.filter(**{child.parent: models.OuterRef("pk")})
+            )
+            for child in self.children
+        }
+        row = self.root_model._default_manager.filter(pk=root.pk).annotate(**flags).values(*flags).first()
+        return {name.removeprefix("has_") for name, exists in (row or {}).items() if exists}
 
     @staticmethod
     def _fixed_attrs(model, fixed):
