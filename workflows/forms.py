@@ -261,10 +261,40 @@ class RootModelForm(forms.ModelForm):
             self._update_errors(exc)
 
 
+class _ReadRowField(forms.ModelChoiceField):
+    """The hidden id of a posted row, found among the rows the formset has read (one query for
+    all of them) instead of one query per row, as Django's own field does. An id that is not one
+    of them (another record's row, a row deleted meanwhile) is an invalid choice."""
+
+    def __init__(self, *args, find, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find = find
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.find(self.queryset.model._meta.pk.to_python(value))
+        except ValidationError:
+            row = None
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+
 class RowFormSet(ModelFormSet):
     """The rows of one child kind. A row posted as an existing one must be one of the page's
     rows: an id of another record's row, or of a row deleted meanwhile, is refused on that row
     (Django would otherwise treat it as a new row, or report it on a hidden field nobody sees)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if self.is_bound and isinstance(field, forms.ModelChoiceField):
+            form.fields[name] = _ReadRowField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget, find=self._existing_object
+            )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
