@@ -51,6 +51,10 @@ def renew_rule_rows(sender, **kwargs) -> None:
         _rule_rows.renew([""])
 
 
+def renew_rule_rows_after_migrate(**kwargs) -> None:
+    _rule_rows.renew([""])
+
+
 def _load_rule_rows():
     rows = {model._meta.label: [r.as_rule() for r in model.objects.order_by("pk")] for model in RULE_MODELS}
     ranks = list(
