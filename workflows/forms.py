@@ -8,6 +8,7 @@ one change request: applied together, or not at all.
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -74,9 +75,7 @@ class ChangeSetForm:
         self.ref = ref
         proposed = proposed or []
         root_initial, child_initial = self._initial_from(proposed)
-        RootForm = modelform_factory(
-            root_model, form=RootModelForm, fields=self.root_fields, widgets=_widgets(root_model, self.root_fields)
-        )
+        RootForm = _root_form_class(root_model, self.root_fields)
         instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
         self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root", original=root)
         for name, queryset in (field_querysets or {}).items():
@@ -86,14 +85,7 @@ class ChangeSetForm:
         present = self._kinds_present(root) if data is None else None
         for child in self.children:
             proposed_rows = child_initial[child.prefix]["create"]
-            FormSet = modelformset_factory(
-                child.model,
-                formset=RowFormSet,
-                fields=child.fields,
-                widgets=_widgets(child.model, child.fields),
-                extra=max(1, len(proposed_rows)),
-                can_delete=True,
-            )
+            FormSet = _row_formset_class(child.model, tuple(child.fields), max(1, len(proposed_rows)))
             queryset = (
                 child.model._default_manager.filter(**{child.parent: root})
                 if root is not None and (present is None or child.prefix in present)
@@ -237,6 +229,20 @@ class ChangeSetForm:
     @property
     def non_field_errors(self):
         return self.reason_form.non_field_errors()
+
+
+# The form classes of a page are made once per process, not per request (a class per model and
+# fields: building one asks every model field for its form field). Instances copy their fields.
+@lru_cache(maxsize=256)
+def _root_form_class(model, fields: tuple):
+    return modelform_factory(model, form=RootModelForm, fields=fields, widgets=_widgets(model, fields))
+
+
+@lru_cache(maxsize=256)
+def _row_formset_class(model, fields: tuple, extra: int):
+    return modelformset_factory(
+        model, formset=RowFormSet, fields=fields, widgets=_widgets(model, fields), extra=extra, can_delete=True
+    )
 
 
 class RootModelForm(forms.ModelForm):
