@@ -38,12 +38,13 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # work-history overlap check runs when the set touches work history; the levels' units are the
 # ones in hand, no parent is read for a unit-leader level; decide refuses before it writes,
 # without a savepoint of its own; the approvers told are read in three queries whatever their number.
-# Issue 9 again (branch cyclefast), 90 → 71 (73 with the person's work-history rows below): the
+# Issue 9 again (branch cyclefast), 90 → 69 (71 with the person's work-history rows below): the
 # propose form asks which kinds of sub-record the person has in one statement and reads only
 # those; a posted row's id is found among the rows read, not one query per row; approve and apply
 # route to the next step themselves (no gateway task: -4); a task page's POST runs in the lock's
 # transaction, without viewflow's savepoint (-2 take, -2 decide); the end does not ask whether
-# other tasks are open (the flow has one open at a time).
+# other tasks are open (the flow has one open at a time); the levels' units the request was
+# read with are not read again (take form, decision form).
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history they have, the bell, open requests, positions, read log
@@ -54,16 +55,18 @@ BUDGET = {
     # whatever their number); preferences, the notification
     "submit": 22,
     "queue": 6,  # the list, the menu's two figures, the bell, declared days off, the session
-    "take form": 6,  # the request, the task, read log, old values, levels' units, decisions
+    # the request (with its unit and person's unit: the levels' units in hand), the task, read
+    # log, old values, decisions
+    "take form": 5,
     "take": 4,  # request, process lock, task, the update
-    "decision form": 6,
+    "decision form": 5,
     # request, lock, task, request FOR UPDATE; the decision; approve done, apply (insert + link);
     # the person locked and read, base version, savepoint, update + history row; request +
     # history; apply done, process done, end (insert + link); preferences and one insert for
     # both notifications (approved, applied)
     "decide": 22,
 }
-TOTAL_BUDGET = 73
+TOTAL_BUDGET = 71
 
 
 def _logged_in(user) -> Client:
