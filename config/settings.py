@@ -120,6 +120,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Django's form renderer, the plain <input> widgets written without templates (config/form_renderer.py).
+FORM_RENDERER = "config.form_renderer.FormRenderer"
 ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [

@@ -23,6 +23,7 @@ from records.models import (
 )
 from records.models.employee import today
 from tracking.copying import can_copy
+from tracking.generations import Generational
 
 from . import rules, term_rules
 from .models import RULE_MODELS, DueItem, DueState, RefreshRun, RetirementOverrideLimit
@@ -35,13 +36,44 @@ CHUNK = 2000
 _json = json.JSONEncoder(sort_keys=True, default=str, separators=(",", ":")).encode
 
 
+# The rule rows and the salary classes: read by every page that offers a person's next salary
+# step (the change page and its submit), changed by an administrator a few times a year. Kept
+# in the cache, renewed by any write to one of those tables (renew_rule_rows, wired in
+# duedates.apps), as the salary index is (records.models.salary).
+_rule_rows = Generational("duedates-rules", ttl=3600)
+_RULE_SOURCES = {model._meta.label for model in RULE_MODELS} | {"records.SalaryTable", "records.SalaryRank"}
+
+
+def renew_rule_rows(sender, **kwargs) -> None:
+    """post_save/post_delete of any model: a write to a rule table or a salary table or rank,
+    the real models' or a migration's, renews the kept rows."""
+    if sender._meta.label in _RULE_SOURCES:
+        _rule_rows.renew([""])
+
+
+def renew_rule_rows_after_migrate(**kwargs) -> None:
+    _rule_rows.renew([""])
+
+
+def _load_rule_rows():
+    rows = {model._meta.label: [r.as_rule() for r in model.objects.order_by("pk")] for model in RULE_MODELS}
+    ranks = list(
+        SalaryRank.objects.order_by("-table__effective_from").values_list(
+            "rank_code", "table__effective_from", "scale_group", "coefficients"
+        )
+    )
+    return rows, ranks
+
+
 class RuleSet:
-    """The rule rows and the salary classes, read once for a refresh; `version` changes whenever
-    any row does (a hash of their content), so a changed rule recomputes everyone."""
+    """The rule rows and the salary classes, read once for a refresh (from the cache while no
+    row changed); `version` changes whenever any row does (a hash of their content), so a
+    changed rule recomputes everyone."""
 
     def __init__(self, *, as_of: datetime.date):
         self.as_of = as_of
-        rows = {model: [r.as_rule() for r in model.objects.order_by("pk")] for model in RULE_MODELS}
+        kept_rows, ranks = _rule_rows.get("", _load_rule_rows)
+        rows = {model: kept_rows[model._meta.label] for model in RULE_MODELS}
         from .models import (
             BeyondLastStep,
             EndNotice,
@@ -65,9 +97,7 @@ class RuleSet:
         )
         # rank code -> [(table in force from, salary class, number of steps)], newest first
         self.ranks: dict[str, list] = {}
-        for code, since, group, coefficients in SalaryRank.objects.order_by("-table__effective_from").values_list(
-            "rank_code", "table__effective_from", "scale_group", "coefficients"
-        ):
+        for code, since, group, coefficients in ranks:
             self.ranks.setdefault(code, []).append((since, group, len(coefficients)))
         tables_in_force = sorted({since for versions in self.ranks.values() for since, _, _ in versions})
         self.table_in_force = max((t for t in tables_in_force if t <= as_of), default=None)

@@ -7,16 +7,23 @@ change ends (complete_human_task, resume), so a service called from a page, a sh
 task leaves the process where the request is."""
 
 from contextlib import contextmanager
+from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
+from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow, lock
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.base import Edge
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
+from viewflow.workflow.flow import utils as flow_utils
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
@@ -141,15 +148,112 @@ class _RememberedTaskMixin:
         return activation
 
 
+class _RoutedMixin:
+    """A step that chooses where the process goes next when it is done: the first route whose
+    condition holds (one without a condition always does), as a Switch gateway after it would,
+    but without a gateway task of its own to write (an insert and a link per step done).
+    A step without routes goes to its Next() as usual."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._routes = []
+
+    def Route(self, node, condition=None):
+        self._routes.append((node, condition))
+        return self
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._routes = [(this.resolve(instance, node), this.resolve(instance, cond)) for node, cond in self._routes]
+
+    def _outgoing(self):
+        yield from super()._outgoing()
+        for node, condition in self._routes:
+            yield Edge(src=self, dst=node, edge_class="cond_true" if condition else "default")
+
+    def next_node(self, activation):
+        for node, condition in self._routes:
+            if condition is None or condition(activation):
+                return node
+        raise FlowRuntimeError(f"No next task available for {self.name}")
+
+
+def _create_routed_next(activation, original):
+    """create_next() of a routed step's activation (see _RoutedMixin)."""
+    routes = getattr(activation.flow_task, "_routes", None)
+    if not routes:
+        yield from original()
+        return
+    yield activation.flow_task.next_node(activation)._create(activation, activation.task.token)
+
+
 class _ViewActivation(_RememberedTaskMixin, ViewActivation):
-    pass
+    @Activation.status.super()
+    def create_next(self):
+        yield from _create_routed_next(self, super().create_next.original)
 
 
 class _HandleActivation(_RememberedTaskMixin, HandleActivation):
-    pass
+    @Activation.status.super()
+    def create_next(self):
+        yield from _create_routed_next(self, super().create_next.original)
 
 
-class ApprovalStep(_ScopedTaskMixin, flow.View):
+def _posted_in_one_transaction(node, view, get_view, *, permission=None, start=False):
+    """A task page whose GET is viewflow's (`get_view`) and whose POST runs in the transaction
+    the process lock opens: viewflow's own page opens a second atomic block inside the lock, a
+    savepoint (two statements) that guards nothing, since any error leaving the page rolls the
+    whole transaction back. The same checks, in the same order: the task of this flow (404),
+    `permission` (403), the activation started for an execute page, a transition not allowed
+    answered 403."""
+
+    @wraps(view)
+    def posted(request, *args, **kwargs):
+        if request.method != "POST":
+            return get_view(request, *args, **kwargs)
+        try:
+            with node.flow_class.lock(kwargs["process_pk"]):
+                task = get_object_or_404(node.flow_class.task_class, pk=kwargs["task_pk"])
+                if task.process.flow_class != node.flow_class:
+                    raise Http404
+                request.activation = node.activation_class(task)
+                if not (permission or node.can_execute)(request.user, task=task):
+                    raise PermissionDenied
+                if start:
+                    request.activation.start(request)
+                return view(request, *args, **kwargs)
+        except TransitionNotAllowed as exc:
+            raise PermissionDenied(",".join(exc.args)) from exc
+
+    return posted
+
+
+class _OneTransactionTaskPagesMixin:
+    """The take (assign) and execute pages of a human step, posted without a savepoint of their
+    own (_posted_in_one_transaction)."""
+
+    @property
+    def view_path(self):
+        get_view = flow_utils.wrap_view(self, self.view)
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            _posted_in_one_transaction(self, self.view, get_view, start=True),
+            name="execute",
+        )
+
+    @property
+    def assign_path(self):
+        if not self.assign_view:
+            return None
+        get_view = flow_utils.wrap_task_view(self, self.assign_view, permission=self.can_assign)
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
+            _posted_in_one_transaction(self, self.assign_view, get_view, permission=self.can_assign),
+            name="assign",
+        )
+
+
+class ApprovalStep(_RoutedMixin, _OneTransactionTaskPagesMixin, _ScopedTaskMixin, flow.View):
     """A human step taken by an approver of the managing unit (never the submitter)."""
 
     activation_class = _ViewActivation
@@ -162,7 +266,7 @@ class ApprovalStep(_ScopedTaskMixin, flow.View):
         return task.owner_id == user.pk and can_approve_change_request(user, change_request_of(task))
 
 
-class ReworkStep(_ScopedTaskMixin, flow.View):
+class ReworkStep(_RoutedMixin, _OneTransactionTaskPagesMixin, _ScopedTaskMixin, flow.View):
     """A human step assigned to the submitter when the request is returned."""
 
     activation_class = _ViewActivation
@@ -279,10 +383,14 @@ class _EndActivation(_WrittenDoneMixin, EndActivation):
             return super().activate.original()
         self.task.started = now()
         task_started.send(sender=self.flow_class, process=self.process, task=self.task)
-        open_tasks = self.flow_class.task_class._default_manager.filter(process=self.process, finished__isnull=True)
-        if self.task.pk is not None:
-            open_tasks = open_tasks.exclude(pk=self.task.pk)
-        finished = not open_tasks.exists()
+        if getattr(self.flow_class, "one_task_at_a_time", False):
+            # One task open at a time (no parallel paths): the one that led here is done.
+            finished = True
+        else:
+            open_tasks = self.flow_class.task_class._default_manager.filter(process=self.process, finished__isnull=True)
+            if self.task.pk is not None:
+                open_tasks = open_tasks.exclude(pk=self.task.pk)
+            finished = not open_tasks.exists()
         if finished:
             self.process.status = STATUS.DONE
             self.process.finished = now()
@@ -308,7 +416,7 @@ class If(flow.If):
     activation_class = _IfActivation
 
 
-class ServiceHandle(flow.Handle):
+class ServiceHandle(_RoutedMixin, flow.Handle):
     """A step a service finishes (resume): viewflow's Handle, keeping the process the service
     holds (knowing its request). viewflow re-reads the task under the lock; a task read while
     the lock was already held (resume's open_task, inside the service's transition) is current."""
@@ -341,42 +449,58 @@ class ChangeRequestFlow(flow.Flow):
     process_class = ChangeRequestProcess
     task_class = ChangeRequestTask
     lock_impl = ReentrantSelectForUpdateLock()
+    # No split, join or boundary event: a process has one task open at a time, so an end need
+    # not ask whether others are open (tests/workflows: test_the_flow_keeps_one_task_open_at_a_time).
+    one_task_at_a_time = True
     process_title = _("Thay đổi hồ sơ cán bộ")
     process_summary_template = "{{ process.change_request }} — {{ process.change_request.get_status_display }}"
 
     submit = ServiceStartHandle(this.start_process).Annotation(title=_("Gửi đề xuất")).Next(this.approve)
+    # Each step routes to the next by the request's status itself (_RoutedMixin): no gateway
+    # task is written between two steps. The gateways that stood there (route_decision,
+    # check_applied, route_resubmission) stay below, reached by no step now, so the tasks that
+    # processes recorded through them before still name nodes of this flow.
     approve = (
         ApprovalStep(views.ApproveChangeView.as_view())
         .Annotation(
             title=_("Phê duyệt thay đổi"),
             summary_template="{{ process.change_request }}",
         )
-        .Next(this.route_decision)
-    )
-    route_decision = (
-        Switch()
-        .Annotation(title=_("Theo quyết định"))
-        .Case(this.queue_import, this.is_approved_import)
-        .Case(this.apply, this.is_approved)
-        .Case(this.approve, this.is_submitted)  # approved at this level; the next level decides
-        .Case(this.rework, this.is_returned)
-        .Case(this.withdrawn, this.is_withdrawn)  # withdrawn before any level decided
-        .Default(this.rejected)
+        .Route(this.queue_import, this.is_approved_import)
+        .Route(this.apply, this.is_approved)
+        .Route(this.approve, this.is_submitted)  # approved at this level; the next level decides
+        .Route(this.rework, this.is_returned)
+        .Route(this.withdrawn, this.is_withdrawn)  # withdrawn before any level decided
+        .Route(this.rejected)
     )
     queue_import = (
         flow.Function(this.start_import).Annotation(title=_("Đưa tệp vào hàng đợi nhập")).Next(this.wait_import)
     )
     # Both wait for their service: apply_change_request (right after the last approval, in the
     # same transaction) and the import task (apply_import_batch), which resume them.
-    wait_import = ServiceHandle().Annotation(title=_("Nhập dữ liệu từ tệp")).Next(this.check_applied)
-    apply = ServiceHandle().Annotation(title=_("Cập nhật hồ sơ")).Next(this.check_applied)
-    check_applied = If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
+    wait_import = (
+        ServiceHandle().Annotation(title=_("Nhập dữ liệu từ tệp")).Route(this.end, this.is_applied).Route(this.rework)
+    )
+    apply = ServiceHandle().Annotation(title=_("Cập nhật hồ sơ")).Route(this.end, this.is_applied).Route(this.rework)
     rework = (
         ReworkStep(views.ReworkChangeView.as_view())
         .Annotation(title=_("Chỉnh sửa và gửi lại"), summary_template="{{ process.change_request }}")
         .Assign(this.submitter)
-        .Next(this.route_resubmission)
+        .Route(this.approve, this.is_submitted)
+        .Route(this.withdrawn)
     )
+    # Former gateways (see above): no step leads here any more.
+    route_decision = (
+        Switch()
+        .Annotation(title=_("Theo quyết định"))
+        .Case(this.queue_import, this.is_approved_import)
+        .Case(this.apply, this.is_approved)
+        .Case(this.approve, this.is_submitted)
+        .Case(this.rework, this.is_returned)
+        .Case(this.withdrawn, this.is_withdrawn)
+        .Default(this.rejected)
+    )
+    check_applied = If(this.is_applied).Annotation(title=_("Đã cập nhật?")).Then(this.end).Else(this.rework)
     route_resubmission = If(this.is_submitted).Annotation(title=_("Gửi lại?")).Then(this.approve).Else(this.withdrawn)
     end = End().Annotation(title=_("Hoàn tất"))
     rejected = End().Annotation(title=_("Bị từ chối"))

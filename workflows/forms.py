@@ -8,6 +8,7 @@ one change request: applied together, or not at all.
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -73,31 +74,20 @@ class ChangeSetForm:
         self.ref = ref
         proposed = proposed or []
         root_initial, child_initial = self._initial_from(proposed)
-        RootForm = modelform_factory(
-            root_model,
-            form=RootModelForm,
-            fields=self.root_fields,
-            field_classes=_date_fields(root_model, self.root_fields),
-        )
+        RootForm = _root_form_class(root_model, tuple(self.root_fields))
         instance = copy.copy(root) if root is not None else root_model(**self._fixed_attrs(root_model, self.fixed))
         self.root_form = RootForm(data, instance=instance, initial=root_initial, prefix="root", original=root)
         for name, queryset in (field_querysets or {}).items():
             if name in self.root_form.fields:
                 self.root_form.fields[name].queryset = queryset
         self.formsets = []
+        present = self._kinds_present(root) if data is None else None
         for child in self.children:
             proposed_rows = child_initial[child.prefix]["create"]
-            FormSet = modelformset_factory(
-                child.model,
-                formset=RowFormSet,
-                fields=child.fields,
-                field_classes=_date_fields(child.model, child.fields),
-                extra=max(1, len(proposed_rows)),
-                can_delete=True,
-            )
+            FormSet = _row_formset_class(child.model, tuple(child.fields), max(1, len(proposed_rows)))
             queryset = (
                 child.model._default_manager.filter(**{child.parent: root})
-                if root is not None
+                if root is not None and (present is None or child.prefix in present)
                 else child.model._default_manager.none()
             )
             offered = child.offer(root) if child.offer and root is not None and not proposed_rows else None
@@ -119,6 +109,21 @@ class ChangeSetForm:
             formset.help = child.help
             self.formsets.append(formset)
         self.reason_form = ReasonForm(data, initial={"reason": reason})
+
+    def _kinds_present(self, root) -> set | None:
+        """The prefixes of the child kinds the root has rows of, asked in one statement (an
+        EXISTS per kind), so a page shown (not posted) reads only the kinds it has rows of,
+        not one query per kind. None: read every kind (no root, or a single kind)."""
+        if root is None or len(self.children) < 2:
+            return None
+        flags = {
+            f"has_{child.prefix}": models.Exists(
+                child.model._default_manager.filter(**{child.parent: models.OuterRef("pk")})
+            )
+            for child in self.children
+        }
+        row = self.root_model._default_manager.filter(pk=root.pk).annotate(**flags).values(*flags).first()
+        return {name.removeprefix("has_") for name, exists in (row or {}).items() if exists}
 
     @staticmethod
     def _fixed_attrs(model, fixed):
@@ -225,6 +230,25 @@ class ChangeSetForm:
         return self.reason_form.non_field_errors()
 
 
+# The form classes of a page are made once per process, not per request (a class per model and
+# fields: building one asks every model field for its form field). Instances copy their fields.
+@lru_cache(maxsize=256)
+def _root_form_class(model, fields: tuple):
+    return modelform_factory(model, form=RootModelForm, fields=fields, field_classes=_date_fields(model, fields))
+
+
+@lru_cache(maxsize=256)
+def _row_formset_class(model, fields: tuple, extra: int):
+    return modelformset_factory(
+        model,
+        formset=RowFormSet,
+        fields=fields,
+        field_classes=_date_fields(model, fields),
+        extra=extra,
+        can_delete=True,
+    )
+
+
 class RootModelForm(forms.ModelForm):
     """The root object's fields. Uniqueness is asked of the values the form changes: a value
     left as the row has it already holds in the database (as in changesets' apply)."""
@@ -247,10 +271,40 @@ class RootModelForm(forms.ModelForm):
             self._update_errors(exc)
 
 
+class _ReadRowField(forms.ModelChoiceField):
+    """The hidden id of a posted row, found among the rows the formset has read (one query for
+    all of them) instead of one query per row, as Django's own field does. An id that is not one
+    of them (another record's row, a row deleted meanwhile) is an invalid choice."""
+
+    def __init__(self, *args, find, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.find = find
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            row = self.find(self.queryset.model._meta.pk.to_python(value))
+        except ValidationError:
+            row = None
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+
 class RowFormSet(ModelFormSet):
     """The rows of one child kind. A row posted as an existing one must be one of the page's
     rows: an id of another record's row, or of a row deleted meanwhile, is refused on that row
     (Django would otherwise treat it as a new row, or report it on a hidden field nobody sees)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if self.is_bound and isinstance(field, forms.ModelChoiceField):
+            form.fields[name] = _ReadRowField(
+                field.queryset, initial=field.initial, required=False, widget=field.widget, find=self._existing_object
+            )
 
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)

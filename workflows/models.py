@@ -155,13 +155,29 @@ class ChangeRequest(models.Model):
             key = tuple(level["unit"] for level in self.levels)
             cached = self.__dict__.get("_approval_units")
             if cached is None or cached[0] != key:
-                by_pk = Unit.objects.in_bulk(key)
+                by_pk = self._units_in_hand()
+                missing = [pk for pk in key if pk not in by_pk]
+                if missing:
+                    by_pk.update(Unit.objects.in_bulk(missing))
                 cached = self.__dict__["_approval_units"] = (key, [by_pk[pk] for pk in key])
             return list(cached[1])
         units = [self.unit]
         if self.kind == self.Kind.TRANSFER and self.target_unit_id:
             units.append(self.target_unit)
         return units
+
+    def _units_in_hand(self) -> dict:
+        """{pk: unit} of the units this object has read already (its unit, receiving unit,
+        pending unit, its person's managing unit, when read with it): no query."""
+        holders = [(self, "unit"), (self, "target_unit"), (self, "pending_unit")]
+        if self._meta.get_field("employee").is_cached(self) and self.employee is not None:
+            holders.append((self.employee, "managing_unit"))
+        found = {}
+        for holder, name in holders:
+            unit = getattr(holder, name) if holder._meta.get_field(name).is_cached(holder) else None
+            if unit is not None:
+                found[unit.pk] = unit
+        return found
 
     def level_count(self) -> int:
         """How many levels decide the request (without reading their units when they are stored)."""

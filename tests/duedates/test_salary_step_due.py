@@ -25,8 +25,11 @@ def test_without_a_stored_item_the_date_is_computed_from_the_rule_rows(employee_
     assert (employee_kv1.rank_code, employee_kv1.salary_step) == ("01.003", 3)
     assert employee_kv1.salary_effective_date == datetime.date(2019, 1, 1)
     assert salary_step_due(employee_kv1) == datetime.date(2022, 1, 1)  # A1: 36 months to the day
-    # A changed rule row changes the date: no copy of the holding period elsewhere.
-    HoldingPeriod.objects.filter(salary_class="A1").update(months=48)
+    # A changed rule row (saved, as the administration page saves it) changes the date: no copy
+    # of the holding period elsewhere (the rows kept in the cache are renewed by the save).
+    for row in HoldingPeriod.objects.filter(salary_class="A1"):
+        row.months = 48
+        row.save()
     assert salary_step_due(employee_kv1) == datetime.date(2023, 1, 1)
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from viewflow.workflow.status import STATUS
 
 from campaigns import services as campaign_services
 from campaigns.models import CampaignEscalation
@@ -191,7 +192,31 @@ def _requests_for(position, unit, officer, approver, employee, n) -> dict:
         change_request.refresh_from_db()
     assert made["applied"].status == ChangeRequest.Status.APPLIED
     assert made["withdrawn"].status == ChangeRequest.Status.WITHDRAWN
+    _record_former_gateways(made)
     return made, batch
+
+
+def _record_former_gateways(made):
+    """Processes recorded before the flow's gateways were folded into its steps have tasks of
+    route_decision, check_applied and route_resubmission: their pages still open (the nodes stay
+    in the flow, reached by no step now). Such a task, done, in the processes of those states."""
+    for node, state in (
+        (ChangeRequestFlow.route_decision, "applied"),
+        (ChangeRequestFlow.check_applied, "applied"),
+        (ChangeRequestFlow.route_resubmission, "withdrawn"),
+    ):
+        process = made[state].process
+        previous = ChangeRequestTask.objects.filter(process=process).order_by("pk").first()
+        task = ChangeRequestTask.objects.create(
+            process=process,
+            flow_task=node,
+            flow_task_type=node.task_type,
+            status=STATUS.DONE,
+            started=timezone.now(),
+            finished=timezone.now(),
+            token=previous.token,
+        )
+        task.previous.add(previous)
 
 
 def build_scenario() -> Scenario:
