@@ -213,7 +213,8 @@ BEGIN
   LOOP
     prev_seq := prev_seq + 1;
     prev_hash := sha256(prev_hash || int4send(chain) || int8send(prev_seq) || int8send(r.row_id) || r.digest);
-    INSERT INTO {LINK_TABLE} (chain_id, seq, row_id, digest, hash) VALUES (chain, prev_seq, r.row_id, r.digest, prev_hash);
+    INSERT INTO {LINK_TABLE} (chain_id, seq, row_id, digest, hash)
+      VALUES (chain, prev_seq, r.row_id, r.digest, prev_hash);
   END LOOP;
   RETURN prev_seq;
 END

@@ -234,6 +234,9 @@ class LedgerLink(models.Model):
             models.UniqueConstraint(fields=["chain", "row_id"], name="ledger_one_link_per_row"),
         ]
 
+    def __str__(self):
+        return f"{self.chain_id} · {self.seq} · {self.row_id}"
+
 
 class SentHead(models.Model):
     """The chains' heads as emailed to the ministry's administrators and inspectors: a later
