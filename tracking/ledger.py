@@ -2,7 +2,8 @@
 
 Covered: every history table of django-simple-history (the tracked records, the grants, the
 requests, the due rules…) and the models that say `HASH_CHAINED = True` (approval decisions, the
-read log, the export log). One chain per table (`LedgerChain`); each row gets one `LedgerLink`:
+read log, the export log). One chain per table, numbered by its name (`chain_id`); each row gets
+one `LedgerLink`:
 
     digest = SHA-256(the row's content, its primary key left out, as canonical JSON, nulls left out)
     hash   = SHA-256(previous link's hash (32 zero bytes first) ‖ chain id (4 bytes) ‖ seq (8)
@@ -26,6 +27,7 @@ covered table, idempotently, and links the rows a table already has when its cha
 
 import hashlib
 import time
+import zlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -49,6 +51,19 @@ def link_hash(prev: bytes | None, chain_id: int, seq: int, row_id: int, digest: 
         + row_id.to_bytes(8, "big", signed=True)
         + bytes(digest)
     ).digest()
+
+
+def chain_id(table: str) -> int:
+    """The number of a table's chain: fixed by its name, so links need no registry row."""
+    return zlib.crc32(table.encode()) & 0x7FFFFFFF
+
+
+def chains(tables=None) -> list[tuple[str, str, int]]:
+    """(table, primary key column, chain id) of every covered table (or of `tables`)."""
+    found = [(m._meta.db_table, m._meta.pk.column, chain_id(m._meta.db_table)) for m in covered_models()]
+    ids = [c for _t, _p, c in found]
+    assert len(set(ids)) == len(ids), "two covered tables share a chain number"
+    return [c for c in found if not tables or c[0] in tables]
 
 
 def text_digest(text: str | None) -> bytes | None:
@@ -245,26 +260,22 @@ def _install_postgresql(connection, chains):
 def install(using: str = "default") -> None:
     """Create (again) the functions and triggers of every covered table; a new chain first links
     the rows its table already has, in id order. Idempotent; run after every migrate."""
-    from .models import LedgerChain
-
     connection = connections[using]
     if connection.vendor not in ("postgresql", "sqlite"):
         return
     tables = set(connection.introspection.table_names())
     if LINK_TABLE not in tables:
         return
-    with transaction.atomic(using=using):
-        chains = []
-        for model in covered_models():
-            table = model._meta.db_table
-            if table not in tables:
-                continue
-            chain, new = LedgerChain.objects.using(using).get_or_create(table=table)
-            chains.append((table, model._meta.pk.column, chain.pk, new))
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        found = []
+        for table, pk, chain in chains():
+            if table in tables:
+                cursor.execute(f"SELECT 1 FROM {LINK_TABLE} WHERE chain_id = %s LIMIT 1", [chain])
+                found.append((table, pk, chain, cursor.fetchone() is None))
         if connection.vendor == "postgresql":
-            _install_postgresql(connection, chains)
+            _install_postgresql(connection, found)
         else:
-            _install_sqlite(connection, chains)
+            _install_sqlite(connection, found)
 
 
 def install_after_migrate(sender, using="default", **kwargs):
@@ -401,9 +412,7 @@ def _check_token(connection, token: str, label: str, report, stored_heads=None):
     except ValueError:
         report.breaks.append(Break("-", "head", _("mã đầu chuỗi không đọc được: %(t)s") % {"t": token}))
         return
-    with connection.cursor() as cursor:
-        cursor.execute('SELECT id, "table" FROM tracking_ledgerchain')
-        names = dict(cursor.fetchall())
+    names = {chain: table for table, _pk, chain in chains()}
     found = {}
     with connection.cursor() as cursor:
         for chain_id, seq in pairs:
@@ -432,22 +441,16 @@ def _check_token(connection, token: str, label: str, report, stored_heads=None):
 def verify(using: str = "default", *, tables=None, tokens=(), chunk: int = CHUNK) -> Report:
     """Walk every chain (or those of `tables`): each link against the one before and its row,
     every row against the links; then every head already sent (SentHead) and each `token`."""
-    from .models import LedgerChain, SentHead
+    from .models import SentHead
 
     connection = connections[using]
     report = Report()
     started = time.monotonic()
-    pks = {m._meta.db_table: m._meta.pk.column for m in covered_models()}
-    chains = LedgerChain.objects.using(using).order_by("table")
-    if tables:
-        chains = chains.filter(table__in=tables)
     existing = set(connection.introspection.table_names())
-    for chain in chains:
-        pk = pks.get(chain.table)
-        if pk is None or chain.table not in existing:
-            continue
-        _walk_chain(connection, chain.pk, chain.table, pk, report, chunk)
-        _extra_rows(connection, chain.pk, chain.table, pk, report)
+    for table, pk, chain in chains(tables):
+        if table in existing:
+            _walk_chain(connection, chain, table, pk, report, chunk)
+            _extra_rows(connection, chain, table, pk, report)
     for sent in SentHead.objects.using(using).order_by("sent_at", "pk"):
         label = _("gửi ngày %(date)s") % {"date": f"{sent.sent_at:%d/%m/%Y %H:%M}"}
         _check_token(connection, sent.token, label, report, stored_heads=sent.heads)

@@ -198,27 +198,15 @@ def stamp_history_row(sender, instance, history_instance, **kwargs):
     history_instance.approved_for = context.acting_for
 
 
-class LedgerChain(models.Model):
-    """One hash chain: the rows of one append-only table (history, decisions, grants' history,
-    the read and export logs), linked in the order they were committed (tracking.ledger)."""
-
-    table = models.CharField(_("bảng"), max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = _("chuỗi băm")
-        verbose_name_plural = _("chuỗi băm")
-
-    def __str__(self):
-        return self.table
-
-
 class LedgerLink(models.Model):
     """One row of a chained table: the SHA-256 of its content (`digest`) and the link `hash`, which
     covers the previous link's hash, the chain, this position and the row's id and digest.
     Written only by the database's triggers (tracking.ledger); never changed."""
 
     id = models.BigAutoField(primary_key=True)
-    chain = models.ForeignKey(LedgerChain, on_delete=models.PROTECT, related_name="+", verbose_name=_("chuỗi"))
+    # The chain: a number fixed by the table's name (tracking.ledger.chain_id), so that a link
+    # needs no other row and a restored or re-created database keeps its chains' numbers.
+    chain_id = models.IntegerField(_("chuỗi"))
     seq = models.BigIntegerField(_("thứ tự"))
     row_id = models.BigIntegerField(_("mã dòng"))
     digest = models.BinaryField(_("băm nội dung"), max_length=32)
@@ -230,8 +218,8 @@ class LedgerLink(models.Model):
         verbose_name_plural = _("mắt xích")
         constraints = [
             # One successor per link (two writers cannot fork the chain) and one link per row.
-            models.UniqueConstraint(fields=["chain", "seq"], name="ledger_one_link_per_seq"),
-            models.UniqueConstraint(fields=["chain", "row_id"], name="ledger_one_link_per_row"),
+            models.UniqueConstraint(fields=["chain_id", "seq"], name="ledger_one_link_per_seq"),
+            models.UniqueConstraint(fields=["chain_id", "row_id"], name="ledger_one_link_per_row"),
         ]
 
     def __str__(self):
