@@ -3,15 +3,13 @@ insert path links its rows, verify_history passes on an untouched database and n
 deleted or forged row. The tampering with triggers switched off, the append-only triggers and
 the backup round trip are PostgreSQL's (test_ledger_postgres.py)."""
 
-from contextlib import contextmanager
-
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from records.models import AccessLog, Employee
-from tests.conftest import make_employee
+from tests.conftest import make_employee, rewriting_history
 from tracking.ledger import chain_id, chains, covered_models, verify
 from tracking.models import LedgerLink, SentHead
 from units.models import Role, RoleGrant
@@ -25,20 +23,6 @@ def settle():
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
-@contextmanager
-def as_attacker():
-    """Raw SQL with every trigger off, as a superuser of PostgreSQL could (SQLite has no
-    append-only triggers)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = replica")
-        try:
-            yield cursor
-        finally:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET session_replication_role = origin")
 
 
 def links_of(model):
@@ -99,7 +83,7 @@ def test_verify_names_changed_deleted_and_forged_rows(people):
     logs = [AccessLog.objects.create(user=user, kind=AccessLog.Kind.VIEW, path=f"/p{i}") for i in range(4)]
     settle()
     assert verify().ok
-    with as_attacker() as cursor:
+    with rewriting_history() as cursor:
         cursor.execute("UPDATE records_accesslog SET path = '/khac' WHERE id = %s", [logs[0].pk])
         cursor.execute("DELETE FROM records_accesslog WHERE id = %s", [logs[1].pk])
     AccessLog.objects.create(user=user, kind=AccessLog.Kind.VIEW, path="/sau")  # linked as usual
@@ -114,7 +98,7 @@ def test_verify_names_changed_deleted_and_forged_rows(people):
 def test_verify_history_command(people):
     settle()
     call_command("verify_history")  # an untouched database passes
-    with as_attacker() as cursor:
+    with rewriting_history() as cursor:
         cursor.execute(
             "DELETE FROM tracking_ledgerlink WHERE chain_id = %s AND seq = 2",
             [chain_id("units_historicalrolegrant")],
