@@ -146,6 +146,8 @@ try:
 except (ValueError, KeyError) as exc:  # unknown scheme or malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the hash chain's triggers kept through schema changes (tracking.ledger).
+    DATABASES["default"]["ENGINE"] = "tracking.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

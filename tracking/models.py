@@ -203,7 +203,8 @@ class LedgerLink(models.Model):
     covers the previous link's hash, the chain, this position and the row's id and digest.
     Written only by the database's triggers (tracking.ledger); never changed."""
 
-    id = models.BigAutoField(primary_key=True)
+    # One successor per link: two writers cannot fork the chain (the key is its index, no other).
+    pk = models.CompositePrimaryKey("chain_id", "seq")
     # The chain: a number fixed by the table's name (tracking.ledger.chain_id), so that a link
     # needs no other row and a restored or re-created database keeps its chains' numbers.
     chain_id = models.IntegerField(_("chuỗi"))
@@ -217,8 +218,6 @@ class LedgerLink(models.Model):
         verbose_name = _("mắt xích")
         verbose_name_plural = _("mắt xích")
         constraints = [
-            # One successor per link (two writers cannot fork the chain) and one link per row.
-            models.UniqueConstraint(fields=["chain_id", "seq"], name="ledger_one_link_per_seq"),
             models.UniqueConstraint(fields=["chain_id", "row_id"], name="ledger_one_link_per_row"),
         ]
 

@@ -128,15 +128,16 @@ def test_chain_rewritten_from_a_row_on_is_caught_by_the_head_sent_before(chained
 
 def test_update_and_delete_are_refused(chained):
     targets = [
-        Employee.history.filter(id=chained["employees"][0].pk),
-        RoleGrant.history.all(),
-        AccessLog.objects.filter(pk=chained["reads"][0].pk),
-        LedgerLink.objects.all(),
+        (Employee.history.filter(id=chained["employees"][0].pk), {"full_name": "Khác"}),
+        (RoleGrant.history.all(), {"role": Role.UNIT_ADMIN}),
+        (AccessLog.objects.filter(pk=chained["reads"][0].pk), {"path": "/khac"}),
+        (LedgerLink.objects.all(), {"row_id": -5}),
     ]
-    for queryset in targets:
-        for write in (lambda qs: qs.update(**{qs.model._meta.pk.attname: -5}), lambda qs: qs.delete()):
-            with pytest.raises(DatabaseError, match="chỉ được ghi thêm"), transaction.atomic():
-                write(queryset)
+    for queryset, values in targets:
+        with pytest.raises(DatabaseError, match="chỉ được ghi thêm"), transaction.atomic():
+            queryset.update(**values)
+        with pytest.raises(DatabaseError, match="chỉ được ghi thêm"), transaction.atomic():
+            queryset.delete()
     SentHead.objects.create(sent_at="2026-01-01T00:00Z", token="x")
     with pytest.raises(DatabaseError, match="chỉ được ghi thêm"), transaction.atomic():
         SentHead.objects.all().delete()
