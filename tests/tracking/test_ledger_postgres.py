@@ -222,3 +222,34 @@ def test_backup_and_restore_keeps_the_chain(people, loader, tree, tmp_path):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored}"')
+
+
+def test_the_application_role_of_the_readme_cannot_undo_the_triggers(chained):
+    """README, production: the application's role has row rights only, not ownership."""
+    attempts = [
+        f"UPDATE {READS} SET path = '/khac'",
+        f"DELETE FROM {EMPLOYEES}",
+        f"ALTER TABLE {READS} DISABLE TRIGGER qlcb_append_only",
+        f"DROP TRIGGER qlcb_ledger_link ON {READS}",
+        "SET session_replication_role = replica",
+        f"TRUNCATE {READS}",
+        "CREATE OR REPLACE FUNCTION qlcb_append_only() RETURNS trigger LANGUAGE sql AS 'SELECT NULL'",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE ROLE qlcb_app_test")  # rolled back with the test
+        cursor.execute("GRANT USAGE ON SCHEMA public TO qlcb_app_test")
+        cursor.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO qlcb_app_test")
+        cursor.execute("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO qlcb_app_test")
+        cursor.execute("SET ROLE qlcb_app_test")
+        try:
+            refused = 0
+            for sql in attempts:
+                with pytest.raises(DatabaseError), transaction.atomic():
+                    cursor.execute(sql)
+                refused += 1
+            AccessLog.objects.create(user_id=chained["reads"][0].user_id, kind="view", path="/app")
+        finally:
+            cursor.execute("RESET ROLE")
+    assert refused == len(attempts)
+    settle()
+    assert verify(tables=[READS]).ok
