@@ -186,6 +186,20 @@ LANGUAGE sql STABLE {PG_SETTINGS} AS $$
   SELECT sha256(convert_to((jsonb_strip_nulls(to_jsonb(r)) - pk)::text, 'UTF8'))
 $$;
 
+-- Wait for the other writers of the chain, then read its head; the lock is held to the commit.
+CREATE OR REPLACE FUNCTION qlcb_ledger_head(chain integer, OUT head_seq bigint, OUT head_hash bytea)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock({LOCK_SPACE}, chain);
+  SELECT l.seq, l.hash INTO head_seq, head_hash FROM {LINK_TABLE} l
+    WHERE l.chain_id = chain ORDER BY l.seq DESC LIMIT 1;
+  IF NOT FOUND THEN
+    head_seq := 0;
+    head_hash := '\\x{ZERO.hex()}'::bytea;
+  END IF;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION qlcb_ledger_link() RETURNS trigger
 LANGUAGE plpgsql {PG_SETTINGS} AS $$
 DECLARE
@@ -201,15 +215,9 @@ DECLARE
   link bytea;
 BEGIN
   IF head IS NULL OR head = '' THEN
-    -- The first link of this chain in this transaction: wait for the other writers of the
-    -- chain, then read its head; the lock is held to the commit, so the head stays ours.
-    PERFORM pg_advisory_xact_lock({LOCK_SPACE}, chain);
-    SELECT l.seq, l.hash INTO prev_seq, prev_hash FROM {LINK_TABLE} l
-      WHERE l.chain_id = chain ORDER BY l.seq DESC LIMIT 1;
-    IF NOT FOUND THEN
-      prev_seq := 0;
-      prev_hash := '\\x{ZERO.hex()}'::bytea;
-    END IF;
+    -- The first link of this chain in this transaction: the head, locked to the commit;
+    -- later rows of the transaction take it from the setting.
+    SELECT h.head_seq, h.head_hash INTO prev_seq, prev_hash FROM qlcb_ledger_head(chain) h;
   ELSE
     prev_seq := split_part(head, ':', 1)::bigint;
     prev_hash := decode(split_part(head, ':', 2), 'hex');
@@ -234,16 +242,10 @@ CREATE OR REPLACE FUNCTION qlcb_ledger_seal(chain integer, tbl text, pk text) RE
 LANGUAGE plpgsql {PG_SETTINGS} AS $$
 DECLARE
   r record;
-  prev_seq bigint := 0;
-  prev_hash bytea := '\\x{ZERO.hex()}'::bytea;
+  prev_seq bigint;
+  prev_hash bytea;
 BEGIN
-  PERFORM pg_advisory_xact_lock({LOCK_SPACE}, chain);
-  SELECT l.seq, l.hash INTO prev_seq, prev_hash FROM {LINK_TABLE} l
-    WHERE l.chain_id = chain ORDER BY l.seq DESC LIMIT 1;
-  IF NOT FOUND THEN
-    prev_seq := 0;
-    prev_hash := '\\x{ZERO.hex()}'::bytea;
-  END IF;
+  SELECT h.head_seq, h.head_hash INTO prev_seq, prev_hash FROM qlcb_ledger_head(chain) h;
   FOR r IN EXECUTE format(
     'SELECT t.%1$I::bigint AS row_id, qlcb_ledger_digest(t, %2$L) AS digest FROM %3$I t '
     'WHERE NOT EXISTS (SELECT 1 FROM {LINK_TABLE} l WHERE l.chain_id = $1 AND l.row_id = t.%1$I) '
