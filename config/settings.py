@@ -149,6 +149,8 @@ try:
 except (ValueError, KeyError) as exc:  # unknown scheme or malformed URL
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with the hash chain's triggers kept through schema changes (tracking.ledger).
+    DATABASES["default"]["ENGINE"] = "tracking.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
@@ -369,6 +371,8 @@ DUE_REMIND_DAYS = _env_int("DUE_REMIND_DAYS", 7, minimum=0)
 # leader (notifications.follow_ups); before that its officers are reminded.
 FOLLOW_UP_ESCALATE_WORKING_DAYS = _env_int("FOLLOW_UP_ESCALATE_WORKING_DAYS", 5, minimum=1)
 DUE_WORK_SWEEP_SCHEDULE = _env_crontab("DUE_WORK_SWEEP_CRON", "45 6 * * *")
+# The nightly verification of the hash chains (notifications.history_check).
+HISTORY_CHECK_SCHEDULE = _env_crontab("HISTORY_CHECK_CRON", "0 3 * * *")
 
 CELERY_BEAT_SCHEDULE = {
     # Due items (retirements, salary steps, beyond-last-step) of the people whose inputs changed.
@@ -418,6 +422,11 @@ CELERY_BEAT_SCHEDULE = {
     "fail-stale-export-jobs": {
         "task": "records.tasks.fail_stale_export_jobs",
         "schedule": 600.0,
+    },
+    # The hash chains of the history and logs verified; result and heads emailed (tracking.ledger).
+    "check-history-chains": {
+        "task": "notifications.tasks.check_history_chains",
+        "schedule": HISTORY_CHECK_SCHEDULE,
     },
     # Read alerts whose email did not go out when they were raised (broker or mail down).
     "send-pending-read-alerts": {

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from viewflow.workflow.timers import fire_due_conditions, fire_due_timers
 
-from . import due_work, services
+from . import due_work, history_check, services
 
 _RETRY = {
     # The mail server down or refusing; the database connection lost (the row was released).
@@ -71,3 +71,10 @@ def sweep_due_work():
     drafts and deadline tasks brought in step with the items, and their notifications written.
     Idempotent, so a redelivery or a second beat changes nothing."""
     return due_work.sweep_due_work()
+
+
+@shared_task(acks_late=True)
+def check_history_chains():
+    """Nightly (beat): the hash chains verified, the result and the heads emailed to the
+    ministry's administrators and inspectors (notifications.history_check)."""
+    return history_check.check_history_chains()

@@ -8,14 +8,17 @@ Bộ Tài chính (ministry)
 """
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.backends.base.creation import BaseDatabaseCreation
 
 from records.models import Employee
 from records.services import load_initial_employees
+from tracking import ledger
 from tracking.context import ChangeContext, tracked_change
 from units.models import Role, RoleGrant, Unit
 
@@ -28,6 +31,49 @@ def pytest_runtest_setup(item):
         why = marker.args[0] if marker.args else "PostgreSQL only"
         pytest.skip(f"needs PostgreSQL: {why} (run with DATABASE_URL=postgres://…)")
 
+
+@contextmanager
+def rewriting_history():
+    """Test data only: change or remove rows of the append-only tables (history, the read log…)
+    as a superuser of PostgreSQL can, its triggers off for the session (tracking.ledger refuses
+    UPDATE and DELETE there; SQLite has no such triggers). The hash chain no longer verifies."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET session_replication_role = replica")
+        try:
+            yield cursor
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = origin")
+
+
+def _restore_untriggered(restore):
+    """serialized_rollback saves every row again (an UPDATE where the row is still there), with
+    its times cut to milliseconds: on PostgreSQL the append-only triggers would refuse it, so the
+    rows are reloaded with the triggers off, and the chains of what was reloaded are linked anew
+    (test data only: tracking.ledger never relinks rows)."""
+
+    def deserialize_db_from_string(self, data):
+        postgres = self.connection.vendor == "postgresql"
+        with self.connection.cursor() as cursor:
+            if postgres:
+                cursor.execute("SET session_replication_role = replica")
+            try:
+                restore(self, data)
+                cursor.execute("DELETE FROM tracking_ledgerlink")
+            finally:
+                if postgres:
+                    cursor.execute("SET session_replication_role = origin")
+            for table, pk, chain in ledger.chains():
+                if postgres:
+                    cursor.execute("SELECT qlcb_ledger_seal(%s, %s, %s)", [chain, table, pk])
+                else:
+                    ledger._seal_python(cursor, self.connection, table, pk, chain)
+
+    return deserialize_db_from_string
+
+
+BaseDatabaseCreation.deserialize_db_from_string = _restore_untriggered(BaseDatabaseCreation.deserialize_db_from_string)
 
 PASSWORD = "Test-password-2026"
 

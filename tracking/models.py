@@ -10,6 +10,7 @@ too, and the receiver that stamps them from the active context.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -195,3 +196,49 @@ def stamp_history_row(sender, instance, history_instance, **kwargs):
     history_instance.approved_by = context.approved_by
     history_instance.change_request = context.change_request
     history_instance.approved_for = context.acting_for
+
+
+class LedgerLink(models.Model):
+    """One row of a chained table: the SHA-256 of its content (`digest`) and the link `hash`, which
+    covers the previous link's hash, the chain, this position and the row's id and digest.
+    Written only by the database's triggers (tracking.ledger); never changed."""
+
+    # One successor per link: two writers cannot fork the chain (the key is its index, no other).
+    pk = models.CompositePrimaryKey("chain_id", "seq")
+    # The chain: a number fixed by the table's name (tracking.ledger.chain_id), so that a link
+    # needs no other row and a restored or re-created database keeps its chains' numbers.
+    chain_id = models.IntegerField(_("chuỗi"))
+    seq = models.BigIntegerField(_("thứ tự"))
+    row_id = models.BigIntegerField(_("mã dòng"))
+    digest = models.BinaryField(_("băm nội dung"), max_length=32)
+    hash = models.BinaryField(_("băm liên kết"), max_length=32)
+    linked_at = models.DateTimeField(_("thời điểm"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("mắt xích")
+        verbose_name_plural = _("mắt xích")
+        constraints = [
+            models.UniqueConstraint(fields=["chain_id", "row_id"], name="ledger_one_link_per_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.chain_id} · {self.seq} · {self.row_id}"
+
+
+class SentHead(models.Model):
+    """The chains' heads as emailed to the ministry's administrators and inspectors: a later
+    verification checks that each still lies on its chain (a chain rewritten from some row on
+    and recomputed no longer passes through a head sent before)."""
+
+    sent_at = models.DateTimeField(_("thời điểm gửi"))
+    token = models.TextField(_("mã đầu chuỗi"))
+    heads = models.JSONField(_("đầu các chuỗi"), default=dict)  # {table: [seq, hash hex]}
+    recipients = models.JSONField(_("người nhận"), default=list)
+
+    class Meta:
+        verbose_name = _("đầu chuỗi đã gửi")
+        verbose_name_plural = _("đầu chuỗi đã gửi")
+        ordering = ["sent_at", "pk"]
+
+    def __str__(self):
+        return f"{self.sent_at:%d/%m/%Y %H:%M} · {self.token[:24]}"

@@ -255,6 +255,8 @@ class PolicyRule(models.Model):
 class ApprovalDecision(models.Model):
     """One approver's decision at one level of a request: the trail of who approved what, when."""
 
+    HASH_CHAINED = True  # append-only, in a hash chain (tracking.ledger)
+
     change_request = models.ForeignKey(
         ChangeRequest, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("yêu cầu thay đổi")
     )

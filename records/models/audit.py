@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExportLog(models.Model):
+    HASH_CHAINED = True  # append-only, in a hash chain (tracking.ledger)
+
     class Kind(models.TextChoices):
         EMPLOYEE_LIST = "employee_list", _("Danh sách cán bộ (xlsx)")
         QUOTA_REPORT = "quota_report", _("Báo cáo biên chế (xlsx)")
@@ -38,6 +40,8 @@ class ExportLog(models.Model):
 class AccessLog(models.Model):
     """One read of personnel data: a person's file (page, history, form 2C, change page) or an
     export. Written in the request that reads, one INSERT; never changed afterwards."""
+
+    HASH_CHAINED = True  # append-only, in a hash chain (tracking.ledger)
 
     class Kind(models.TextChoices):
         VIEW = "view", _("Xem hồ sơ")

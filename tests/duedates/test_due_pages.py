@@ -13,7 +13,7 @@ from duedates.models import DueItem
 from duedates.services import refresh_due_items
 from records.models import AccessLog, Discipline, Employee
 from records.models.employee import today
-from tests.conftest import make_employee, setup_context
+from tests.conftest import make_employee, rewriting_history, setup_context
 from tracking.context import ChangeContext, tracked_change
 
 D = datetime.date
@@ -59,11 +59,12 @@ def backdate(*models, days):
     """Date the history rows written so far `days` ago, in their order (test data loaded
     earlier than today)."""
     start = timezone.now() - datetime.timedelta(days=days)
-    for model in models:
-        for history_id in model.history.order_by("history_id").values_list("history_id", flat=True):
-            model.history.filter(history_id=history_id).update(
-                history_date=start + datetime.timedelta(seconds=history_id)
-            )
+    with rewriting_history():
+        for model in models:
+            for history_id in model.history.order_by("history_id").values_list("history_id", flat=True):
+                model.history.filter(history_id=history_id).update(
+                    history_date=start + datetime.timedelta(seconds=history_id)
+                )
 
 
 def names(response):
