@@ -11,6 +11,7 @@ class NotificationsApp(Application):
     app_name = "notifications"
     title = _("Thông báo")
     icon = "notifications"
+    menu_template_name = "notifications/menu.html"
 
     index_path = path("", views.notification_list, name="index")
     read_path = path("read/", views.mark_read, name="read")

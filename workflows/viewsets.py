@@ -130,6 +130,7 @@ class DelegationApp(Application):
     app_name = "delegations"
     title = _("Uỷ quyền phê duyệt")
     icon = "swap_horiz"
+    menu_template_name = "workflows/delegation_menu.html"
 
     index_path = path("", delegation_views.delegation_list, name="index")
     revoke_path = path("<int:pk>/revoke/", delegation_views.delegation_revoke, name="revoke")

@@ -84,9 +84,7 @@ class Browse:
 
     def new_context(self):
         self.close()
-        self.context = self.browser.new_context(
-            viewport=self.viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-        )
+        self.context = self.browser.new_context(viewport=self.viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         return self.page
@@ -165,7 +163,9 @@ def office(people, tree, employee_kv1, loader):
             },
         )
     admin = make_user("quantri_bo", (tree["ministry"], Role.UNIT_ADMIN))
-    rules = [{"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()]
+    rules = [
+        {"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()
+    ]
     rules.append({"category": "salary", "unit_kind": "sub_agency", "levels": ["unit_leader", "parent_personnel"]})
     save_policy(rules=rules, user=admin, note="Hai cấp cho lương ở Chi cục")
     return {
