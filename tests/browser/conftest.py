@@ -110,6 +110,16 @@ class Browse:
         slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         self.page.screenshot(path=self.folder / f"{self.shots:02d}-{slug}.png", full_page=True)
 
+    def submit(self, button):
+        """Click a form's button and wait for the page it leads to: Turbo posts the form with
+        fetch, so the page's URL changes only once the server has answered (the test thread
+        shares the in-memory database with the server: it reads only after that)."""
+        before = self.page.url
+        button.click()
+        self.page.wait_for_url(lambda url: url != before)
+        self.page.wait_for_load_state()
+        return self.page
+
     def login(self, user):
         """Through the real login page (two-factor verification is off in the test overlay)."""
         page = self.new_context()
@@ -148,20 +158,11 @@ def office(people, tree, employee_kv1, loader):
     """The tests' tree and people (tests/conftest.py), KV1's employee, the Cục's personnel
     department with its head, a ministry administrator, and a policy sending a salary change
     at a Chi cục to two levels: the Chi cục's leader, then the Cục's personnel department."""
-    from tests.conftest import make_user, setup_context
-    from units.models import Role, Unit
+    from tests.conftest import add_personnel_department, make_user
+    from units.models import Role
     from workflows.policy import current_policy, save_policy
 
-    with setup_context(loader):
-        department = Unit.objects.add_child(
-            Unit.objects.get(pk=tree["cuc"].pk),
-            {
-                "code": "BTC.CT.TCCB",
-                "name": "Phòng Tổ chức cán bộ Cục Thuế",
-                "kind": Unit.Kind.DEPARTMENT,
-                "is_personnel_department": True,
-            },
-        )
+    department = add_personnel_department(tree, loader)
     admin = make_user("quantri_bo", (tree["ministry"], Role.UNIT_ADMIN))
     rules = [
         {"category": r.category, "unit_kind": r.unit_kind, "levels": r.levels} for r in current_policy().rules.all()

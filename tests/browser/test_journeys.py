@@ -29,8 +29,7 @@ def propose_step(browse, officer, employee, reason=REASON):
     form.locator("[name='salaryhistory-0-decision_number']").fill("15/QĐ-CCT")
     form.locator("[name='reason']").fill(reason)
     browse.shot("proposal filled")
-    form.locator("button[type=submit]").click()
-    page.wait_for_load_state()
+    browse.submit(form.locator("button[type=submit]"))
     browse.shot("proposal sent")
 
 
@@ -51,8 +50,7 @@ def decide(browse, approver, decision, comment=""):
     if comment:
         page.locator("[name=comment]").fill(comment)
     browse.shot(f"{decision} by {approver.username}")
-    page.locator("form.qlcb-form button[type=submit]").click()
-    page.wait_for_load_state()
+    browse.submit(page.locator("form.qlcb-form button[type=submit]"))
     browse.shot(f"after {decision}")
     return page
 
@@ -101,8 +99,7 @@ def test_returned_request_is_corrected_and_resubmitted(browse, office):
     row.fill("2021-12-20")
     form.locator("[name='reason']").fill(REASON + " (bổ sung ngày quyết định)")
     browse.shot("corrected")
-    form.locator("button[name=_resubmit]").click()
-    page.wait_for_load_state()
+    browse.submit(form.locator("button[name=_resubmit]"))
     browse.shot("resubmitted")
     assert ChangeRequest.objects.get().status == ChangeRequest.Status.SUBMITTED
 
