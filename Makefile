@@ -39,11 +39,11 @@ serve:
 	  wait'
 
 test: install
-	$(BIN)/python -m pytest -q -m "not integration"
+	$(BIN)/python -m pytest -q -m "not integration and not browser"
 
 # The same suite on PostgreSQL (DATABASE_URL must point at a server you may create test DBs on).
 test-postgres: install
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb} $(BIN)/python -m pytest -q -m "not integration"
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/qlcb} $(BIN)/python -m pytest -q -m "not integration and not browser"
 
 # A real Celery worker on Redis delivering a reminder to a local SMTP sink (needs PostgreSQL + Redis).
 test-integration: install

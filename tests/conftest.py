@@ -119,6 +119,21 @@ def tree(db, loader):
     }
 
 
+def add_personnel_department(tree, loader):
+    """The Cục's personnel department (Phòng Tổ chức cán bộ), the second level of a two-level
+    policy for its Chi cục."""
+    with setup_context(loader):
+        return Unit.objects.add_child(
+            Unit.objects.get(pk=tree["cuc"].pk),
+            {
+                "code": "BTC.CT.TCCB",
+                "name": "Phòng Tổ chức cán bộ Cục Thuế",
+                "kind": Unit.Kind.DEPARTMENT,
+                "is_personnel_department": True,
+            },
+        )
+
+
 def make_user(username, *grants, email=True):
     user = get_user_model().objects.create_user(
         username=username,

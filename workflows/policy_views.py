@@ -22,7 +22,11 @@ LEVEL_CHOICES = [("", "—")] + list(policy.Level.choices)
 
 
 class RuleForm(forms.Form):
-    category = forms.ChoiceField(label=gettext_lazy("Loại dữ liệu"), choices=policy.Category.choices)
+    # A blank first choice: the page's empty rows stay empty in a browser (a select always
+    # submits a value; without it every empty row came back as a "personal" rule).
+    category = forms.ChoiceField(
+        label=gettext_lazy("Loại dữ liệu"), choices=[("", "—")] + list(policy.Category.choices)
+    )
     unit_kind = forms.ChoiceField(
         label=gettext_lazy("Loại đơn vị"),
         choices=[("", gettext_lazy("Mọi loại đơn vị"))] + list(Unit.Kind.choices),

@@ -27,7 +27,18 @@
       .catch(function () { setTimeout(function () { pollProgress(box); }, 5000); });
   }
 
+  // Turbo 7 swaps the body and keeps <html>: after a visit (a login, a form) the page's language
+  // would stay the previous page's. The language switch says which it is; <html lang> follows,
+  // so screen readers read the page in its language (found by the browser suite).
+  function syncLanguage() {
+    var form = document.querySelector("form.qlcb-lang[data-lang]");
+    if (form && document.documentElement.lang !== form.dataset.lang) {
+      document.documentElement.lang = form.dataset.lang;
+    }
+  }
+
   function start() {
+    syncLanguage();
     document.querySelectorAll("[data-import-progress], [data-export-progress], [data-campaign-progress]").forEach(function (box) {
       if (box.dataset.polling) return;
       box.dataset.polling = "1";

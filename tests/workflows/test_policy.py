@@ -4,8 +4,8 @@ and kept by each request from the moment it is submitted."""
 import pytest
 from django.urls import reverse
 
-from tests.conftest import make_user, setup_context
-from units.models import Role, Unit
+from tests.conftest import add_personnel_department, make_user
+from units.models import Role
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ApprovalPolicy, ChangeRequest
 
@@ -17,16 +17,7 @@ TWO_LEVELS = {"category": "salary", "unit_kind": "sub_agency", "level_1": "unit_
 @pytest.fixture
 def personnel(tree, loader):
     """The Cục's personnel department (Phòng Tổ chức cán bộ) with its head as approver."""
-    with setup_context(loader):
-        department = Unit.objects.add_child(
-            Unit.objects.get(pk=tree["cuc"].pk),
-            {
-                "code": "BTC.CT.TCCB",
-                "name": "Phòng Tổ chức cán bộ Cục Thuế",
-                "kind": Unit.Kind.DEPARTMENT,
-                "is_personnel_department": True,
-            },
-        )
+    department = add_personnel_department(tree, loader)
     return {"unit": department, "head": make_user("truongphong_tccb", (department, Role.APPROVER))}
 
 
