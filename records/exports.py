@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
+from accounts.names import display_name
 from tracking.validators import printable
 
 from .audit import client_address, log_read
@@ -306,7 +307,7 @@ def employee_form_2c(request, pk):
     employee = get_employee_file(user=request.user, pk=pk)
     sensitive = can_view_sensitive(request.user, employee)
     context = form_2c_context(employee, sensitive=sensitive)
-    context["printed_by"] = request.user.get_full_name() or request.user.get_username()
+    context["printed_by"] = display_name(request.user)
     html = render_to_string("records/form_2c.html", context, request=request)
     try:
         pdf = html_to_pdf(html)

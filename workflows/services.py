@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.workflow.exceptions import FlowRuntimeError
 
+from accounts.names import display_name
 from records.models import Employee
 from tracking.context import ChangeContext
 from units.models import Unit
@@ -216,7 +217,7 @@ def _held_by_other(task) -> ValidationError:
     owner = task.owner
     return ValidationError(
         _("Công việc này đang do %(who)s nhận xử lý; người đó phải trả lại công việc trước.")
-        % {"who": owner.get_full_name() or owner.get_username()}
+        % {"who": display_name(owner)}
     )
 
 
