@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "campaigns",
     "notifications",
     "reports",
+    "oversight",
+    "home",
     "demo",
 ]
 
