@@ -34,13 +34,14 @@ def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
     return queryset
 
 
-def name_search_q(search: str) -> Q:
+def name_search_q(search: str, prefix: str = "") -> Q:
     """People whose name has, for every word typed, a word that begins with it, in any order,
     diacritics and case ignored: "nguyen van", "Văn Nguyễn" and "ng an" all find "Nguyễn Văn
-    An"; "an" finds An and Anh but not Lan or Hoàng (a name is searched by its words)."""
+    An"; "an" finds An and Anh but not Lan or Hoàng (a name is searched by its words).
+    `prefix` is the lookup path to the Employee (e.g. "employee__" from a change request)."""
     condition = Q()
     for word in search_words(search):
-        condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+        condition &= Q(**{f"{prefix}search_key__startswith": word}) | Q(**{f"{prefix}search_key__contains": " " + word})
     return condition
 
 
