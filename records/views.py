@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.saved_filters import delete_filter, list_saved_filters, save_filter
-
 from tracking.keyset import count_up_to, paginate
 from units.permissions import can_propose_for_unit
 from units.selectors import list_top_visible_units, list_visible_units
@@ -22,7 +21,6 @@ from .export_jobs.employees import export_column_choices
 from .models import AccessLog, Employee
 from .permissions import can_export_employees, can_propose_change, can_view_sensitive, sensitive_checker
 from .selectors import MASK, employee_history_sources, list_employees, list_history, shown_value, subrecord_sections
-
 
 LIST_PAGE = "records:employee-list"  # the saved filters' page key
 

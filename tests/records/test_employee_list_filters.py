@@ -18,7 +18,8 @@ from records import list_filters
 from records.models import Employee, ExportLog
 from records.models.employee import today
 from records.selectors import list_employees
-from tests.conftest import make_employee
+from tests.conftest import make_employee, setup_context
+from units.models import Position
 
 NEXT_LINK = re.compile(r'<a [^>]*rel="next" href="\?([^"]*)"')
 LIST = "records:employee-list"
@@ -104,9 +105,6 @@ def test_the_unit_filter_takes_the_subtree(client, people, staff, tree):
 
 
 def test_position_filter(client, people, staff, tree, loader):
-    from units.models import Position
-    from tests.conftest import setup_context
-
     with setup_context(loader):
         chief = Position.objects.create(unit=tree["kv1"], name="Chi cục trưởng")
     make_employee(tree["kv1"], loader, citizen_id="001085000999", full_name="Đỗ Văn Trưởng", position=chief)
