@@ -6,6 +6,7 @@ import datetime
 import html
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -36,6 +37,8 @@ def cccd(n: int, sex: str, born: datetime.date) -> str:
     return f"001{century_sex}{born.year % 100:02d}{n:06d}"
 
 
+STEP_3 = {"01.001": Decimal("6.92"), "01.002": Decimal("5.08"), "01.003": Decimal("3.00")}  # the 2004 table
+
 # (name, unit, sex, birth, rank, party member, status)
 PEOPLE = [
     ("Trần Văn An", "kv1", "male", years_ago(25), "01.003", True, "civil_servant"),
@@ -59,6 +62,7 @@ def staff(tree, loader):
             sex=sex,
             date_of_birth=born,
             rank_code=rank,
+            salary_coefficient=STEP_3[rank],
             party_join_date=born.replace(year=born.year + 22) if party else None,
             employment_status=status,
         )
@@ -137,6 +141,7 @@ def test_keyset_pages_show_everyone_once_in_each_ordering(client, people, tree, 
             full_name=["Lê Văn Nam", "Đặng Văn Ánh", "Dương Văn Ân"][n % 3],
             date_of_birth=datetime.date(1970 + n % 4, 1, 1),
             rank_code=["01.003", "01.002"][n % 2],
+            salary_coefficient=STEP_3[["01.003", "01.002"][n % 2]],
         )
     client.force_login(people["xem_cuc"])
     url = reverse(LIST)
