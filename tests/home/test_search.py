@@ -170,7 +170,7 @@ def test_the_results_page_takes_the_same_queries_whatever_the_rows(client, peopl
 def test_the_name_searches_have_trigram_indexes_on_postgresql(db):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
-            [("unit_search_key_trgm", "employee_search_key_trgm")],
+            "SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)",
+            [["unit_search_key_trgm", "employee_search_key_trgm"]],
         )
         assert {row[0] for row in cursor.fetchall()} == {"unit_search_key_trgm", "employee_search_key_trgm"}
