@@ -59,7 +59,6 @@ def employee_list(request):
             "search": filters["q"],
             "filters": filters,
             "filter_errors": errors,
-            "filtered": any(filters[name] for name in list_filters.FILTER_PARAMS if name not in ("q", "sort")),
             "query": query,
             "units": units,
             "unit": unit,
