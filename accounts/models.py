@@ -26,3 +26,27 @@ class DemoAccount(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class SavedFilter(models.Model):
+    """A list's filters saved by a user under a name (the query string of the list), to apply
+    again later: the user's own preference, seen and changed by nobody else, without history."""
+
+    MAX_PER_PAGE = 30
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters", verbose_name=_("tài khoản")
+    )
+    page = models.CharField(_("trang"), max_length=64)  # the list's URL name, e.g. "records:employee-list"
+    name = models.CharField(_("tên bộ lọc"), max_length=80)
+    query = models.CharField(_("điều kiện lọc"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bộ lọc đã lưu")
+        verbose_name_plural = _("bộ lọc đã lưu")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "page", "name"], name="saved_filter_unique_name")]
+
+    def __str__(self):
+        return self.name

@@ -12,6 +12,7 @@ from viewflow.urls import Site
 from campaigns.viewsets import CampaignsApp
 from config import security
 from duedates.viewsets import DueDatesApp
+from home.search_views import search_page
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications import language
@@ -66,5 +67,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", language.set_language, name="set_language"),
+    path("search/", search_page, name="search"),  # the search box of the top bar (home.search)
     path("", site.urls),
 ]

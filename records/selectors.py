@@ -9,20 +9,23 @@ from tracking import history
 from tracking.history import display_value
 from tracking.vietnamese import search_words
 
+from . import list_filters
 from .models import SUBRECORD_MODELS, Employee
 from .permissions import sensitive_scope_q, visible_employees_q
 from .sensitivity import MASK, describe, may_show
 
 
-def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
+def list_employees(*, user, search: str = "", unit=None, filters: dict | None = None, sort: str = "") -> QuerySet:
     """Employees under the subtrees of the user's grants in Vietnamese order (sort_key, then id,
-    which keyset pagination relies on), optionally filtered by name or CCCD, and by a unit's
-    subtree."""
+    which keyset pagination relies on) or the list's ordering `sort` (records.list_filters),
+    optionally filtered by name or CCCD, by a unit's subtree and by the list's `filters`."""
     queryset = (
         Employee.objects.filter(visible_employees_q(user))
         .select_related("managing_unit", "position")
-        .order_by("sort_key", "id")
+        .order_by(*list_filters.ordering(sort))
     )
+    if filters:
+        queryset = queryset.filter(list_filters.filters_q(filters))
     if unit is not None:
         queryset = queryset.filter(managing_unit__path__startswith=unit.path)
     search = (search or "").strip()
@@ -34,13 +37,14 @@ def list_employees(*, user, search: str = "", unit=None) -> QuerySet:
     return queryset
 
 
-def name_search_q(search: str) -> Q:
+def name_search_q(search: str, prefix: str = "") -> Q:
     """People whose name has, for every word typed, a word that begins with it, in any order,
     diacritics and case ignored: "nguyen van", "Văn Nguyễn" and "ng an" all find "Nguyễn Văn
-    An"; "an" finds An and Anh but not Lan or Hoàng (a name is searched by its words)."""
+    An"; "an" finds An and Anh but not Lan or Hoàng (a name is searched by its words).
+    `prefix` is the lookup path to the Employee (e.g. "employee__" from a change request)."""
     condition = Q()
     for word in search_words(search):
-        condition &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+        condition &= Q(**{f"{prefix}search_key__startswith": word}) | Q(**{f"{prefix}search_key__contains": " " + word})
     return condition
 
 

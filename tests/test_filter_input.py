@@ -12,8 +12,9 @@ from workflows.models import ChangeRequest
 # Every page that reads a filter, a search or a page number from its query string, with the
 # parameters it reads.
 FILTERED_PAGES = [
-    ("records:employee-list", {}, ("q", "unit", "page")),
-    ("records:employee-export", {}, ("q", "unit")),
+    ("records:employee-list", {}, ("q", "unit", "rank", "position", "status", "sex", "age", "party", "sort", "cursor")),
+    ("records:employee-export", {}, ("q", "unit", "rank", "position", "sort", "columns")),
+    ("search", {}, ("q", "group", "cursor")),
     ("records:import-list", {}, ("page",)),
     ("records:import-new", {}, ("unit",)),
     ("records:import-template", {}, ("unit",)),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from tracking import vietnamese
 from tracking.context import current_change
 from tracking.models import TrackedHistory, TrackedModel, TrackedQuerySet, refuse_bulk
 
@@ -70,8 +71,14 @@ class Unit(TrackedModel, MP_Node):
         help_text=_("Đơn vị đã giải thể, sáp nhập vẫn giữ lịch sử."),
     )
 
+    # Derived from the name on every write (TrackedModel.derive_fields), never edited: the name
+    # without diacritics that the search box compares (tracking.vietnamese.search_key).
+    search_key = models.CharField(_("khoá tìm kiếm"), max_length=255, blank=True, default="", editable=False)
+
     objects = UnitManager()
     history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False, excluded_fields=["numchild"])
+
+    DERIVED_FIELDS = ("search_key",)
 
     node_order_by = ["code"]
     EDITABLE_FIELDS = (
@@ -90,6 +97,7 @@ class Unit(TrackedModel, MP_Node):
         verbose_name_plural = _("đơn vị")
         # One level of the tree in path order (a unit's children, paged by path): a range scan
         # over exactly those rows, not over the whole subtree under the parent.
+        # PostgreSQL also has a trigram index on search_key (migration 0009) for the search box.
         indexes = [models.Index(fields=["depth", "path"], name="unit_level_path_idx")]
 
     def __str__(self):
@@ -112,6 +120,9 @@ class Unit(TrackedModel, MP_Node):
 
     def describe(self):
         return f"{self.code} {self.name}"
+
+    def derive_fields(self) -> None:
+        self.search_key = vietnamese.search_key(self.name or "")[: self._meta.get_field("search_key").max_length]
 
 
 class StaffingQuota(TrackedModel):

@@ -5,6 +5,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from tracking.keyset import KeysetPage, paginate
+from tracking.vietnamese import search_words
 
 from .models import Unit
 from .permissions import visible_scope, visible_units_q
@@ -21,6 +22,7 @@ __all__ = [
     "list_visible_ancestors",
     "list_visible_units",
     "page_of_units",
+    "search_units",
     "subtree_q",
     "with_staff_count",
 ]
@@ -41,6 +43,20 @@ def subtree_q(*, user, prefix: str = "", roles=None) -> Q:
 def list_visible_units(*, user) -> QuerySet:
     """Every unit the user may see: the subtrees of all their grants (units.permissions)."""
     return Unit.objects.filter(visible_units_q(user)).order_by("path")
+
+
+def search_units(*, user, search: str) -> QuerySet:
+    """Units the user may see whose name has, for every word typed, a word beginning with it
+    (diacritics and case ignored: "chi cuc thue" finds "Chi cục Thuế"), or whose code begins
+    with what was typed; in tree order (the unique path, so keyset pagination needs no tie)."""
+    words = search_words(search)
+    if not words:
+        return Unit.objects.none()
+    by_name = Q()
+    for word in words:
+        by_name &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+    by_code = Q(code__istartswith=search.strip())
+    return Unit.objects.filter(visible_units_q(user)).filter(by_name | by_code).order_by("path")
 
 
 def has_role_on_unit(*, user, unit, role) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from units.selectors import list_visible_units
 
+from .. import list_filters
 from ..models import Employee, ExportLog
 from ..permissions import can_export_employees, sensitive_checker
 from ..selectors import MASK, list_employees
@@ -44,6 +45,30 @@ def employee_columns():
     return columns
 
 
+CITIZEN_ID = "citizen_id"
+
+
+def _column_key(lookup: str) -> str:
+    return lookup.removesuffix("__name")
+
+
+def export_column_choices() -> list[tuple[str, str]]:
+    """(key, header) of every column a user may leave out of the export: all but the number and
+    the name, the CCCD second as in the file."""
+    columns = employee_columns()
+    citizen_id = capfirst(Employee._meta.get_field(CITIZEN_ID).verbose_name)
+    return [(CITIZEN_ID, citizen_id)] + [(_column_key(lookup), header) for header, lookup, _show in columns[1:]]
+
+
+def chosen_columns(data) -> list[str] | None:
+    """The columns ticked on the export form, in the file's order; None (every column) when the
+    form did not offer the choice (an older form, or a job queued before it existed)."""
+    if not data.get("columns_chosen"):
+        return None
+    ticked = set(data.getlist("columns")) if hasattr(data, "getlist") else set(data.get("columns") or ())
+    return [key for key, _header in export_column_choices() if key in ticked]
+
+
 class EmployeeListExport(ExportKind):
     key = "employee_list"
     title = gettext_lazy("Danh sách cán bộ")
@@ -56,23 +81,45 @@ class EmployeeListExport(ExportKind):
         return can_export_employees(user)
 
     def clean(self, user, data) -> dict:
+        """The list's filters (records.list_filters; a bad one is dropped as the list drops it),
+        the unit (404 out of scope) and the columns chosen."""
         unit = self._unit(user, data.get("unit") or None)
-        return {"q": (data.get("q") or "").strip(), "unit": unit.pk if unit else None}
+        filters, _errors = list_filters.read_filters(data)
+        filters = {name: value for name, value in filters.items() if name not in ("q", "unit") and value != ""}
+        parameters = {"q": (data.get("q") or "").strip(), "unit": unit.pk if unit else None, **filters}
+        columns = chosen_columns(data)
+        if columns is not None:
+            parameters["columns"] = columns
+        return parameters
 
     def describe(self, user, parameters) -> str:
         unit = self._unit(user, parameters.get("unit"))
         return _("Danh sách cán bộ: %(scope)s") % {"scope": unit.name if unit else _("mọi đơn vị được xem")}
 
     def header(self) -> list:
+        return self.header_for({})
+
+    def header_for(self, parameters: dict) -> list:
         columns = employee_columns()
-        citizen_id = capfirst(Employee._meta.get_field("citizen_id").verbose_name)
-        return [_("STT"), columns[0][0], citizen_id, *(header for header, _lookup, _show in columns[1:])]
+        keep = self._kept(parameters)
+        chosen = [header for key, header in export_column_choices() if keep(key)]
+        return [_("STT"), columns[0][0], *chosen]
+
+    @staticmethod
+    def _kept(parameters: dict):
+        columns = parameters.get("columns")
+        if columns is None:
+            return lambda key: True
+        chosen = set(columns)
+        return lambda key: key in chosen
 
     def count(self, user, parameters) -> int:
         return self._queryset(user, parameters).count()
 
     def rows(self, user, parameters):
-        columns = employee_columns()
+        keep = self._kept(parameters)
+        columns = [employee_columns()[0]] + [c for c in employee_columns()[1:] if keep(_column_key(c[1]))]
+        with_citizen_id = keep(CITIZEN_ID)
         shows = [show for _header, _lookup, show in columns]
         may_see = sensitive_checker(user)  # per row from the unit's id and path, no query
         lookups = [lookup for _header, lookup, _show in columns]
@@ -83,11 +130,14 @@ class EmployeeListExport(ExportKind):
         )
         for number, (name, *rest, citizen_id, unit_id, unit_path) in enumerate(values, start=1):
             shown = [value if show is None else show(value, value) for show, value in zip(shows[1:], rest, strict=True)]
-            yield [number, name, citizen_id if may_see(unit_id, unit_path) else MASK, *shown]
+            cccd = [citizen_id if may_see(unit_id, unit_path) else MASK] if with_citizen_id else []
+            yield [number, name, *cccd, *shown]
 
     def _queryset(self, user, parameters):
         unit = self._unit(user, parameters.get("unit"))
-        return list_employees(user=user, search=parameters.get("q", ""), unit=unit)
+        return list_employees(
+            user=user, search=parameters.get("q", ""), unit=unit, filters=parameters, sort=parameters.get("sort", "")
+        )
 
     @staticmethod
     def _unit(user, raw):

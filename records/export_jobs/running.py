@@ -82,7 +82,7 @@ def write_xlsx(kind, job: ExportJob, target) -> int:
     workbook, sheet = new_sheet(str(kind.sheet_title))
     if kind.freeze_panes:
         sheet.freeze_panes = kind.freeze_panes
-    sheet.append([xlsx_cell(sheet, value, bold=True) for value in kind.header()])
+    sheet.append([xlsx_cell(sheet, value, bold=True) for value in kind.header_for(job.parameters)])
     done = 0
     for done, row in enumerate(kind.rows(job.user, job.parameters), start=1):
         sheet.append(xlsx_row(sheet, row))

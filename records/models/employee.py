@@ -410,6 +410,9 @@ class Employee(TrackedModel):
             # scope filters on the managing unit); keyset pagination continues from (sort_key, id).
             models.Index(fields=["sort_key", "id"], name="employee_sort_key"),
             models.Index(fields=["managing_unit", "sort_key", "id"], name="employee_unit_sort_key"),
+            # The list's other orderings (records.list_filters.ORDERINGS), either way round.
+            models.Index(fields=["date_of_birth", "id"], name="employee_birth_order"),
+            models.Index(fields=["rank_code", "sort_key", "id"], name="employee_rank_order"),
             # PostgreSQL also has a trigram index on search_key (migration 0013).
             # Headcount by unit and status (the quota report's roll-up): an index-only count.
             models.Index(fields=["managing_unit", "employment_status"], name="employee_unit_status_idx"),

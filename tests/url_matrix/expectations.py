@@ -113,9 +113,20 @@ SITE = {
     "otp-enrol": [page(rules.any_signed_in_user)],
     "set_language": [form(rules.public_redirect, data=lambda s, p: {"language": "vi", "next": "/"})],
     "index": [page(rules.public_redirect)],
+    # The search box of the top bar (home.search_views): each group scoped by its own decision
+    "search": [
+        page(rules.any_signed_in_user),
+        page(rules.any_signed_in_user, query=lambda s, p: {"q": "nguyen"}, positions=NOWHERE),
+        page(rules.any_signed_in_user, query=lambda s, p: {"q": "cuc", "group": "units"}, positions=NOWHERE),
+        page(rules.any_signed_in_user, query=lambda s, p: {"q": "#1", "group": "requests"}, positions=NOWHERE),
+    ],
     # Records
     "records:index": [page(rules.any_signed_in_user)],
-    "records:employee-list": [page(rules.any_signed_in_user)],
+    "records:employee-list": [
+        # a POST saves or deletes one of the user's own saved filters, then back to the list
+        form(rules.any_signed_in_user),
+        page(rules.any_signed_in_user, query=lambda s, p: {**unit_filter(s, p), "sex": "female", "sort": "-birth"}),
+    ],
     "records:employee-detail": [page(rules.read, employee)],
     "records:employee-history": [page(rules.read, employee)],
     "records:employee-form-2c": [page(rules.read, employee)],
