@@ -207,3 +207,11 @@ def test_a_file_compared_costs_the_same_whatever_its_history(client_for, people,
     add_trainings(employee_kv1, loader, 2, 12)
     assert count() == few
     assert client.get(reverse("oversight:employee-asof", args=[employee_kv1.pk]), {"at": day(0)}).status_code == 200
+
+
+def test_the_file_and_unit_pages_link_to_their_past(client_for, people, employee_kv1, tree):
+    client = client_for(people["xem_cuc"])
+    file_page = client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).content.decode()
+    assert reverse("oversight:employee-asof", args=[employee_kv1.pk]) in file_page
+    unit_page = client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
+    assert reverse("oversight:unit-asof", args=[tree["kv1"].pk]) in unit_page
