@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from oversight.asof_forms import AsOfForm
 from records.models import Employee
 from tests.conftest import make_employee, setup_context
 from tests.oversight.test_asof import backdate
@@ -46,3 +47,17 @@ def test_the_version_in_force_deletions_and_moves(tree, ten_days_ago):
     assert [e.id for e in as_of(Employee, past, {"managing_unit_id": tree["kv2"].pk})] == []
     assert [e.id for e in as_of(Employee, now, {"managing_unit_id": tree["kv1"].pk})] == []
     assert [e.id for e in as_of(Employee, now, {"managing_unit_id": tree["kv2"].pk})] == [person.pk]
+
+
+def test_a_day_and_time_mean_the_end_of_that_minute():
+    form = AsOfForm({"at": "02/01/2026", "time": "14:30"})
+    assert form.is_valid(), form.errors
+    assert timezone.localtime(form.moment).replace(tzinfo=None) == datetime.datetime(2026, 1, 2, 14, 30, 59, 999999)
+    whole_day = AsOfForm({"at": "02/01/2026"})
+    assert whole_day.is_valid()
+    assert timezone.localtime(whole_day.moment).replace(tzinfo=None) == datetime.datetime(
+        2026, 1, 2, 23, 59, 59, 999999
+    )
+    bad = AsOfForm({"at": "02/01/2026", "time": "25:00"})
+    assert not bad.is_valid()
+    assert "Giờ không hợp lệ" in str(bad.errors["time"])
