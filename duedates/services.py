@@ -22,6 +22,7 @@ from records.models import (
     SalaryRank,
 )
 from records.models.employee import today
+from tracking.asof import as_of
 from tracking.copying import can_copy
 from tracking.generations import Generational
 
@@ -141,8 +142,8 @@ def check_retirement_decision(decision: RetirementDecision) -> list[str]:
 
 def _rows(model, when):
     """The rows of `model` now (`when` None), or as they stood at the moment `when` (its
-    history: simple_history's as_of, the latest version of each row at that moment)."""
-    return model.objects.all() if when is None else model.history.as_of(when)
+    history: tracking.asof, the version of each row in force at that moment)."""
+    return model.objects.all() if when is None else as_of(model, when)
 
 
 def _among(column: str, employee_ids, span: bool) -> dict:

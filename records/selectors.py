@@ -6,6 +6,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from tracking import history
+from tracking.asof import as_of, instances_as_of
 from tracking.history import display_value
 from tracking.vietnamese import search_words
 
@@ -63,12 +64,36 @@ def _related_name(model) -> str:
     return model._meta.get_field("employee").remote_field.related_name
 
 
-def subrecord_sections(employee, *, sensitive: bool) -> list[dict]:
-    """The sub-record tables of a file, in form order; sensitive ones only when allowed."""
+def employee_sections(employee, *, sensitive: bool) -> list[dict]:
+    """The sections of form 2C of a file (Employee.SECTIONS), each field as this reader may read it."""
+    sections = []
+    for title, names in Employee.SECTIONS:
+        rows = [
+            {
+                "label": Employee._meta.get_field(name).verbose_name,
+                "value": shown_value(Employee._meta.get_field(name), employee, sensitive=sensitive),
+            }
+            for name in names
+        ]
+        sections.append({"title": title, "rows": rows})
+    sections[0]["rows"].append(
+        {"label": Employee._meta.get_field("managing_unit").verbose_name, "value": employee.managing_unit}
+    )
+    return sections
+
+
+def subrecord_sections(employee, *, sensitive: bool, rows_of: dict | None = None) -> list[dict]:
+    """The sub-record tables of a file, in form order; sensitive ones only when allowed. The rows
+    are the employee's now, or `rows_of[model]` (the file as of a date: employee_file_as_of)."""
     sections = []
     for model in SUBRECORD_MODELS:
         visible = may_show(model, sensitive=sensitive)
-        rows = list(getattr(employee, _related_name(model)).all()) if visible else []
+        if not visible:
+            rows = []
+        elif rows_of is not None:
+            rows = rows_of[model]
+        else:
+            rows = list(getattr(employee, _related_name(model)).all())
         fields = [model._meta.get_field(name) for name in model.EDITABLE_FIELDS]
         sections.append(
             {
@@ -80,6 +105,15 @@ def subrecord_sections(employee, *, sensitive: bool) -> list[dict]:
             }
         )
     return sections
+
+
+def employee_file_as_of(employee, at) -> tuple[Employee | None, dict]:
+    """The file of `employee` as it was at `at`, read from the history (tracking.asof): the
+    employee then (None before their file existed) and {sub-record model: its rows then}, in a
+    fixed number of queries whatever the number of rows or versions."""
+    found = instances_as_of(Employee, at, {"id": employee.pk}, related=("managing_unit", "position"))
+    rows_of = {model: instances_as_of(model, at, {"employee_id": employee.pk}) for model in SUBRECORD_MODELS}
+    return (found[0] if found else None), rows_of
 
 
 def shown_value(field, obj, *, sensitive: bool):
@@ -107,3 +141,14 @@ def list_history(*, sources, sensitive: bool, params=None) -> tuple[list[dict], 
 
 def employee_history_sources(employee) -> list:
     return [(Employee, {"id": employee.pk})] + [(model, {"employee_id": employee.pk}) for model in SUBRECORD_MODELS]
+
+
+STAFF_SHOWN = 500  # people listed on a unit as of a date; the count covers them all
+
+
+def list_staff_as_of(unit, at) -> tuple[list, int]:
+    """The people `unit` managed at `at` (their versions then, in Vietnamese order; the first
+    STAFF_SHOWN) and how many they were: two queries whatever the size of the unit's history."""
+    staff = as_of(Employee, at, {"managing_unit_id": unit.pk})
+    shown = staff.prefetch_related("position").order_by("sort_key", "id")[:STAFF_SHOWN]
+    return list(shown), staff.count()

@@ -20,7 +20,14 @@ from .access import access_employee
 from .export_jobs.employees import export_column_choices
 from .models import AccessLog, Employee
 from .permissions import can_export_employees, can_propose_change, can_view_sensitive, sensitive_checker
-from .selectors import MASK, employee_history_sources, list_employees, list_history, shown_value, subrecord_sections
+from .selectors import (
+    MASK,
+    employee_history_sources,
+    employee_sections,
+    list_employees,
+    list_history,
+    subrecord_sections,
+)
 
 LIST_PAGE = "records:employee-list"  # the saved filters' page key
 
@@ -143,25 +150,12 @@ def employee_detail(request, pk):
     the read is logged."""
     employee = access_employee(request, pk, file=True)
     sensitive = can_view_sensitive(request.user, employee)
-    sections = []
-    for title, names in Employee.SECTIONS:
-        rows = [
-            {
-                "label": Employee._meta.get_field(name).verbose_name,
-                "value": shown_value(Employee._meta.get_field(name), employee, sensitive=sensitive),
-            }
-            for name in names
-        ]
-        sections.append({"title": title, "rows": rows})
-    sections[0]["rows"].append(
-        {"label": Employee._meta.get_field("managing_unit").verbose_name, "value": employee.managing_unit}
-    )
     return render(
         request,
         "records/employee_detail.html",
         {
             "employee": employee,
-            "sections": sections,
+            "sections": employee_sections(employee, sensitive=sensitive),
             "subrecords": subrecord_sections(employee, sensitive=sensitive),
             "sensitive": sensitive,
             "can_propose": can_propose_change(request.user, employee),

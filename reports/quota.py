@@ -1,13 +1,16 @@
 """The staffing-quota report (báo cáo biên chế): approved, actual and pending headcount per
 unit and staff category, own and rolled up over each subtree. The page shows one level at a
-time (quota_level: the roll-up grouped in SQL); the xlsx file the whole subtree (quota_report)."""
+time (quota_level: the roll-up grouped in SQL); the xlsx file the whole subtree (quota_report).
+Both can be asked `at` a past moment: quotas, people and open requests are then read as they were,
+from their history (tracking.asof); the unit tree is today's."""
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 
 from records.models import Employee
+from tracking.asof import as_of
 from units.models import StaffingQuota, Unit
 from units.permissions import visible_units_q
 from workflows.models import ChangeRequest
@@ -36,7 +39,17 @@ class QuotaRow:
         ]
 
 
-def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
+def _quotas(year: int, at):
+    """The staffing quotas of `year`, now or as they were `at`."""
+    return StaffingQuota.objects.filter(year=year) if at is None else as_of(StaffingQuota, at, {"year": year})
+
+
+def _people(at):
+    """The employees, now or as they were `at` (their versions then)."""
+    return Employee.objects.all() if at is None else as_of(Employee, at)
+
+
+def quota_report(*, unit: Unit, year: int, at=None) -> list[QuotaRow]:
     """One row per unit of `unit`'s subtree, in tree order.
 
     approved: the unit's StaffingQuota for `year`; actual: employees it manages, by
@@ -50,11 +63,10 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
     subtree = {u.path: _zero() for u in units}
     path_of = {u.pk: u.path for u in units}
 
-    quotas = StaffingQuota.objects.filter(unit__path__startswith=unit.path, year=year).values_list(
-        "unit_id", "category", "approved"
-    )
+    quotas = _quotas(year, at).filter(unit__path__startswith=unit.path).values_list("unit_id", "category", "approved")
     headcount = (
-        Employee.objects.filter(managing_unit__path__startswith=unit.path)
+        _people(at)
+        .filter(managing_unit__path__startswith=unit.path)
         .values_list("managing_unit_id", "employment_status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -64,7 +76,7 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
             if category in own[unit.path]:
                 own[path_of[unit_id]][category][measure] += n
 
-    for target_path, source_path, category in _pending_arrivals(unit):
+    for target_path, source_path, category in _pending_arrivals(unit, at):
         if category not in own[unit.path]:
             continue
         own[target_path][category]["pending"] += 1
@@ -81,18 +93,23 @@ def quota_report(*, unit: Unit, year: int) -> list[QuotaRow]:
     return [QuotaRow(unit=u, depth=u.depth - unit.depth, own=own[u.path], subtree=subtree[u.path]) for u in units]
 
 
-def _pending_arrivals(unit: Unit) -> list[tuple[str, str | None, str]]:
+def _pending_arrivals(unit: Unit, at=None) -> list[tuple[str, str | None, str]]:
     """(receiving unit path, sending unit path or None for a new hire, category) of every
-    person an open request would bring into `unit`'s subtree."""
+    person an open request would bring into `unit`'s subtree (open `at`, with the person's
+    status then, when a past moment is asked)."""
     arrivals = []
-    requests = (
-        ChangeRequest.objects.filter(status__in=ChangeRequest.OPEN_STATUSES)
-        .filter(
-            Q(kind=ChangeRequest.Kind.NEW_HIRE, unit__path__startswith=unit.path)
-            | Q(kind=ChangeRequest.Kind.TRANSFER, target_unit__path__startswith=unit.path)
+    if at is None:
+        requests = ChangeRequest.objects.filter(status__in=ChangeRequest.OPEN_STATUSES)
+        status = "employee__employment_status"
+    else:
+        requests = as_of(ChangeRequest, at, {"status__in": ChangeRequest.OPEN_STATUSES}).annotate(
+            status_then=Subquery(as_of(Employee, at, {"id": OuterRef("employee_id")}).values("employment_status")[:1])
         )
-        .values_list("kind", "unit__path", "target_unit__path", "operations", "employee__employment_status")
-    )
+        status = "status_then"
+    requests = requests.filter(
+        Q(kind=ChangeRequest.Kind.NEW_HIRE, unit__path__startswith=unit.path)
+        | Q(kind=ChangeRequest.Kind.TRANSFER, target_unit__path__startswith=unit.path)
+    ).values_list("kind", "unit__path", "target_unit__path", "operations", status)
     for kind, unit_path, target_path, operations, status in requests:
         if kind == ChangeRequest.Kind.TRANSFER:
             arrivals.append((target_path, unit_path, status))
@@ -114,7 +131,7 @@ def _arrives_in(subtree_path: str, source_path: str | None) -> bool:
     return source_path is None or not source_path.startswith(subtree_path)
 
 
-def quota_level(*, user, parent: Unit, children: list[Unit], year: int) -> tuple[QuotaRow, list[QuotaRow]]:
+def quota_level(*, user, parent: Unit, children: list[Unit], year: int, at=None) -> tuple[QuotaRow, list[QuotaRow]]:
     """`parent` and `children` (a page of its children), each with its own and its subtree's
     figures, in three queries whatever the subtree's size: people and quotas are summed in SQL
     by the child subtree they fall in (their unit's path cut one level below `parent`), and
@@ -123,8 +140,8 @@ def quota_level(*, user, parent: Unit, children: list[Unit], year: int) -> tuple
     shown = [parent, *children]
     own = {u.path: _zero() for u in shown}
     subtree = {u.path: _zero() for u in shown}
-    quotas = StaffingQuota.objects.filter(year=year)
-    people = Employee.objects.all()
+    quotas = _quotas(year, at)
+    people = _people(at)
     for measure, rows in (
         (
             "approved",
@@ -147,7 +164,7 @@ def quota_level(*, user, parent: Unit, children: list[Unit], year: int) -> tuple
                 subtree[prefix][category][measure] += n
                 own[prefix][category][measure] += n if alone else 0
 
-    for target_path, source_path, category in _pending_arrivals(parent):
+    for target_path, source_path, category in _pending_arrivals(parent, at):
         if category not in own[parent.path]:
             continue
         for path in {parent.path, target_path[:level]} & own.keys():

@@ -4,10 +4,11 @@ once per request by units.scope)."""
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from tracking.asof import instances_as_of
 from tracking.keyset import KeysetPage, paginate
 from tracking.vietnamese import search_words
 
-from .models import Unit
+from .models import Position, StaffingQuota, Unit
 from .permissions import visible_scope, visible_units_q
 from .scope import UnitScope, active_grants, granted_paths, granted_unit_ids
 
@@ -24,6 +25,7 @@ __all__ = [
     "page_of_units",
     "search_units",
     "subtree_q",
+    "unit_as_of",
     "with_staff_count",
 ]
 
@@ -119,3 +121,13 @@ def with_staff_count(units: QuerySet) -> QuerySet:
     people = Unit._meta.get_field("employees").related_model.objects.filter(managing_unit=OuterRef("pk"))
     count = people.order_by().values("managing_unit").annotate(n=Count("*")).values("n")
     return units.annotate(staff=Coalesce(Subquery(count), 0))
+
+
+def unit_as_of(unit, at) -> tuple:
+    """`unit` as it was at `at`, read from the history (tracking.asof): the unit then (None
+    before it existed), its staffing quotas and its positions then; three queries (and one for
+    the tree columns history does not keep)."""
+    found = instances_as_of(Unit, at, {"id": unit.pk})
+    quotas = sorted(instances_as_of(StaffingQuota, at, {"unit_id": unit.pk}), key=lambda q: (-q.year, q.category))
+    positions = sorted(instances_as_of(Position, at, {"unit_id": unit.pk}), key=lambda p: (not p.is_leadership, p.name))
+    return (found[0] if found else None), quotas, positions
