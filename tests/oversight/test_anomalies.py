@@ -138,7 +138,8 @@ def test_changes_to_ones_own_file_are_listed(tree, people, loader, employee_kv1,
     someone_elses = request_(tree["kv2"], people["canbo_kv2"], employee=employee_kv2, operations=[ADDRESS])
     approved_own = request_(tree["kv1"], officer, employee=boss, operations=[ADDRESS])
     approve(approved_own, approver, WEDNESDAY_10 + datetime.timedelta(hours=1))
-    approved_other = request_(tree["kv1"], officer, employee=make_employee(tree["kv1"], loader, citizen_id="001085000010"))
+    other = make_employee(tree["kv1"], loader, citizen_id="001085000010")
+    approved_other = request_(tree["kv1"], officer, employee=other)
     approve(approved_other, approver, WEDNESDAY_10 + datetime.timedelta(hours=1))
 
     found = ids("own-file", people["thanhtra_cuc"])
