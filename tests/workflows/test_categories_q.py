@@ -22,7 +22,7 @@ def samples():
     return found
 
 
-@pytest.mark.parametrize("category", [c for c in Category.values if c != Category.PERSONAL])
+@pytest.mark.parametrize("category", Category.values)
 def test_the_filter_finds_exactly_the_requests_of_a_category(tree, category):
     user = make_user("canbo")
     unit = tree["kv1"]
