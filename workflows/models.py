@@ -301,8 +301,6 @@ class ApprovalDecision(models.Model):
         verbose_name = _("ý kiến phê duyệt")
         verbose_name_plural = _("ý kiến phê duyệt")
         ordering = ["decided_at", "pk"]
-        # oversight.anomalies: approvals newest first.
-        indexes = [models.Index(fields=["decision", "decided_at", "id"], name="decision_kind_at_idx")]
 
     def __str__(self):
         return f"{self.change_request_id} · {self.level} · {self.decision}"
