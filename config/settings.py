@@ -364,6 +364,25 @@ ESCALATION_SWEEP_SCHEDULE = _env_crontab("ESCALATION_SWEEP_CRON", "30 6 * * *")
 # rows exported) raises an alert to its unit administrators (records.audit).
 READ_ALERT_PER_HOUR = _env_int("READ_ALERT_PER_HOUR", 200, minimum=1)
 
+# The inspectors' anomaly signals (oversight.anomalies): an export of at least ANOMALY_EXPORT_ROWS
+# records; a change submitted, decided or applied before WORK_HOURS_START or from WORK_HOURS_END
+# on (local hours, 0-24) or on a day off of the working-day calendar; an approval given within
+# ANOMALY_QUICK_APPROVAL_MINUTES of the submission in one of ANOMALY_SENSITIVE_CATEGORIES (the
+# approval policy's categories, checked at start-up: oversight.checks); a grant revoked within
+# ANOMALY_SHORT_GRANT_HOURS of being given.
+ANOMALY_EXPORT_ROWS = _env_int("ANOMALY_EXPORT_ROWS", 500, minimum=1)
+WORK_HOURS_START = _env_int("WORK_HOURS_START", 7, minimum=0)
+WORK_HOURS_END = _env_int("WORK_HOURS_END", 18, minimum=1)
+if WORK_HOURS_END > 24 or WORK_HOURS_END <= WORK_HOURS_START:
+    raise ImproperlyConfigured(
+        f"WORK_HOURS_END must be after WORK_HOURS_START and at most 24, got {WORK_HOURS_START}-{WORK_HOURS_END}"
+    )
+ANOMALY_QUICK_APPROVAL_MINUTES = _env_int("ANOMALY_QUICK_APPROVAL_MINUTES", 10, minimum=1)
+ANOMALY_SENSITIVE_CATEGORIES = env.list(
+    "ANOMALY_SENSITIVE_CATEGORIES", default=["salary", "position", "reward_discipline", "hire", "transfer"]
+)
+ANOMALY_SHORT_GRANT_HOURS = _env_int("ANOMALY_SHORT_GRANT_HOURS", 24, minimum=1)
+
 # Work due items give the officers (workflows.due_work): drafts and retirement deadlines appear
 # this many days before their date; a reminder goes out DUE_REMIND_DAYS before it. The sweep
 # runs after the nightly refresh (which also queues it) and before the digests.

@@ -11,6 +11,7 @@ from .models import (
     SUBRECORD_MODELS,
     AccessLog,
     Employee,
+    EmployeeAccount,
     ExportLog,
     ReadAlert,
     SalaryRank,
@@ -122,3 +123,28 @@ class AccessLogAdmin(ReadOnlyLogAdmin):
 class ReadAlertAdmin(ReadOnlyLogAdmin):
     list_display = ("hour", "user", "read_count", "threshold", "sent_at")
     search_fields = ("user__username",)
+
+
+@admin.register(EmployeeAccount)
+class EmployeeAccountAdmin(SimpleHistoryAdmin):
+    """Which account is held by which person: set by superusers here (an account fact, not part
+    of the file, like a role grant), with who and why kept in its history."""
+
+    list_display = ("user", "employee", "linked_by", "reason", "created_at")
+    search_fields = ("user__username", "employee__full_name", "employee__citizen_id")
+    raw_id_fields = ("user", "employee")
+    readonly_fields = ("linked_by", "created_at")
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        obj.linked_by = request.user
+        obj._history_user = request.user  # no history middleware: the admin names the author
+        super().save_model(request, obj, form, change)

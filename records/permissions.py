@@ -117,3 +117,36 @@ def access_log_q(user) -> Q:
         return Q()
     readers = RoleGrant.objects.filter(scope.q("unit__"), user=OuterRef("user"))
     return scope.q("employee__managing_unit__") | Q(Exists(readers), employee__isnull=True)
+
+
+# --- anomalies for inspectors (oversight.anomalies) ---------------------------------------------
+
+
+def anomaly_scope(user) -> UnitScope:
+    """The anomaly signals are read by whoever reads the access log, about the same units: an
+    inspector about their subtrees, a superuser about everything. (The signals link to that log,
+    so the two cannot be granted apart.)"""
+    return access_log_scope(user)
+
+
+def can_view_anomalies(user) -> bool:
+    """Whether the anomaly pages (and their menu entry) are for `user`."""
+    return not anomaly_scope(user).is_empty
+
+
+def anomalies_q(user, unit_prefix: str) -> Q:
+    """The rows of a signal `user` may see, by the unit the row belongs to (`unit_prefix` is the
+    lookup path to it, e.g. "unit__" for a request or a grant)."""
+    return anomaly_scope(user).q(unit_prefix)
+
+
+def anomaly_actors_q(user, user_field: str = "user") -> Q:
+    """Rows about an account's own acts (a read alert, an export), which belong to no unit: those
+    of accounts that hold, or held, a grant in the scope."""
+    scope = anomaly_scope(user)
+    if scope.everything:
+        return Q()
+    if scope.is_empty:
+        return Q(pk__in=[])
+    holders = RoleGrant.objects.filter(scope.q("unit__"), user=OuterRef(user_field))
+    return Q(Exists(holders))

@@ -24,3 +24,29 @@ def load_initial_employees(*, rows: list[dict], context: ChangeContext) -> list[
             employee.save()
             created.append(employee)
     return created
+
+
+def link_employee_account(*, admin, user, employee: Employee, reason: str):
+    """Record that the account `user` is held by the person of `employee` (records.EmployeeAccount),
+    as an administrator (or the demo loader) sets it: with who and why in its history. Linking
+    an account already linked to that person changes nothing."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .models import EmployeeAccount
+
+    if not reason.strip():
+        raise ValidationError(_("Cần nêu căn cứ, lý do liên kết tài khoản với hồ sơ."))
+    with transaction.atomic():
+        link = EmployeeAccount.objects.select_for_update().filter(user=user).first()
+        if link is not None and link.employee_id == employee.pk:
+            return link
+        if link is None:
+            link = EmployeeAccount(user=user)
+        link.employee = employee
+        link.linked_by = admin
+        link.reason = reason.strip()
+        link._history_user = admin
+        link.full_clean()
+        link.save()
+        return link

@@ -242,7 +242,14 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = _("phân quyền")
         verbose_name_plural = _("phân quyền")
-        indexes = [models.Index(fields=["user", "role"]), models.Index(fields=["unit", "role"])]
+        indexes = [
+            models.Index(fields=["user", "role"]),
+            models.Index(fields=["unit", "role"]),
+            # Revoked grants, newest revocation first (oversight.anomalies: short-lived grants).
+            models.Index(
+                fields=["revoked_at", "id"], condition=models.Q(revoked_at__isnull=False), name="grant_revoked_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"

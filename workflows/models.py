@@ -131,7 +131,12 @@ class ChangeRequest(models.Model):
         verbose_name = _("yêu cầu thay đổi")
         verbose_name_plural = _("yêu cầu thay đổi")
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # oversight.anomalies: requests newest first, and those about a person by a given proposer.
+            models.Index(fields=["submitted_at", "id"], name="cr_submitted_idx"),
+            models.Index(fields=["employee", "submitted_by"], name="cr_employee_submitter_idx"),
+        ]
 
     def __str__(self):
         return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}

@@ -6,6 +6,7 @@ keeps the version it started with."""
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -99,6 +100,41 @@ def categories_of(*, kind: str, operations: list[dict]) -> list[str]:
         if op["action"] != "update":
             found.add(Category.PERSONAL)
     return [c for c in Category.values if c in found] or [Category.PERSONAL]
+
+
+# Kinds of request whose category comes from the kind alone (categories_of's first two rules).
+KIND_CATEGORY = {"transfer": Category.TRANSFER, "new_hire": Category.HIRE, "import": Category.HIRE}
+CATEGORY_FIELDS = {
+    Category.SALARY: SALARY_FIELDS,
+    Category.POSITION: POSITION_FIELDS,
+    Category.TRAINING: TRAINING_FIELDS,
+}
+
+
+def categories_q(categories, prefix: str = "") -> Q:
+    """categories_of as a filter over requests (`prefix`: the lookup path to the request): those
+    touching any of `categories`. The operations are matched as text, a sub-record by its model
+    name, a profile field by its key ('"rank_code":'), which is what categories_of reads of them;
+    tests/workflows/test_categories_q.py checks the two agree. `personal` (the fallback for
+    everything else) is matched by the family sub-record and the profile's other fields."""
+    from records.models import Employee
+
+    wanted = set(categories)
+    by_kind = [kind for kind, category in KIND_CATEGORY.items() if category in wanted]
+    found = Q(**{f"{prefix}kind__in": by_kind}) if by_kind else Q(pk__in=[])
+    texts = [f'"{model}"' for model, category in MODEL_CATEGORY.items() if category in wanted]
+    for category, fields in CATEGORY_FIELDS.items():
+        if category in wanted:
+            texts += [f'"{name}":' for name in sorted(fields)]
+    if Category.PERSONAL in wanted:
+        others = set().union(*CATEGORY_FIELDS.values())
+        texts += [f'"{name}":' for name in Employee.CHANGEABLE_FIELDS if name not in others]
+    if texts:
+        by_operations = Q()
+        for text in texts:
+            by_operations |= Q(**{f"{prefix}operations__icontains": text})
+        found |= by_operations & ~Q(**{f"{prefix}kind__in": list(KIND_CATEGORY)})
+    return found
 
 
 def _personnel_department(unit: Unit | None) -> Unit | None:

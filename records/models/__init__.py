@@ -1,5 +1,6 @@
 """Models of the personnel file, the salary table and the read and export logs; one module per group."""
 
+from .accounts import EmployeeAccount
 from .audit import AccessLog, ExportLog, ReadAlert
 from .employee import Employee, citizen_id_validator, rank_code_validator
 from .exports import ExportJob
@@ -25,6 +26,7 @@ __all__ = [
     "ExportJob",
     "ReadAlert",
     "Employee",
+    "EmployeeAccount",
     "citizen_id_validator",
     "rank_code_validator",
     "SalaryRank",

@@ -31,7 +31,11 @@ class ExportLog(models.Model):
         verbose_name = _("nhật ký xuất dữ liệu")
         verbose_name_plural = _("nhật ký xuất dữ liệu")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "at"])]
+        # (row_count, at): the exports of many records (oversight.anomalies) are a range of it.
+        indexes = [
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["row_count", "at"], name="exportlog_rows_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.get_kind_display()} · {self.row_count}"
@@ -119,6 +123,8 @@ class ReadAlert(models.Model):
         verbose_name_plural = _("cảnh báo đọc hồ sơ bất thường")
         ordering = ["-triggered_at", "-pk"]
         constraints = [models.UniqueConstraint(fields=["user", "hour"], name="unique_read_alert_per_hour")]
+        # The inspectors' list of alerts (oversight.anomalies) walks them newest first.
+        indexes = [models.Index(fields=["triggered_at", "id"], name="readalert_triggered_idx")]
 
     def __str__(self):
         return f"{self.user} · {self.hour:%Y-%m-%d %H:00} · {self.read_count}"

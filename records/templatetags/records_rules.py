@@ -15,6 +15,11 @@ def may_view_access_log(user) -> bool:
 
 
 @register.filter
+def may_view_anomalies(user) -> bool:
+    return permissions.can_view_anomalies(user)
+
+
+@register.filter
 def may_export_employees(user) -> bool:
     return permissions.can_export_employees(user)
 
