@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0022_employment_contract_and_probation'),
+        ('records', '0023_employee_list_orderings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

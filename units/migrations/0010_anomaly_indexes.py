@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0008_unit_level_path_index'),
+        ('units', '0009_unit_search_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
