@@ -16,6 +16,7 @@ from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications import language
 from notifications.viewsets import NotificationsApp
+from oversight.viewsets import OversightApp
 from records.viewsets import CHANGE_PAGES as RECORD_CHANGE_PAGES
 from records.viewsets import RecordsApp
 from reports.urls import UNIT_PAGES as REPORT_PAGES
@@ -52,6 +53,7 @@ site = Site(
         DelegationApp(),
         CampaignsApp(),
         NotificationsApp(),
+        OversightApp(),
     ],
 )
 
