@@ -5,9 +5,11 @@ of it a request may set, as the tokens ChangeRequest.touched stores ("m:records.
 from functools import cache
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from workflows.changesets import spec_for
 from workflows.policy import MODEL_CATEGORY
 
 TRACKED_LABELS = ("records.employee", *MODEL_CATEGORY)
@@ -29,7 +31,11 @@ def _choice_keys() -> tuple:
         if model is None:
             continue
         keys.append((f"m:{label}", model, None))
-        for name in getattr(model, "EDITABLE_FIELDS", ()):
+        try:
+            names = spec_for(label).fields  # what a request may set (workflows.changesets)
+        except ValidationError:
+            names = getattr(model, "EDITABLE_FIELDS", ())
+        for name in names:
             keys.append((f"f:{label}.{name}", model, name))
     return tuple(keys)
 
