@@ -170,6 +170,11 @@ SITE = {
     "duedates:due-list": [page(rules.due_lists)],
     "duedates:due-person": [page(rules.due_person, employee)],
     "duedates:due-export": [form(rules.due_export)],
+    # The inspectors' timeline (oversight)
+    "oversight:index": [page(rules.timeline_readers)],
+    "oversight:timeline": [page(rules.timeline_readers)],
+    "oversight:timeline-export": [form(rules.timeline_export)],
+    "oversight:timeline-pdf": [page(rules.timeline_readers)],
     # Review campaigns
     "campaigns:index": [page(rules.grant_or_superuser)],
     "campaigns:start": [form(rules.grant_admins)],
