@@ -330,6 +330,12 @@ class ApprovalDecision(models.Model):
         verbose_name = _("ý kiến phê duyệt")
         verbose_name_plural = _("ý kiến phê duyệt")
         ordering = ["decided_at", "pk"]
+        # The timeline's approver filter (oversight.timeline): from one person's decisions, or
+        # those taken on their behalf, to the requests, from the index alone.
+        indexes = [
+            models.Index(fields=["decided_by", "change_request"], name="decision_timeline_by_idx"),
+            models.Index(fields=["acting_for", "change_request"], name="decision_timeline_for_idx"),
+        ]
 
     def __str__(self):
         return f"{self.change_request_id} · {self.level} · {self.decision}"

@@ -70,6 +70,14 @@ class Migration(migrations.Migration):
             model_name="changerequest",
             index=models.Index(fields=["submitted_by", "submitted_at", "id"], name="cr_timeline_proposer_idx"),
         ),
+        migrations.AddIndex(
+            model_name="approvaldecision",
+            index=models.Index(fields=["decided_by", "change_request"], name="decision_timeline_by_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="approvaldecision",
+            index=models.Index(fields=["acting_for", "change_request"], name="decision_timeline_for_idx"),
+        ),
         migrations.RunPython(fill_touched, migrations.RunPython.noop),
         migrations.RunPython(add_gin, drop_gin),
     ]
