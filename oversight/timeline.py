@@ -23,7 +23,7 @@ from records.permissions import sensitive_checker
 from records.sensitivity import MASK, describe, may_show
 from tracking.history import display_value
 from tracking.keyset import count_up_to, paginate
-from workdays.calendar import working_days_between
+from workdays.calendar import working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
 from workflows.permissions import timeline_q
 from workflows.policy import Category, Level
@@ -113,9 +113,9 @@ class Entry:
     waiting: dict | None = None  # the level the request waits at now, and for how long
 
 
-def _days(start, end) -> int:
+def _days(calendar, start, end) -> int:
     """Working days between two moments (workdays calendar: weekends and holidays skipped)."""
-    return working_days_between(timezone.localdate(start), timezone.localdate(end))
+    return calendar.working_days_between(timezone.localdate(start), timezone.localdate(end))
 
 
 def describe_requests(user, requests) -> list[Entry]:
@@ -125,6 +125,7 @@ def describe_requests(user, requests) -> list[Entry]:
     if not requests:
         return []
     may_see = sensitive_checker(user)
+    calendar = working_calendar()  # one read of the declared days for the whole page
     decisions = defaultdict(list)
     for decision in (
         ApprovalDecision.objects.filter(change_request_id__in=[r.pk for r in requests])
@@ -140,7 +141,7 @@ def describe_requests(user, requests) -> list[Entry]:
         entry.categories = [
             str(Category(t[2:]).label) for t in request.touched if t.startswith("c:") and t[2:] in Category.values
         ]
-        _add_decisions(entry, decisions[request.pk])
+        _add_decisions(entry, decisions[request.pk], calendar)
         entries.append(entry)
     _add_changes(entries)
     return entries
@@ -162,7 +163,7 @@ def _level_label(request, index: int) -> str:
     return _("Cấp %(n)s") % {"n": index + 1}
 
 
-def _add_decisions(entry: Entry, decisions: list) -> None:
+def _add_decisions(entry: Entry, decisions: list, calendar) -> None:
     """Every decision (all rounds), each with the working days the request waited for it: from
     the previous decision, or from the (re)submission for the first of the last round."""
     request = entry.request
@@ -181,7 +182,7 @@ def _add_decisions(entry: Entry, decisions: list) -> None:
                 "acting_for": display_name(decision.acting_for) if decision.acting_for_id else "",
                 "at": decision.decided_at,
                 "comment": decision.comment,
-                "days": _days(start, decision.decided_at) if start is not None else None,
+                "days": _days(calendar, start, decision.decided_at) if start is not None else None,
             }
         )
         previous = decision.decided_at
@@ -189,7 +190,7 @@ def _add_decisions(entry: Entry, decisions: list) -> None:
         since = request.submitted_at if previous is None or previous < request.submitted_at else previous
         entry.waiting = {
             "level": _level_label(request, request.current_level),
-            "days": _days(since, timezone.now()),
+            "days": _days(calendar, since, timezone.now()),
             "since": since,
         }
 

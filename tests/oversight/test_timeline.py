@@ -70,6 +70,7 @@ def test_the_cuc_inspector_sees_the_cuc_and_both_chi_cuc_and_kho_bac_none(client
     assert "Giao việc mới" in body and "Phân công lại" in body  # the reasons
     assert "Lê Văn Kho" not in body and "Kiểm soát chi" not in body
     assert "lanhdao_kv1" in body and "Phê duyệt" in body  # each level's decision, by whom
+    assert "0 ngày làm việc" in body  # the time the request spent at the level
 
     thanhtra_kb = make_user("thanhtra_kb", (tree["kho_bac"], Role.INSPECTOR))
     response, body = page(client_for(thanhtra_kb))
