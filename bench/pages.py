@@ -25,6 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, Forms, LoadSampler, Server, Session, Worker, bench_env, percentile, stamp, write_section  # noqa: E402
 from scale_data import DEFAULT_URL, PASSWORD, named_units  # noqa: E402
 
+# The timeline's filter combinations: query strings filled from data_context (str.format).
+TL_PROVINCE = "unit={province_code}&category=salary&date_from=01/01/2020&date_to={today}"
+TL_APPROVER = "approver={approver}&date_from=01/01/2020&date_to={today}"
+TL_UNIT_APPLIED = "unit={big_code}&only_unit=on&status=applied"
+TIMELINE_PER_PAGE = 50
+
 # (label, user, how to find the page, p95 goal in ms, SQL goal or None)
 PAGES = [
     ("employee list, ministry-wide, page 1", "viewer", ("url", "records:employee-list", ""), 80, None),
@@ -41,6 +47,12 @@ PAGES = [
     ("access log ({access_log:,} rows), deep", "inspector", ("deep", "records:access-log", ""), 100, None),
     ("quota report, root", "viewer", ("url", "units:quota-report", ""), 500, None),
     ("unit list, ministry-wide", "viewer", ("url", "units:unit-list", ""), 80, None),
+    # The inspectors' timeline (issue #11): the ministry's inspector, every change request.
+    ("timeline, ministry-wide, page 1", "inspector", ("url", "oversight:timeline", ""), 150, None),
+    ("timeline, 10,000 rows deep", "inspector", ("rows_deep", "oversight:timeline", ""), 150, None),
+    ("timeline, province + salary + dates", "inspector", ("filled", "oversight:timeline", TL_PROVINCE), 150, None),
+    ("timeline, approver + dates", "inspector", ("filled", "oversight:timeline", TL_APPROVER), 150, None),
+    ("timeline, one unit only + applied", "inspector", ("filled", "oversight:timeline", TL_UNIT_APPLIED), 150, None),
 ]
 EXPORT_GOAL_SECONDS = 60
 NEXT_WORDS = ("trang sau", "next", "›", "chevron_right", "navigate_next")
@@ -146,7 +158,11 @@ def resolve(kind: str, name: str, query: str, context: dict, session: Session) -
 
     if kind == "history":
         return reverse("records:employee-history", args=[context["long_history_pk"]]), ""
+    if kind == "filled":  # a query string naming the data set's own units and people
+        query = query.format(**context["fill"])
     url = reverse(name) + (("?" + urllib.parse.urlencode(dict(urllib.parse.parse_qsl(query)))) if query else "")
+    if kind == "rows_deep":  # 10,000 rows deep through the keyset "next" links
+        return deep_url(session, session.base + url, 0, 10_000 // TIMELINE_PER_PAGE)
     if kind == "deep":
         return deep_url(session, session.base + url, context["depth"], context["hops"])
     return url, ""
@@ -187,14 +203,25 @@ def count_sql(user, url: str) -> int:
 
 
 def data_context(params: dict) -> dict:
+    from django.utils import timezone
+
     from records.models import Employee
+    from workflows.models import ApprovalDecision
 
     first = Employee.objects.order_by("pk").values_list("pk", flat=True).first()
+    units = named_units()
+    approver = ApprovalDecision.objects.order_by("-pk").values_list("decided_by__username", flat=True).first()
     return {
         "long_history_pk": first,
         "depth": max(2, params["people"] // 200),  # page 500 of 100,000
         "hops": 50 if params["people"] >= 50_000 else 5,
-        "units": named_units(),
+        "units": units,
+        "fill": {
+            "province_code": units["province"].code,
+            "big_code": units["big"].code,
+            "approver": approver or "",
+            "today": timezone.localdate().strftime("%d/%m/%Y"),
+        },
     }
 
 

@@ -17,6 +17,9 @@ from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications import language
 from notifications.viewsets import NotificationsApp
+from oversight.anomaly_urls import ANOMALY_PAGES
+from oversight.asof_urls import EMPLOYEE_ASOF_PAGES, UNIT_ASOF_PAGES
+from oversight.viewsets import OversightApp
 from records.viewsets import CHANGE_PAGES as RECORD_CHANGE_PAGES
 from records.viewsets import RecordsApp
 from reports.urls import UNIT_PAGES as REPORT_PAGES
@@ -44,8 +47,8 @@ def change_pages(pages) -> list:
 site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
-        RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES),
-        UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
+        RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES + EMPLOYEE_ASOF_PAGES),
+        UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES + UNIT_ASOF_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),
         change_request_app(),
         DueDatesApp(),
@@ -53,6 +56,7 @@ site = Site(
         DelegationApp(),
         CampaignsApp(),
         NotificationsApp(),
+        OversightApp(urlpatterns=ANOMALY_PAGES),
     ],
 )
 

@@ -2,7 +2,7 @@
 grants, about the units the inspector may see (records.permissions.anomaly_scope).
 
 Every list is walked newest first through an index on its time column (the indexes are named
-in the models: readalert_triggered_idx, exportlog_rows_at_idx, cr_submitted_idx,
+in the models: readalert_triggered_idx, exportlog_rows_at_idx, cr_timeline_idx,
 cr_employee_submitter_idx, grant_revoked_idx), a page at a time by keyset
 (tracking.keyset), and counted up to a cap (count_up_to): one query for a page, one for a count,
 whatever the size of the tables."""

@@ -7,4 +7,6 @@ class OversightConfig(AppConfig):
     verbose_name = _("Giám sát lịch sử")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the start-up checks of the anomaly settings)
+        # The start-up checks of the anomaly settings, and the timeline's export kind joining the
+        # registry (records.export_jobs.kinds) in the web process and in the worker alike.
+        from . import checks, exports  # noqa: F401

@@ -9,7 +9,7 @@ from viewflow.workflow.models import Process, Task
 
 from tracking.progress import percent
 
-from .policy import Level
+from .policy import Level, categories_of
 from .querysets import ScopedProcessQuerySet, TaskManager
 
 
@@ -125,7 +125,14 @@ class ChangeRequest(models.Model):
         verbose_name=_("quy trình"),
     )
 
-    history = HistoricalRecords()
+    # What the request touches, for the inspectors' timeline (oversight.timeline): its data
+    # categories ("c:salary"), the fields it changes ("f:records.employee.rank_code") and the
+    # tables it adds to, changes or removes from ("m:records.salaryhistory"). Written on every
+    # save from `kind` and `operations` (touched_tokens); a GIN index on PostgreSQL
+    # (migration workflows 0016) makes "requests touching X" an index lookup.
+    touched = models.JSONField(_("dữ liệu được thay đổi"), default=list, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["touched"])
 
     class Meta:
         verbose_name = _("yêu cầu thay đổi")
@@ -133,13 +140,25 @@ class ChangeRequest(models.Model):
         ordering = ["-submitted_at"]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
-            # oversight.anomalies: requests newest first, and those about a person by a given proposer.
-            models.Index(fields=["submitted_at", "id"], name="cr_submitted_idx"),
+            # The timeline walks (submitted_at, id) newest first (tracking.keyset), over
+            # everything, or one unit's, one person's or one proposer's requests.
+            models.Index(fields=["submitted_at", "id"], name="cr_timeline_idx"),
+            models.Index(fields=["unit", "submitted_at", "id"], name="cr_timeline_unit_idx"),
+            models.Index(fields=["employee", "submitted_at", "id"], name="cr_timeline_employee_idx"),
+            models.Index(fields=["submitted_by", "submitted_at", "id"], name="cr_timeline_proposer_idx"),
+            # oversight.anomalies: the requests about a person by a given proposer (one's own file).
             models.Index(fields=["employee", "submitted_by"], name="cr_employee_submitter_idx"),
         ]
 
     def __str__(self):
         return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}
+
+    def save(self, *args, **kwargs):
+        self.touched = touched_tokens(kind=self.kind, operations=self.operations)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "touched" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "touched"]
+        super().save(*args, **kwargs)
 
     def know_approval_units(self, units) -> None:
         """The units of the levels, when the caller has them all in hand (the submission: most
@@ -208,6 +227,18 @@ class ChangeRequest(models.Model):
         from .policy import Level
 
         return [Level(level["level"]).label for level in self.levels] if self.levels else []
+
+
+def touched_tokens(*, kind: str, operations) -> list[str]:
+    """What a request touches, as ChangeRequest.touched stores it: "c:<category>" for each data
+    category of the policy (workflows.policy.categories_of), "m:<model>" for each table it
+    writes to and "f:<model>.<field>" for each field it sets."""
+    operations = [op for op in operations or () if isinstance(op, dict) and op.get("model") and op.get("action")]
+    tokens = {f"c:{category}" for category in categories_of(kind=kind, operations=operations)}
+    for op in operations:
+        tokens.add(f"m:{op['model']}")
+        tokens.update(f"f:{op['model']}.{name}" for name in op.get("values") or {})
+    return sorted(tokens)
 
 
 class ApprovalPolicy(models.Model):
@@ -301,6 +332,12 @@ class ApprovalDecision(models.Model):
         verbose_name = _("ý kiến phê duyệt")
         verbose_name_plural = _("ý kiến phê duyệt")
         ordering = ["decided_at", "pk"]
+        # The timeline's approver filter (oversight.timeline): from one person's decisions, or
+        # those taken on their behalf, to the requests, from the index alone.
+        indexes = [
+            models.Index(fields=["decided_by", "change_request"], name="decision_timeline_by_idx"),
+            models.Index(fields=["acting_for", "change_request"], name="decision_timeline_for_idx"),
+        ]
 
     def __str__(self):
         return f"{self.change_request_id} · {self.level} · {self.decision}"

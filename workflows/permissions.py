@@ -8,10 +8,23 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from records.permissions import can_propose_change, can_view_sensitive, can_view_sensitive_in_unit
+from records.permissions import (
+    can_export_employees,
+    can_propose_change,
+    can_view_sensitive,
+    can_view_sensitive_in_unit,
+)
 from units.models import Role, RoleGrant
 from units.permissions import can_propose_for_unit, propose_scope, visible_scope
-from units.scope import UnitScope, grant_rows_by_user, granted_unit_ids, in_force, preload_grants, remembered
+from units.scope import (
+    UnitScope,
+    grant_rows_by_user,
+    granted_paths,
+    granted_unit_ids,
+    in_force,
+    preload_grants,
+    remembered,
+)
 
 from .models import ApprovalDecision, ChangeRequest, Delegation, Escalation
 
@@ -283,3 +296,40 @@ def can_act_on_due_task(user, task) -> bool:
 def due_tasks_q(user) -> Q:
     """The same rule over many tasks (the inbox)."""
     return propose_scope(user).q("employee__managing_unit__")
+
+
+# --- the inspectors' timeline (oversight.timeline) ---------------------------------------------
+
+TIMELINE_ROLES = (Role.INSPECTOR, Role.VIEWER)
+
+
+def timeline_scope(user) -> UnitScope:
+    """The timeline of every change (oversight) is read by inspectors and viewers about their
+    subtree (the request's managing unit in it), and by superusers about everything, as the
+    read-access log is (records.permissions.access_log_scope). Officers and approvers see
+    requests through the approval app, not here."""
+    if not user.is_authenticated:
+        return UnitScope()
+    if user.is_superuser:
+        return UnitScope(everything=True)
+    return UnitScope(subtrees=granted_paths(user, TIMELINE_ROLES))
+
+
+def can_view_timeline(user) -> bool:
+    """Whether the timeline (its page, menu entry and exports) is for `user` at all."""
+    return not timeline_scope(user).is_empty
+
+
+def can_view_timeline_of(user, change_request) -> bool:
+    """The same rule asked of one request (no query when its unit is read with it)."""
+    return timeline_scope(user).contains(change_request.unit)
+
+
+def timeline_q(user, prefix: str = "") -> Q:
+    """The same rule over change requests (`prefix` leads to the request)."""
+    return timeline_scope(user).q(f"{prefix}unit__")
+
+
+def can_export_timeline(user) -> bool:
+    """Exporting the timeline (xlsx, pdf): whoever reads it and may export what they see."""
+    return can_view_timeline(user) and (user.is_superuser or can_export_employees(user))

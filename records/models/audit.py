@@ -16,6 +16,8 @@ class ExportLog(models.Model):
         FORM_2C = "form_2c", _("Sơ yếu lý lịch mẫu 2C (pdf)")
         IMPORT_REPORT = "import_report", _("Báo cáo lỗi nhập dữ liệu (xlsx)")
         DUE_LIST = "due_list", _("Danh sách việc đến hạn (xlsx)")
+        TIMELINE = "timeline", _("Dòng thời gian thay đổi (xlsx)")
+        TIMELINE_PDF = "timeline_pdf", _("Báo cáo dòng thời gian thay đổi (pdf)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người xuất")

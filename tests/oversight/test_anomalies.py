@@ -19,8 +19,6 @@ from units.models import Role, RoleGrant
 from units.services import grant_role, revoke_grant
 from workflows.models import ApprovalDecision, ChangeRequest
 
-pytestmark = pytest.mark.urls("tests.oversight.anomaly_urls")
-
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 

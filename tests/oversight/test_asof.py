@@ -16,11 +16,6 @@ from units.models import Position, StaffingQuota, Unit
 from workflows.models import ChangeRequest
 
 
-@pytest.fixture(autouse=True)
-def _asof_pages(settings):
-    settings.ROOT_URLCONF = "tests.oversight.asof_urls"
-
-
 def backdate(days, *models):
     """Move every version written so far of `models` back by `days` (test data only)."""
     with rewriting_history():
@@ -61,7 +56,7 @@ def salary_rows(response):
 
 def test_the_file_before_a_change_shows_the_old_values(client_for, people, employee_kv1, raised):
     client = client_for(people["thanhtra_cuc"])
-    url = reverse("oversight:employee-asof", args=[employee_kv1.pk])
+    url = reverse("records:employee-asof", args=[employee_kv1.pk])
     before = client.get(url, {"at": day(5)})
     assert before.status_code == 200
     assert fields_of(before)[STEP] == "3"
@@ -75,7 +70,7 @@ def test_the_file_before_a_change_shows_the_old_values(client_for, people, emplo
 
 def test_before_the_file_existed_it_is_not_there(client_for, people, employee_kv1, raised):
     response = client_for(people["thanhtra_cuc"]).get(
-        reverse("oversight:employee-asof", args=[employee_kv1.pk]), {"at": day(20)}
+        reverse("records:employee-asof", args=[employee_kv1.pk]), {"at": day(20)}
     )
     assert response.context["past"] is None
     assert "Hồ sơ chưa có tại thời điểm này." in response.content.decode()
@@ -83,9 +78,7 @@ def test_before_the_file_existed_it_is_not_there(client_for, people, employee_kv
 
 def test_comparing_two_dates_shows_the_change_and_its_request(client_for, people, employee_kv1, raised):
     client = client_for(people["xem_cuc"])
-    response = client.get(
-        reverse("oversight:employee-compare", args=[employee_kv1.pk]), {"start": day(5), "end": day(0)}
-    )
+    response = client.get(reverse("records:employee-compare", args=[employee_kv1.pk]), {"start": day(5), "end": day(0)})
     assert response.status_code == 200
     changes = response.context["changes"]
     employee_change = next(c for c in changes if c["model"] == Employee._meta.verbose_name)
@@ -99,7 +92,7 @@ def test_comparing_two_dates_shows_the_change_and_its_request(client_for, people
 
 def test_nothing_changed_between_two_dates_before_the_change(client_for, people, employee_kv1, raised):
     response = client_for(people["xem_cuc"]).get(
-        reverse("oversight:employee-compare", args=[employee_kv1.pk]), {"start": day(8), "end": day(5)}
+        reverse("records:employee-compare", args=[employee_kv1.pk]), {"start": day(8), "end": day(5)}
     )
     assert response.context["changes"] == []
     assert response.context["entries"] == []
@@ -109,7 +102,7 @@ def test_sensitive_fields_stay_masked_as_of_a_date(client_for, people, employee_
     """xem_cuc (a viewer of the Cục) may not see a CCCD on the file page, nor in the past."""
     client = client_for(people["xem_cuc"])
     file_page = client.get(reverse("records:employee-detail", args=[employee_kv1.pk]))
-    past = client.get(reverse("oversight:employee-asof", args=[employee_kv1.pk]), {"at": day(5)})
+    past = client.get(reverse("records:employee-asof", args=[employee_kv1.pk]), {"at": day(5)})
     label = str(Employee._meta.get_field("citizen_id").verbose_name)
     assert fields_of(past)[label] == fields_of(file_page)[label]
     assert "001085000001" not in past.content.decode()
@@ -118,20 +111,18 @@ def test_sensitive_fields_stay_masked_as_of_a_date(client_for, people, employee_
 def test_out_of_scope_users_get_404(client_for, people, employee_kv1, tree, raised):
     client = client_for(people["canbo_kb"])
     for name, pk in (("employee-asof", employee_kv1.pk), ("employee-compare", employee_kv1.pk)):
-        assert client.get(reverse(f"oversight:{name}", args=[pk]), {"at": day(5)}).status_code == 404
+        assert client.get(reverse(f"records:{name}", args=[pk]), {"at": day(5)}).status_code == 404
     for name in ("unit-asof", "unit-compare"):
-        assert client.get(reverse(f"oversight:{name}", args=[tree["kv1"].pk])).status_code == 404
+        assert client.get(reverse(f"units:{name}", args=[tree["kv1"].pk])).status_code == 404
     assert not AccessLog.objects.filter(user=people["canbo_kb"]).exists()
 
 
 def test_a_bad_date_is_a_clear_error(client_for, people, employee_kv1):
     client = client_for(people["thanhtra_cuc"])
-    response = client.get(reverse("oversight:employee-asof", args=[employee_kv1.pk]), {"at": "31/02/2026"})
+    response = client.get(reverse("records:employee-asof", args=[employee_kv1.pk]), {"at": "31/02/2026"})
     assert response.status_code == 200
     assert "Ngày không hợp lệ" in response.content.decode()
-    response = client.get(
-        reverse("oversight:employee-compare", args=[employee_kv1.pk]), {"start": day(1), "end": day(3)}
-    )
+    response = client.get(reverse("records:employee-compare", args=[employee_kv1.pk]), {"start": day(1), "end": day(3)})
     assert "Thời điểm sau phải ở sau thời điểm trước." in response.content.decode()
 
 
@@ -157,7 +148,7 @@ def reshaped_unit(tree, loader, people):
 
 def test_a_unit_as_of_a_date(client_for, people, reshaped_unit):
     client = client_for(people["xem_cuc"])
-    url = reverse("oversight:unit-asof", args=[reshaped_unit.pk])
+    url = reverse("units:unit-asof", args=[reshaped_unit.pk])
     before = client.get(url, {"at": day(5)})
     assert before.status_code == 200
     assert [q.approved for q in before.context["quotas"]] == [10]
@@ -168,7 +159,7 @@ def test_a_unit_as_of_a_date(client_for, people, reshaped_unit):
     assert [q.approved for q in now.context["quotas"]] == [12]
     assert now.context["past"].address == "Số 1 Tràng Tiền"
     assert now.context["staff_count"] == 2
-    compare = client.get(reverse("oversight:unit-compare", args=[reshaped_unit.pk]), {"start": day(5), "end": day(0)})
+    compare = client.get(reverse("units:unit-compare", args=[reshaped_unit.pk]), {"start": day(5), "end": day(0)})
     fields = {str(f["field"]): (f["old"], f["new"]) for c in compare.context["changes"] for f in c["fields"]}
     assert fields["số được giao"] == ("10", "12")
     assert fields["địa chỉ"] == ("—", "Số 1 Tràng Tiền")
@@ -193,7 +184,7 @@ def add_trainings(employee, loader, first, count):
 def test_a_file_compared_costs_the_same_whatever_its_history(client_for, people, employee_kv1, raised, loader):
     """Per table a fixed number of queries (tables with edits on the page add one each, not rows)."""
     client = client_for(people["thanhtra_cuc"])
-    url = reverse("oversight:employee-compare", args=[employee_kv1.pk])
+    url = reverse("records:employee-compare", args=[employee_kv1.pk])
     params = {"start": day(20), "end": day(0)}
 
     def count():
@@ -206,12 +197,12 @@ def test_a_file_compared_costs_the_same_whatever_its_history(client_for, people,
     few = count()
     add_trainings(employee_kv1, loader, 2, 12)
     assert count() == few
-    assert client.get(reverse("oversight:employee-asof", args=[employee_kv1.pk]), {"at": day(0)}).status_code == 200
+    assert client.get(reverse("records:employee-asof", args=[employee_kv1.pk]), {"at": day(0)}).status_code == 200
 
 
 def test_the_file_and_unit_pages_link_to_their_past(client_for, people, employee_kv1, tree):
     client = client_for(people["xem_cuc"])
     file_page = client.get(reverse("records:employee-detail", args=[employee_kv1.pk])).content.decode()
-    assert reverse("oversight:employee-asof", args=[employee_kv1.pk]) in file_page
+    assert reverse("records:employee-asof", args=[employee_kv1.pk]) in file_page
     unit_page = client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
-    assert reverse("oversight:unit-asof", args=[tree["kv1"].pk]) in unit_page
+    assert reverse("units:unit-asof", args=[tree["kv1"].pk]) in unit_page

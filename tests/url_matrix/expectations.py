@@ -129,6 +129,8 @@ SITE = {
     ],
     "records:employee-detail": [page(rules.read, employee)],
     "records:employee-history": [page(rules.read, employee)],
+    "records:employee-asof": [page(rules.read, employee)],
+    "records:employee-compare": [page(rules.read, employee)],
     "records:employee-form-2c": [page(rules.read, employee)],
     "records:employee-export": [
         Case(rules.export_start, GET_POST, NOWHERE),
@@ -153,6 +155,8 @@ SITE = {
     "units:unit-list": [page(rules.any_signed_in_user), page(rules.read, query=unit_expanded)],
     "units:unit-detail": [page(rules.read, unit)],
     "units:unit-history": [page(rules.read, unit)],
+    "units:unit-asof": [page(rules.read, unit)],
+    "units:unit-compare": [page(rules.read, unit)],
     "units:unit-propose": [form(rules.write, unit)],
     "units:unit-new": [form(rules.write, unit_as_parent)],  # a new unit under this one
     "units:quota-report": [page(rules.report), page(rules.report, query=unit_expanded)],
@@ -181,6 +185,13 @@ SITE = {
     "duedates:due-list": [page(rules.due_lists)],
     "duedates:due-person": [page(rules.due_person, employee)],
     "duedates:due-export": [form(rules.due_export)],
+    # The inspectors' timeline (oversight)
+    "oversight:index": [page(rules.timeline_readers)],
+    "oversight:timeline": [page(rules.timeline_readers)],
+    "oversight:timeline-export": [form(rules.timeline_export)],
+    "oversight:timeline-pdf": [page(rules.timeline_readers)],
+    "oversight:anomalies": [page(rules.inspectors_only)],
+    "oversight:anomaly-signal": [page(rules.inspectors_only, lambda s, p: {"signal": "reads"}, positions=NOWHERE)],
     # Review campaigns
     "campaigns:index": [page(rules.grant_or_superuser)],
     "campaigns:start": [form(rules.grant_admins)],

@@ -305,6 +305,28 @@ def due_export(who, position, method):
     return NOT_ALLOWED if method == "GET" else REDIRECT
 
 
+# --- the inspectors' timeline (workflows.permissions.timeline_scope) ----------------------------
+
+
+def _reads_timeline(who) -> bool:
+    return who.superuser or who.role in (Role.INSPECTOR, Role.VIEWER)
+
+
+@login_required
+def timeline_readers(who, position, method):
+    """The timeline of every change and its PDF report: inspectors and viewers (rows scoped to
+    their subtree) and superusers, as the read-access log; the section refuses everyone else."""
+    return OK if _reads_timeline(who) else DENIED
+
+
+@login_required
+def timeline_export(who, position, method):
+    """ "Xuất Excel" of the timeline: POST only (405 on GET) for its readers, then the job's page."""
+    if not _reads_timeline(who):
+        return DENIED
+    return NOT_ALLOWED if method == "GET" else REDIRECT
+
+
 # --- review campaigns (a campaign of each position's unit and its subtree) ---------------------
 
 

@@ -24,16 +24,12 @@ def drop_delay_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0015_due_task_contract_probation_kinds'),
+        ('workflows', '0016_timeline_touched_and_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RunPython(create_delay_index, drop_delay_index, elidable=False),
-        migrations.AddIndex(
-            model_name='changerequest',
-            index=models.Index(fields=['submitted_at', 'id'], name='cr_submitted_idx'),
-        ),
         migrations.AddIndex(
             model_name='changerequest',
             index=models.Index(fields=['employee', 'submitted_by'], name='cr_employee_submitter_idx'),

@@ -1,0 +1,156 @@
+"""The filtered timeline as an xlsx file (a kind of records.export_jobs: a Celery job with
+progress and a download, logged at the download) and as a PDF report (a capped number of
+requests, made in the request and logged at once). Both read what the page reads
+(oversight.timeline) with the same filters and masking."""
+
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from records.export_jobs.kinds import ExportKind, register
+from records.models import ExportLog
+from workflows.permissions import can_export_timeline
+
+from .timeline import describe_requests, list_timeline
+from .timeline_forms import TimelineFilterForm
+
+CHUNK_REQUESTS = 200  # requests described per round (their history rows and decisions)
+PDF_MAX_REQUESTS = 300  # a PDF report beyond this is the xlsx's work
+
+
+def _at(value):
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def filters_of(user, data):
+    """The cleaned filters of form data; BadRequest with the form's errors when invalid."""
+    form = TimelineFilterForm(data, user=user)
+    if not form.is_valid():
+        raise BadRequest(" ".join(form.error_messages()))
+    return form.filters()
+
+
+def describe_filters(filters) -> str:
+    parts = [filters.unit.name if filters.unit else _("mọi đơn vị được xem")]
+    if filters.date_from or filters.date_to:
+        parts.append(
+            _("gửi từ %(start)s đến %(end)s")
+            % {
+                "start": filters.date_from.strftime("%d/%m/%Y") if filters.date_from else "…",
+                "end": filters.date_to.strftime("%d/%m/%Y") if filters.date_to else "…",
+            }
+        )
+    if filters.approver:
+        parts.append(_("người phê duyệt %(name)s") % {"name": filters.approver.username})
+    return _("Dòng thời gian thay đổi: %(what)s") % {"what": ", ".join(parts)}
+
+
+def changes_text(entry) -> str:
+    lines = []
+    for change in entry.changes:
+        head = f"{change['action']} {change['table']}"
+        if change.get("object"):
+            head += f": {change['object']}"
+        lines.append(head)
+        for shown in change["fields"]:
+            old = shown["old"] if shown["old"] not in (None, "") else "—"
+            lines.append(f"  {shown['field']}: {old} → {shown['new']}")
+    if entry.more_changes:
+        lines.append(_("… và các thay đổi khác"))
+    return "\n".join(lines)
+
+
+def decisions_text(entry) -> str:
+    lines = []
+    for d in entry.decisions:
+        who = d["by"] + (_(" (thay cho %(name)s)") % {"name": d["acting_for"]} if d["acting_for"] else "")
+        days = "" if d["days"] is None else _(", %(n)s ngày làm việc") % {"n": d["days"]}
+        lines.append(f"{d['level']} · {d['unit']} · {d['decision']} · {who} · {_at(d['at'])}{days}")
+    if entry.waiting:
+        lines.append(
+            _("Đang chờ %(level)s: %(n)s ngày làm việc") % {"level": entry.waiting["level"], "n": entry.waiting["days"]}
+        )
+    return "\n".join(lines)
+
+
+def iter_entries(user, filters, limit=None):
+    """The timeline's entries in its order, described a chunk of requests at a time."""
+    queryset = list_timeline(user=user, filters=filters)
+    if limit is not None:
+        queryset = queryset[:limit]
+    chunk = []
+    for request in queryset.iterator(chunk_size=CHUNK_REQUESTS):
+        chunk.append(request)
+        if len(chunk) == CHUNK_REQUESTS:
+            yield from describe_requests(user, chunk)
+            chunk = []
+    if chunk:
+        yield from describe_requests(user, chunk)
+
+
+class TimelineExport(ExportKind):
+    key = "timeline"
+    title = gettext_lazy("Dòng thời gian thay đổi")
+    log_kind = ExportLog.Kind.TIMELINE
+    sheet_title = gettext_lazy("Dòng thời gian")
+    file_prefix = "dong-thoi-gian-thay-doi"
+    freeze_panes = "C2"
+
+    def may_export(self, user) -> bool:
+        return can_export_timeline(user)
+
+    def clean(self, user, data) -> dict:
+        return filters_of(user, data).as_parameters()
+
+    def _filters(self, user, parameters):
+        form = TimelineFilterForm({k: v for k, v in parameters.items() if v not in (None, "")}, user=user)
+        if not form.is_valid():
+            raise Http404  # what a filter named left the user's scope: the job says so
+        return form.filters()
+
+    def describe(self, user, parameters) -> str:
+        return describe_filters(self._filters(user, parameters))
+
+    def header(self) -> list:
+        return [
+            _("Mã yêu cầu"),
+            _("Thời điểm gửi"),
+            _("Đơn vị"),
+            _("Cán bộ, đối tượng"),
+            _("Loại yêu cầu"),
+            _("Loại dữ liệu"),
+            _("Nội dung thay đổi (cũ → mới)"),
+            _("Người đề xuất"),
+            _("Lý do"),
+            _("Trạng thái"),
+            _("Ý kiến các cấp phê duyệt"),
+            _("Thời điểm cập nhật vào hồ sơ"),
+        ]
+
+    def count(self, user, parameters) -> int:
+        return list_timeline(user=user, filters=self._filters(user, parameters)).count()
+
+    def rows(self, user, parameters):
+        from accounts.names import display_name
+
+        for entry in iter_entries(user, self._filters(user, parameters)):
+            request = entry.request
+            yield [
+                request.pk,
+                _at(request.submitted_at),
+                request.unit.name,
+                entry.subject,
+                request.get_kind_display(),
+                ", ".join(entry.categories),
+                changes_text(entry),
+                display_name(request.submitted_by),
+                request.reason,
+                request.get_status_display(),
+                decisions_text(entry),
+                _at(request.applied_at),
+            ]
+
+
+TIMELINE = register(TimelineExport())

@@ -1,0 +1,329 @@
+"""The inspectors' timeline: every change request about data of the reader's subtrees, newest
+first, with what each changed (old → new, from the history rows it wrote), who proposed it, each
+approval level's decision and how long the request waited at each level.
+
+Built for millions of history rows: the list is driven by workflows.ChangeRequest alone (every
+write to a tracked record goes through one), walked by keyset on (submitted_at, id) through the
+indexes of migration workflows 0016 (all requests, one unit's, one person's, one proposer's),
+the subtree by the unit's materialised path, and the data touched through ChangeRequest.touched
+(a GIN index on PostgreSQL). No UNION over the history tables: only for the ≤ 50 requests of a
+page are their history rows read, one query per table those requests wrote to, and their
+decisions in one query. A page's SQL count does not grow with the data.
+
+Known limit: a filter checked row by row (kind of data, field, status) that matches almost
+nothing within a wide scope makes PostgreSQL walk (submitted_at, id) through most requests
+(about 1 s per million); a side table of (token, submitted_at, id) rows would make it a range
+scan too. Transfers are listed under the unit that proposes them, not the receiving one."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.names import display_name
+from records.permissions import sensitive_checker
+from records.sensitivity import MASK, describe, may_show
+from tracking.history import display_value
+from tracking.keyset import count_up_to, paginate
+from workdays.calendar import working_calendar
+from workflows.models import ApprovalDecision, ChangeRequest
+from workflows.permissions import timeline_q
+from workflows.policy import Category, Level
+
+from .fields import tracked_model
+from .timeline_forms import Filters
+
+PER_PAGE = 50
+COUNT_CAP = 1000
+ITEMS_PER_REQUEST = 30  # changes shown per request (an import writes thousands of rows)
+HISTORY_ROWS_PER_TABLE = PER_PAGE * ITEMS_PER_REQUEST  # per table and page, at most
+
+
+def touched_q(token: str) -> Q:
+    """Requests whose ChangeRequest.touched holds `token`: jsonb containment (the GIN index)
+    on PostgreSQL; elsewhere a match on the JSON text (tokens are lower-case and quoted)."""
+    if connection.vendor == "postgresql":
+        return Q(touched__contains=[token])
+    return Q(touched__icontains=f'"{token}"')
+
+
+def list_timeline(*, user, filters: Filters) -> QuerySet:
+    """The requests of the timeline the user may read, filtered, newest first."""
+    queryset = ChangeRequest.objects.filter(timeline_q(user))
+    if filters.unit is not None:
+        if filters.only_unit:
+            queryset = queryset.filter(unit=filters.unit)
+        else:
+            queryset = queryset.filter(unit__path__startswith=filters.unit.path)
+    if filters.person is not None:
+        queryset = queryset.filter(employee=filters.person)
+    if filters.proposer is not None:
+        queryset = queryset.filter(submitted_by=filters.proposer)
+    if filters.approver is not None:
+        # From the approver's decisions (their indexes) to the requests, not a check per request.
+        decided = ApprovalDecision.objects.filter(Q(decided_by=filters.approver) | Q(acting_for=filters.approver))
+        queryset = queryset.filter(pk__in=decided.values("change_request_id"))
+    if filters.category:
+        queryset = queryset.filter(touched_q(f"c:{filters.category}"))
+    if filters.field:
+        queryset = queryset.filter(touched_q(filters.field))
+    if filters.date_from:
+        queryset = queryset.filter(submitted_at__gte=filters.start())
+    if filters.date_to:
+        queryset = queryset.filter(submitted_at__lt=filters.end())
+    if filters.request:
+        queryset = queryset.filter(pk=filters.request)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return queryset.select_related("unit", "employee", "submitted_by").order_by("-submitted_at", "-id")
+
+
+def keys_only(queryset: QuerySet) -> QuerySet:
+    """The list narrowed to its keyset columns: the page is found through the indexes alone
+    (an index-only scan of (unit, submitted_at, id) for a subtree, no wide rows sorted); its
+    ≤ 50 requests are then read whole by primary key (load_requests)."""
+    return queryset.select_related(None).only("id", "submitted_at")
+
+
+def load_requests(queryset: QuerySet, keys) -> list:
+    """The requests of `keys` (rows of keys_only), whole, in the same order: one query."""
+    found = queryset.in_bulk([key.pk for key in keys])
+    return [found[key.pk] for key in keys if key.pk in found]
+
+
+def timeline_page(*, user, filters: Filters, params):
+    """(page, entries, (count up to COUNT_CAP, more)): one keyset page and what it shows."""
+    queryset = list_timeline(user=user, filters=filters)
+    page = paginate(keys_only(queryset), params, per_page=PER_PAGE)
+    page.rows = load_requests(ChangeRequest.objects.select_related("unit", "employee", "submitted_by"), page.rows)
+    return page, describe_requests(user, page.rows), count_up_to(queryset, COUNT_CAP)
+
+
+# --- what a page shows of its requests --------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    request: ChangeRequest
+    subject: str
+    sensitive: bool
+    categories: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    more_changes: bool = False
+    proposed: bool = False  # the changes are the proposal (not applied): no old values
+    decisions: list = field(default_factory=list)
+    waiting: dict | None = None  # the level the request waits at now, and for how long
+
+
+def _days(calendar, start, end) -> int:
+    """Working days between two moments (workdays calendar: weekends and holidays skipped)."""
+    return calendar.working_days_between(timezone.localdate(start), timezone.localdate(end))
+
+
+def describe_requests(user, requests) -> list[Entry]:
+    """The entries of a page (or of an export's chunk): a fixed number of queries whatever the
+    number of requests, their history rows or their decisions."""
+    requests = list(requests)
+    if not requests:
+        return []
+    may_see = sensitive_checker(user)
+    calendar = working_calendar()  # one read of the declared days for the whole page
+    decisions = defaultdict(list)
+    for decision in (
+        ApprovalDecision.objects.filter(change_request_id__in=[r.pk for r in requests])
+        .select_related("decided_by", "acting_for", "unit")
+        .order_by("decided_at", "pk")
+    ):
+        decisions[decision.change_request_id].append(decision)
+    entries = []
+    for request in requests:
+        sensitive = may_see(request.unit_id, request.unit.path)
+        subject = _subject(request, sensitive)
+        entry = Entry(request=request, subject=subject, sensitive=sensitive)
+        entry.categories = [
+            str(Category(t[2:]).label) for t in request.touched if t.startswith("c:") and t[2:] in Category.values
+        ]
+        _add_decisions(entry, decisions[request.pk], calendar)
+        entries.append(entry)
+    _add_changes(entries)
+    return entries
+
+
+def _subject(request, sensitive: bool) -> str:
+    if request.employee_id is not None and request.employee is not None:
+        return request.employee.full_name
+    return request.unit.name if request.kind == ChangeRequest.Kind.UNIT else request.title
+
+
+def _level_label(request, index: int) -> str:
+    levels = request.levels or []
+    if 0 <= index < len(levels):
+        try:
+            return str(Level(levels[index]["level"]).label)
+        except (ValueError, KeyError, TypeError):
+            pass
+    return _("Cấp %(n)s") % {"n": index + 1}
+
+
+def _add_decisions(entry: Entry, decisions: list, calendar) -> None:
+    """Every decision (all rounds), each with the working days the request waited for it: from
+    the previous decision, or from the (re)submission for the first of the last round."""
+    request = entry.request
+    previous = None
+    for decision in decisions:
+        if decision.decided_at >= request.submitted_at and (previous is None or previous < request.submitted_at):
+            start = request.submitted_at
+        else:
+            start = previous
+        entry.decisions.append(
+            {
+                "level": _level_label(request, decision.level),
+                "unit": decision.unit.name,
+                "decision": decision.get_decision_display(),
+                "by": display_name(decision.decided_by),
+                "acting_for": display_name(decision.acting_for) if decision.acting_for_id else "",
+                "at": decision.decided_at,
+                "comment": decision.comment,
+                "days": _days(calendar, start, decision.decided_at) if start is not None else None,
+            }
+        )
+        previous = decision.decided_at
+    if request.status == ChangeRequest.Status.SUBMITTED:
+        since = request.submitted_at if previous is None or previous < request.submitted_at else previous
+        entry.waiting = {
+            "level": _level_label(request, request.current_level),
+            "days": _days(calendar, since, timezone.now()),
+            "since": since,
+        }
+
+
+# --- old → new ----------------------------------------------------------------------------------
+
+
+def _add_changes(entries: list[Entry]) -> None:
+    """The changes of each entry: for an applied request, its history rows (old → new per field,
+    rows added and removed); otherwise its proposal (new values only). One query per table the
+    page's applied requests wrote to, one for the versions before, one per related model named."""
+    applied = {e.request.pk: e for e in entries if e.request.status == ChangeRequest.Status.APPLIED}
+    labels = set()
+    rows_by_request = defaultdict(list)
+    pending_relations = []
+    for entry in entries:
+        ops = [op for op in entry.request.operations or () if isinstance(op, dict)]
+        if entry.request.pk in applied:
+            labels.update(op.get("model") for op in ops)
+            if entry.request.kind == ChangeRequest.Kind.IMPORT:
+                labels.add("records.employee")
+        else:
+            entry.proposed = True
+            _proposal(entry, ops, pending_relations)
+    for label in sorted(label for label in labels if label):
+        model = tracked_model(label)
+        if model is None or not hasattr(model, "history"):
+            continue
+        for row, previous in _history_rows(model, list(applied)):
+            rows_by_request[row.change_request_id].append((model, row, previous))
+    for pk, entry in applied.items():
+        rows = sorted(rows_by_request[pk], key=lambda item: (item[1].history_date, item[1].history_id))
+        entry.more_changes = len(rows) > ITEMS_PER_REQUEST
+        for model, row, previous in rows[:ITEMS_PER_REQUEST]:
+            entry.changes.append(_history_change(model, row, previous, entry.sensitive, pending_relations))
+    _resolve_relations(pending_relations)
+
+
+def _history_rows(model, request_ids):
+    history = model.history.model
+    before = history.objects.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    )
+    rows = list(
+        history.objects.filter(change_request_id__in=request_ids)
+        .annotate(previous_id=Subquery(before.order_by("-history_date", "-history_id").values("history_id")[:1]))
+        .order_by("history_date", "history_id")[:HISTORY_ROWS_PER_TABLE]
+    )
+    wanted = [row.previous_id for row in rows if row.history_type == "~" and row.previous_id]
+    previous = history.objects.in_bulk(wanted) if wanted else {}
+    return [(row, previous.get(row.previous_id)) for row in rows]
+
+
+def _history_change(model, row, previous, sensitive: bool, pending_relations: list) -> dict:
+    action = {"+": _("Thêm"), "~": _("Sửa"), "-": _("Xoá")}[row.history_type]
+    change = {"table": str(model._meta.verbose_name), "action": action, "object": "", "fields": []}
+    if not may_show(model, sensitive=sensitive):
+        change["object"] = str(describe(row.instance, sensitive=False))
+        return change
+    change["object"] = _describe(row, sensitive)
+    if row.history_type == "~" and previous is not None:
+        for delta in row.diff_against(previous, foreign_keys_are_objs=False).changes:
+            model_field = model._meta.get_field(delta.field)
+            if not may_show(model, delta.field, sensitive=sensitive):
+                change["fields"].append({"field": str(model_field.verbose_name), "old": MASK, "new": MASK})
+                continue
+            shown = {"field": str(model_field.verbose_name), "old": delta.old, "new": delta.new}
+            pending_relations.append((model_field, shown))
+            change["fields"].append(shown)
+    return change
+
+
+def _describe(row, sensitive: bool) -> str:
+    """One line for a history row without reading its related rows (a fixed query count)."""
+    instance = row.instance
+    for model_field in type(instance)._meta.concrete_fields:
+        if model_field.is_relation and not model_field.is_cached(instance):
+            model_field.set_cached_value(instance, None)
+    return str(describe(instance, sensitive=sensitive))
+
+
+def _proposal(entry: Entry, ops: list, pending_relations: list) -> None:
+    """A request not applied shows what it proposes: each operation, with the new values."""
+    actions = {"create": _("Đề xuất thêm"), "update": _("Đề xuất sửa"), "delete": _("Đề xuất xoá")}
+    for op in ops[:ITEMS_PER_REQUEST]:
+        model = tracked_model(op.get("model") or "")
+        if model is None:
+            continue
+        change = {"table": str(model._meta.verbose_name), "action": actions.get(op.get("action"), ""), "fields": []}
+        change["object"] = ""
+        if may_show(model, sensitive=entry.sensitive):
+            for name, value in (op.get("values") or {}).items():
+                try:
+                    model_field = model._meta.get_field(name)
+                except LookupError:  # a field the model no longer has
+                    continue
+                if not may_show(model, name, sensitive=entry.sensitive):
+                    change["fields"].append({"field": str(model_field.verbose_name), "old": "", "new": MASK})
+                    continue
+                shown = {"field": str(model_field.verbose_name), "old": None, "new": value}
+                pending_relations.append((model_field, shown))
+                change["fields"].append(shown)
+        entry.changes.append(change)
+    entry.more_changes = len(ops) > ITEMS_PER_REQUEST
+
+
+def _resolve_relations(pending: list) -> None:
+    """Shows each old and new value; related rows named with one query per related model."""
+    wanted = defaultdict(set)
+    for model_field, shown in pending:
+        if model_field.is_relation:
+            for key in ("old", "new"):
+                if shown[key] not in (None, ""):
+                    wanted[model_field.related_model].add(shown[key])
+    names = {}
+    for related, pks in wanted.items():
+        found = related._default_manager.in_bulk([int(pk) for pk in pks if str(pk).isdigit()])
+        names[related] = {pk: str(obj) for pk, obj in found.items()}
+    for model_field, shown in pending:
+        for key in ("old", "new"):
+            value = shown[key]
+            if model_field.is_relation:
+                if value is None or value == "":
+                    shown[key] = "—"
+                elif isinstance(value, str) and value.startswith("$"):
+                    shown[key] = _("(bản ghi mới trong yêu cầu này)")
+                else:
+                    shown[key] = names.get(model_field.related_model, {}).get(value, str(value))
+            else:
+                shown[key] = display_value(model_field, value)
