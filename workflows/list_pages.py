@@ -12,13 +12,18 @@ or removed meanwhile; no COUNT is taken. The paging is the project's (tracking.k
 module only fixes the flow's order and the filters and counts viewflow would read every task for.
 """
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from tracking.keyset import KeysetListMixin as _KeysetListMixin
-from tracking.keyset import count_up_to
+from tracking.keyset import KeysetPage, count_up_to, paginate, paginate_merged
 
 from .models import ChangeRequest
+from .permissions import visible_change_requests_q
+from .selectors import list_approvable_change_requests, list_approvable_change_requests_by_unit
 
 
 class KeysetListMixin(_KeysetListMixin):
@@ -73,3 +78,70 @@ class CappedCount:
     def count(self) -> str:
         found, more = count_up_to(self.queryset, self.cap)
         return f"{self.cap}+" if more else str(found)
+
+
+# --- the approver's queue, driven by the requests waiting at the user's units ------------------
+
+# Above this many approval units, one query over all of them (the index's ranges read and
+# sorted) instead of one index range per unit merged.
+QUEUE_UNIT_CAP = 8
+
+# `?_orderby=` of the queue (viewflow's list convention): the column and the requests' order.
+QUEUE_ORDERINGS = {
+    "-waiting_since": ("-pending_since", "-pk"),
+    "waiting_since": ("pending_since", "pk"),
+}
+QUEUE_DEFAULT_ORDER = "-waiting_since"
+
+
+def _open_approval(flow_class) -> Exists:
+    """The request's approval task is open and nobody has taken it."""
+    return Exists(
+        Task.objects.filter(
+            process_id=OuterRef("process_id"), flow_task=flow_class.approve, status=STATUS.NEW, owner__isnull=True
+        )
+    )
+
+
+def queue_requests(user, flow_class) -> list[QuerySet]:
+    """The requests whose approval task `user` may take now (workflows.permissions: approvable
+    and visible, the task open and not taken): one queryset per unit they wait at, each an
+    index range of `change_request_queue`, or one over all of them past QUEUE_UNIT_CAP units.
+    Their cost follows the user's queue, not the ministry's open requests."""
+    shared = Q(visible_change_requests_q(user)) & Q(_open_approval(flow_class))
+    by_unit = list_approvable_change_requests_by_unit(user=user)
+    if len(by_unit) <= QUEUE_UNIT_CAP:
+        return [queryset.filter(shared) for queryset in by_unit.values()]
+    return [list_approvable_change_requests(user=user).filter(shared)]
+
+
+def queue_count(user, flow_class) -> "CappedCount":
+    """The queue's menu figure: the same requests, counted up to a cap."""
+    return CappedCount(
+        list_approvable_change_requests(user=user)
+        .filter(_open_approval(flow_class))
+        .filter(visible_change_requests_q(user))
+    )
+
+
+def queue_page(querysets: list[QuerySet], params, *, per_page: int, order: str) -> KeysetPage:
+    """One keyset page of the queue's requests in `order` (a key of QUEUE_ORDERINGS): one query
+    per unit (merged by arrival, tracking.keyset.paginate_merged), whatever the depth."""
+    ordering = QUEUE_ORDERINGS[order]
+    querysets = [queryset.order_by(*ordering) for queryset in querysets]
+    if not querysets:
+        return KeysetPage(rows=[])
+    if len(querysets) == 1:
+        return paginate(querysets[0], params, per_page=per_page)
+    return paginate_merged(querysets, params, per_page=per_page)
+
+
+class QueueListFilter(FilterSet):
+    """The queue's filters, over the requests it lists: kind of change and waiting since."""
+
+    kind = ChoiceFilter(field_name="kind", choices=ChangeRequest.Kind.choices)
+    pending_since = DateRangeFilter(label=_("Chờ từ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].label = ChangeRequest._meta.get_field("kind").verbose_name
