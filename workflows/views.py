@@ -436,7 +436,7 @@ class _TaskColumns:
     submitted_by.short_description = pgettext_lazy("column", "Người đề xuất")
 
     def waiting_since(self, task):
-        return task.created
+        return waiting_text(task.created)
 
     waiting_since.short_description = pgettext_lazy("column", "Chờ từ")
 
@@ -456,6 +456,21 @@ class _TaskColumns:
         return f"{change_request.current_level + 1}/{max(len(change_request.levels), 1)}"
 
     level.short_description = pgettext_lazy("column", "Cấp")
+
+
+def waiting_text(since) -> str:
+    """ "dd/mm/yyyy hh:mm (3 ngày)": when a task began waiting, and for how long (calendar time:
+    the working days are the next column)."""
+    if since is None:
+        return ""
+    age = timezone.now() - since
+    if age.days >= 1:
+        length = _("%(n)s ngày") % {"n": age.days}
+    elif age.seconds >= 3600:
+        length = _("%(n)s giờ") % {"n": age.seconds // 3600}
+    else:
+        length = _("%(n)s phút") % {"n": max(age.seconds // 60, 0)}
+    return f"{timezone.localtime(since):%d/%m/%Y %H:%M} ({length})"
 
 
 def _task_rows(queryset):
@@ -533,7 +548,8 @@ class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
 
     @cached_property
     def queue_order(self) -> str:
-        asked = self.request.GET.get(self.ordering_kwarg, "")
+        # viewflow's header script may send several columns ("a,-b"): the queue sorts by one.
+        asked = self.request.GET.get(self.ordering_kwarg, "").split(",")[0]
         return asked if asked in list_pages.QUEUE_ORDERINGS else list_pages.QUEUE_DEFAULT_ORDER
 
     @property
@@ -562,7 +578,7 @@ class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
         return None, page, page.rows, page.has_other_pages
 
     def waiting_since(self, task):
-        return task.process.change_request.pending_since or task.created
+        return waiting_text(task.process.change_request.pending_since or task.created)
 
     waiting_since.short_description = _TaskColumns.waiting_since.short_description
     waiting_since.orderby_column = "waiting_since"
