@@ -31,7 +31,7 @@ from units.permissions import (
 )
 from units.selectors import list_visible_units
 from workflows.models import ApprovalDecision, ChangeRequest, Delegation
-from workflows.permissions import approval_capacity, can_view_change_request
+from workflows.permissions import approval_capacity, can_view_change_request, visible_pending_at_q
 from workflows.selectors import (
     list_approvable_change_requests,
     list_approvable_change_requests_by_unit,
@@ -439,6 +439,11 @@ def test_see_change_request(world, built):
         for n, change_request in enumerate(built.requests):
             expected = sees_request(world, u, world.requests[n])
             assert can_view_change_request(user, change_request) == (change_request.pk in listed) == expected, (u, n)
+        # The queue's shortcut, asked per unit a request waits at: the same requests.
+        for unit in built.units:
+            pending_here = ChangeRequest.objects.filter(pending_unit=unit)
+            shortcut = set(pending_here.filter(visible_pending_at_q(user, unit.pk)).values_list("pk", flat=True))
+            assert shortcut == {pk for pk in pending_here.values_list("pk", flat=True) if pk in listed}, (u, unit)
 
 
 def _one_level(

@@ -12,7 +12,7 @@ or removed meanwhile; no COUNT is taken. The paging is the project's (tracking.k
 module only fixes the flow's order and the filters and counts viewflow would read every task for.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.workflow.models import Task
@@ -22,7 +22,7 @@ from tracking.keyset import KeysetListMixin as _KeysetListMixin
 from tracking.keyset import KeysetPage, count_up_to, paginate, paginate_merged
 
 from .models import ChangeRequest
-from .permissions import visible_change_requests_q
+from .permissions import visible_change_requests_q, visible_pending_at_q
 from .selectors import list_approvable_change_requests, list_approvable_change_requests_by_unit
 
 
@@ -108,27 +108,34 @@ def queue_requests(user, flow_class) -> list[QuerySet]:
     and visible, the task open and not taken): one queryset per unit they wait at, each an
     index range of `change_request_queue`, or one over all of them past QUEUE_UNIT_CAP units.
     Their cost follows the user's queue, not the ministry's open requests."""
-    shared = Q(visible_change_requests_q(user)) & Q(_open_approval(flow_class))
     by_unit = list_approvable_change_requests_by_unit(user=user)
     if len(by_unit) <= QUEUE_UNIT_CAP:
-        return [queryset.filter(shared) for queryset in by_unit.values()]
-    return [list_approvable_change_requests(user=user).filter(shared)]
+        return [
+            queryset.filter(visible_pending_at_q(user, unit), _open_approval(flow_class))
+            for unit, queryset in by_unit.items()
+        ]
+    return [_all_queue_requests(user, flow_class, by_unit)]
+
+
+def _all_queue_requests(user, flow_class, by_unit) -> QuerySet:
+    """The queue's requests in one queryset (visibility asked only when some unit needs it)."""
+    queryset = list_approvable_change_requests(user=user).filter(_open_approval(flow_class))
+    if any(visible_pending_at_q(user, unit) for unit in by_unit):
+        queryset = queryset.filter(visible_change_requests_q(user))
+    return queryset
 
 
 def queue_count(user, flow_class) -> "CappedCount":
     """The queue's menu figure: the same requests, counted up to a cap."""
-    return CappedCount(
-        list_approvable_change_requests(user=user)
-        .filter(_open_approval(flow_class))
-        .filter(visible_change_requests_q(user))
-    )
+    return CappedCount(_all_queue_requests(user, flow_class, list_approvable_change_requests_by_unit(user=user)))
 
 
 def queue_page(querysets: list[QuerySet], params, *, per_page: int, order: str) -> KeysetPage:
     """One keyset page of the queue's requests in `order` (a key of QUEUE_ORDERINGS): one query
     per unit (merged by arrival, tracking.keyset.paginate_merged), whatever the depth."""
     ordering = QUEUE_ORDERINGS[order]
-    querysets = [queryset.order_by(*ordering) for queryset in querysets]
+    # What the cursor and the page's tasks need; the rows are read with the tasks.
+    querysets = [queryset.order_by(*ordering).only("pk", "process_id", "pending_since") for queryset in querysets]
     if not querysets:
         return KeysetPage(rows=[])
     if len(querysets) == 1:

@@ -32,6 +32,13 @@ def visible_change_requests_q(user) -> Q:
     return visible
 
 
+def visible_pending_at_q(user, unit_id) -> Q:
+    """visible_change_requests_q for requests pending at `unit_id`: nothing more to ask when the
+    user holds a grant on that unit (the rule's clause on the pending unit), else the whole rule.
+    The queue's per-unit ranges use it, so they need not join the units to test visibility."""
+    return Q() if unit_id in granted_unit_ids(user) else visible_change_requests_q(user)
+
+
 def can_view_change_request(user, change_request) -> bool:
     """The same rule asked of one request (one query)."""
     return ChangeRequest.objects.filter(visible_change_requests_q(user), pk=change_request.pk).exists()
