@@ -10,6 +10,11 @@ sees the one that crosses the page boundary; a new submission repeats one), and 
 order (-created, -pk), which is unique, so each row is on exactly one page whatever is inserted
 or removed meanwhile; no COUNT is taken. The paging is the project's (tracking.keyset); this
 module only fixes the flow's order and the filters and counts viewflow would read every task for.
+
+The approver's queue is read from the other side: the requests waiting at each of the user's
+approval units, in the order they arrived there (ChangeRequest.pending_since, the partial index
+change_request_queue), one index range per unit; then the page's tasks. Its cost follows the
+user's own queue, not the ministry's open tasks.
 """
 
 from django.db.models import Exists, OuterRef, QuerySet
