@@ -31,8 +31,12 @@ from units.permissions import (
 )
 from units.selectors import list_visible_units
 from workflows.models import ApprovalDecision, ChangeRequest, Delegation
-from workflows.permissions import approval_capacity, can_view_change_request
-from workflows.selectors import list_approvable_change_requests, list_change_requests
+from workflows.permissions import approval_capacity, can_view_change_request, visible_pending_at_q
+from workflows.selectors import (
+    list_approvable_change_requests,
+    list_approvable_change_requests_by_unit,
+    list_change_requests,
+)
 
 ROLES = list(Role.values)
 STATUSES = list(ChangeRequest.Status.values)
@@ -139,6 +143,10 @@ class Built:
         """User `index` as a new request would load them: nothing cached from an earlier check."""
         return get_user_model().objects.get(pk=self.users[index].pk)
 
+    @property
+    def requests_by_pk(self) -> dict:
+        return {change_request.pk: change_request for change_request in self.requests}
+
 
 def build(world: World) -> Built:
     """Write the world to the database (inside the example's transaction)."""
@@ -204,6 +212,7 @@ def build(world: World) -> Built:
             reason="Lý do",
             status=status,
             pending_unit=None if pending is None else units[pending],
+            pending_since=timezone.now() if status == ChangeRequest.Status.SUBMITTED else None,
             current_level=level,
             submitted_by=users[submitter],
             submitted_at=timezone.now(),
@@ -430,6 +439,11 @@ def test_see_change_request(world, built):
         for n, change_request in enumerate(built.requests):
             expected = sees_request(world, u, world.requests[n])
             assert can_view_change_request(user, change_request) == (change_request.pk in listed) == expected, (u, n)
+        # The queue's shortcut, asked per unit a request waits at: the same requests.
+        for unit in built.units:
+            pending_here = ChangeRequest.objects.filter(pending_unit=unit)
+            shortcut = set(pending_here.filter(visible_pending_at_q(user, unit.pk)).values_list("pk", flat=True))
+            assert shortcut == {pk for pk in pending_here.values_list("pk", flat=True) if pk in listed}, (u, unit)
 
 
 def _one_level(
@@ -476,6 +490,15 @@ def test_approve_change_request_with_delegations(world, built):
     for u in range(USERS):
         user = built.fresh(u)
         queue = set(list_approvable_change_requests(user=user).values_list("pk", flat=True))
+        # The queue's form, a queryset per unit the requests wait at: the same requests, each
+        # under the unit it waits at.
+        by_unit = {
+            unit: set(queryset.values_list("pk", flat=True))
+            for unit, queryset in list_approvable_change_requests_by_unit(user=user).items()
+        }
+        assert set().union(*by_unit.values()) == queue, u
+        for unit, pks in by_unit.items():
+            assert all(built.requests_by_pk[pk].pending_unit_id == unit for pk in pks), (u, unit)
         for n, change_request in enumerate(built.requests):
             fresh_request = ChangeRequest.objects.get(pk=change_request.pk)
             capacity = approval_capacity(user, fresh_request)

@@ -59,8 +59,9 @@ class ChangeRequestLifecycle:
         if change_request.status == Status.SUBMITTED:
             change_request.current_level += 1
             change_request.pending_unit = change_request.approval_units()[change_request.current_level]
+            change_request.pending_since = decision.decided_at
         else:
-            change_request.pending_unit = None
+            change_request.pending_unit = change_request.pending_since = None
 
     @status.transition(source=Status.RETURNED, target=Status.SUBMITTED, label="resubmit")
     def resubmit(self, *, levels: list[dict]):
@@ -70,6 +71,7 @@ class ChangeRequestLifecycle:
         change_request.levels = levels
         change_request.current_level = 0
         change_request.pending_unit = change_request.approval_units()[0]
+        change_request.pending_since = change_request.submitted_at
         change_request.decided_by = change_request.decided_for = change_request.decided_at = None
         change_request.decision_comment = ""
 
@@ -78,7 +80,7 @@ class ChangeRequestLifecycle:
     )
     def withdraw(self):
         """The submitter abandons a request no level has decided, or one returned to them."""
-        self.change_request.pending_unit = None
+        self.change_request.pending_unit = self.change_request.pending_since = None
 
     @status.transition(
         source=[Status.SUBMITTED, Status.RETURNED, Status.APPROVED], target=Status.CANCELLED, label="cancel"
@@ -91,7 +93,7 @@ class ChangeRequestLifecycle:
         change_request.decided_for = None
         change_request.decided_at = timezone.now()
         change_request.decision_comment = reason
-        change_request.pending_unit = None
+        change_request.pending_unit = change_request.pending_since = None
 
     @status.transition(source=Status.APPROVED, target=Status.APPLIED, label="apply")
     def apply(self):

@@ -10,15 +10,25 @@ sees the one that crosses the page boundary; a new submission repeats one), and 
 order (-created, -pk), which is unique, so each row is on exactly one page whatever is inserted
 or removed meanwhile; no COUNT is taken. The paging is the project's (tracking.keyset); this
 module only fixes the flow's order and the filters and counts viewflow would read every task for.
+
+The approver's queue is read from the other side: the requests waiting at each of the user's
+approval units, in the order they arrived there (ChangeRequest.pending_since, the partial index
+change_request_queue), one index range per unit; then the page's tasks. Its cost follows the
+user's own queue, not the ministry's open tasks.
 """
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from tracking.keyset import KeysetListMixin as _KeysetListMixin
-from tracking.keyset import count_up_to
+from tracking.keyset import KeysetPage, count_up_to, paginate, paginate_merged
 
 from .models import ChangeRequest
+from .permissions import visible_change_requests_q, visible_pending_at_q
+from .selectors import list_approvable_change_requests, list_approvable_change_requests_by_unit
 
 
 class KeysetListMixin(_KeysetListMixin):
@@ -73,3 +83,77 @@ class CappedCount:
     def count(self) -> str:
         found, more = count_up_to(self.queryset, self.cap)
         return f"{self.cap}+" if more else str(found)
+
+
+# --- the approver's queue, driven by the requests waiting at the user's units ------------------
+
+# Above this many approval units, one query over all of them (the index's ranges read and
+# sorted) instead of one index range per unit merged.
+QUEUE_UNIT_CAP = 8
+
+# `?_orderby=` of the queue (viewflow's list convention): the column and the requests' order.
+QUEUE_ORDERINGS = {
+    "-waiting_since": ("-pending_since", "-pk"),
+    "waiting_since": ("pending_since", "pk"),
+}
+QUEUE_DEFAULT_ORDER = "-waiting_since"
+
+
+def _open_approval(flow_class) -> Exists:
+    """The request's approval task is open and nobody has taken it."""
+    return Exists(
+        Task.objects.filter(
+            process_id=OuterRef("process_id"), flow_task=flow_class.approve, status=STATUS.NEW, owner__isnull=True
+        )
+    )
+
+
+def queue_requests(user, flow_class) -> list[QuerySet]:
+    """The requests whose approval task `user` may take now (workflows.permissions: approvable
+    and visible, the task open and not taken): one queryset per unit they wait at, each an
+    index range of `change_request_queue`, or one over all of them past QUEUE_UNIT_CAP units.
+    Their cost follows the user's queue, not the ministry's open requests."""
+    by_unit = list_approvable_change_requests_by_unit(user=user)
+    if len(by_unit) <= QUEUE_UNIT_CAP:
+        return [
+            queryset.filter(visible_pending_at_q(user, unit), _open_approval(flow_class))
+            for unit, queryset in by_unit.items()
+        ]
+    return [_all_queue_requests(user, flow_class, by_unit)]
+
+
+def _all_queue_requests(user, flow_class, by_unit) -> QuerySet:
+    """The queue's requests in one queryset (visibility asked only when some unit needs it)."""
+    queryset = list_approvable_change_requests(user=user).filter(_open_approval(flow_class))
+    if any(visible_pending_at_q(user, unit) for unit in by_unit):
+        queryset = queryset.filter(visible_change_requests_q(user))
+    return queryset
+
+
+def queue_count(user, flow_class) -> "CappedCount":
+    """The queue's menu figure: the same requests, counted up to a cap."""
+    return CappedCount(_all_queue_requests(user, flow_class, list_approvable_change_requests_by_unit(user=user)))
+
+
+def queue_page(querysets: list[QuerySet], params, *, per_page: int, order: str) -> KeysetPage:
+    """One keyset page of the queue's requests in `order` (a key of QUEUE_ORDERINGS): one query
+    per unit (merged by arrival, tracking.keyset.paginate_merged), whatever the depth."""
+    ordering = QUEUE_ORDERINGS[order]
+    # What the cursor and the page's tasks need; the rows are read with the tasks.
+    querysets = [queryset.order_by(*ordering).only("pk", "process_id", "pending_since") for queryset in querysets]
+    if not querysets:
+        return KeysetPage(rows=[])
+    if len(querysets) == 1:
+        return paginate(querysets[0], params, per_page=per_page)
+    return paginate_merged(querysets, params, per_page=per_page)
+
+
+class QueueListFilter(FilterSet):
+    """The queue's filters, over the requests it lists: kind of change and waiting since."""
+
+    kind = ChoiceFilter(field_name="kind", choices=ChangeRequest.Kind.choices)
+    pending_since = DateRangeFilter(label=_("Chờ từ"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["kind"].label = ChangeRequest._meta.get_field("kind").verbose_name

@@ -91,6 +91,9 @@ class ChangeRequest(models.Model):
         related_name="+",
         verbose_name=_("đơn vị đang phê duyệt"),
     )
+    # When the request reached its current level (submitted, approved up a level, resubmitted):
+    # the queue's order and its index (change_request_queue); null unless it waits for a decision.
+    pending_since = models.DateTimeField(_("chờ phê duyệt từ"), null=True, blank=True)
     reason = models.TextField(_("lý do"))
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(
@@ -148,6 +151,19 @@ class ChangeRequest(models.Model):
             models.Index(fields=["submitted_by", "submitted_at", "id"], name="cr_timeline_proposer_idx"),
             # oversight.anomalies: the requests about a person by a given proposer (one's own file).
             models.Index(fields=["employee", "submitted_by"], name="cr_employee_submitter_idx"),
+            # The approver's queue: one index range per approval unit, newest arrival first.
+            models.Index(
+                fields=["pending_unit", "-pending_since", "-id"],
+                name="change_request_queue",
+                condition=models.Q(status="submitted"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="submitted", pending_since__isnull=False)
+                | (~models.Q(status="submitted") & models.Q(pending_since__isnull=True)),
+                name="pending_since_iff_submitted",
+            )
         ]
 
     def __str__(self):

@@ -8,7 +8,6 @@ goes through these methods, so scoping them here scopes all of them.
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from viewflow.workflow.managers import ProcessQuerySet, TaskQuerySet
-from viewflow.workflow.status import STATUS
 
 
 class ScopedProcessQuerySet(ProcessQuerySet):
@@ -45,23 +44,6 @@ class ScopedTaskQuerySet(TaskQuerySet):
             queryset = queryset.filter(process__flow_class=flow_class)
         approvable = list_approvable_change_requests(user=user)
         queryset = queryset.filter(Q(owner=user) | Q(owner__isnull=True, process__change_request__in=approvable))
-        return queryset.visible_to(user)
-
-    def approval_queue(self, user, flow_class):
-        """The queue page and its menu figure: user_queue's open (NEW) tasks. A NEW task has no
-        owner (viewflow's assign makes it ASSIGNED), so the `owner=user` half of user_queue adds
-        nothing here; without that OR, PostgreSQL checks the approvable rule per row of the page
-        instead of hashing every approvable request first."""
-        from .selectors import list_approvable_change_requests
-
-        approvable = list_approvable_change_requests(user=user).filter(process_id=OuterRef("process_id"))
-        queryset = self.filter(
-            Exists(approvable),
-            flow_task_type="HUMAN",
-            process__flow_class=flow_class,
-            owner__isnull=True,
-            status=STATUS.NEW,
-        )
         return queryset.visible_to(user)
 
     def user_archive(self, user, flow_class=None):

@@ -4,7 +4,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import ChangeRequest
-from .permissions import approvable_change_requests_q, visible_change_requests_q
+from .permissions import (
+    approvable_change_requests_by_unit_q,
+    approvable_change_requests_q,
+    visible_change_requests_q,
+)
 
 
 def list_change_requests(*, user) -> QuerySet:
@@ -15,6 +19,12 @@ def list_change_requests(*, user) -> QuerySet:
 def list_approvable_change_requests(*, user) -> QuerySet:
     """Submitted requests the user may decide now (workflows.permissions.approval_capacity)."""
     return ChangeRequest.objects.filter(approvable_change_requests_q(user))
+
+
+def list_approvable_change_requests_by_unit(*, user) -> dict[int, QuerySet]:
+    """The same requests, one queryset per unit they wait at ({unit id: queryset}), each an
+    index range (workflows.permissions.approvable_change_requests_by_unit_q)."""
+    return {unit: ChangeRequest.objects.filter(q) for unit, q in approvable_change_requests_by_unit_q(user).items()}
 
 
 def list_open_change_requests_for_employee(*, user, employee) -> QuerySet:

@@ -94,6 +94,7 @@ def submit_change_request(
         change_request.levels = _levels_for(change_request)
         change_request.know_approval_units([unit, target_unit])
         change_request.pending_unit = change_request.approval_units()[0]
+        change_request.pending_since = change_request.submitted_at
         # The related rows are objects in hand (checked above): no query to see that they exist.
         change_request.full_clean(exclude=["process", *_RELATED_IN_HAND])
         # Saved once, by the flow's start, already linked to its process.

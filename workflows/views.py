@@ -20,6 +20,7 @@ from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from inspections.models import InspectionPlan
 from records.models import Employee
@@ -435,7 +436,7 @@ class _TaskColumns:
     submitted_by.short_description = pgettext_lazy("column", "Người đề xuất")
 
     def waiting_since(self, task):
-        return task.created
+        return waiting_text(task.created)
 
     waiting_since.short_description = pgettext_lazy("column", "Chờ từ")
 
@@ -455,6 +456,21 @@ class _TaskColumns:
         return f"{change_request.current_level + 1}/{max(len(change_request.levels), 1)}"
 
     level.short_description = pgettext_lazy("column", "Cấp")
+
+
+def waiting_text(since) -> str:
+    """ "dd/mm/yyyy hh:mm (3 ngày)": when a task began waiting, and for how long (calendar time:
+    the working days are the next column)."""
+    if since is None:
+        return ""
+    age = timezone.now() - since
+    if age.days >= 1:
+        length = _("%(n)s ngày") % {"n": age.days}
+    elif age.seconds >= 3600:
+        length = _("%(n)s giờ") % {"n": age.seconds // 3600}
+    else:
+        length = _("%(n)s phút") % {"n": max(age.seconds // 60, 0)}
+    return f"{timezone.localtime(since):%d/%m/%Y %H:%M} ({length})"
 
 
 def _task_rows(queryset):
@@ -515,11 +531,57 @@ class ScopedInboxListView(DueTasksAboveMixin, _TaskList, flow_views.FlowInboxLis
 
 
 class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
-    """The tasks the user may take (ScopedTaskQuerySet.user_queue)."""
+    """The approval tasks the user may take, read from the requests waiting at their units
+    (list_pages.queue_requests: an index range per unit, so a page costs the same whatever the
+    number of open tasks in the ministry), newest or oldest arrival first (`?_orderby=`)."""
+
+    filterset_class = list_pages.QueueListFilter
 
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
-        return _task_rows(self.model._default_manager.approval_queue(self.request.user, self.flow_class))
+        # What viewflow's mixins ask of the list; the rows are paginate_queryset's.
+        return self.model._default_manager.none()
+
+    def get_queryset(self):
+        self.filterset = self.get_filterset(self.filterset_class, queryset=ChangeRequest.objects.none())
+        return self.queryset
+
+    @cached_property
+    def queue_order(self) -> str:
+        # viewflow's header script may send several columns ("a,-b"): the queue sorts by one.
+        asked = self.request.GET.get(self.ordering_kwarg, "").split(",")[0]
+        return asked if asked in list_pages.QUEUE_ORDERINGS else list_pages.QUEUE_DEFAULT_ORDER
+
+    @property
+    def columns_order(self):
+        """The sort indicator on "Chờ từ", the one column the queue sorts by."""
+        return {self.list_columns["waiting_since"]: "desc" if self.queue_order.startswith("-") else "asc"}
+
+    def paginate_queryset(self, queryset, page_size):
+        requests = list_pages.queue_requests(self.request.user, self.flow_class)
+        if self.filterset.is_valid():
+            requests = [self.filterset.filter_queryset(r) for r in requests]
+        page = list_pages.queue_page(requests, self.request.GET, per_page=page_size, order=self.queue_order)
+        # The tasks of the page's requests, in its order (one query); a task taken meanwhile
+        # is no longer offered.
+        process_ids = [change_request.process_id for change_request in page.rows]
+        tasks = _task_rows(
+            self.model._default_manager.filter(
+                process_id__in=process_ids,
+                flow_task=self.flow_class.approve,
+                status=STATUS.NEW,
+                owner__isnull=True,
+            )
+        )
+        by_process = {task.process_id: task for task in tasks} if process_ids else {}
+        page.rows = [by_process[pk] for pk in process_ids if pk in by_process]
+        return None, page, page.rows, page.has_other_pages
+
+    def waiting_since(self, task):
+        return waiting_text(task.process.change_request.pending_since or task.created)
+
+    waiting_since.short_description = _TaskColumns.waiting_since.short_description
+    waiting_since.orderby_column = "waiting_since"
 
 
 class ScopedArchiveListView(_TaskList, flow_views.FlowArchiveListView):

@@ -15,7 +15,7 @@ from units.permissions import can_view_policy
 from . import delegation_views, due_views, policy_views, views
 from .access import access_change_request
 from .flows import ChangeRequestFlow
-from .list_pages import CappedCount
+from .list_pages import CappedCount, queue_count
 from .permissions import can_use_workflow, can_view_delegations
 
 
@@ -92,7 +92,7 @@ class ChangeRequestFlowAppViewset(FlowAppViewset):
         user = request.user
         return {
             "user_inbox": RecentCount(("inbox", user.pk), CappedCount(tasks.inbox([self._flow_class], user))),
-            "user_queue": RecentCount(("queue", user.pk), CappedCount(tasks.approval_queue(user, self._flow_class))),
+            "user_queue": RecentCount(("queue", user.pk), queue_count(user, self._flow_class)),
         }
 
     def _get_urls(self):

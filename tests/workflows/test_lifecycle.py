@@ -142,3 +142,17 @@ def test_a_submitted_request_decided_at_a_level_can_no_longer_be_withdrawn():
     with pytest.raises(TransitionNotAllowed):
         lifecycle.withdraw()
     assert lifecycle.change_request.status == S.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_the_database_keeps_pending_since_set_exactly_while_a_request_waits(people, employee_kv1):
+    """The queue's order (pending_since) cannot drift from the status: a check constraint."""
+    from django.db import IntegrityError, transaction
+
+    from .test_queue_concurrency import _submit
+
+    change_request = _submit(employee_kv1, people["canbo_kv1"], 1)
+    assert change_request.pending_since == change_request.submitted_at
+    for status, pending_since in ((S.SUBMITTED, None), (S.WITHDRAWN, change_request.submitted_at)):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ChangeRequest.objects.filter(pk=change_request.pk).update(status=status, pending_since=pending_since)

@@ -42,3 +42,72 @@ def test_a_cursor_that_is_not_ours_shows_the_first_page_with_a_message(client, p
     assert _page(client, "?cursor=forged")[0] == _page(client)[0]
     forged = client.get(reverse("changerequest:queue") + "?cursor=forged").content.decode()
     assert "Liên kết trang không hợp lệ hoặc đã cũ; đang hiển thị trang đầu." in forged
+
+
+def _tasks_of(*change_requests):
+    from workflows.flows import ChangeRequestFlow
+
+    from .conftest import open_task
+
+    return [open_task(change_request, ChangeRequestFlow.approve).pk for change_request in change_requests]
+
+
+def test_queue_sorts_by_waiting_since_either_way_and_pages_keep_the_order(
+    client, monkeypatch, tree, people, employee_kv1, employee_kv2
+):
+    """An approver of two units: each unit's requests are an index range, merged by arrival;
+    oldest first with ?_orderby=waiting_since, newest first by default; the next page keeps it."""
+    from tests.conftest import make_user
+    from units.models import Role
+
+    monkeypatch.setattr(KeysetListMixin, "paginate_by", 2)
+    requests = []
+    for n in range(3):
+        requests.append(_submit(employee_kv1, people["canbo_kv1"], n))
+        requests.append(_submit(employee_kv2, people["canbo_kv2"], n))
+    oldest_first = _tasks_of(*requests)
+    client.force_login(make_user("lanhdao_hai_kv", (tree["kv1"], Role.APPROVER), (tree["kv2"], Role.APPROVER)))
+
+    shown, query = [], "?_orderby=waiting_since"
+    while query is not None:
+        rows, links = _page(client, query)
+        shown += rows
+        query = links.get("next")
+    assert shown == oldest_first
+
+    shown, query = [], ""
+    while query is not None:
+        rows, links = _page(client, query)
+        shown += rows
+        query = links.get("next")
+    assert shown == oldest_first[::-1]
+
+
+def test_a_request_approved_up_a_level_waits_in_the_queue_since_that_approval(client, people, tree, employee_kv1):
+    """pending_since moves with the request: after the first level's approval the receiving
+    unit's approver sees it as waiting since that decision, with its age."""
+    from django.utils import timezone
+
+    from workflows import services
+
+    transfer_request = services.submit_transfer(
+        employee=employee_kv1, target_unit=tree["kv2"], submitted_by=people["canbo_kv1"], reason="Điều động"
+    )
+    services.decide_change_request(change_request=transfer_request, user=people["lanhdao_kv1"], decision="approve")
+    transfer_request.refresh_from_db()
+    decision = transfer_request.decisions.get()
+    assert transfer_request.pending_since == decision.decided_at
+    client.force_login(people["lanhdao_kv2"])
+    html = client.get(reverse("changerequest:queue")).content.decode()
+    assert _tasks_of(transfer_request)[0] in _page(client)[0]
+    assert f"{timezone.localtime(decision.decided_at):%d/%m/%Y %H:%M} (0 phút)" in html
+
+
+def test_a_withdrawn_request_leaves_pending_since_empty(people, employee_kv1):
+    from workflows import services
+
+    change_request = _submit(employee_kv1, people["canbo_kv1"], 1)
+    assert change_request.pending_since == change_request.submitted_at
+    services.withdraw_change_request(change_request=change_request, user=people["canbo_kv1"])
+    change_request.refresh_from_db()
+    assert change_request.pending_since is None

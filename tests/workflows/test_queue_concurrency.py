@@ -32,6 +32,7 @@ BEFORE = 36  # open tasks when the approver starts: several pages of PAGE
 PAGE = 8
 SUBMITTED_PER_PAGE = 2
 TAKEN_PER_PAGE = 3
+WRITTEN_EACH = 15
 
 pytestmark = pytest.mark.postgres("concurrent connections")
 
@@ -121,4 +122,69 @@ def test_queue_shows_every_existing_task_once_while_others_submit_and_take(monke
     still_open = before & _open_approvals()
     assert len(still_open) >= BEFORE // 2  # the scenario took some, not all
     assert sorted(still_open - set(shown)) == [], "tasks that existed and are open were on no page"
+    assert len(shown) == len(set(shown)), "a task was shown on two pages"
+
+
+def _writer(employee, officer, stop: threading.Event, errors: list, counter):
+    """An officer submitting requests, one after another, on their own connection, until told
+    to stop or WRITTEN_EACH are in (the queue read oldest first ends after the newest)."""
+    try:
+        for _ in range(WRITTEN_EACH):
+            if stop.is_set():
+                break
+            _submit(employee, officer, next(counter))
+    except Exception as exc:  # noqa: BLE001 — reported by the test
+        errors.append(exc)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.parametrize("order", ["-waiting_since", "waiting_since"])
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
+def test_queue_of_two_units_misses_no_task_while_writers_submit(
+    monkeypatch, people, tree, employee_kv1, employee_kv2, order
+):
+    """Two writer threads (each its own connection) submit requests to both of the approver's
+    units the whole time the approver pages through the queue (one index range per unit,
+    merged): every task open before the first page is on exactly one page."""
+    monkeypatch.setattr(ScopedQueueListView, "paginate_by", PAGE)
+    approver = make_user("lanhdao_hai_kv", (tree["kv1"], Role.APPROVER), (tree["kv2"], Role.APPROVER))
+    for n in range(BEFORE // 2):
+        _submit(employee_kv1, people["canbo_kv1"], n)
+        _submit(employee_kv2, people["canbo_kv2"], n)
+    before = _open_approvals()
+    assert len(before) == BEFORE
+
+    client = Client()
+    client.force_login(approver)
+    stop, errors = threading.Event(), []
+    counters = iter(range(BEFORE, 100_000, 2)), iter(range(BEFORE + 1, 100_000, 2))
+    writers = [
+        threading.Thread(target=_writer, args=(employee, officer, stop, errors, counter))
+        for employee, officer, counter in (
+            (employee_kv1, people["canbo_kv1"], counters[0]),
+            (employee_kv2, people["canbo_kv2"], counters[1]),
+        )
+    ]
+    for writer in writers:
+        writer.start()
+    shown, pages = [], 0
+    try:
+        url = reverse("changerequest:queue") + f"?_orderby={order}"
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200
+            rows, next_link = _rows_and_next(response.content.decode())
+            shown.extend(rows)
+            pages += 1
+            url = next_link and reverse("changerequest:queue") + next_link
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join()
+    assert not errors, errors
+    submitted_meanwhile = len(_open_approvals()) - BEFORE
+    assert submitted_meanwhile > 0, "the writers submitted nothing while the approver read"
+    assert pages > BEFORE // PAGE
+    assert sorted(before - set(shown)) == [], "tasks that existed were on no page"
     assert len(shown) == len(set(shown)), "a task was shown on two pages"

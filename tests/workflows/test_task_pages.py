@@ -71,3 +71,22 @@ def test_the_task_detail_page_shows_the_request_masked_for_an_upper_unit_viewer(
     page = client.get(task_url(task, "unassign")).content.decode()
     assert NEW_ADDRESS in page and REASON in page
     assert client.get(reverse("changerequest:process_detail", args=[address_change.process_id])).status_code == 200
+
+
+def test_a_task_opened_from_the_queue_shows_the_request_and_the_take_button_only_to_who_may_take_it(
+    client, people, address_change
+):
+    import re
+
+    client.force_login(people["lanhdao_kv1"])
+    queue = client.get(reverse("changerequest:queue")).content.decode()
+    task = open_task(address_change, ChangeRequestFlow.approve)
+    link = re.search(rf'<a href="([^"]+)">#{task.process_id}/{task.pk}</a>', queue)
+    assert link, "the queue links the task"
+    page = client.get(link.group(1), follow=True).content.decode()
+    assert f'<td class="qlcb-old">{OLD_ADDRESS}</td><td class="qlcb-new">{NEW_ADDRESS}</td>' in page
+    assert "Nhận việc" in page
+
+    client.force_login(people["xem_cuc"])  # sees the request, may not take it
+    page = client.get(task_url(task, "detail")).content.decode()
+    assert "Nguyễn Văn An" in page and "Nhận việc" not in page
