@@ -12,6 +12,7 @@ from viewflow.urls import Site
 from campaigns.viewsets import CampaignsApp
 from config import security
 from duedates.viewsets import DueDatesApp
+from home.viewsets import HomeApp
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications import language
@@ -43,6 +44,7 @@ def change_pages(pages) -> list:
 site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
+        HomeApp(),  # first: the site's "/" (and so the login) lands on each user's home page
         RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES),
         UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),

@@ -1,0 +1,106 @@
+"""The home page's charts, drawn on the server by pygal as SVG put inline in the page: no
+JavaScript, nothing loaded from elsewhere. pygal's own <style> and <script> are taken out (the
+Content-Security-Policy refuses inline ones, config/settings.py); static/qlcb/qlcb.css styles the
+charts instead, in the project's colours, and they scale to the width of their box (a phone's
+too). Numbers in Vietnamese (thousands "1.234")."""
+
+import xml.etree.ElementTree as ET
+
+import pygal
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+SVG = "{http://www.w3.org/2000/svg}"
+WIDTH, HEIGHT = 480, 300  # the viewBox: at 390 px the text is still about its CSS size
+
+
+def vi_number(value) -> str:
+    return number_format(int(value or 0), force_grouping=True)
+
+
+def _config(**options) -> dict:
+    return {
+        "js": [],
+        "css": [],
+        "no_prefix": True,
+        "disable_xml_declaration": True,
+        "explicit_size": False,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "value_formatter": vi_number,
+        "formatter": vi_number,
+        "no_data_text": _("Chưa có số liệu"),
+        "print_values": True,
+        "print_zeroes": False,
+        "legend_at_bottom": True,
+        "legend_at_bottom_columns": 3,
+        "truncate_legend": 24,
+        "margin": 8,
+        **options,
+    }
+
+
+def _svg(chart, label: str) -> str:
+    """The chart as an inline <svg> element, without pygal's style, script, comments and
+    title: an image for assistive technology, named by `label` (the figure's caption)."""
+    tree = chart.render_tree()
+    for parent in list(tree.iter()):
+        for child in list(parent):
+            if child.tag in (f"{SVG}defs", f"{SVG}script", "defs", "script") or not isinstance(child.tag, str):
+                parent.remove(child)
+    for title in [t for t in tree if t.tag in (f"{SVG}title", "title")]:
+        tree.remove(title)
+    tree.attrib.pop("id", None)
+    tree.set("role", "img")
+    tree.set("aria-label", label)
+    tree.set("class", "pygal-chart qlcb-chart__svg")
+    ET.register_namespace("", SVG[1:-1])
+    return mark_safe(ET.tostring(tree, encoding="unicode"))
+
+
+def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int]]]) -> str:
+    """Headcount of each unit, stacked by category (one bar per unit, largest first)."""
+    chart = pygal.HorizontalStackedBar(
+        **_config(height=max(HEIGHT, 40 + 34 * len(units)), truncate_label=28, print_values=False)
+    )
+    chart.x_labels = list(reversed(units))
+    for name, values in series:
+        chart.add(name, list(reversed(values)))
+    return _svg(chart, label)
+
+
+def grouped_units(label: str, units: list[str], series: list[tuple[str, list[int]]]) -> str:
+    """Two figures per unit side by side (quota approved and people on it)."""
+    chart = pygal.HorizontalBar(
+        **_config(height=max(HEIGHT, 40 + 40 * len(units)), truncate_label=28, print_values=False)
+    )
+    chart.x_labels = list(reversed(units))
+    for name, values in series:
+        chart.add(name, list(reversed(values)))
+    return _svg(chart, label)
+
+
+def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list[int]]]) -> str:
+    """Columns (age bands, months) stacked by series (sex)."""
+    chart = pygal.StackedBar(**_config(print_values=False))
+    chart.x_labels = columns
+    for name, values in series:
+        chart.add(name, values)
+    return _svg(chart, label)
+
+
+def columns(label: str, columns: list[str], values: list[int], name: str) -> str:
+    """One figure per column (retirements by month)."""
+    chart = pygal.Bar(**_config(show_legend=False, x_label_rotation=-45))
+    chart.x_labels = columns
+    chart.add(name, values)
+    return _svg(chart, label)
+
+
+def parts(label: str, slices: list[tuple[str, int]]) -> str:
+    """Shares of a whole (headcount by category), as a ring."""
+    chart = pygal.Pie(**_config(inner_radius=0.45, print_values=True))
+    for name, value in slices:
+        chart.add(name, value)
+    return _svg(chart, label)
