@@ -64,9 +64,9 @@ def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int
     chart = pygal.HorizontalStackedBar(
         **_config(height=max(HEIGHT, 40 + 34 * len(units)), truncate_label=28, print_values=False)
     )
-    chart.x_labels = list(reversed(units))
+    chart.x_labels = [str(u) for u in reversed(units)]
     for name, values in series:
-        chart.add(name, list(reversed(values)))
+        chart.add(str(name), list(reversed(values)))
     return _svg(chart, label)
 
 
@@ -75,26 +75,26 @@ def grouped_units(label: str, units: list[str], series: list[tuple[str, list[int
     chart = pygal.HorizontalBar(
         **_config(height=max(HEIGHT, 40 + 40 * len(units)), truncate_label=28, print_values=False)
     )
-    chart.x_labels = list(reversed(units))
+    chart.x_labels = [str(u) for u in reversed(units)]
     for name, values in series:
-        chart.add(name, list(reversed(values)))
+        chart.add(str(name), list(reversed(values)))
     return _svg(chart, label)
 
 
 def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list[int]]]) -> str:
     """Columns (age bands, months) stacked by series (sex)."""
     chart = pygal.StackedBar(**_config(print_values=False))
-    chart.x_labels = columns
+    chart.x_labels = [str(c) for c in columns]
     for name, values in series:
-        chart.add(name, values)
+        chart.add(str(name), values)
     return _svg(chart, label)
 
 
 def columns(label: str, columns: list[str], values: list[int], name: str) -> str:
     """One figure per column (retirements by month)."""
     chart = pygal.Bar(**_config(show_legend=False, x_label_rotation=-45))
-    chart.x_labels = columns
-    chart.add(name, values)
+    chart.x_labels = [str(c) for c in columns]
+    chart.add(str(name), values)
     return _svg(chart, label)
 
 
@@ -102,5 +102,5 @@ def parts(label: str, slices: list[tuple[str, int]]) -> str:
     """Shares of a whole (headcount by category), as a ring."""
     chart = pygal.Pie(**_config(inner_radius=0.45, print_values=True))
     for name, value in slices:
-        chart.add(name, value)
+        chart.add(str(name), value)
     return _svg(chart, label)

@@ -25,7 +25,7 @@ from units.permissions import (
     can_view_quota_report,
     propose_scope,
 )
-from workflows.permissions import approval_capacities, can_use_workflow
+from workflows.permissions import can_use_workflow, may_approve_somewhere
 
 from . import charts, selectors
 
@@ -219,7 +219,7 @@ def home(request):
             if latest
             else []
         )
-    if approval_capacities(user):
+    if may_approve_somewhere(user):
         queue = selectors.queue_tasks(user=user)
         context["queue"] = queue
         context["queue_rows"] = _task_rows(queue.rows)
