@@ -113,6 +113,8 @@ SITE = {
     "otp-enrol": [page(rules.any_signed_in_user)],
     "set_language": [form(rules.public_redirect, data=lambda s, p: {"language": "vi", "next": "/"})],
     "index": [page(rules.public_redirect)],
+    # Each user's home page (home), where "/" lands: every signed-in user, grant or not.
+    "home:index": [page(rules.any_signed_in_user)],
     # Records
     "records:index": [page(rules.any_signed_in_user)],
     "records:employee-list": [page(rules.any_signed_in_user)],
