@@ -7,12 +7,30 @@ too). Numbers in Vietnamese (thousands "1.234")."""
 import xml.etree.ElementTree as ET
 
 import pygal
+import pygal.style
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 SVG = "{http://www.w3.org/2000/svg}"
-WIDTH, HEIGHT = 480, 300  # the viewBox: at 390 px the text is still about its CSS size
+WIDTH, HEIGHT = 420, 280  # the viewBox: on a 390 px phone the 14-unit text is still about 11 px
+FONT = 14  # pygal lays the chart out for this size; qlcb.css draws the text at it
+
+
+def _style():
+    size = {f"{part}_font_size": FONT for part in ("label", "major_label", "legend", "value", "value_label", "title")}
+    return pygal.style.Style(font_family="Roboto, sans-serif", no_data_font_size=20, **size)
+
+
+def _ticks(highest: int) -> list[int]:
+    """Whole-number ticks from 0 past `highest`, at most about six (people are counted whole)."""
+    step = 1
+    while highest / step > 5:
+        for factor in (2, 2.5, 2):
+            step = int(step * factor)
+            if highest / step <= 5:
+                break
+    return list(range(0, highest + step, step)) if highest else [0, 1]
 
 
 def vi_number(value) -> str:
@@ -34,9 +52,10 @@ def _config(**options) -> dict:
         "print_values": True,
         "print_zeroes": False,
         "legend_at_bottom": True,
-        "legend_at_bottom_columns": 3,
+        "legend_at_bottom_columns": 2,
         "truncate_legend": 24,
         "margin": 8,
+        "style": _style(),
         **options,
     }
 
@@ -61,8 +80,14 @@ def _svg(chart, label: str) -> str:
 
 def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int]]]) -> str:
     """Headcount of each unit, stacked by category (one bar per unit, largest first)."""
+    totals = [sum(values[i] for _name, values in series) for i in range(len(units))]
     chart = pygal.HorizontalStackedBar(
-        **_config(height=max(HEIGHT, 40 + 34 * len(units)), truncate_label=28, print_values=False)
+        **_config(
+            height=max(HEIGHT, 60 + 34 * len(units)),
+            truncate_label=22,
+            print_values=False,
+            y_labels=_ticks(max(totals, default=0)),
+        )
     )
     chart.x_labels = [str(u) for u in reversed(units)]
     for name, values in series:
@@ -72,8 +97,11 @@ def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int
 
 def grouped_units(label: str, units: list[str], series: list[tuple[str, list[int]]]) -> str:
     """Two figures per unit side by side (quota approved and people on it)."""
+    highest = max((v for _name, values in series for v in values), default=0)
     chart = pygal.HorizontalBar(
-        **_config(height=max(HEIGHT, 40 + 40 * len(units)), truncate_label=28, print_values=False)
+        **_config(
+            height=max(HEIGHT, 60 + 44 * len(units)), truncate_label=22, print_values=False, y_labels=_ticks(highest)
+        )
     )
     chart.x_labels = [str(u) for u in reversed(units)]
     for name, values in series:
@@ -83,7 +111,8 @@ def grouped_units(label: str, units: list[str], series: list[tuple[str, list[int
 
 def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list[int]]]) -> str:
     """Columns (age bands, months) stacked by series (sex)."""
-    chart = pygal.StackedBar(**_config(print_values=False))
+    totals = [sum(values[i] for _name, values in series) for i in range(len(columns))]
+    chart = pygal.StackedBar(**_config(print_values=False, y_labels=_ticks(max(totals, default=0))))
     chart.x_labels = [str(c) for c in columns]
     for name, values in series:
         chart.add(str(name), values)
@@ -92,7 +121,7 @@ def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list
 
 def columns(label: str, columns: list[str], values: list[int], name: str) -> str:
     """One figure per column (retirements by month)."""
-    chart = pygal.Bar(**_config(show_legend=False, x_label_rotation=-45))
+    chart = pygal.Bar(**_config(show_legend=False, x_label_rotation=-45, y_labels=_ticks(max(values, default=0))))
     chart.x_labels = [str(c) for c in columns]
     chart.add(str(name), values)
     return _svg(chart, label)

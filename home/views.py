@@ -183,13 +183,13 @@ def _links(request) -> list[tuple[str, str, str]]:
     user = request.user
     links = [("people", _("Danh sách cán bộ"), reverse("records:employee-list"))]
     if can_view_due_items(user):
-        links.append(("event_upcoming", _("Việc đến hạn"), reverse("duedates:due-list")))
+        links.append(("event", _("Việc đến hạn"), reverse("duedates:due-list")))
     if can_view_quota_report(user):
         links.append(("account_tree", _("Báo cáo biên chế"), reverse("units:quota-report")))
     if can_use_workflow(user):
         links.append(("history", _("Các yêu cầu đã xử lý"), reverse("changerequest:archive")))
     if can_view_access_log(user):
-        links.append(("manage_search", _("Nhật ký truy cập hồ sơ"), reverse("records:access-log")))
+        links.append(("visibility", _("Nhật ký truy cập hồ sơ"), reverse("records:access-log")))
     if can_manage_grants(user):
         links.append(("admin_panel_settings", _("Phân quyền theo đơn vị"), reverse("units:grant-list")))
     if can_view_policy(user):
