@@ -51,9 +51,8 @@ def _config(**options) -> dict:
         "no_data_text": _("Chưa có số liệu"),
         "print_values": True,
         "print_zeroes": False,
-        "legend_at_bottom": True,
-        "legend_at_bottom_columns": 2,
-        "truncate_legend": 24,
+        "show_legend": False,  # the page lists the series under the chart (HTML wraps; pygal's legend does not)
+        "truncate_label": -1,
         "margin": 8,
         "style": _style(),
         **options,
@@ -121,7 +120,7 @@ def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list
 
 def columns(label: str, columns: list[str], values: list[int], name: str) -> str:
     """One figure per column (retirements by month)."""
-    chart = pygal.Bar(**_config(show_legend=False, x_label_rotation=-45, y_labels=_ticks(max(values, default=0))))
+    chart = pygal.Bar(**_config(x_label_rotation=-45, y_labels=_ticks(max(values, default=0))))
     chart.x_labels = [str(c) for c in columns]
     chart.add(str(name), values)
     return _svg(chart, label)

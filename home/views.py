@@ -129,6 +129,7 @@ def _figures_context(user, figures: dict) -> dict:
         "charts": [
             {
                 "id": "units",
+                "legend": [label for _value, label in category_names],
                 "title": _("Số cán bộ theo đơn vị và loại"),
                 "svg": charts.stacked_units(
                     _("Số cán bộ theo đơn vị và loại"),
@@ -138,6 +139,7 @@ def _figures_context(user, figures: dict) -> dict:
             },
             {
                 "id": "quota",
+                "legend": [_("Biên chế được giao"), _("Hiện có")],
                 "title": _("Biên chế được giao và số hiện có"),
                 "svg": charts.grouped_units(
                     _("Biên chế được giao và số hiện có"),
@@ -150,6 +152,7 @@ def _figures_context(user, figures: dict) -> dict:
             },
             {
                 "id": "status",
+                "legend": [label for _value, label in category_names],
                 "title": _("Cán bộ theo loại"),
                 "svg": charts.parts(
                     _("Cán bộ theo loại"), [(row_label, by_status.get(value, 0)) for value, row_label in category_names]
@@ -157,6 +160,7 @@ def _figures_context(user, figures: dict) -> dict:
             },
             {
                 "id": "age",
+                "legend": [sex.label for sex in sexes],
                 "title": _("Cán bộ theo giới tính và độ tuổi"),
                 "svg": charts.stacked_columns(
                     _("Cán bộ theo giới tính và độ tuổi"),
