@@ -13,6 +13,7 @@ from campaigns.viewsets import CampaignsApp
 from config import security
 from duedates.viewsets import DueDatesApp
 from home.search_views import search_page
+from home.viewsets import HomeApp
 from inspections.viewsets import CHANGE_PAGES as INSPECTION_CHANGE_PAGES
 from inspections.viewsets import InspectionsApp
 from notifications import language
@@ -47,6 +48,7 @@ def change_pages(pages) -> list:
 site = Site(
     title=_("Quản lý cán bộ"),
     viewsets=[
+        HomeApp(),  # first: the site's "/" (and so the login) lands on each user's home page
         RecordsApp(urlpatterns=change_pages(RECORD_CHANGE_PAGES) + IMPORT_PAGES + EMPLOYEE_ASOF_PAGES),
         UnitsApp(urlpatterns=change_pages(UNIT_CHANGE_PAGES) + REPORT_PAGES + UNIT_ASOF_PAGES),
         InspectionsApp(urlpatterns=change_pages(INSPECTION_CHANGE_PAGES)),

@@ -23,6 +23,29 @@ def visible_employees_q(user, prefix: str = "") -> Q:
     return visible_scope(user).q(prefix + EMPLOYEE_UNIT)
 
 
+# Roles that oversee a scope rather than work its files one by one: their home page shows the
+# figures of the scope (headcount by unit, status, sex and age band; quota use; retirements and
+# salary steps due), aggregated, never a person's data.
+FIGURE_ROLES = (Role.APPROVER, Role.INSPECTOR, Role.VIEWER)
+
+
+def figures_scope(user) -> UnitScope:
+    """Approvers (managers), inspectors and viewers see the figures of the subtrees of those
+    grants; an officer's home page is their work, a unit administrator's their grants."""
+    if not user.is_authenticated:
+        return UnitScope()
+    return UnitScope(subtrees=granted_paths(user, FIGURE_ROLES))
+
+
+def can_view_workforce_figures(user) -> bool:
+    return not figures_scope(user).is_empty
+
+
+def figures_q(user, prefix: str = "") -> Q:
+    """The same decision as a filter over employees (`prefix` leads to the employee)."""
+    return figures_scope(user).q(prefix + EMPLOYEE_UNIT)
+
+
 # --- propose a change ------------------------------------------------------------------------
 
 

@@ -66,6 +66,10 @@ PAGES = [
     ("lanhdao_kv1", "changerequest:archive", False),
     ("lanhdao_kv1", "changerequest:process_list", False),
     ("lanhdao_kv1", "delegations:index", False),
+    # The home page (its figures are also measured uncached in tests/home/test_home.py).
+    ("canbo_kv1", "home:index", False),
+    ("lanhdao_kv1", "home:index", False),
+    ("xem_cuc", "home:index", False),
 ]
 
 

@@ -60,7 +60,7 @@ SIGNED_IN = [who.name for who in ROLES if who.authenticated]
 APP_PAGES = sorted(
     key
     for key, cases in EXPECTATIONS.items()
-    if key.split(":")[0] in ("records", "units", "changerequest", "policy", "delegations")
+    if key.split(":")[0] in ("home", "records", "units", "changerequest", "policy", "delegations")
     and key.count(":") == 1
     and any(
         case.positions == (None,) and "GET" in case.methods and case.query is None and case.params is None

@@ -187,6 +187,12 @@ def approval_capacity(user, change_request):
     return None
 
 
+def may_approve_somewhere(user) -> bool:
+    """Whether the user decides anywhere now (an approver grant, or a delegation in force from
+    an approver): the queue is theirs to look at (the home page shows it exactly then)."""
+    return any(capacity.unit_ids for capacity in approval_capacities(user))
+
+
 def can_approve_change_request(user, change_request) -> bool:
     """An approver of the unit at the current level decides, or a colleague acting for one."""
     return approval_capacity(user, change_request) is not None

@@ -20,7 +20,6 @@ from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import STATUS
 
 from inspections.models import InspectionPlan
 from records.models import Employee
@@ -562,19 +561,9 @@ class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
         if self.filterset.is_valid():
             requests = [self.filterset.filter_queryset(r) for r in requests]
         page = list_pages.queue_page(requests, self.request.GET, per_page=page_size, order=self.queue_order)
-        # The tasks of the page's requests, in its order (one query); a task taken meanwhile
-        # is no longer offered.
-        process_ids = [change_request.process_id for change_request in page.rows]
-        tasks = _task_rows(
-            self.model._default_manager.filter(
-                process_id__in=process_ids,
-                flow_task=self.flow_class.approve,
-                status=STATUS.NEW,
-                owner__isnull=True,
-            )
+        page.rows = list_pages.open_approval_tasks(
+            _task_rows(self.model._default_manager.all()), self.flow_class, page.rows
         )
-        by_process = {task.process_id: task for task in tasks} if process_ids else {}
-        page.rows = [by_process[pk] for pk in process_ids if pk in by_process]
         return None, page, page.rows, page.has_other_pages
 
     def waiting_since(self, task):

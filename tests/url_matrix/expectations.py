@@ -120,6 +120,8 @@ SITE = {
         page(rules.any_signed_in_user, query=lambda s, p: {"q": "cuc", "group": "units"}, positions=NOWHERE),
         page(rules.any_signed_in_user, query=lambda s, p: {"q": "#1", "group": "requests"}, positions=NOWHERE),
     ],
+    # Each user's home page (home), where "/" lands: every signed-in user, grant or not.
+    "home:index": [page(rules.any_signed_in_user)],
     # Records
     "records:index": [page(rules.any_signed_in_user)],
     "records:employee-list": [
