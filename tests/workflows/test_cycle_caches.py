@@ -1,7 +1,7 @@
 """Issue 9: what every submission and decision reads, kept in the cache (tracking.generations),
 each copy read once and seen fresh on the very next read after any write that changes it: the
-approval policy and its rules, the approvers of a level with their grants and delegations, and
-each person's notification settings."""
+approval policy and its rules, the approvers of a level with their grants and delegations,
+each person's notification settings, and whether a review campaign is running."""
 
 import datetime
 
@@ -10,6 +10,8 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from campaigns.models import Campaign
+from campaigns.services import any_campaign_running
 from notifications import language
 from notifications.models import Delivery, Kind, NotificationSettings
 from notifications.recipients import level_candidates
@@ -103,3 +105,16 @@ def test_notification_settings_are_read_once_and_a_saved_choice_is_seen_at_once(
     settings_row = NotificationSettings.objects.get(user=user)
     settings_row.delete()
     assert _delivery(user) == first
+
+
+def test_whether_a_campaign_runs_is_read_once_and_a_start_or_close_is_seen_at_once(db, people, tree):
+    assert any_campaign_running() is False
+    assert _no_queries(any_campaign_running) is False
+    campaign = Campaign.objects.create(
+        title="Rà soát 2026", unit=tree["kv1"], deadline=timezone.localdate(), started_by=people["lanhdao_kv1"]
+    )
+    assert any_campaign_running() is True
+    assert _no_queries(any_campaign_running) is True
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["closed_at"])
+    assert any_campaign_running() is False

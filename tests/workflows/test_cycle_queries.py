@@ -50,15 +50,16 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # policy and its rules (-2), the level's approvers with their grants and delegations (-3) and
 # each recipient's notification settings (-1 submit, -1 decide) come from the cache
 # (workflows.policy, notifications.recipients, notifications.services; their renewals are
-# tested in test_cycle_caches.py).
+# tested in test_cycle_caches.py); 61 -> 60: whether any review campaign runs is kept too
+# (campaigns.services), so the person's open campaign items are asked only while one does.
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history they have, the bell, open requests, positions, read log
     "propose form": 7,
     # the person and their work history, the base version, the dry run (a savepoint rolled back:
-    # update + history row), process, request + history, 2 tasks + link; the person's open
-    # review-campaign items; the notification (policy, approvers, preferences: the cache)
-    "submit": 16,
+    # update + history row), process, request + history, 2 tasks + link; the notification
+    # (policy, approvers, preferences, whether a campaign runs: the cache)
+    "submit": 15,
     "queue": 3,  # the list, the bell (the approver was just told), the session
     # the request (with its unit and person's unit: the levels' units in hand), the task, read
     # log, old values, decisions
@@ -71,7 +72,7 @@ BUDGET = {
     # (approved, applied; the preferences from the cache)
     "decide": 21,
 }
-TOTAL_BUDGET = 61
+TOTAL_BUDGET = 60
 
 
 def _logged_in(user) -> Client:
