@@ -51,15 +51,17 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # each recipient's notification settings (-1 submit, -1 decide) come from the cache
 # (workflows.policy, notifications.recipients, notifications.services; their renewals are
 # tested in test_cycle_caches.py); 61 -> 60: whether any review campaign runs is kept too
-# (campaigns.services), so the person's open campaign items are asked only while one does.
+# (campaigns.services), so the person's open campaign items are asked only while one does;
+# 60 -> 59: the person posted is read with their latest version (records.selectors.get_employee)
+# for the change's base, not asked again.
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history they have, the bell, open requests, positions, read log
     "propose form": 7,
-    # the person and their work history, the base version, the dry run (a savepoint rolled back:
-    # update + history row), process, request + history, 2 tasks + link; the notification
-    # (policy, approvers, preferences, whether a campaign runs: the cache)
-    "submit": 15,
+    # the person (with their latest version: the base) and their work history, the dry run (a
+    # savepoint rolled back: update + history row), process, request + history, 2 tasks + link;
+    # the notification (policy, approvers, preferences, whether a campaign runs: the cache)
+    "submit": 14,
     "queue": 3,  # the list, the bell (the approver was just told), the session
     # the request (with its unit and person's unit: the levels' units in hand), the task, read
     # log, old values, decisions
@@ -72,7 +74,7 @@ BUDGET = {
     # (approved, applied; the preferences from the cache)
     "decide": 21,
 }
-TOTAL_BUDGET = 60
+TOTAL_BUDGET = 59
 
 
 def _logged_in(user) -> Client:
