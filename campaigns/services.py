@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from records.models import Employee
+from tracking.generations import Generational
 from units.models import Unit
 from workflows.escalation import Target, target_users
 from workflows.models import ChangeRequest
@@ -220,11 +221,25 @@ def confirm_items(*, user, campaign: Campaign, item_ids) -> dict:
     return {"confirmed": todo, "already": len(items) - len(todo)}
 
 
+# Whether any campaign is running (not closed), asked by every submission; kept in the cache,
+# renewed by any save or delete of a campaign (its start, its close, the admin's edits: wired in
+# CampaignsConfig.ready) and after every migration.
+_running = Generational("campaigns-running", ttl=3600)
+
+
+def renew_running(*args, **kwargs) -> None:
+    _running.renew([""])
+
+
+def any_campaign_running() -> bool:
+    return _running.get("", lambda: Campaign.objects.filter(closed_at__isnull=True).exists())
+
+
 def link_change_request(change_request: ChangeRequest) -> int:
     """A change request about a person was submitted: the person's open items in running
     campaigns now carry it (the item is done while it is submitted, approved or applied).
     Idempotent: items already carrying a request on its way are left alone."""
-    if change_request.employee_id is None:
+    if change_request.employee_id is None or not any_campaign_running():
         return 0
     items = list(
         CampaignItem.objects.filter(OPEN_Q, employee_id=change_request.employee_id, campaign__closed_at__isnull=True)

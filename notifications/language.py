@@ -20,7 +20,10 @@ def remember(request, language: str) -> None:
     """Store a signed-in person's choice on their account and in their session."""
     if not supported(language):
         return
+    from .services import kept_settings
+
     updated = NotificationSettings.objects.filter(user_id=request.user.pk).update(language=language)
+    kept_settings.renew([request.user.pk])  # an update sends no signal
     if not updated:
         NotificationSettings.objects.create(user_id=request.user.pk, language=language)
     request.session[SESSION_KEY] = language

@@ -43,6 +43,21 @@ def settings_for(ids) -> dict:
     return {pk: found.get(pk) or NotificationSettings(user_id=pk, language=settings.LANGUAGE_CODE) for pk in ids}
 
 
+# Each user's choices, read by every transition that tells them something (notify_all), changed
+# when they save their settings: kept in the cache, renewed by any save or delete of their row
+# (wired in NotificationsConfig.ready) and by language.remember (an update, without a signal).
+kept_settings = Generational("notification-settings", ttl=3600)
+
+
+def renew_settings(sender, instance, **kwargs) -> None:
+    kept_settings.renew([instance.user_id])
+
+
+def cached_settings_for(ids) -> dict:
+    """settings_for, from the cache for those whose row has not changed since it was read."""
+    return kept_settings.get_many(ids, settings_for)
+
+
 def notify(recipients, *, kind: str, dedupe_key: str, params: dict, target_url: str = "", target_key: str = ""):
     """Write one notification per recipient in the caller's transaction; one already written
     with the same key for a recipient is left as it is. Immediate emails are queued on commit."""
@@ -69,7 +84,7 @@ def notify_all(messages) -> list:
     messages = [m for m in messages if m["recipients"]]
     if not messages:
         return []
-    choices = settings_for({person.pk for m in messages for person in m["recipients"]})
+    choices = cached_settings_for({person.pk for m in messages for person in m["recipients"]})
     rows = [
         Notification(
             recipient=person,

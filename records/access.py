@@ -23,7 +23,11 @@ def access_employee(
 ) -> Employee:
     """The employee `pk` if `request.user` may see them (and, `for_write`, propose changes),
     with every sub-record prefetched when `file`; the read is logged as `kind`."""
-    employee = (get_employee_file if file else get_employee)(user=request.user, pk=pk)
+    if file:
+        employee = get_employee_file(user=request.user, pk=pk)
+    else:
+        # a change posted is proposed against the row as read: its version read with it
+        employee = get_employee(user=request.user, pk=pk, with_version=for_write and request.method == "POST")
     if for_write and not can_propose_change(request.user, employee):
         raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
     note_read(request, kind=kind, employee=employee)

@@ -2,7 +2,7 @@
 
 from functools import partial
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from tracking import history
@@ -49,9 +49,15 @@ def name_search_q(search: str, prefix: str = "") -> Q:
     return condition
 
 
-def get_employee(*, user, pk) -> Employee:
-    """One employee the user may see; 404 otherwise, so existence is not disclosed."""
-    return get_object_or_404(list_employees(user=user), pk=pk)
+def get_employee(*, user, pk, with_version: bool = False) -> Employee:
+    """One employee the user may see; 404 otherwise, so existence is not disclosed.
+    `with_version`: read with the id of their latest history row (`latest_history_id`), in the
+    same statement, for a change proposed against the row as read (workflows.changesets)."""
+    employees = list_employees(user=user)
+    if with_version:
+        versions = Employee.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
+        employees = employees.annotate(latest_history_id=Subquery(versions.values("history_id")[:1]))
+    return get_object_or_404(employees, pk=pk)
 
 
 def get_employee_file(*, user, pk) -> Employee:

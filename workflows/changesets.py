@@ -86,6 +86,10 @@ def _json_value(value):
 
 
 def latest_history_id(obj) -> int | None:
+    """The id of the object's latest history row: the one it was read with, when its page read
+    it so (records.selectors.get_employee), else asked."""
+    if "latest_history_id" in obj.__dict__:
+        return obj.__dict__["latest_history_id"]
     return history_id_of(type(obj), obj.pk)
 
 

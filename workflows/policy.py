@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tracking.generations import Generational
 from units.models import Role, RoleGrant, Unit
 
 
@@ -164,10 +165,39 @@ def resolve_level(level: str, unit: Unit) -> Unit | None:
     return None
 
 
-def current_policy():
+# The policy in force and its rules: read by every submission, changed a few times a year. Kept
+# in the cache (tracking.generations), renewed by any write to a policy or a rule (the admin's
+# included: renew_policy, wired in workflows.apps), by save_policy (its rules are written in bulk,
+# without signals) and after every migration.
+_kept = Generational("approval-policy", ttl=3600)
+
+
+def renew_policy(*args, **kwargs) -> None:
+    _kept.renew([""])
+
+
+def _load_current_policy():
     from .models import ApprovalPolicy
 
-    return ApprovalPolicy.objects.order_by("-version").first()
+    policy = ApprovalPolicy.objects.order_by("-version").first()
+    return policy, _levels_by_key(policy)
+
+
+def _levels_by_key(policy) -> dict:
+    if policy is None:
+        return {}
+    kept = getattr(policy, "_levels_by_key", None)
+    if kept is None:
+        kept = {(r.category, r.unit_kind): r.levels for r in policy.rules.all()}
+    return kept
+
+
+def current_policy():
+    """The newest policy version (from the cache), its rules on it."""
+    policy, levels_by_key = _kept.get("", _load_current_policy)
+    if policy is not None:
+        policy._levels_by_key = levels_by_key
+    return policy
 
 
 def _most_specific(levels_by_key: dict, category: str, unit_kind: str) -> list[str]:
@@ -178,8 +208,7 @@ def _most_specific(levels_by_key: dict, category: str, unit_kind: str) -> list[s
 
 def rule_levels(policy, category: str, unit_kind: str) -> list[str]:
     """The levels a policy version gives this category for this kind of unit."""
-    levels_by_key = {(r.category, r.unit_kind): r.levels for r in policy.rules.all()} if policy else {}
-    return _most_specific(levels_by_key, category, unit_kind)
+    return _most_specific(_levels_by_key(policy), category, unit_kind)
 
 
 def resolve_levels(*, policy, categories: list[str], unit: Unit) -> list[dict]:
@@ -282,4 +311,5 @@ def save_policy(*, rules: list[dict], user, note: str):
                     for rung in latest.escalation_rungs.all()
                 ]
             )
+        renew_policy()  # the rules were written in bulk: no signal renews the kept copy
     return policy

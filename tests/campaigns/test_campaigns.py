@@ -69,6 +69,8 @@ def test_start_creates_one_item_per_person_of_the_subtree_and_tells_the_officers
     assert response.status_code == 302 and response.url == reverse("campaigns:detail", args=[campaign.pk])
     # The request only wrote the campaign, preparing; its page says how far the items are.
     assert campaign.status == Campaign.Status.PREPARING and campaign.items_expected == 3
+    # the task, and the renewal of what the cache keeps of running campaigns (campaigns.services)
+    queued = [callback for callback in queued if getattr(callback, "__name__", "") != "new_generations"]
     assert not campaign.items.exists() and len(queued) == 1
     page = client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
     assert "Đang tạo danh sách hồ sơ" in page and "data-campaign-progress" in page

@@ -35,3 +35,29 @@ def test_a_copy_that_no_longer_unpickles_is_a_miss_and_is_replaced(copies):
 
 
 Shape_ = Shape
+
+
+def test_several_copies_are_read_at_once_and_only_the_renewed_ones_are_loaded_again(copies, db):
+    asked = []
+
+    def load(keys):
+        asked.append(sorted(keys))
+        return {key: f"{key}-{len(asked)}" for key in keys}
+
+    assert copies.get_many([1, 2, 2, 3], load) == {1: "1-1", 2: "2-1", 3: "3-1"}
+    assert copies.get_many([3, 1], load) == {1: "1-1", 3: "3-1"}  # nothing loaded
+    copies.renew([2])
+    assert copies.get_many([1, 2, 3], load) == {1: "1-1", 2: "2-2", 3: "3-1"}
+    assert asked == [[1, 2, 3], [2]]
+    assert copies.get(1, lambda: "not asked") == "1-1"
+
+
+def test_a_shared_generation_is_renewed_for_every_key_at_once(settings, db):
+    settings.CACHE_IS_COHERENT = True
+    cache.clear()
+    shared = Generational("test-shared", ttl=60, shared=True)
+    assert (shared.get("a", lambda: 1), shared.get("b", lambda: 2)) == (1, 2)
+    assert (shared.get("a", lambda: 0), shared.get("b", lambda: 0)) == (1, 2)
+    shared.renew([""])
+    assert (shared.get("a", lambda: 3), shared.get("b", lambda: 4)) == (3, 4)
+    cache.clear()
