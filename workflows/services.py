@@ -96,7 +96,9 @@ def submit_change_request(
         change_request.pending_unit = change_request.approval_units()[0]
         change_request.pending_since = change_request.submitted_at
         # The related rows are objects in hand (checked above): no query to see that they exist.
-        change_request.full_clean(exclude=["process", *_RELATED_IN_HAND])
+        # The one constraint (pending_since_iff_submitted) holds by the two lines above and the
+        # database enforces it: not asked again in a savepoint of its own.
+        change_request.full_clean(exclude=["process", *_RELATED_IN_HAND], validate_constraints=False)
         # Saved once, by the flow's start, already linked to its process.
         _flows().ChangeRequestFlow.submit.run(change_request=change_request)
         _announce(change_request, signals.SUBMITTED, actor=submitted_by)

@@ -53,7 +53,8 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # tested in test_cycle_caches.py); 61 -> 60: whether any review campaign runs is kept too
 # (campaigns.services), so the person's open campaign items are asked only while one does;
 # 60 -> 59: the person posted is read with their latest version (records.selectors.get_employee)
-# for the change's base, not asked again.
+# for the change's base, not asked again. The queue driven by the requests waiting at the
+# approver's units (branch queuefast) reads the page's requests, then their tasks: 60.
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history they have, the bell, open requests, positions, read log
@@ -62,7 +63,9 @@ BUDGET = {
     # savepoint rolled back: update + history row), process, request + history, 2 tasks + link;
     # the notification (policy, approvers, preferences, whether a campaign runs: the cache)
     "submit": 14,
-    "queue": 3,  # the list, the bell (the approver was just told), the session
+    # the requests waiting at the approver's units (one index range), their tasks, the bell
+    # (the approver was just told), the session
+    "queue": 4,
     # the request (with its unit and person's unit: the levels' units in hand), the task, read
     # log, old values, decisions
     "take form": 5,
@@ -74,7 +77,7 @@ BUDGET = {
     # (approved, applied; the preferences from the cache)
     "decide": 21,
 }
-TOTAL_BUDGET = 59
+TOTAL_BUDGET = 60
 
 
 def _logged_in(user) -> Client:
