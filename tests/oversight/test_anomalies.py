@@ -31,6 +31,9 @@ WEDNESDAY_10 = at(2026, 11, 18, 10)  # a working day, in working hours
 
 
 def request_(unit, submitter, *, submitted_at=WEDNESDAY_10, employee=None, operations=(), kind="employee", **fields):
+    # A request waiting for approval waits since it arrived (the constraint pending_since_iff_submitted).
+    if fields.get("status", ChangeRequest.Status.SUBMITTED) == ChangeRequest.Status.SUBMITTED:
+        fields.setdefault("pending_since", submitted_at)
     return ChangeRequest.objects.create(
         kind=kind,
         unit=unit,
@@ -54,7 +57,11 @@ def approve(change_request, approver, decided_at):
         decided_at=decided_at,
     )
     ChangeRequest.objects.filter(pk=change_request.pk).update(
-        status=ChangeRequest.Status.APPLIED, decided_by=approver, decided_at=decided_at, applied_at=decided_at
+        status=ChangeRequest.Status.APPLIED,
+        pending_since=None,
+        decided_by=approver,
+        decided_at=decided_at,
+        applied_at=decided_at,
     )
 
 

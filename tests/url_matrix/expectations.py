@@ -138,7 +138,7 @@ SITE = {
         Case(rules.export_start, GET_POST, NOWHERE),
         Case(rules.export_start, (POST,), EVERYWHERE, data=unit_filter),
     ],
-    "records:export-list": [page(rules.export_with_grant)],
+    "records:export-list": [page(rules.export_files)],
     "records:export-detail": [page(rules.own_export_job, export_job)],
     "records:export-status": [page(rules.own_export_job, export_job)],
     "records:export-download": [page(rules.own_export_job, export_job)],
@@ -325,6 +325,7 @@ ADMIN_MODELS = {
     "records.exportlog": READ_ONLY,  # logs are evidence: nobody edits or deletes them
     "records.accesslog": READ_ONLY,
     "records.readalert": READ_ONLY,
+    "records.employeeaccount": {**WRITABLE, "history": True},  # an administrator links an account to its person
     "units.unit": {**READ_ONLY, "history": True},
     "units.staffingquota": {**READ_ONLY, "history": True},
     "units.position": {**READ_ONLY, "history": True},

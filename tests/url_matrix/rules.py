@@ -180,6 +180,13 @@ def export_with_grant(who, position, method):
 
 
 @login_required
+def export_files(who, position, method):
+    """The list of one's exported files ("Tệp xuất của tôi"): whoever may export something (a
+    grant, or a superuser, who may export the inspectors' timeline)."""
+    return OK if (who.has_grant or who.superuser) else DENIED
+
+
+@login_required
 def export_start(who, position, method):
     """Starting a background export: POST only (405 on GET); needs a grant (403 without); the
     unit filter is scoped like a read; then the job's page (302)."""
@@ -196,8 +203,9 @@ def export_start(who, position, method):
 def own_export_job(who, position, method):
     """A background export's pages and file: its owner's alone (the role officer asked for the
     one of "own", other officers for the rest), 404 for everyone else who may export, not
-    even a superuser or an inspector; 403 for whoever may export nothing."""
-    if not who.has_grant:
+    even a superuser or an inspector; 403 for whoever may export nothing (a superuser may export
+    the inspectors' timeline, so their answer is 404 too)."""
+    if not (who.has_grant or who.superuser):
         return DENIED
     return OK if (who.role == Role.OFFICER and position == "own") else NOT_FOUND
 

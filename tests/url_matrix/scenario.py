@@ -367,6 +367,7 @@ def _admin_objects(s: Scenario):
         StepExtension,
     )
     from notifications.models import Digest, Notification, NotificationSettings
+    from records.services import link_employee_account
 
     RULE_MODELS = (
         RetirementAge,
@@ -500,6 +501,9 @@ def _admin_objects(s: Scenario):
             ),
             "records.exportlog": ExportLog.objects.create(
                 user=s.users["viewer"], kind=ExportLog.Kind.EMPLOYEE_LIST, description="Danh sách", row_count=1
+            ),
+            "records.employeeaccount": link_employee_account(
+                admin=s.users["superuser"], user=s.users["officer"], employee=employee, reason="Tài khoản thử"
             ),
             "units.unit": own,
             "units.rolegrant": s.grants["own"],

@@ -36,6 +36,7 @@ def test_the_filter_finds_exactly_the_requests_of_a_category(tree, category):
             operations=operations,
             submitted_by=user,
             submitted_at="2026-11-18T10:00+07:00",
+            pending_since="2026-11-18T10:00+07:00",
         )
         if category in categories_of(kind=kind, operations=operations):
             expected.add(change_request.pk)

@@ -193,7 +193,7 @@ def test_the_queue_shows_working_days_waited(client, people, thursday_request):
         assert page.context["view"].waiting_days(task) == 2
         row = html[html.index(f"#{task.process_id}/{task.pk}") :]
         cells = row[: row.index("</tr>")]
-        assert '>10/12/2026 10:00</td><td class="vf-list__table-cell-text">2</td>' in cells, (
+        assert '>10/12/2026 10:00 (3 ngày)</td><td class="vf-list__table-cell-text">2</td>' in cells, (
             cells
         )  # after "waiting since"
 
