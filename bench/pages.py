@@ -12,6 +12,7 @@ the small adapters below (`next_link`, `deep_url`, `run_export`).
 """
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -30,6 +31,7 @@ TL_PROVINCE = "unit={province_code}&category=salary&date_from=01/01/2020&date_to
 TL_APPROVER = "approver={approver}&date_from=01/01/2020&date_to={today}"
 TL_UNIT_APPLIED = "unit={big_code}&only_unit=on&status=applied"
 TIMELINE_PER_PAGE = 50
+ASOF_COMPARE = "start={year_ago}&end={today}"
 
 # (label, user, how to find the page, p95 goal in ms, SQL goal or None)
 PAGES = [
@@ -53,6 +55,10 @@ PAGES = [
     ("timeline, province + salary + dates", "inspector", ("filled", "oversight:timeline", TL_PROVINCE), 150, None),
     ("timeline, approver + dates", "inspector", ("filled", "oversight:timeline", TL_APPROVER), 150, None),
     ("timeline, one unit only + applied", "inspector", ("filled", "oversight:timeline", TL_UNIT_APPLIED), 150, None),
+    # As of a date (issue #11 part 2): the person with the long history, the big unit.
+    ("person as of a year ago", "viewer", ("person", "records:employee-asof", "at={year_ago}"), 150, None),
+    ("person, a year ago vs today", "viewer", ("person", "records:employee-compare", ASOF_COMPARE), 150, None),
+    ("unit as of a year ago", "viewer", ("unit", "units:unit-asof", "at={year_ago}"), 150, None),
 ]
 EXPORT_GOAL_SECONDS = 60
 NEXT_WORDS = ("trang sau", "next", "›", "chevron_right", "navigate_next")
@@ -158,6 +164,10 @@ def resolve(kind: str, name: str, query: str, context: dict, session: Session) -
 
     if kind == "history":
         return reverse("records:employee-history", args=[context["long_history_pk"]]), ""
+    if kind == "person":  # a page about the person with the long history (as of a date, compare)
+        return reverse(name, args=[context["long_history_pk"]]) + "?" + query.format(**context["fill"]), ""
+    if kind == "unit":  # a page about the data set's big unit
+        return reverse(name, args=[context["units"]["big"].pk]) + "?" + query.format(**context["fill"]), ""
     if kind == "filled":  # a query string naming the data set's own units and people
         query = query.format(**context["fill"])
     url = reverse(name) + (("?" + urllib.parse.urlencode(dict(urllib.parse.parse_qsl(query)))) if query else "")
@@ -221,6 +231,7 @@ def data_context(params: dict) -> dict:
             "big_code": units["big"].code,
             "approver": approver or "",
             "today": timezone.localdate().strftime("%d/%m/%Y"),
+            "year_ago": (timezone.localdate() - datetime.timedelta(days=365)).strftime("%d/%m/%Y"),
         },
     }
 

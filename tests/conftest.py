@@ -81,11 +81,17 @@ PASSWORD = "Test-password-2026"
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty local cache: ids come round again from one test to the
-    next, and a user kept in the cache (config.user_cache) must not outlive its test."""
+    next, and a user kept in the cache (config.user_cache) must not outlive its test. Cleared
+    after the test too: a module's data built once (tests/url_matrix) is made before the next
+    test's own clearing, and must not find the last test's copies (a policy rolled back)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    if isinstance(caches["default"], LocMemCache):
+    local = isinstance(caches["default"], LocMemCache)
+    if local:
+        caches["default"].clear()
+    yield
+    if local:
         caches["default"].clear()
 
 
