@@ -76,7 +76,12 @@ class Unit(TrackedModel, MP_Node):
     search_key = models.CharField(_("khoá tìm kiếm"), max_length=255, blank=True, default="", editable=False)
 
     objects = UnitManager()
-    history = HistoricalRecords(bases=[TrackedHistory], cascade_delete_history=False, excluded_fields=["numchild"])
+    # The search key is derived from the name, not data of its own: kept out of the history, whose
+    # rows are hash-chained (tracking.ledger) and whose table must not gain a non-null column
+    # after rows were sealed (each sealed row's content would change: a false "row edited").
+    history = HistoricalRecords(
+        bases=[TrackedHistory], cascade_delete_history=False, excluded_fields=["numchild", "search_key"]
+    )
 
     DERIVED_FIELDS = ("search_key",)
 

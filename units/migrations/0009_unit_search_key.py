@@ -1,7 +1,9 @@
 """Unit.search_key (tracking.vietnamese.search_key of the name), filled for existing units, for
 the search box (home.search): a unit found by its name typed with or without diacritics. On
 PostgreSQL a trigram index serves the `LIKE '%word%'` of a word inside the name; on SQLite the
-plain column is scanned (units are thousands, not hundreds of thousands)."""
+plain column is scanned (units are thousands, not hundreds of thousands). The history table
+does not get it (units.models.Unit.history: derived, and sealed history rows must keep their
+content)."""
 
 from django.db import migrations, models
 
@@ -30,13 +32,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="historicalunit",
-            name="search_key",
-            field=models.CharField(
-                blank=True, default="", editable=False, max_length=255, verbose_name="khoá tìm kiếm"
-            ),
-        ),
         migrations.AddField(
             model_name="unit",
             name="search_key",
