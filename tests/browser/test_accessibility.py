@@ -2,6 +2,8 @@
 desktop and phone widths: no serious or critical violation, except those listed in ALLOWED
 (viewflow's own markup, which our templates cannot change), each with its reason."""
 
+import time
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
@@ -22,7 +24,21 @@ ALLOWED: dict[tuple[str, str], str] = {
 }
 
 
+# Colours are measured once the page is still: a notice fading in (the snackbar's "task taken"
+# after a take) has, halfway, a contrast it never keeps. Polled from here: the page's CSP
+# forbids the eval that wait_for_function would need.
+SETTLED = """() => document.getAnimations().every(a =>
+    a.playState !== 'running' || a.effect.getTiming().iterations === Infinity)"""
+
+
+def settle(page, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(SETTLED) and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # an animation still running at the end is measured as it is
+
+
 def blocking_violations(page, label: str) -> list[str]:
+    settle(page)
     results = Axe().run(page, options={"resultTypes": ["violations"]})
     found = []
     for violation in results.response["violations"]:
