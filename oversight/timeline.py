@@ -31,7 +31,7 @@ from tracking.keyset import count_up_to, paginate
 from workdays.calendar import working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
 from workflows.permissions import timeline_q
-from workflows.policy import Category, Level
+from workflows.policy import Category
 
 from .fields import tracked_model
 from .timeline_forms import Filters
@@ -141,7 +141,7 @@ def describe_requests(user, requests) -> list[Entry]:
     entries = []
     for request in requests:
         sensitive = may_see(request.unit_id, request.unit.path)
-        subject = _subject(request, sensitive)
+        subject = _subject(request)
         entry = Entry(request=request, subject=subject, sensitive=sensitive)
         entry.categories = [
             str(Category(t[2:]).label) for t in request.touched if t.startswith("c:") and t[2:] in Category.values
@@ -152,19 +152,16 @@ def describe_requests(user, requests) -> list[Entry]:
     return entries
 
 
-def _subject(request, sensitive: bool) -> str:
+def _subject(request) -> str:
     if request.employee_id is not None and request.employee is not None:
         return request.employee.full_name
     return request.unit.name if request.kind == ChangeRequest.Kind.UNIT else request.title
 
 
 def _level_label(request, index: int) -> str:
-    levels = request.levels or []
-    if 0 <= index < len(levels):
-        try:
-            return str(Level(levels[index]["level"]).label)
-        except (ValueError, KeyError, TypeError):
-            pass
+    labels = request.level_labels()
+    if 0 <= index < len(labels):
+        return str(labels[index])
     return _("Cấp %(n)s") % {"n": index + 1}
 
 
