@@ -383,7 +383,7 @@ class ReworkChangeView(_ChangeRequestTaskView):
 # --- viewflow's list and detail pages, scoped to the user's units ------------------------
 
 
-class _TaskColumns:
+class _TaskColumns(list_pages.PageDataMixin):
     """The columns of every task list: the task, the request, the person, the unit, the kind of
     change, who submitted it, how long it has waited and its level. Each is read from the row's
     request and its joined rows (select_related), never by a query per row; viewflow's `brief`
@@ -403,7 +403,13 @@ class _TaskColumns:
     filterset_class = list_pages.TaskListFilter
 
     def task_id(self, task):
-        url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        # One reverse() per step on the page, its numbers filled in per row.
+        patterns = self.__dict__.setdefault("_task_url_patterns", {})
+        pattern = patterns.get(task.flow_task)
+        if pattern is None:
+            url = task.flow_task.reverse("index", args=[_PROCESS_MARK, _TASK_MARK])
+            pattern = patterns[task.flow_task] = url.replace(str(_PROCESS_MARK), "{0}").replace(str(_TASK_MARK), "{1}")
+        url = pattern.format(task.process_id, task.pk)
         return format_html('<a href="{}">#{}/{}</a>', url, task.process_id, task.pk)
 
     task_id.short_description = "#"
@@ -455,6 +461,9 @@ class _TaskColumns:
         return f"{change_request.current_level + 1}/{max(len(change_request.levels), 1)}"
 
     level.short_description = pgettext_lazy("column", "Cấp")
+
+
+_PROCESS_MARK, _TASK_MARK = 9_876_543_210, 1_234_567_890  # numbers no task's URL has elsewhere
 
 
 def waiting_text(since) -> str:
