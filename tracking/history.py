@@ -8,7 +8,7 @@ What a reader may not see is decided above this layer (records.sensitivity): the
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, prefetch_related_objects
+from django.db.models import Q, Subquery, prefetch_related_objects
 from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -79,7 +79,7 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
         _history_item(
             sources[row.keyset_source][0],
             row,
-            previous.get((row.keyset_source, row.previous_history_id)),
+            previous.get(id(row)),
             may_show=may_show,
             describe=describe,
         )
@@ -114,34 +114,50 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
 
 
 def _versions(model, lookup):
-    """The versions of `model` rows matching `lookup`, newest first, each with the history id
-    of the version before it of the same row (a correlated subquery on (id, history_date))."""
+    """The versions of `model` rows matching `lookup`, newest first, with who and which request
+    (the version each is compared with is found after the page: _previous_versions)."""
     history = model.history.model
-    before = history.objects.filter(id=OuterRef("id")).filter(
-        Q(history_date__lt=OuterRef("history_date"))
-        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-    )
     return (
         history.objects.filter(**lookup)
         .select_related("proposed_by", "approved_by", "approved_for", "change_request", "history_user")
-        .annotate(
-            previous_history_id=Subquery(before.order_by("-history_date", "-history_id").values("history_id")[:1])
-        )
         .order_by("-history_date", "-history_id")
     )
 
 
+VERSION_ORDER = ["-history_date", "-history_id"]
+
+
 def _previous_versions(sources, rows) -> dict:
-    """{(source index, history id): version} of the versions the page's rows are compared with:
-    one query per table that has such rows on the page."""
-    wanted: dict[int, set] = {}
-    for row in rows:
-        if row.history_type == "~" and row.previous_history_id is not None:
-            wanted.setdefault(row.keyset_source, set()).add(row.previous_history_id)
+    """{id(row): version} for the page's changed rows: the version of the same row just before,
+    in (history_date, history_id). It is the next row of the same table and id down the page,
+    else (the oldest of that row on the page) read with one query per table for all of them,
+    each an index range of (id, history_date, history_id) stopping at its first row. (A
+    correlated subquery per row, as before, cost more in Django's compiling of the page's
+    queries than the database spent on them.)"""
     found = {}
-    for index, ids in wanted.items():
-        for version in sources[index][0].history.model.objects.filter(history_id__in=ids):
-            found[(index, version.history_id)] = version
+    older: dict[tuple, object] = {}  # (source, id) → the row of it seen last, going down the page
+    boundary: dict[int, list] = {}  # source → its rows whose previous version is not on the page
+    for row in rows:
+        key = (row.keyset_source, row.id)
+        newer = older.get(key)
+        if newer is not None and newer.history_type == "~":
+            found[id(newer)] = row
+        older[key] = row
+    for (source, _pk), row in older.items():
+        if row.history_type == "~":
+            boundary.setdefault(source, []).append(row)
+    for source, wanted in boundary.items():
+        history = sources[source][0].history.model
+        condition = Q(pk__in=[])
+        for row in wanted:
+            before = history.objects.filter(id=row.id).filter(
+                keyset.after_q(VERSION_ORDER, [row.history_date, row.history_id])
+            )
+            condition |= Q(history_id=Subquery(before.order_by(*VERSION_ORDER).values("history_id")[:1]))
+        versions = {version.id: version for version in history.objects.filter(condition)}
+        for row in wanted:
+            if row.id in versions:
+                found[id(row)] = versions[row.id]
     return found
 
 
