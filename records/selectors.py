@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from tracking import history
 from tracking.asof import as_of, instances_as_of
 from tracking.history import display_value
-from tracking.vietnamese import search_words
+from tracking.vietnamese import search_words, word_start_q
 
 from . import list_filters
 from .models import SUBRECORD_MODELS, Employee
@@ -45,7 +45,7 @@ def name_search_q(search: str, prefix: str = "") -> Q:
     `prefix` is the lookup path to the Employee (e.g. "employee__" from a change request)."""
     condition = Q()
     for word in search_words(search):
-        condition &= Q(**{f"{prefix}search_key__startswith": word}) | Q(**{f"{prefix}search_key__contains": " " + word})
+        condition &= word_start_q(f"{prefix}search_key", word)
     return condition
 
 

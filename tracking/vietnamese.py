@@ -9,6 +9,8 @@ needed: the keys are compared bytewise (tracking.fields.SortKeyField stores them
 import re
 import unicodedata
 
+from django.db.models import Q
+
 # The letters with a mark that the alphabet orders after their base letter (a < ă < â, d < đ,
 # e < ê, o < ô < ơ, u < ư): the base letter, then a character above "z", so that a word sorts
 # after every word spelled with the bare letter in that place and before the next letter.
@@ -90,3 +92,15 @@ def search_key(text: str) -> str:
 def search_words(query: str) -> list[str]:
     """The words of a typed query, as search keys; each must begin a word of what is found."""
     return search_key(query).split()
+
+
+def word_start_q(field: str, word: str):
+    """Rows whose search key `field` has a word beginning with `word` (a search key's word).
+
+    One regular expression, `(^| )word`, rather than `LIKE 'word%' OR LIKE '% word%'`: on
+    PostgreSQL the words' conditions then go to the trigram index (gin_trgm_ops) as one bitmap
+    scan, where the OR of two LIKEs per word made the planner read the whole table (the
+    employee list's `q=nguyen van`, 40,000 people of qlcb_bench_scale: 105–156 ms as a
+    sequential scan, 45–60 ms by the index). Short words the index cannot narrow ("ha") are
+    still read in full, as before."""
+    return Q(**{f"{field}__regex": r"(^| )" + re.escape(word)})

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 
 from tracking.asof import instances_as_of
 from tracking.keyset import KeysetPage, paginate
-from tracking.vietnamese import search_words
+from tracking.vietnamese import search_words, word_start_q
 
 from .models import Position, StaffingQuota, Unit
 from .permissions import visible_scope, visible_units_q
@@ -56,7 +56,7 @@ def search_units(*, user, search: str) -> QuerySet:
         return Unit.objects.none()
     by_name = Q()
     for word in words:
-        by_name &= Q(search_key__startswith=word) | Q(search_key__contains=" " + word)
+        by_name &= word_start_q("search_key", word)
     by_code = Q(code__istartswith=search.strip())
     return Unit.objects.filter(visible_units_q(user)).filter(by_name | by_code).order_by("path")
 
