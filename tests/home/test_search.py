@@ -174,3 +174,10 @@ def test_the_name_searches_have_trigram_indexes_on_postgresql(db):
             [["unit_search_key_trgm", "employee_search_key_trgm"]],
         )
         assert {row[0] for row in cursor.fetchall()} == {"unit_search_key_trgm", "employee_search_key_trgm"}
+
+
+@pytest.mark.parametrize("typed", ["v.n", "va*", "ng.*", "(nguyen", "[", "\\", "nguyen|tran", "^van", "$"])
+def test_a_typed_word_is_read_literally_not_as_a_pattern(people, named, typed):
+    """Each word is one regular expression `(^| )word` (tracking.vietnamese.word_start_q, for
+    the trigram index): what the user types is escaped, so "v.n" does not find "Văn"."""
+    assert names(search.people(user=people["canbo_kv1"], query=typed)) == []
