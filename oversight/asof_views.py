@@ -13,6 +13,7 @@ from records.models import SUBRECORD_MODELS, AccessLog, Employee
 from records.permissions import can_view_sensitive
 from records.selectors import (
     employee_file_as_of,
+    employee_file_at,
     employee_history_sources,
     employee_sections,
     list_history,
@@ -25,7 +26,7 @@ from tracking.history import describe_plainly
 from tracking.history import list_history as list_unit_history
 from units.access import access_unit
 from units.models import Position, StaffingQuota, Unit
-from units.selectors import unit_as_of
+from units.selectors import unit_as_of, unit_at
 
 from .asof_forms import AsOfForm, CompareForm
 
@@ -66,7 +67,7 @@ def employee_compare(request, pk):
     if form.is_bound and form.is_valid():
         start, end = form.start_moment, form.end_moment
         sensitive = can_view_sensitive(request.user, employee)
-        (was, was_rows), (now, now_rows) = employee_file_as_of(employee, start), employee_file_as_of(employee, end)
+        (was, was_rows), (now, now_rows) = employee_file_at(employee, [start, end])
         shown, line = partial(may_show, sensitive=sensitive), partial(describe, sensitive=sensitive)
         changes = asof.compare(
             Employee, [was] if was else [], [now] if now else [], fields=EMPLOYEE_FIELDS, may_show=shown, describe=line
@@ -109,8 +110,7 @@ def unit_compare(request, pk):
     context = {"unit": unit, "form": form}
     if form.is_bound and form.is_valid():
         start, end = form.start_moment, form.end_moment
-        was, was_quotas, was_positions = unit_as_of(unit, start)
-        now, now_quotas, now_positions = unit_as_of(unit, end)
+        (was, was_quotas, was_positions), (now, now_quotas, now_positions) = unit_at(unit, [start, end])
         changes = asof.compare(
             Unit, [was] if was else [], [now] if now else [], fields=Unit.EDITABLE_FIELDS, describe=describe_plainly
         )

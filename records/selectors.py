@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from tracking import history
-from tracking.asof import as_of, instances_as_of
+from tracking.asof import as_of, instances_at
 from tracking.history import display_value
 from tracking.vietnamese import search_words, word_start_q
 
@@ -117,9 +117,18 @@ def employee_file_as_of(employee, at) -> tuple[Employee | None, dict]:
     """The file of `employee` as it was at `at`, read from the history (tracking.asof): the
     employee then (None before their file existed) and {sub-record model: its rows then}, in a
     fixed number of queries whatever the number of rows or versions."""
-    found = instances_as_of(Employee, at, {"id": employee.pk}, related=("managing_unit", "position"))
-    rows_of = {model: instances_as_of(model, at, {"employee_id": employee.pk}) for model in SUBRECORD_MODELS}
-    return (found[0] if found else None), rows_of
+    return employee_file_at(employee, [at])[0]
+
+
+def employee_file_at(employee, moments: list) -> list[tuple[Employee | None, dict]]:
+    """employee_file_as_of at each of `moments` (a comparison's two dates): one query per history
+    table for all the moments together (tracking.asof.instances_at), not one per table and date."""
+    found = instances_at(Employee, moments, {"id": employee.pk}, related=("managing_unit", "position"))
+    by_model = {model: instances_at(model, moments, {"employee_id": employee.pk}) for model in SUBRECORD_MODELS}
+    return [
+        ((found[i][0] if found[i] else None), {model: readings[i] for model, readings in by_model.items()})
+        for i in range(len(moments))
+    ]
 
 
 def shown_value(field, obj, *, sensitive: bool):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.utils.translation import gettext as _
 
@@ -316,3 +316,81 @@ def count_up_to(queryset: QuerySet, cap: int = 1000) -> tuple[int, bool]:
     "hơn 1.000 cán bộ" instead of an exact COUNT over the whole table."""
     found = queryset.order_by().values("pk")[: cap + 1].count()
     return min(found, cap), found > cap
+
+
+def paginate_bounded(queryset: QuerySet, where: Q, params, *, per_page: int = 50, scan: int = 2000) -> KeysetPage:
+    """The page of `queryset.filter(where)` that the cursor points at, examining at most `scan`
+    rows of `queryset` (the part its indexes find: a scope, a person, dates) for `where` (what
+    only a row can tell: a status, a field). A filter that matches almost nothing costs what a
+    match costs: two queries (the window's keys through the indexes, then its ≤ `scan` rows by
+    primary key, those matching, with their number, extra["found"]), whatever the table's size.
+
+    When the window ends before a page is full, the page holds the matches found and
+    `extra["scanned_to"]` the last row examined; its link onward (next, or previous when
+    walking back) continues from that row, so nothing is skipped and nothing repeats."""
+    ordering = ordering_of(queryset)
+    salt = _salt(queryset, ordering)
+    param = PARAM
+    direction, values, error = _read_cursor(queryset, ordering, params.get(param), salt)
+    backwards = direction in (PREVIOUS, LAST)
+    walk = _reversed(ordering) if backwards else ordering
+    window = queryset.order_by(*walk)
+    if direction in (NEXT, PREVIOUS):
+        window = window.filter(after_q(ordering, values, backwards=backwards))
+    names = [name.lstrip("-") for name in ordering]
+    keys = [(key[:-1], key[-1]) for key in window.values_list(*names, "pk")[:scan]]
+    rows = []
+    if keys:
+        matching = queryset.model._default_manager.filter(pk__in=[pk for _, pk in keys]).filter(where)
+        matching = matching.only(*_own_columns(queryset.model, names)).annotate(keyset_found=Window(Count("pk")))
+        rows = list(matching.order_by(*walk)[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    stopped = None
+    if not more and len(keys) == scan:
+        stopped = keys[-1][0]  # the window ended first: the walk goes on from its last row
+    position = lambda row: [_row_value(row, name) for name in names]  # noqa: E731
+    if backwards:
+        page = KeysetPage(rows=rows[::-1], has_next=direction == PREVIOUS, has_previous=more or stopped is not None)
+    else:
+        page = KeysetPage(rows=rows, has_next=more or stopped is not None, has_previous=direction == NEXT, error=error)
+    page.extra["scanned"] = len(keys)
+    page.extra["found"] = rows[0].keyset_found if rows else 0  # matches in the whole window
+    if stopped is not None:
+        page.extra["scanned_to"] = dict(zip(names, stopped, strict=True))
+    if rows:
+        _add_links(page, params, salt, position, param=param)
+    else:
+        # Nothing matched in the window: back to the top (no row to take a cursor from).
+        page.first_query = page.previous_query = _query_without(params, param)
+        page.last_query = _query_with(params, param, signing.dumps([LAST, None], salt=salt, compress=True))
+        page.next_query = page.last_query if page.has_next else ""
+    if stopped is not None:
+        # The link onward starts after the last row examined, not after the last match shown.
+        _link_from(page, params, salt, list(stopped), backwards=backwards, param=param)
+    return page
+
+
+def _own_columns(model, names: list[str]) -> list[str]:
+    """The model's own fields that hold the ordering's values (the keys only, no wide rows)."""
+    return sorted({model._meta.pk.name if name == "pk" else name.split("__")[0] for name in names})
+
+
+def _query_without(params, param: str) -> str:
+    kept = params.copy()
+    kept.pop(param, None)
+    return kept.urlencode()
+
+
+def _query_with(params, param: str, cursor: str) -> str:
+    kept = params.copy()
+    kept[param] = cursor
+    return kept.urlencode()
+
+
+def _link_from(page: KeysetPage, params, salt: str, values: list, *, backwards: bool, param: str) -> None:
+    cursor = signing.dumps([PREVIOUS if backwards else NEXT, _jsonable_all(values)], salt=salt, compress=True)
+    if backwards:
+        page.previous_query = _query_with(params, param, cursor)
+    else:
+        page.next_query = _query_with(params, param, cursor)

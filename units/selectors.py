@@ -4,7 +4,7 @@ once per request by units.scope)."""
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from tracking.asof import instances_as_of
+from tracking.asof import instances_at
 from tracking.keyset import KeysetPage, paginate
 from tracking.vietnamese import search_words, word_start_q
 
@@ -127,7 +127,20 @@ def unit_as_of(unit, at) -> tuple:
     """`unit` as it was at `at`, read from the history (tracking.asof): the unit then (None
     before it existed), its staffing quotas and its positions then; three queries (and one for
     the tree columns history does not keep)."""
-    found = instances_as_of(Unit, at, {"id": unit.pk})
-    quotas = sorted(instances_as_of(StaffingQuota, at, {"unit_id": unit.pk}), key=lambda q: (-q.year, q.category))
-    positions = sorted(instances_as_of(Position, at, {"unit_id": unit.pk}), key=lambda p: (not p.is_leadership, p.name))
-    return (found[0] if found else None), quotas, positions
+    return unit_at(unit, [at])[0]
+
+
+def unit_at(unit, moments: list) -> list[tuple]:
+    """unit_as_of at each of `moments` (a comparison's two dates): one query per history table for
+    all the moments together (tracking.asof.instances_at)."""
+    found = instances_at(Unit, moments, {"id": unit.pk})
+    quotas = instances_at(StaffingQuota, moments, {"unit_id": unit.pk})
+    positions = instances_at(Position, moments, {"unit_id": unit.pk})
+    return [
+        (
+            found[i][0] if found[i] else None,
+            sorted(quotas[i], key=lambda q: (-q.year, q.category)),
+            sorted(positions[i], key=lambda p: (not p.is_leadership, p.name)),
+        )
+        for i in range(len(moments))
+    ]

@@ -14,9 +14,10 @@ from records.permissions import (
     can_view_sensitive,
     can_view_sensitive_in_unit,
 )
-from units.models import Role, RoleGrant
+from units.models import Role, RoleGrant, Unit
 from units.permissions import can_propose_for_unit, propose_scope, visible_scope
 from units.scope import (
+    NOTHING,
     UnitScope,
     grant_rows_by_user,
     granted_paths,
@@ -345,9 +346,10 @@ TIMELINE_ROLES = (Role.INSPECTOR, Role.VIEWER)
 
 def timeline_scope(user) -> UnitScope:
     """The timeline of every change (oversight) is read by inspectors and viewers about their
-    subtree (the request's managing unit in it), and by superusers about everything, as the
-    read-access log is (records.permissions.access_log_scope). Officers and approvers see
-    requests through the approval app, not here."""
+    subtree, and by superusers about everything, as the read-access log is
+    (records.permissions.access_log_scope). A request is in the timeline of its managing unit
+    and of its other unit, a transfer's receiving one (timeline_units): the person's old and new
+    units both see the move. Officers and approvers see requests through the approval app."""
     if not user.is_authenticated:
         return UnitScope()
     if user.is_superuser:
@@ -361,13 +363,43 @@ def can_view_timeline(user) -> bool:
 
 
 def can_view_timeline_of(user, change_request) -> bool:
-    """The same rule asked of one request (no query when its unit is read with it)."""
-    return timeline_scope(user).contains(change_request.unit)
+    """The same rule asked of one request (no query when its units are read with it)."""
+    scope = timeline_scope(user)
+    return scope.contains(change_request.unit) or (
+        change_request.target_unit_id is not None and scope.contains(change_request.target_unit)
+    )
 
 
 def timeline_q(user, prefix: str = "") -> Q:
-    """The same rule over change requests (`prefix` leads to the request)."""
-    return timeline_scope(user).q(f"{prefix}unit__")
+    """The same rule over change requests (`prefix` leads to the request): its managing unit or
+    its receiving unit in the scope."""
+    scope = timeline_scope(user)
+    if scope.is_empty:
+        return NOTHING
+    if scope.everything or _covers_every_tree(scope):
+        return Q()  # no check at all, not one against every unit (the planner misjudges it)
+    return requests_of_units_q(Unit.objects.filter(scope.q()), prefix)
+
+
+def _covers_every_tree(scope: UnitScope) -> bool:
+    """Whether the scope's subtrees hold every root unit (a ministry inspector): every request."""
+    roots = Unit.objects.filter(depth=1).values_list("path", flat=True)
+    return bool(scope.subtrees) and all(any(root.startswith(p) for p in scope.subtrees) for root in roots)
+
+
+UNIT_IDS_INLINE = 1000  # up to this many units, their ids are written into the query
+
+
+def requests_of_units_q(units, prefix: str = "") -> Q:
+    """Change requests whose managing unit or receiving unit is one of `units` (a queryset), as
+    the timeline checks them on its index of (submitted_at, id) that carries both units: no join
+    to the units' paths for every request walked. Up to UNIT_IDS_INLINE units, their ids (one
+    query; the planner sees how many requests each has); beyond, a subquery (PostgreSQL hashes
+    it once), so a ministry-wide scope is not thousands of literals to plan."""
+    ids = list(units.order_by().values_list("pk", flat=True)[: UNIT_IDS_INLINE + 1])
+    if len(ids) > UNIT_IDS_INLINE:
+        ids = units.order_by().values("pk")
+    return Q(**{f"{prefix}unit_id__in": ids}) | Q(**{f"{prefix}target_unit_id__in": ids})
 
 
 def can_export_timeline(user) -> bool:

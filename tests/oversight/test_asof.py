@@ -206,3 +206,44 @@ def test_the_file_and_unit_pages_link_to_their_past(client_for, people, employee
     assert reverse("records:employee-asof", args=[employee_kv1.pk]) in file_page
     unit_page = client.get(reverse("units:unit-detail", args=[tree["kv1"].pk])).content.decode()
     assert reverse("units:unit-asof", args=[tree["kv1"].pk]) in unit_page
+
+
+def test_a_comparison_reads_each_history_table_once_for_both_dates(employee_kv1, raised, loader):
+    """employee_file_at reads the two dates together: one query per history table, not one per
+    table and date (nor per row or version); each reading is what the date alone reads."""
+    from records.selectors import employee_file_as_of, employee_file_at
+
+    add_trainings(employee_kv1, loader, 0, 3)
+    start, end = timezone.now() - datetime.timedelta(days=20), timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        (was, was_rows), (now, now_rows) = employee_file_at(employee_kv1, [start, end])
+    tables = [Employee, *SUBRECORD_MODELS]
+    per_table = {
+        m: sum(f'"{m.history.model._meta.db_table}"' in q["sql"].split(" WHERE ")[0] for q in queries) for m in tables
+    }
+    assert set(per_table.values()) == {1}, per_table
+    assert len(queries) <= len(tables) + 2  # and the managing unit, the position of the versions
+    for moment, person, rows in ((start, was, was_rows), (end, now, now_rows)):
+        alone, alone_rows = employee_file_as_of(employee_kv1, moment)
+        assert (person.version.history_id if person else None) == (alone.version.history_id if alone else None)
+        for model in SUBRECORD_MODELS:
+            assert sorted(r.version.history_id for r in rows[model]) == sorted(
+                r.version.history_id for r in alone_rows[model]
+            )
+    assert len(now_rows[Training]) == len(was_rows[Training]) + 2  # three added, one deleted
+
+
+def test_a_unit_compared_reads_each_history_table_once(reshaped_unit):
+    from units.selectors import unit_as_of, unit_at
+
+    start, end = timezone.now() - datetime.timedelta(days=5), timezone.now()
+    with CaptureQueriesContext(connection) as queries:
+        readings = unit_at(reshaped_unit, [start, end])
+    history = [q for q in queries if "_historical" in q["sql"]]
+    assert len(history) == 3  # one per history table for both dates
+    assert len(queries) <= 3 + 2  # and the tree column history does not keep, once per reading
+    for moment, (unit, quotas, positions) in zip((start, end), readings, strict=True):
+        alone = unit_as_of(reshaped_unit, moment)
+        assert unit.version.history_id == alone[0].version.history_id
+        assert [q.version.history_id for q in quotas] == [q.version.history_id for q in alone[1]]
+        assert [p.version.history_id for p in positions] == [p.version.history_id for p in alone[2]]
