@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from common import ROOT, LoadSampler, Server, Session, bench_env, main_form, percentile, stamp, write_section  # noqa: E402
-from scale_data import DEFAULT_URL, PASSWORD, named_units  # noqa: E402
+from scale_data import PASSWORD, default_url, named_units  # noqa: E402
 
 STEPS = ["propose form", "submit", "queue", "take form", "take", "decision form", "decide"]
 GOAL_RATIO, GOAL_SQL = 2.0, 40
@@ -276,7 +276,7 @@ def report(rounds: list[dict]) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=default_url())
     parser.add_argument("--cycles", type=int, default=int(os.environ.get("BENCH_CYCLES", 20)))
     parser.add_argument("--clients", default="1,4")
     args = parser.parse_args()

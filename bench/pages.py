@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import ROOT, Forms, LoadSampler, Server, Session, Worker, bench_env, percentile, stamp, write_section  # noqa: E402
-from scale_data import DEFAULT_URL, PASSWORD, named_units  # noqa: E402
+from scale_data import PASSWORD, default_url, named_units  # noqa: E402
 
 # The timeline's filter combinations: query strings filled from data_context (str.format).
 TL_PROVINCE = "unit={province_code}&category=salary&date_from=01/01/2020&date_to={today}"
@@ -242,7 +242,7 @@ def verdict(value, goal) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=default_url())
     parser.add_argument("--samples", type=int, default=int(os.environ.get("BENCH_SAMPLES", 30)))
     parser.add_argument("--budget", type=float, default=30.0, help="seconds of sampling per page at most")
     parser.add_argument("--no-export", action="store_true")

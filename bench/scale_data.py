@@ -33,6 +33,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/qlcb_bench_scale"
+QUICK_URL = "postgres://postgres@127.0.0.1:5432/qlcb_bench_scale_quick"
+
+
+def default_url() -> str:
+    """BENCH_SCALE_DATABASE_URL, else the smoke run's own database with BENCH_QUICK=1 (as the
+    Makefile has it: a script run by hand never lands on the full data set), else the full one."""
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    return os.environ.get("BENCH_SCALE_DATABASE_URL") or (QUICK_URL if quick else DEFAULT_URL)
+
+
 PASSWORD = "bench-Mat-khau-2026"  # every bench user's password; the bench database only
 MARKER = "bench_scale_marker"
 REAL_SUBMISSIONS = 20  # open requests submitted through the service; the others copy their rows
@@ -668,7 +678,7 @@ def count_history() -> int:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=int(os.environ.get("BENCH_PEOPLE", 100_000)))
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--database-url", default=default_url())
     args = parser.parse_args()
     params = sizes(args.people)
     print(f"Scale data: {params}", flush=True)

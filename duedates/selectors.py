@@ -31,7 +31,7 @@ from units.selectors import list_visible_units
 from . import rules
 from .models import DueItem
 from .permissions import visible_due_items_q
-from .services import RuleSet, build_item, compute_all, person_inputs
+from .services import RuleSet, build_item, compute_all, person_inputs, person_inputs_of
 from .term_rules import CONTRACT_END, PROBATION_END
 
 PER_PAGE = 50
@@ -245,13 +245,21 @@ def person_items(employee, as_of: datetime.date) -> list:
     return compute_items([employee.pk], as_of).get(employee.pk, [])
 
 
-def salary_step_due(employee) -> datetime.date | None:
+def salary_step_due(employee, rows_of=None) -> datetime.date | None:
     """When the step the file holds now gives way to the next, by the due engine (holding period
     by salary class, extensions, non-counted time): the stored item while it was computed from
-    that step, else computed for this one person (the file changed since the last refresh)."""
+    that step, else computed for this one person (the file changed since the last refresh).
+
+    `rows_of(model)`: the person's rows of a sub-record model, read already by the caller (the
+    change page): computed from them and the file in hand by the rules the nightly refresh
+    applies, without a query (the stored item is that computation as of its night)."""
     start = employee.salary_effective_date
     if start is None:
         return None
+    if rows_of is not None:
+        ruleset = RuleSet(as_of=today())
+        results = compute_all(person_inputs_of(employee, rows_of, ruleset), ruleset)
+        return next((r.due_date for r in results if r.kind == DueItem.Kind.SALARY_STEP), None)
     stored = DueItem.objects.filter(employee=employee, kind=DueItem.Kind.SALARY_STEP).values_list("due_date", "inputs")
     for due, inputs in stored:
         if inputs.get("step") == employee.salary_step and inputs.get("start") == start.isoformat():

@@ -155,87 +155,49 @@ def _among(column: str, employee_ids, span: bool) -> dict:
     return {f"{column}__in": employee_ids}
 
 
-def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = False) -> dict[int, dict]:
-    """The inputs of the rules for a chunk of people: seven queries, whatever the chunk's size.
-    With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
-    on a history queryset "pk" and "pk__in" name the history row's own key). `span`: the ids
-    are sorted and every person between the first and the last (see _among)."""
-    people = {}
-    if span and not employee_ids:
-        return people
-    for row in (
-        _rows(Employee, when)
-        .filter(**_among("id", employee_ids, span))
-        .values(
-            "id",
-            "date_of_birth",
-            "birth_date_precision",
-            "sex",
-            "employment_status",
-            "rank_code",
-            "salary_step",
-            "salary_effective_date",
-            "seniority_allowance_percent",
-        )
-    ):
-        salary_class, last_step = ruleset.rank(row["rank_code"], row["salary_effective_date"])
-        people[row["id"]] = {
-            "born": row["date_of_birth"],
-            "precision": row["birth_date_precision"],
-            "sex": row["sex"],
-            "status": row["employment_status"],
-            "rank_code": row["rank_code"],
-            "step": row["salary_step"],
-            "step_start": row["salary_effective_date"],
-            "current_percent": row["seniority_allowance_percent"],
-            "salary_class": salary_class,
-            "last_step": last_step,
-            "sanctions": [],
-            "poor_years": [],
-            "periods": [],
-            "retirement_decisions": [],
-            "contracts": [],
-            "probations": [],
-        }
-    found = list(people)  # as of a past moment, only those on file then
-    # A range may also hold someone added since the people were read: their sub-records are
-    # skipped (they are computed by the next run, as everyone never computed is).
-    among = _among("employee_id", employee_ids, True) if span else {"employee_id__in": found}
-    none = {
-        "sanctions": [],
-        "poor_years": [],
-        "periods": [],
-        "retirement_decisions": [],
-        "contracts": [],
-        "probations": [],
-    }
-    for d in (
-        _rows(Discipline, when)
-        .filter(**among)
-        .order_by("id")
-        .values_list("employee_id", "id", "form", "effective_from", "annulled")
-    ):
-        people.get(d[0], none)["sanctions"].append(rules.Sanction(*d[1:]))
-    for employee_id, year in (
-        _rows(Evaluation, when)
-        .filter(**among, rating=Evaluation.Rating.FAILED)
-        .order_by("year")
-        .values_list("employee_id", "year")
-    ):
-        people.get(employee_id, none)["poor_years"].append(year)
-    for p in (
-        _rows(NonCountedPeriod, when)
-        .filter(**among)
-        .order_by("start_date", "id")
-        .values_list("employee_id", "id", "kind", "start_date", "end_date", "leftover_working_days")
-    ):
-        people.get(p[0], none)["periods"].append(rules.NonCounted(*p[1:]))
-    for d in (
-        _rows(RetirementDecision, when)
-        .filter(**among)
-        .order_by("decision_date", "id")
-        .values_list(
-            "employee_id",
+# The file's columns the rules read, and the sub-records: (model, key of the person's inputs,
+# columns, order, the rows taken (a filter), the value the rules take from the columns).
+_EMPLOYEE_COLUMNS = (
+    "date_of_birth",
+    "birth_date_precision",
+    "sex",
+    "employment_status",
+    "rank_code",
+    "salary_step",
+    "salary_effective_date",
+    "seniority_allowance_percent",
+)
+
+
+def _retirement_decision(pk, kind, months, retire_from, ground, number, date, basis, annulled):
+    return rules.RetirementDecision(
+        pk,
+        kind,
+        months=months,
+        retire_from=retire_from,
+        ground=ground,
+        number=number,
+        date=date,
+        legal_basis=basis,
+        annulled=annulled,
+    )
+
+
+_SUBRECORD_INPUTS = (
+    (Discipline, "sanctions", ("id", "form", "effective_from", "annulled"), ("id",), {}, rules.Sanction),
+    (Evaluation, "poor_years", ("year",), ("year",), {"rating": Evaluation.Rating.FAILED}, None),  # the year
+    (
+        NonCountedPeriod,
+        "periods",
+        ("id", "kind", "start_date", "end_date", "leftover_working_days"),
+        ("start_date", "id"),
+        {},
+        rules.NonCounted,
+    ),
+    (
+        RetirementDecision,
+        "retirement_decisions",
+        (
             "id",
             "kind",
             "months",
@@ -245,37 +207,81 @@ def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = Fal
             "decision_date",
             "legal_basis",
             "annulled",
-        )
-    ):
-        employee_id, pk, kind, months, retire_from, ground, number, date, basis, annulled = d
-        people.get(employee_id, none)["retirement_decisions"].append(
-            rules.RetirementDecision(
-                pk,
-                kind,
-                months=months,
-                retire_from=retire_from,
-                ground=ground,
-                number=number,
-                date=date,
-                legal_basis=basis,
-                annulled=annulled,
-            )
-        )
-    for c in (
-        _rows(EmploymentContract, when)
-        .filter(**among)
-        .order_by("start_date", "id")
-        .values_list("employee_id", "id", "kind", "start_date", "end_date")
-    ):
-        people.get(c[0], none)["contracts"].append(term_rules.Contract(*c[1:]))
-    for p in (
-        _rows(Probation, when)
-        .filter(**among)
-        .order_by("start_date", "id")
-        .values_list("employee_id", "id", "kind", "start_date", "end_date")
-    ):
-        people.get(p[0], none)["probations"].append(term_rules.ProbationTerm(*p[1:]))
+        ),
+        ("decision_date", "id"),
+        {},
+        _retirement_decision,
+    ),
+    (
+        EmploymentContract,
+        "contracts",
+        ("id", "kind", "start_date", "end_date"),
+        ("start_date", "id"),
+        {},
+        term_rules.Contract,
+    ),
+    (
+        Probation,
+        "probations",
+        ("id", "kind", "start_date", "end_date"),
+        ("start_date", "id"),
+        {},
+        term_rules.ProbationTerm,
+    ),
+)
+
+
+def _person(row: dict, ruleset: RuleSet) -> dict:
+    """A person's inputs from their file's columns (_EMPLOYEE_COLUMNS), sub-records still empty."""
+    salary_class, last_step = ruleset.rank(row["rank_code"], row["salary_effective_date"])
+    return {
+        "born": row["date_of_birth"],
+        "precision": row["birth_date_precision"],
+        "sex": row["sex"],
+        "status": row["employment_status"],
+        "rank_code": row["rank_code"],
+        "step": row["salary_step"],
+        "step_start": row["salary_effective_date"],
+        "current_percent": row["seniority_allowance_percent"],
+        "salary_class": salary_class,
+        "last_step": last_step,
+        **{key: [] for _model, key, *_rest in _SUBRECORD_INPUTS},
+    }
+
+
+def person_inputs(employee_ids, ruleset: RuleSet, *, when=None, span: bool = False) -> dict[int, dict]:
+    """The inputs of the rules for a chunk of people: seven queries, whatever the chunk's size.
+    With `when` (an aware datetime), the file as it stood then, read from its history (by "id":
+    on a history queryset "pk" and "pk__in" name the history row's own key). `span`: the ids
+    are sorted and every person between the first and the last (see _among)."""
+    people = {}
+    if span and not employee_ids:
+        return people
+    for row in _rows(Employee, when).filter(**_among("id", employee_ids, span)).values("id", *_EMPLOYEE_COLUMNS):
+        people[row["id"]] = _person(row, ruleset)
+    found = list(people)  # as of a past moment, only those on file then
+    # A range may also hold someone added since the people were read: their sub-records are
+    # skipped (they are computed by the next run, as everyone never computed is).
+    among = _among("employee_id", employee_ids, True) if span else {"employee_id__in": found}
+    none = {key: [] for _model, key, *_rest in _SUBRECORD_INPUTS}
+    for model, key, columns, order, where, build in _SUBRECORD_INPUTS:
+        for row in _rows(model, when).filter(**among, **where).order_by(*order).values_list("employee_id", *columns):
+            people.get(row[0], none)[key].append(build(*row[1:]) if build else row[1])
     return people
+
+
+def person_inputs_of(employee, rows_of, ruleset: RuleSet) -> dict:
+    """person_inputs of one person from rows a page has read already: `employee` as on file and
+    `rows_of(model)`, their rows of a sub-record model (all of them, in any order); the same
+    rows taken, in the same order (NULLs last, as PostgreSQL sorts them), no query."""
+    person = _person({name: getattr(employee, name) for name in _EMPLOYEE_COLUMNS}, ruleset)
+    for model, key, columns, order, where, build in _SUBRECORD_INPUTS:
+        rows = [r for r in rows_of(model) if all(getattr(r, f) == v for f, v in where.items())]
+        rows.sort(key=lambda r: tuple((getattr(r, f) is None, getattr(r, f)) for f in order))
+        for r in rows:
+            values = [getattr(r, column) for column in columns]
+            person[key].append(build(*values) if build else values[0])
+    return person
 
 
 def compute_all(person: dict, ruleset: RuleSet) -> list[rules.Result]:

@@ -6,13 +6,14 @@ from decimal import Decimal
 from django.db import models
 
 
-def _put(data, bound):
+def _put(data, bound, name=None):
     value = bound.value()
     if value is None:
         value = ""
+    name = name or bound.html_name
     if isinstance(value, bool):
         if value:
-            data[bound.html_name] = "on"
+            data[name] = "on"
         return
     if isinstance(value, models.Model):
         value = value.pk
@@ -20,7 +21,7 @@ def _put(data, bound):
         value = value.isoformat()
     elif isinstance(value, Decimal):
         value = str(value)
-    data[bound.html_name] = value
+    data[name] = value
 
 
 def payload(form) -> dict:
@@ -34,6 +35,8 @@ def payload(form) -> dict:
         for sub in formset.forms:
             for bound in sub:
                 _put(data, bound)
+                if bound.field.show_hidden_initial:  # the value shown, sent back as the page does
+                    _put(data, bound, bound.html_initial_name)
     data["reason"] = form.reason_form["reason"].value() or ""
     return data
 

@@ -1,26 +1,39 @@
 """Fetch and authorise a change request in one step: 404 unless the user may see it, and the
 read log written when its page shows a person (records.access)."""
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
 from records.access import note_read
 from records.models import AccessLog
 
-from .models import ChangeRequest
+from .models import ApprovalDecision, ChangeRequest, note_read_under_lock
 from .selectors import list_change_requests
 
 
-def access_change_request(request, *, pk=None, process_pk=None, task_pk=None) -> ChangeRequest:
+def access_change_request(request, *, pk=None, process_pk=None, task_pk=None, locked=False) -> ChangeRequest:
     """The request (by id, or by its process's id, and then only if `task_pk` is a task of that
     process) if `request.user` may see it; its pages show the person it is about (name, birth
     date, CCCD as the reader may see it, the values changed), so reading one is logged like
-    reading the file. Read with what those pages show of it, and kept on the request
-    (`request.accessed_change_request`) for the page."""
+    reading the file. Read with what those pages show of it (and whether any level has decided
+    it: `has_decisions`), and kept on the request (`request.accessed_change_request`) for the
+    page.
+
+    `locked`: read under a row lock by a caller holding its process's flow lock (a task page's
+    POST), so the transition the page makes need not read it again (workflows.services)."""
     lookup = {"pk": pk} if pk is not None else {"process_id": process_pk}
     if task_pk is not None:
         lookup["process__task"] = task_pk
-    shown = list_change_requests(user=request.user).select_related("employee__managing_unit", "unit", "submitted_by")
+    shown = (
+        list_change_requests(user=request.user)
+        .select_related("employee__managing_unit", "unit", "submitted_by")
+        .annotate(has_decisions=Exists(ApprovalDecision.objects.filter(change_request=OuterRef("pk"))))
+    )
+    if locked:
+        shown = shown.select_for_update(of=("self",))
     change_request = get_object_or_404(shown, **lookup)
+    if locked:
+        note_read_under_lock(change_request)
     request.accessed_change_request = change_request
     if change_request.employee_id is not None:
         note_read(request, kind=AccessLog.Kind.VIEW, employee=change_request.employee)

@@ -52,13 +52,14 @@ class Editor:
         return str(root)
 
 
-def _next_salary_step(employee) -> dict | None:
+def _next_salary_step(employee, rows_of) -> dict | None:
     """The salary row an employee's page offers: the next step of their rank (nâng bậc lương), on
-    the day the due engine says it is due."""
+    the day the due engine says it is due (computed from the person's rows the page reads)."""
     from duedates.selectors import salary_step_due
     from records.models.salary import next_step
 
-    return next_step(rank_code=employee.rank_code, step=employee.salary_step, due=salary_step_due(employee))
+    due = salary_step_due(employee, rows_of)
+    return next_step(rank_code=employee.rank_code, step=employee.salary_step, due=due)
 
 
 def _employee_child(model) -> Child:

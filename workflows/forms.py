@@ -39,7 +39,9 @@ class Child:
 
     model: type
     parent: str
-    offer: Callable | None = None  # root -> values of a row offered ready to fill in, or None
+    # (root, rows_of) -> values of a row offered ready to fill in, or None; rows_of(model): the
+    # root's rows of a child model, as the page reads them (no query of its own)
+    offer: Callable | None = None
     help: str = ""
 
     @property
@@ -82,17 +84,33 @@ class ChangeSetForm:
                 self.root_form.fields[name].queryset = queryset
         self.formsets = []
         present = self._kinds_present(root) if data is None else None
+        querysets = {
+            child.model: child.model._default_manager.filter(**{child.parent: root})
+            if root is not None and (present is None or child.prefix in present)
+            else child.model._default_manager.none()
+            for child in self.children
+        }
+
+        def rows_of(model):
+            # The formset's own queryset, evaluated: the page shows the rows it reads here.
+            queryset = querysets.get(model)
+            return list(queryset) if queryset is not None else list(model._default_manager.filter(employee=root))
+
         for child in self.children:
             proposed_rows = child_initial[child.prefix]["create"]
             FormSet = _row_formset_class(child.model, tuple(child.fields), max(1, len(proposed_rows)))
-            queryset = (
-                child.model._default_manager.filter(**{child.parent: root})
-                if root is not None and (present is None or child.prefix in present)
-                else child.model._default_manager.none()
+            # The offer is made when the page is shown; posted, the row counts as changed against
+            # the values the page showed (sent back as hidden initial values), not an offer
+            # computed again: no second computation, and what the officer saw is what counts.
+            offered = (
+                child.offer(root, rows_of)
+                if child.offer and root is not None and not proposed_rows and data is None
+                else None
             )
-            offered = child.offer(root) if child.offer and root is not None and not proposed_rows else None
             initial = proposed_rows or ([offered] if offered else [])
-            formset = FormSet(data, queryset=queryset, prefix=child.prefix, initial=initial)
+            formset = FormSet(data, queryset=querysets[child.model], prefix=child.prefix, initial=initial)
+            if child.offer:
+                _compare_with_shown_offer(formset, child, offered)
             # A row proposed earlier (rework) stays proposed unless ticked for removal, even when
             # sent back untouched; an offered row counts only once the officer changes it.
             for form in formset.extra_forms[: len(proposed_rows)]:
@@ -228,6 +246,22 @@ class ChangeSetForm:
     @property
     def non_field_errors(self):
         return self.reason_form.non_field_errors()
+
+
+def _compare_with_shown_offer(formset, child, offered) -> None:
+    """The offered row's fields carry the values shown (Django's hidden initial values), so a
+    posted row left as offered proposes nothing. Posted, the fields whose shown values came
+    back are compared with them; a row posted without them is compared with an empty row."""
+    data = formset.data if formset.is_bound else None
+    for form in formset.extra_forms:
+        for name in child.fields:
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            if data is None:
+                field.show_hidden_initial = bool(offered)
+            elif form.add_initial_prefix(name) in data:
+                field.show_hidden_initial = True
 
 
 # The form classes of a page are made once per process, not per request (a class per model and

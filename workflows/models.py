@@ -2,7 +2,7 @@
 atomically; the approval decisions it gathered; and bulk imports that travel as one request."""
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
@@ -11,6 +11,19 @@ from tracking.progress import percent
 
 from .policy import Level, categories_of
 from .querysets import ScopedProcessQuerySet, TaskManager
+
+
+def note_read_under_lock(change_request) -> None:
+    """`change_request` was just read FOR UPDATE by a caller holding its process's flow lock (a
+    task page's POST): current while the atomic block open now is (read_under_lock)."""
+    change_request._read_locked_in = transaction.get_connection().atomic_blocks[-1]
+
+
+def read_under_lock(change_request) -> bool:
+    """Whether `change_request` was read under its locks in a block still open: no other
+    transaction can have changed it since (a savepoint rolled back forgets it)."""
+    block = getattr(change_request, "_read_locked_in", None)
+    return block is not None and any(b is block for b in transaction.get_connection().atomic_blocks)
 
 
 class ChangeRequest(models.Model):

@@ -20,7 +20,7 @@ from units.permissions import can_propose_for_unit
 
 from . import changesets, policy, signals
 from .lifecycle import ChangeRequestLifecycle
-from .models import ApprovalDecision, ChangeRequest, Decision, Delegation
+from .models import ApprovalDecision, ChangeRequest, Decision, Delegation, read_under_lock
 from .permissions import (
     approval_capacity,
     can_delegate_approvals,
@@ -201,8 +201,9 @@ def _transition(change_request: ChangeRequest, *, savepoint: bool = True):
     that refuses before it writes and raises its refusal after the block (decide), so an error
     escaping it is one the caller's whole transaction must roll back anyway."""
     with transaction.atomic(savepoint=savepoint), _flows().ChangeRequestFlow.lock(change_request.process_id):
-        locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by", "unit")
-        change_request.refresh_from_db(from_queryset=locked)
+        if not read_under_lock(change_request):  # a task page's POST read it under the lock
+            locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("submitted_by", "unit")
+            change_request.refresh_from_db(from_queryset=locked)
         with _announced_together():
             yield ChangeRequestLifecycle(change_request)
 

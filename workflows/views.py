@@ -2,6 +2,7 @@
 viewflow's list and detail pages narrowed to the user's units."""
 
 from contextlib import nullcontext
+from functools import lru_cache
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views import generic
 from viewflow.workflow.flow import views as flow_views
+from viewflow.workflow.flow.views.mixins import StoreRequestPathMixin
 from viewflow.workflow.models import Task
 
 from inspections.models import InspectionPlan
@@ -53,6 +55,14 @@ def shown_change_request(request, process) -> ChangeRequest:
     if accessed is not None and accessed.process_id == process.pk:
         return accessed
     return process.change_request
+
+
+def shown_decisions(change_request: ChangeRequest):
+    """The request's decisions as its pages list them; none to read while no level has decided
+    it, as the page's access check found (workflows.access: has_decisions)."""
+    if not getattr(change_request, "has_decisions", True):
+        return []
+    return change_request.decisions.select_related("decided_by", "acting_for", "unit")
 
 
 def change_rows(change_request: ChangeRequest, user) -> list[dict]:
@@ -272,7 +282,7 @@ class _ChangeRequestTaskView(
             employee=change_request.employee,
             rows=change_rows(change_request, self.request.user),
             levels=level_rows(change_request),
-            decisions=change_request.decisions.select_related("decided_by", "acting_for", "unit"),
+            decisions=shown_decisions(change_request),
             # escalations: on the request's page (its history), not on the decision form (the
             # approvers of the level are the ones it was escalated about; one query less).
             **kwargs,
@@ -503,7 +513,29 @@ _EMPLOYEE_UNSHOWN = tuple(
 )
 
 
-class _TaskList(list_pages.KeysetListMixin, _TaskColumns):
+class _PinnedWhenChangedMixin:
+    """viewflow's lists keep their address in the session (where a finished task's page returns
+    to): written when it changes, not on every visit (a session write each time the approver
+    opens the queue again)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.session.get(PIN_KEY) == request.get_full_path() and _only_the_pin_skipped(type(self)):
+            return super(StoreRequestPathMixin, self).dispatch(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+
+PIN_KEY = "vf-pin-location"  # viewflow's StoreRequestPathMixin
+
+
+@lru_cache
+def _only_the_pin_skipped(view_class) -> bool:
+    """Whether going past StoreRequestPathMixin skips no other dispatch (a permission check)."""
+    mro = view_class.__mro__
+    between = mro[mro.index(_PinnedWhenChangedMixin) + 1 : mro.index(StoreRequestPathMixin) + 1]
+    return [c for c in between if "dispatch" in c.__dict__] == [StoreRequestPathMixin]
+
+
+class _TaskList(_PinnedWhenChangedMixin, list_pages.KeysetListMixin, _TaskColumns):
     """A task list of the flow: scoped, keyset-paged, its columns joined into one query."""
 
     def scoped(self, queryset):
@@ -592,7 +624,9 @@ class ScopedArchiveListView(_TaskList, flow_views.FlowArchiveListView):
         return _task_rows(super().queryset)
 
 
-class ScopedDashboardProcessListView(list_pages.KeysetListMixin, flow_views.DashboardProcessListView):
+class ScopedDashboardProcessListView(
+    _PinnedWhenChangedMixin, list_pages.KeysetListMixin, flow_views.DashboardProcessListView
+):
     columns = ("process_id", "brief", "created", "finished", "active_tasks")
 
     # viewflow's headers for these are English names made from the attributes ("Process id").

@@ -32,7 +32,15 @@ def _scoped_to_visible_process(view):
             return view(request, *args, **kwargs)
         # A task id must belong to that process: a visible process with another's task id
         # would otherwise reach (and disclose) the other task.
-        access_change_request(request, process_pk=process_pk, task_pk=kwargs.get("task_pk"))
+        task_pk = kwargs.get("task_pk")
+        if request.method == "POST" and task_pk is not None:
+            # A task page's POST runs under its process's lock (flows: one transaction); the
+            # request is read under it, with a row lock, and its transition does not read it
+            # again (workflows.services._transition).
+            with ChangeRequestFlow.lock(process_pk):
+                access_change_request(request, process_pk=process_pk, task_pk=task_pk, locked=True)
+                return view(request, *args, **kwargs)
+        access_change_request(request, process_pk=process_pk, task_pk=task_pk)
         return view(request, *args, **kwargs)
 
     return log_reads_if_shown(wrapper)

@@ -3,7 +3,7 @@ render: the request they are about, shown as on the approval page, masked for th
 
 from django import template
 
-from ..views import change_rows, level_rows, shown_change_request
+from ..views import change_rows, level_rows, shown_change_request, shown_decisions
 
 register = template.Library()
 
@@ -18,6 +18,6 @@ def change_request_summary(context, process):
         "change_request": change_request,
         "rows": change_rows(change_request, user),
         "levels": level_rows(change_request),
-        "decisions": change_request.decisions.select_related("decided_by", "acting_for", "unit"),
+        "decisions": shown_decisions(change_request),
         "request": context["request"],
     }
