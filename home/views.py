@@ -102,7 +102,8 @@ def _figures_context(user, figures: dict) -> dict:
         quota_rows.append(
             {
                 "name": name,
-                "people_url": _list_url("records:employee-list", unit=unit["pk"]),
+                # The top unit's own people (apart from its children) are no filter of the list.
+                "people_url": None if unit["own"] else _list_url("records:employee-list", unit=unit["pk"]),
                 "quota_url": _list_url("units:quota-report", parent=unit["pk"]),
                 "actual": actual,
                 "approved": approved,

@@ -110,3 +110,17 @@ def test_each_bar_of_the_charts_lists_what_it_counts(client, people, workforce):
     assert len(bars) >= 8, bars
     for url, n in bars:
         assert _listed(client, url) == n, url
+
+
+QUOTA_ROW = re.compile(r'<th scope="row"><a href="([^"]+)">[^<]*</a></th>\s*<td>([\d.]+)</td>')
+
+
+def test_each_unit_of_the_quota_table_lists_its_people(client, people, workforce):
+    """A unit's row links to its subtree's people; the Cục's own row (its people apart from its
+    children's) is no filter of the list, so it has no link."""
+    client.force_login(people["xem_cuc"])
+    body = client.get(reverse("home:index")).content.decode()
+    rows = [(html_lib.unescape(url), int(n.replace(".", ""))) for url, n in QUOTA_ROW.findall(body)]
+    assert len(rows) == 2 and all(n for _url, n in rows), rows  # KV1 and KV2; the Cục's own row unlinked
+    for url, n in rows:
+        assert _listed(client, url) == n, url
