@@ -557,6 +557,8 @@ def clone_requests(template, unit, employee_pks: list, latest: dict) -> None:
                 levels=[dict(level, unit=unit.pk) for level in template.levels],
             )
         )
+    for change_request in requests:
+        change_request.derive_fields()  # bulk_create skips save(): the title's search key, its touched
     ChangeRequest.objects.bulk_create(requests)
     links = []
     for proc in processes:

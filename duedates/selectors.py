@@ -37,6 +37,16 @@ from .term_rules import CONTRACT_END, PROBATION_END
 PER_PAGE = 50
 PEOPLE_PER_PAGE = 50
 DATED_KINDS = (rules.RETIREMENT, rules.SALARY_STEP, rules.BEYOND_LAST_STEP, CONTRACT_END, PROBATION_END)
+# Kinds listed together under one choice of the kind filter: the salary steps and the
+# beyond-last-step allowance, both "nâng lương" (the home page's salary tiles count both).
+SALARY_RAISES = "salary_raises"
+KIND_GROUPS = {SALARY_RAISES: (rules.SALARY_STEP, rules.BEYOND_LAST_STEP)}
+KIND_GROUP_LABELS = {SALARY_RAISES: gettext_lazy("Nâng bậc lương và phụ cấp thâm niên vượt khung")}
+
+
+def kinds_of(kind: str) -> tuple:
+    """The kinds of item a value of the kind filter stands for ("" : every dated kind)."""
+    return KIND_GROUPS.get(kind) or ((kind,) if kind else DATED_KINDS)
 
 
 def _date_field(label):
@@ -49,7 +59,7 @@ class DueFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Loại việc"),
         required=False,
-        choices=[("", gettext_lazy("Mọi việc có ngày đến hạn")), *DueItem.Kind.choices],
+        choices=[("", gettext_lazy("Mọi việc có ngày đến hạn")), *DueItem.Kind.choices, *KIND_GROUP_LABELS.items()],
         error_messages={"invalid_choice": gettext_lazy("Loại việc không hợp lệ.")},
     )
     unit = forms.IntegerField(
@@ -131,10 +141,7 @@ class Filters:
 
     def matches(self, item) -> bool:
         """The same filters as list_due_items, on an item computed in memory."""
-        if self.kind:
-            if item.kind != self.kind:
-                return False
-        elif item.kind not in DATED_KINDS:
+        if item.kind not in kinds_of(self.kind):
             return False
         if item.kind == rules.CANNOT_COMPUTE:
             return not (self.due_from or self.due_to or self.overdue)
@@ -165,8 +172,7 @@ def list_due_items(*, user, filters: Filters) -> QuerySet:
         if filters.due_from or filters.due_to or filters.overdue:
             queryset = queryset.none()
     else:
-        kinds = [filters.kind] if filters.kind else list(DATED_KINDS)
-        queryset = queryset.filter(kind__in=kinds, due_date__isnull=False).order_by("due_date", "pk")
+        queryset = queryset.filter(kind__in=kinds_of(filters.kind), due_date__isnull=False).order_by("due_date", "pk")
         if filters.due_from:
             queryset = queryset.filter(due_date__gte=filters.due_from)
         if filters.due_to:

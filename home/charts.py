@@ -59,6 +59,14 @@ def _config(**options) -> dict:
     }
 
 
+def _points(values: list, links: list | None) -> list:
+    """pygal's values, each a link to the list it counts (an SVG <a>, no script) where `links`
+    gives one; a zero draws nothing, so it has none."""
+    if not links:
+        return list(values)
+    return [{"value": v, "xlink": {"href": url}} if url and v else v for v, url in zip(values, links, strict=True)]
+
+
 def _svg(chart, label: str) -> str:
     """The chart as an inline <svg> element, without pygal's style, script, comments and
     title: an image for assistive technology, named by `label` (the figure's caption)."""
@@ -74,11 +82,13 @@ def _svg(chart, label: str) -> str:
     tree.set("aria-label", label)
     tree.set("class", "pygal-chart qlcb-chart__svg")
     ET.register_namespace("", SVG[1:-1])
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
     return mark_safe(ET.tostring(tree, encoding="unicode"))
 
 
-def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int]]]) -> str:
-    """Headcount of each unit, stacked by category (one bar per unit, largest first)."""
+def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int]]], links=None) -> str:
+    """Headcount of each unit, stacked by category (one bar per unit, largest first); `links`:
+    for each series, the URL of each unit's part (or None)."""
     totals = [sum(values[i] for _name, values in series) for i in range(len(units))]
     chart = pygal.HorizontalStackedBar(
         **_config(
@@ -89,8 +99,9 @@ def stacked_units(label: str, units: list[str], series: list[tuple[str, list[int
         )
     )
     chart.x_labels = [str(u) for u in reversed(units)]
-    for name, values in series:
-        chart.add(str(name), list(reversed(values)))
+    for index, (name, values) in enumerate(series):
+        urls = list(reversed(links[index])) if links else None
+        chart.add(str(name), _points(list(reversed(values)), urls))
     return _svg(chart, label)
 
 
@@ -108,27 +119,27 @@ def grouped_units(label: str, units: list[str], series: list[tuple[str, list[int
     return _svg(chart, label)
 
 
-def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list[int]]]) -> str:
-    """Columns (age bands, months) stacked by series (sex)."""
+def stacked_columns(label: str, columns: list[str], series: list[tuple[str, list[int]]], links=None) -> str:
+    """Columns (age bands, months) stacked by series (sex); `links` as stacked_units'."""
     totals = [sum(values[i] for _name, values in series) for i in range(len(columns))]
     chart = pygal.StackedBar(**_config(print_values=False, y_labels=_ticks(max(totals, default=0))))
     chart.x_labels = [str(c) for c in columns]
-    for name, values in series:
-        chart.add(str(name), values)
+    for index, (name, values) in enumerate(series):
+        chart.add(str(name), _points(values, links[index] if links else None))
     return _svg(chart, label)
 
 
-def columns(label: str, columns: list[str], values: list[int], name: str) -> str:
-    """One figure per column (retirements by month)."""
+def columns(label: str, columns: list[str], values: list[int], name: str, links=None) -> str:
+    """One figure per column (retirements by month); `links`: each column's URL (or None)."""
     chart = pygal.Bar(**_config(x_label_rotation=-45, y_labels=_ticks(max(values, default=0))))
     chart.x_labels = [str(c) for c in columns]
-    chart.add(str(name), values)
+    chart.add(str(name), _points(values, links))
     return _svg(chart, label)
 
 
-def parts(label: str, slices: list[tuple[str, int]]) -> str:
-    """Shares of a whole (headcount by category), as a ring."""
+def parts(label: str, slices: list[tuple[str, int]], links=None) -> str:
+    """Shares of a whole (headcount by category), as a ring; `links`: each slice's URL (or None)."""
     chart = pygal.Pie(**_config(inner_radius=0.45, print_values=True))
-    for name, value in slices:
-        chart.add(str(name), value)
+    for index, (name, value) in enumerate(slices):
+        chart.add(str(name), _points([value], [links[index]] if links else None))
     return _svg(chart, label)

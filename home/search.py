@@ -5,16 +5,17 @@ units.selectors.search_units, workflows.permissions.visible_change_requests_q) a
 few rows, so the page costs a fixed number of queries whatever the data's size.
 
 Names are compared by their search keys (tracking.vietnamese.search_key): diacritics and case
-are ignored, "nguyen van" finds "Nguyễn Văn An" and "dang" finds "Đặng". Digits find people by
-the beginning of their CCCD (where the user may see CCCDs) and requests by number ("#123" or
-"123")."""
+are ignored, "nguyen van" finds "Nguyễn Văn An", "dang" finds "Đặng" and "dieu dong" finds a
+request titled "Điều động …". Digits find people by the beginning of their CCCD (where the user
+may see CCCDs) and requests by number ("#123" or "123")."""
 
 import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from records.selectors import list_employees, name_search_q
+from records.selectors import list_employees
+from tracking.vietnamese import search_words, word_start_q
 from units.selectors import search_units
 from workflows.models import ChangeRequest
 from workflows.permissions import visible_change_requests_q
@@ -51,16 +52,20 @@ def units(*, user, query: str) -> QuerySet:
 
 
 def requests(*, user, query: str) -> QuerySet:
-    """Change requests the user may see: by number ("#123"), by words of the title (as typed),
-    or by the name of the person they are about (diacritics ignored); newest first."""
+    """Change requests the user may see: by number ("#123"), or by the words the request list
+    shows, diacritics and case ignored: every word typed begins a word of the title
+    (ChangeRequest.search_key) or of the person's name (Employee.search_key), in any order, so
+    "dieu dong" finds "Điều động …" and "dieu dong an" finds it about Nguyễn Văn An; newest first."""
     match = REQUEST_NUMBER.match(query)
     if match:
         found = Q(pk=int(match.group(1)))
     else:
-        found = Q(title__icontains=query)
-        by_name = name_search_q(query, prefix="employee__")
-        if by_name:
-            found |= by_name
+        words = search_words(query)
+        if not words:
+            return ChangeRequest.objects.none()
+        found = Q()
+        for word in words:
+            found &= word_start_q("search_key", word) | word_start_q("employee__search_key", word)
     return (
         ChangeRequest.objects.filter(visible_change_requests_q(user))
         .filter(found)

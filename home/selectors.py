@@ -26,7 +26,7 @@ from units.scope import granted_paths
 from units.selectors import list_child_units
 from workflows.due_work import list_due_tasks
 from workflows.flows import ChangeRequestFlow
-from workflows.list_pages import open_approval_tasks, queue_count, queue_page, queue_requests
+from workflows.list_pages import open_approval_tasks, queue_count, queue_page, queue_requests, queue_units
 from workflows.models import ChangeRequestTask
 from workflows.selectors import list_change_requests
 
@@ -74,9 +74,10 @@ def queue_tasks(*, user) -> WorkList:
     """The approvals the user may take (the queue's own queries: workflows.list_pages), the
     longest waiting first."""
     flow = ChangeRequestFlow
-    page = queue_page(queue_requests(user, flow), QueryDict(), per_page=ROWS_SHOWN, order="waiting_since")
+    by_unit = queue_units(user)  # the approval units and their filters, once for the rows and the count
+    page = queue_page(queue_requests(user, flow, by_unit), QueryDict(), per_page=ROWS_SHOWN, order="waiting_since")
     rows = open_approval_tasks(_task_rows(ChangeRequestTask._default_manager.all()), flow, page.rows)
-    count, more = count_up_to(queue_count(user, flow).queryset, COUNT_CAP)
+    count, more = count_up_to(queue_count(user, flow, by_unit).queryset, COUNT_CAP)
     return WorkList(rows=rows, count=count, more=more)
 
 
@@ -123,10 +124,9 @@ def _top_units(user) -> list[Unit]:
     return list(Unit.objects.filter(path__in=tops).order_by("path")[:TOPS_READ])
 
 
-def _unit_rows(user, today: datetime.date) -> list[dict]:
+def _unit_rows(user, today: datetime.date, tops: list[Unit]) -> list[dict]:
     """Headcount and quota by unit: the top unit's children (its own people as one more row),
     or, for a user with several separate subtrees, each of their tops; largest first."""
-    tops = _top_units(user)
     rows = []
     if len(tops) == 1:
         top = tops[0]
@@ -206,7 +206,7 @@ def _due_figures(user, today: datetime.date) -> tuple[dict, list]:
 def _figures_key(user, today) -> str:
     scope = figures_scope(user)
     digest = hashlib.sha256(repr((scope.subtrees, sorted(scope.unit_ids))).encode()).hexdigest()[:16]
-    return f"home-figures:v1:{user.pk}:{digest}:{today.isoformat()}"
+    return f"home-figures:v2:{user.pk}:{digest}:{today.isoformat()}"
 
 
 def workforce_figures(*, user) -> dict | None:
@@ -220,13 +220,17 @@ def workforce_figures(*, user) -> dict | None:
     if figures is None:
         total, by_status, by_sex_band = _people_figures(user, today)
         due, retirements = _due_figures(user, today)
+        tops = _top_units(user)
         figures = {
+            # The one unit whose subtree is the scope (None for several separate subtrees): the
+            # lists the figures link to are filtered by it, so they list what the figures count.
+            "scope_unit": tops[0].pk if len(tops) == 1 else None,
             "as_of": today,
             "computed_at": timezone.now(),
             "total": total,
             "by_status": by_status,
             "by_sex_band": by_sex_band,
-            "units": _unit_rows(user, today),
+            "units": _unit_rows(user, today, tops),
             "due": due,
             "retirements": retirements,
         }

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from duedates import rules
 from duedates.permissions import can_view_due_items
+from duedates.selectors import SALARY_RAISES
 from records.models import Employee
 from records.permissions import can_view_access_log
 from reports.quota import CATEGORIES
@@ -73,9 +74,26 @@ def _percent(part: int, whole: int) -> str | None:
     return number_format(round(100 * part / whole, 1), decimal_pos=1)
 
 
+# The home page's age bands (home.selectors.AGE_BANDS) as the employee list's age filter names
+# them (records.list_filters.AGE_BANDS): the same bounds, so a bar lists what it counts.
+LIST_AGE_BANDS = {"under_30": "under30", "30_39": "30-39", "40_49": "40-49", "50_59": "50-59", "60_up": "60plus"}
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
 def _figures_context(user, figures: dict) -> dict:
-    """The charts and the tables beside them, from the figures (numbers only, kept per user)."""
+    """The charts and the tables beside them, from the figures (numbers only, kept per user).
+    Each figure links to the list filtered to what it counts: the employee list (within the
+    scope's unit, records.list_filters) or the due list (duedates.selectors)."""
     units = figures["units"]
+    scope_unit = figures.get("scope_unit")
+
+    def people_url(**filters) -> str:
+        return _list_url("records:employee-list", unit=filters.pop("unit", scope_unit), **filters)
+
     category_names = [(c.value, c.label) for c in CATEGORIES]
     unit_names = [_("%(name)s (tại đơn vị)") % {"name": u["name"]} if u["own"] else u["name"] for u in units]
     quota_rows = []
@@ -84,7 +102,8 @@ def _figures_context(user, figures: dict) -> dict:
         quota_rows.append(
             {
                 "name": name,
-                "people_url": _list_url("records:employee-list", unit=unit["pk"]),
+                # The top unit's own people (apart from its children) are no filter of the list.
+                "people_url": None if unit["own"] else _list_url("records:employee-list", unit=unit["pk"]),
                 "quota_url": _list_url("units:quota-report", parent=unit["pk"]),
                 "actual": actual,
                 "approved": approved,
@@ -100,8 +119,21 @@ def _figures_context(user, figures: dict) -> dict:
     months = [m for m, _n in figures["retirements"]]
     today = figures["as_of"]
     due_links = can_view_due_items(user)
+
+    def due_url(**filters) -> str:
+        return _list_url("duedates:due-list", unit=scope_unit, **filters)
+
+    def month_url(month: datetime.date) -> str | None:
+        """The retirements of one month of the chart (the first from today, the last to the
+        twelve months' end), as the chart counts them."""
+        if not due_links:
+            return None
+        start, end = max(month, today), min(_month_end(month), due["retirements_until"])
+        return due_url(kind=rules.RETIREMENT, due_from=start, due_to=end)
+
     return {
         "total": figures["total"],
+        "total_url": people_url(),
         "computed_at": figures["computed_at"],
         "quota_rows": quota_rows,
         "status_rows": [
@@ -109,23 +141,24 @@ def _figures_context(user, figures: dict) -> dict:
                 "label": label,
                 "count": by_status.get(value, 0),
                 "percent": _percent(by_status.get(value, 0), figures["total"]),
+                "url": people_url(status=value),
             }
             for value, label in Employee.EmploymentStatus.choices
         ],
         "sex_rows": [
-            {"label": sex.label, "count": sum(n for (s, _b), n in by_sex_band.items() if s == sex.value)}
+            {
+                "label": sex.label,
+                "count": sum(n for (s, _b), n in by_sex_band.items() if s == sex.value),
+                "url": people_url(sex=sex.value),
+            }
             for sex in sexes
         ],
         "due": due,
         "due_links": due_links,
-        "retirements_url": _list_url(
-            "duedates:due-list", kind=rules.RETIREMENT, due_from=today, due_to=due["retirements_until"]
-        ),
-        "steps_soon_url": _list_url(
-            "duedates:due-list", kind=rules.SALARY_STEP, due_from=today, due_to=due["soon_until"]
-        ),
-        "steps_overdue_url": _list_url("duedates:due-list", kind=rules.SALARY_STEP, overdue="on"),
-        "cannot_compute_url": _list_url("duedates:due-list", kind=rules.CANNOT_COMPUTE),
+        "retirements_url": due_url(kind=rules.RETIREMENT, due_from=today, due_to=due["retirements_until"]),
+        "steps_soon_url": due_url(kind=SALARY_RAISES, due_from=today, due_to=due["soon_until"]),
+        "steps_overdue_url": due_url(kind=SALARY_RAISES, overdue="on"),
+        "cannot_compute_url": due_url(kind=rules.CANNOT_COMPUTE),
         "charts": [
             {
                 "id": "units",
@@ -135,6 +168,12 @@ def _figures_context(user, figures: dict) -> dict:
                     _("Số cán bộ theo đơn vị và loại"),
                     unit_names,
                     [(label, [u["actual"][value] for u in units]) for value, label in category_names],
+                    # A unit's part: its subtree's people of that category; the top unit's own
+                    # people (apart from its children) are no filter of the list: no link.
+                    [
+                        [None if u["own"] else people_url(unit=u["pk"], status=value) for u in units]
+                        for value, _label in category_names
+                    ],
                 ),
             },
             {
@@ -155,7 +194,9 @@ def _figures_context(user, figures: dict) -> dict:
                 "legend": [label for _value, label in category_names],
                 "title": _("Cán bộ theo loại"),
                 "svg": charts.parts(
-                    _("Cán bộ theo loại"), [(row_label, by_status.get(value, 0)) for value, row_label in category_names]
+                    _("Cán bộ theo loại"),
+                    [(row_label, by_status.get(value, 0)) for value, row_label in category_names],
+                    [people_url(status=value) for value, _label in category_names],
                 ),
             },
             {
@@ -166,6 +207,7 @@ def _figures_context(user, figures: dict) -> dict:
                     _("Cán bộ theo giới tính và độ tuổi"),
                     [_age_band_label(b) for b in bands],
                     [(sex.label, [by_sex_band.get((sex.value, b), 0) for b in bands]) for sex in sexes],
+                    [[people_url(sex=sex.value, age=LIST_AGE_BANDS[b]) for b in bands] for sex in sexes],
                 ),
             },
             {
@@ -176,6 +218,7 @@ def _figures_context(user, figures: dict) -> dict:
                     [m.strftime("%m/%Y") for m in months],
                     [n for _m, n in figures["retirements"]],
                     _("Nghỉ hưu"),
+                    [month_url(m) for m in months],
                 ),
             },
         ],

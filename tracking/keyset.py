@@ -2,13 +2,13 @@
 last row shown, found through an index on the list's ordering, so page 500 costs what page 1
 costs (no OFFSET) and no exact COUNT is taken.
 
-The ordering is the queryset's own `order_by` (plain field names, `__` paths allowed, each
-column NOT NULL); the primary key is appended when missing so that ties on the sort column
-neither skip nor repeat rows, unless the ordering already ends in a unique column of the model
-(a unit's `path`), which has no ties. The cursor in the URL is signed (it names the ordering it
-belongs to): a tampered, stale or foreign cursor shows the first page with a message, never
-an error. Counts, when a page wants one, are capped (`count_up_to`): "hơn 1.000" costs at most
-1,001 index entries whatever the table's size.
+The ordering is the queryset's own `order_by` (plain field names, `__` paths allowed, or the
+names of the queryset's annotations; each column NOT NULL); the primary key is appended when
+missing so that ties on the sort column neither skip nor repeat rows, unless the ordering
+already ends in a unique column of the model (a unit's `path`), which has no ties. The cursor
+in the URL is signed (it names the ordering it belongs to): a tampered, stale or foreign cursor
+shows the first page with a message, never an error. Counts, when a page wants one, are capped
+(`count_up_to`): "hơn 1.000" costs at most 1,001 index entries whatever the table's size.
 
 Django's list views (viewflow's ListModelView is one) page this way through `KeysetListMixin`.
 Every list shows the one pager, templates/pager.html, given the page as `page`."""
@@ -65,7 +65,7 @@ def ordering_of(queryset: QuerySet) -> list[str]:
     if not ordering or not all(isinstance(name, str) for name in ordering):
         raise ValueError(f"{queryset.model.__name__}: keyset pagination needs an ordering by field names")
     last = ordering[-1].lstrip("-")
-    if "__" in last or not _model_field(queryset.model, last).unique:
+    if "__" in last or not _field(queryset, last).unique:
         ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
     return ordering
 
@@ -76,6 +76,13 @@ def _model_field(model, path: str):
     for name in relations:
         model = model._meta.get_field(name).related_model
     return model._meta.pk if last == "pk" else model._meta.get_field(last)
+
+
+def _field(queryset: QuerySet, path: str):
+    """The field a column of the ordering holds: an annotation's output field (e.g. a sort key
+    read through a nullable relation with a default, Coalesce(...)), or the model field at `path`."""
+    annotation = queryset.query.annotations.get(path)
+    return annotation.output_field if annotation is not None else _model_field(queryset.model, path)
 
 
 def _row_value(row, path: str):
@@ -201,7 +208,7 @@ def _read_cursor(queryset, ordering, cursor: str | None, salt: str):
             return LAST, None, ""
         if direction not in (NEXT, PREVIOUS) or len(raw) != len(ordering):
             raise ValueError(direction)
-        fields = [_model_field(queryset.model, name.lstrip("-")) for name in ordering]
+        fields = [_field(queryset, name.lstrip("-")) for name in ordering]
         return direction, [f.to_python(value) for f, value in zip(fields, raw, strict=True)], ""
     except (signing.BadSignature, ValueError, TypeError, ValidationError):
         return None, None, bad_cursor_message()
@@ -305,7 +312,7 @@ def _read_merged_cursor(querysets, orderings, cursor: str | None, salt: str):
         ordering = orderings[source]
         if direction not in (NEXT, PREVIOUS) or len(values) != len(ordering):
             raise ValueError(direction)
-        fields = [_model_field(querysets[source].model, name.lstrip("-")) for name in ordering]
+        fields = [_field(querysets[source], name.lstrip("-")) for name in ordering]
         return direction, source, [f.to_python(v) for f, v in zip(fields, values, strict=True)], ""
     except (signing.BadSignature, ValueError, TypeError, IndexError, ValidationError):
         return None, None, None, bad_cursor_message()

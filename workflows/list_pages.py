@@ -17,7 +17,8 @@ change_request_queue), one index range per unit; then the page's tasks. Its cost
 user's own queue, not the ministry's open tasks.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.views.list import BaseColumn, DataSourceColumn
@@ -129,12 +130,51 @@ class CappedCount:
 # sorted) instead of one index range per unit merged.
 QUEUE_UNIT_CAP = 8
 
-# `?_orderby=` of the queue (viewflow's list convention): the column and the requests' order.
+# A request about no one (a unit's data, an inspection, an import) in the order by person: after
+# every person, "~" being above the letters and digits a sort key starts with
+# (tracking.vietnamese.sort_key: a < … < z < "{" < "|" < "~").
+NO_PERSON = "~"
+
+
+def person_key(prefix: str = "") -> Coalesce:
+    """The order by person (Vietnamese order: given name, then middle and family name; the
+    person's Employee.sort_key) of a request, or of what leads to one (`prefix`, e.g.
+    "process__change_request__"); a request about no one after every person."""
+    return Coalesce(F(f"{prefix}employee__sort_key"), Value(NO_PERSON), output_field=CharField())
+
+
+# `?_orderby=` of the queue and the inbox (viewflow's list convention: the column's name, "-" for
+# descending): the column and the rows' order. Waiting since is indexed per unit
+# (change_request_queue); the order by person is not (a name belongs to another table): each
+# unit's waiting requests are read and sorted, a set bounded by that unit's queue, then merged.
 QUEUE_ORDERINGS = {
     "-waiting_since": ("-pending_since", "-pk"),
     "waiting_since": ("pending_since", "pk"),
+    "employee_name": ("person_key", "pk"),
+    "-employee_name": ("-person_key", "-pk"),
 }
 QUEUE_DEFAULT_ORDER = "-waiting_since"
+# The inbox: the user's own tasks (a set bounded by what they took), by when each began waiting
+# (the flow's index on created) or by person.
+INBOX_ORDERINGS = {
+    "-waiting_since": ("-created", "-pk"),
+    "waiting_since": ("created", "pk"),
+    "employee_name": ("person_key", "pk"),
+    "-employee_name": ("-person_key", "-pk"),
+}
+INBOX_DEFAULT_ORDER = "-waiting_since"
+
+
+def asked_order(params, orderings: dict, default: str, *, kwarg: str = "_orderby") -> str:
+    """The order asked in the URL (`?_orderby=`), a key of `orderings`, or `default`. viewflow's
+    header script may send several columns ("a,-b"): these lists sort by one."""
+    asked = params.get(kwarg, "").split(",")[0]
+    return asked if asked in orderings else default
+
+
+def column_order(order: str) -> tuple[str, str]:
+    """(the column sorted by, "asc" or "desc") of an order: the indicator on its header."""
+    return order.lstrip("-"), "desc" if order.startswith("-") else "asc"
 
 
 def _open_approval(flow_class) -> Exists:
@@ -146,18 +186,26 @@ def _open_approval(flow_class) -> Exists:
     )
 
 
-def queue_requests(user, flow_class) -> list[QuerySet]:
+def queue_requests(user, flow_class, by_unit: dict | None = None) -> list[QuerySet]:
     """The requests whose approval task `user` may take now (workflows.permissions: approvable
     and visible, the task open and not taken): one queryset per unit they wait at, each an
     index range of `change_request_queue`, or one over all of them past QUEUE_UNIT_CAP units.
-    Their cost follows the user's queue, not the ministry's open requests."""
-    by_unit = list_approvable_change_requests_by_unit(user=user)
+    Their cost follows the user's queue, not the ministry's open requests. `by_unit`: the
+    user's approvable requests by unit when the caller has them already (queue_units)."""
+    if by_unit is None:
+        by_unit = queue_units(user)
     if len(by_unit) <= QUEUE_UNIT_CAP:
         return [
             queryset.filter(visible_pending_at_q(user, unit), _open_approval(flow_class))
             for unit, queryset in by_unit.items()
         ]
     return [_all_queue_requests(user, flow_class, by_unit)]
+
+
+def queue_units(user) -> dict[int, QuerySet]:
+    """The user's approvable requests, one queryset per approval unit: what the queue's page and
+    its count are both built on (a caller showing both computes it once)."""
+    return list_approvable_change_requests_by_unit(user=user)
 
 
 def _all_queue_requests(user, flow_class, by_unit) -> QuerySet:
@@ -168,9 +216,9 @@ def _all_queue_requests(user, flow_class, by_unit) -> QuerySet:
     return queryset
 
 
-def queue_count(user, flow_class) -> "CappedCount":
+def queue_count(user, flow_class, by_unit: dict | None = None) -> "CappedCount":
     """The queue's menu figure: the same requests, counted up to a cap."""
-    return CappedCount(_all_queue_requests(user, flow_class, list_approvable_change_requests_by_unit(user=user)))
+    return CappedCount(_all_queue_requests(user, flow_class, queue_units(user) if by_unit is None else by_unit))
 
 
 def open_approval_tasks(tasks: QuerySet, flow_class, requests) -> list:
@@ -190,6 +238,8 @@ def queue_page(querysets: list[QuerySet], params, *, per_page: int, order: str) 
     """One keyset page of the queue's requests in `order` (a key of QUEUE_ORDERINGS): one query
     per unit (merged by arrival, tracking.keyset.paginate_merged), whatever the depth."""
     ordering = QUEUE_ORDERINGS[order]
+    if "person_key" in {name.lstrip("-") for name in ordering}:
+        querysets = [queryset.annotate(person_key=person_key()) for queryset in querysets]
     # What the cursor and the page's tasks need; the rows are read with the tasks.
     querysets = [queryset.order_by(*ordering).only("pk", "process_id", "pending_since") for queryset in querysets]
     if not querysets:

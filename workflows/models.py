@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Process, Task
 
+from tracking import vietnamese
 from tracking.progress import percent
 
 from .policy import Level, categories_of
@@ -147,8 +148,12 @@ class ChangeRequest(models.Model):
     # save from `kind` and `operations` (touched_tokens); a GIN index on PostgreSQL
     # (migration workflows 0016) makes "requests touching X" an index lookup.
     touched = models.JSONField(_("dữ liệu được thay đổi"), default=list, blank=True, editable=False)
+    # The title without diacritics or case (tracking.vietnamese.search_key), written on every save
+    # with `touched`: what the search box compares ("dieu dong" finds "Điều động …"). Derived, so
+    # kept out of the history, whose sealed rows must keep their content (tracking.ledger).
+    search_key = models.CharField(_("khoá tìm kiếm"), max_length=255, blank=True, default="", editable=False)
 
-    history = HistoricalRecords(excluded_fields=["touched"])
+    history = HistoricalRecords(excluded_fields=["touched", "search_key"])
 
     class Meta:
         verbose_name = _("yêu cầu thay đổi")
@@ -184,12 +189,20 @@ class ChangeRequest(models.Model):
     def __str__(self):
         return _("Yêu cầu #%(pk)s — %(title)s") % {"pk": self.pk, "title": self.title}
 
+    DERIVED_FIELDS = ("touched", "search_key")
+
     def save(self, *args, **kwargs):
-        self.touched = touched_tokens(kind=self.kind, operations=self.operations)
+        self.derive_fields()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "touched" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "touched"]
+        if update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, *(f for f in self.DERIVED_FIELDS if f not in update_fields)]
         super().save(*args, **kwargs)
+
+    def derive_fields(self) -> None:
+        """The columns derived from the request's own values (`touched`, `search_key`): set by
+        save(), and to be called by whatever writes requests without it (a bulk_create)."""
+        self.touched = touched_tokens(kind=self.kind, operations=self.operations)
+        self.search_key = title_search_key(self.title)
 
     def know_approval_units(self, units) -> None:
         """The units of the levels, when the caller has them all in hand (the submission: most
@@ -258,6 +271,11 @@ class ChangeRequest(models.Model):
         from .policy import Level
 
         return [Level(level["level"]).label for level in self.levels] if self.levels else []
+
+
+def title_search_key(title: str) -> str:
+    """ChangeRequest.search_key of a title: tracking.vietnamese.search_key, cut to the column."""
+    return vietnamese.search_key(title or "")[:255]
 
 
 def touched_tokens(*, kind: str, operations) -> list[str]:

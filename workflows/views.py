@@ -562,20 +562,63 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
     owner_name.short_description = pgettext_lazy("column", "Người nhận")
 
 
-class ScopedInboxListView(DueTasksAboveMixin, _TaskList, flow_views.FlowInboxListView):
-    """The user's tasks, and above them the work due items give them (due_views)."""
+class _SortedByPerson:
+    """A task list sortable by its "Chờ từ" and "Cán bộ" headers (`?_orderby=`, viewflow's
+    header convention, kept by the pager's links): `orderings` maps each to the rows' order."""
+
+    orderings: dict = {}
+    default_order = ""
+
+    @cached_property
+    def list_order(self) -> str:
+        return list_pages.asked_order(self.request.GET, self.orderings, self.default_order, kwarg=self.ordering_kwarg)
+
+    @property
+    def columns_order(self):
+        """The sort indicator on the header of the column the list is sorted by."""
+        column, direction = list_pages.column_order(self.list_order)
+        return {self.list_columns[column]: direction}
+
+    def employee_name(self, task):
+        return _TaskColumns.employee_name(self, task)
+
+    employee_name.short_description = _TaskColumns.employee_name.short_description
+    employee_name.orderby_column = "employee_name"
+
+
+class ScopedInboxListView(DueTasksAboveMixin, _SortedByPerson, _TaskList, flow_views.FlowInboxListView):
+    """The user's tasks, and above them the work due items give them (due_views); newest first,
+    oldest first or by person (the user's own tasks: a bounded set, sorted as read)."""
+
+    orderings = list_pages.INBOX_ORDERINGS
+    default_order = list_pages.INBOX_DEFAULT_ORDER
 
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
-        return self.scoped(super().queryset)
+        queryset = self.scoped(super().queryset)
+        if "person_key" in {name.lstrip("-") for name in self.get_ordering()}:
+            queryset = queryset.annotate(person_key=list_pages.person_key("process__change_request__"))
+        return queryset
+
+    def get_ordering(self):
+        return list(self.orderings[self.list_order])
+
+    def waiting_since(self, task):
+        return _TaskColumns.waiting_since(self, task)
+
+    waiting_since.short_description = _TaskColumns.waiting_since.short_description
+    waiting_since.orderby_column = "waiting_since"
 
 
-class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
+class ScopedQueueListView(_SortedByPerson, _TaskList, flow_views.FlowQueueListView):
     """The approval tasks the user may take, read from the requests waiting at their units
     (list_pages.queue_requests: an index range per unit, so a page costs the same whatever the
-    number of open tasks in the ministry), newest or oldest arrival first (`?_orderby=`)."""
+    number of open tasks in the ministry), newest or oldest arrival first, or by person
+    (`?_orderby=`)."""
 
     filterset_class = list_pages.QueueListFilter
+    orderings = list_pages.QUEUE_ORDERINGS
+    default_order = list_pages.QUEUE_DEFAULT_ORDER
 
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
@@ -586,22 +629,11 @@ class ScopedQueueListView(_TaskList, flow_views.FlowQueueListView):
         self.filterset = self.get_filterset(self.filterset_class, queryset=ChangeRequest.objects.none())
         return self.queryset
 
-    @cached_property
-    def queue_order(self) -> str:
-        # viewflow's header script may send several columns ("a,-b"): the queue sorts by one.
-        asked = self.request.GET.get(self.ordering_kwarg, "").split(",")[0]
-        return asked if asked in list_pages.QUEUE_ORDERINGS else list_pages.QUEUE_DEFAULT_ORDER
-
-    @property
-    def columns_order(self):
-        """The sort indicator on "Chờ từ", the one column the queue sorts by."""
-        return {self.list_columns["waiting_since"]: "desc" if self.queue_order.startswith("-") else "asc"}
-
     def paginate_queryset(self, queryset, page_size):
         requests = list_pages.queue_requests(self.request.user, self.flow_class)
         if self.filterset.is_valid():
             requests = [self.filterset.filter_queryset(r) for r in requests]
-        page = list_pages.queue_page(requests, self.request.GET, per_page=page_size, order=self.queue_order)
+        page = list_pages.queue_page(requests, self.request.GET, per_page=page_size, order=self.list_order)
         page.rows = list_pages.open_approval_tasks(
             _task_rows(self.model._default_manager.all()), self.flow_class, page.rows
         )

@@ -246,3 +246,24 @@ def test_the_home_page_takes_the_same_queries_whatever_the_data(client, tree, pe
     few = count()
     _grow(tree, people, loader, 2, 7)
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_the_queue_card_reads_the_approval_units_once(people, tree, employee_kv1):
+    """The queue card's rows and its count are built on one reading of the approver's units
+    (workflows.list_pages.queue_units): on a fresh user object (nothing remembered) the grants
+    and the delegations are read once each, then the unit's range, the page's tasks and the
+    capped count."""
+    from django.contrib.auth import get_user_model
+
+    from home.selectors import queue_tasks
+
+    submit(people, tree, employee_kv1)
+    user = get_user_model().objects.get(pk=people["lanhdao_kv1"].pk)
+    with CaptureQueriesContext(connection) as queries:
+        queue = queue_tasks(user=user)
+    assert queue.count == 1 and len(queue.rows) == 1
+    sqls = [query["sql"] for query in queries]
+    assert sum(sql.startswith('SELECT "units_rolegrant"') for sql in sqls) == 1, sqls
+    assert sum(sql.startswith('SELECT "workflows_delegation"') for sql in sqls) == 1, sqls
+    assert len(sqls) == 5, sqls

@@ -181,3 +181,101 @@ def test_a_typed_word_is_read_literally_not_as_a_pattern(people, named, typed):
     """Each word is one regular expression `(^| )word` (tracking.vietnamese.word_start_q, for
     the trigram index): what the user types is escaped, so "v.n" does not find "Văn"."""
     assert names(search.people(user=people["canbo_kv1"], query=typed)) == []
+
+
+# --- requests by the words of their title and the person's name ---------------------------------
+
+TITLES = {
+    "Điều động Đặng Thị Thu": "Đặng Thị Thu",  # Đ of the title and of the name
+    "Đề nghị nâng lương Dương Văn Dũng": "Dương Văn Dũng",  # tones: Dương is not Dũng
+    "Cập nhật quá trình đào tạo": "Nguyễn Văn Hùng",  # the name is not in the title
+}
+
+
+@pytest.fixture
+def titled(people, tree, named):
+    """One submitted request per title, each about the person beside it (unit kv1)."""
+    from workflows import changesets, services
+
+    requests = {}
+    for title, name in TITLES.items():
+        employee = Employee.objects.get(pk=named[name].pk)
+        requests[title] = services.submit_change_request(
+            kind=ChangeRequest.Kind.EMPLOYEE,
+            unit=tree["kv1"],
+            submitted_by=people["canbo_kv1"],
+            operations=[changesets.make_update(employee, {"main_duties": title})],
+            reason="Cập nhật",
+            title=title,
+            employee=employee,
+            subject_model="records.employee",
+            subject_pk=employee.pk,
+        )
+    return requests
+
+
+def titles(rows) -> list[str]:
+    return sorted(row.title for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("dieu dong", ["Điều động Đặng Thị Thu"]),  # no diacritics; Đ typed as d
+        ("ĐIỀU ĐỘNG", ["Điều động Đặng Thị Thu"]),  # capitals and diacritics
+        ("dong dieu", ["Điều động Đặng Thị Thu"]),  # any word order
+        ("d", ["Điều động Đặng Thị Thu", "Đề nghị nâng lương Dương Văn Dũng", "Cập nhật quá trình đào tạo"]),
+        ("de nghi", ["Đề nghị nâng lương Dương Văn Dũng"]),
+        ("dung", ["Đề nghị nâng lương Dương Văn Dũng"]),  # Dũng, tones ignored; "dương" does not begin with "dung"
+        ("duong", ["Đề nghị nâng lương Dương Văn Dũng"]),
+        ("dao tao", ["Cập nhật quá trình đào tạo"]),
+        ("dao tao hung", ["Cập nhật quá trình đào tạo"]),  # title words and the person's name together
+        ("nguyen van hung", ["Cập nhật quá trình đào tạo"]),  # the name alone, shown in the list, not in the title
+        ("ong", []),  # a word is found by its beginning, not by its middle ("động")
+        ("dieu thu dung", []),  # every word must be found
+    ],
+)
+def test_requests_are_found_by_title_words_without_diacritics(people, titled, typed, found):
+    assert titles(search.requests(user=people["lanhdao_kv1"], query=typed)) == sorted(found)
+
+
+def test_requests_found_by_title_are_scoped_by_who_may_see_them(people, titled):
+    assert titles(search.requests(user=people["xem_cuc"], query="dieu dong")) == ["Điều động Đặng Thị Thu"]
+    assert titles(search.requests(user=people["canbo_kv2"], query="dieu dong")) == []
+    assert titles(search.requests(user=people["nobody"], query="dieu dong")) == []
+
+
+def test_the_title_key_is_kept_on_every_save_and_filled_by_the_migration(people, titled):
+    change_request = titled["Điều động Đặng Thị Thu"]
+    assert ChangeRequest.objects.get(pk=change_request.pk).search_key == "dieu dong dang thi thu"
+    change_request.title = "Luân chuyển Đặng Thị Thu"
+    change_request.save(update_fields=["title"])
+    assert ChangeRequest.objects.get(pk=change_request.pk).search_key == "luan chuyen dang thi thu"
+    assert titles(search.requests(user=people["lanhdao_kv1"], query="luan chuyen")) == [change_request.title]
+    assert titles(search.requests(user=people["lanhdao_kv1"], query="dieu dong")) == []
+
+    # Rows written before the column (or by a bulk path that forgot derive_fields) get it from the
+    # migration's fill.
+    import importlib
+
+    from django.apps import apps
+
+    ChangeRequest.objects.update(search_key="")
+    importlib.import_module("workflows.migrations.0019_changerequest_search_key").fill_keys(apps, None)
+    assert dict(ChangeRequest.objects.values_list("title", "search_key")) == {
+        "Luân chuyển Đặng Thị Thu": "luan chuyen dang thi thu",
+        "Đề nghị nâng lương Dương Văn Dũng": "de nghi nang luong duong van dung",
+        "Cập nhật quá trình đào tạo": "cap nhat qua trinh dao tao",
+    }
+
+
+def test_a_bulk_created_request_gets_its_key_from_derive_fields():
+    row = ChangeRequest(kind=ChangeRequest.Kind.UNIT, title="Điều chỉnh biên chế Đội Thuế")
+    row.derive_fields()
+    assert row.search_key == "dieu chinh bien che doi thue"
+
+
+def test_the_results_page_lists_a_request_found_without_diacritics(client, people, titled):
+    client.force_login(people["lanhdao_kv1"])
+    body = client.get(reverse("search"), {"q": "dieu dong", "group": "requests"}).content.decode()
+    assert "Điều động Đặng Thị Thu" in body and "Đề nghị nâng lương" not in body

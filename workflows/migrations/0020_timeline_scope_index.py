@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workflows", "0018_queue_pending_since"),
+        ("workflows", "0019_changerequest_search_key"),
     ]
 
     operations = [
