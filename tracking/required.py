@@ -15,9 +15,7 @@ def is_required(bound) -> bool:
     field = bound.field
     widget = field.widget
     return bool(
-        field.required
-        and bound.form.use_required_attribute
-        and widget.use_required_attribute(bound.initial)
+        field.required and bound.form.use_required_attribute and widget.use_required_attribute(bound.initial)
     ) or bool(widget.attrs.get("required"))
 
 

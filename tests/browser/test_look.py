@@ -24,8 +24,9 @@ OVERFLOWING = """() => {
   const names = [];
   for (const el of document.querySelectorAll('body *')) {
     if (out(el) && !out(el.parentElement) && names.length < 5) {
-      names.push(el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
-                 + ' ' + Math.round(el.getBoundingClientRect().width) + 'px');
+      const c = typeof el.className === 'string' ? el.className.trim() : '';
+      const cls = c ? '.' + c.split(/\\s+/).join('.') : '';
+      names.push(el.tagName.toLowerCase() + cls + ' ' + Math.round(el.getBoundingClientRect().width) + 'px');
     }
   }
   return names;
@@ -78,9 +79,7 @@ def test_main_pages_are_in_roboto_with_breadcrumbs(browse, office, width):
         page.wait_for_load_state()
         found += check(page, label, **kinds)
         browse.shot(label)
-    assert page.get_by_role("navigation", name="Đường dẫn").inner_text().replace("\n", " ").startswith(
-        "Trang chủ"
-    )
+    assert page.get_by_role("navigation", name="Đường dẫn").inner_text().replace("\n", " ").startswith("Trang chủ")
 
     # The required mark on the change page: the reason's label, hidden from screen readers.
     browse.go("records:employee-propose", employee.pk)
