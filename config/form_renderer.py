@@ -6,15 +6,21 @@ Only while the templates are Django's own: each widget template that is nothing 
 of "django/forms/widgets/input.html", that template and "django/forms/widgets/attrs.html" are
 compared at start with the text written here; a template an app overrides (or another Django
 version changes) keeps being rendered as a template. tests/test_form_renderer.py checks the
-output is the templates' byte for byte."""
+output is the templates' byte for byte.
+
+Every label (or legend) Django writes for a field whose input is required ends with the
+required mark (tracking.required, issue #12), so every form shows it the same way."""
 
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeData
+from django.utils.safestring import SafeData, mark_safe
+
+from tracking.required import mark_for
 
 INPUT = "django/forms/widgets/input.html"
 ATTRS = "django/forms/widgets/attrs.html"
+LABEL = "django/forms/label.html"  # BaseForm.template_name_label
 INCLUDES_INPUT = '{% include "django/forms/widgets/input.html" %}'
 INPUT_SOURCE = (
     '<input type="{{ widget.type }}" name="{{ widget.name }}"'
@@ -92,8 +98,21 @@ class FormRenderer(DjangoTemplates):
             return None
 
     def render(self, template_name, context, request=None):
+        if template_name == LABEL and isinstance(context, dict) and context.get("use_tag") and context.get("field"):
+            return self._marked_label(super().render(template_name, context, request=request), context)
         if template_name in self.written_in_python:
             widget = context.get("widget") if isinstance(context, dict) else None
             if widget is not None and {"type", "name", "value", "attrs"} <= widget.keys():
                 return render_input(widget)
         return super().render(template_name, context, request=request)
+
+    @staticmethod
+    def _marked_label(html: str, context: dict) -> str:
+        """The label with the required mark before its closing tag, when the field's input is
+        required."""
+        mark = mark_for(context["field"])
+        closing = f"</{context.get('tag') or 'label'}>"
+        if not mark or not html.rstrip().endswith(closing):
+            return html
+        head = html.rstrip()[: -len(closing)]
+        return mark_safe(f"{head}{mark}{closing}")

@@ -18,14 +18,17 @@ from . import policy
 from .models import ApprovalPolicy
 
 MAX_LEVELS = 4
-LEVEL_CHOICES = [("", "—")] + list(policy.Level.choices)
+# The blank choice says so (issue #12): an empty row of the editor reads "— Chưa đặt —" in
+# every cell (muted by .qlcb-rows in qlcb.css), not a bare dash that looks like a value.
+UNSET = gettext_lazy("— Chưa đặt —")
+LEVEL_CHOICES = [("", UNSET)] + list(policy.Level.choices)
 
 
 class RuleForm(forms.Form):
     # A blank first choice: the page's empty rows stay empty in a browser (a select always
     # submits a value; without it every empty row came back as a "personal" rule).
     category = forms.ChoiceField(
-        label=gettext_lazy("Loại dữ liệu"), choices=[("", "—")] + list(policy.Category.choices)
+        label=gettext_lazy("Loại dữ liệu"), choices=[("", UNSET)] + list(policy.Category.choices)
     )
     unit_kind = forms.ChoiceField(
         label=gettext_lazy("Loại đơn vị"),
