@@ -131,6 +131,14 @@ class Browse:
         return page
 
 
+FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def fits_the_width(page) -> bool:
+    """No sideways scrolling: the page is no wider than the window (desktop and 390 px)."""
+    return page.evaluate(FITS)
+
+
 @pytest.fixture(params=list(WIDTHS))
 def width(request):
     return request.param

@@ -14,15 +14,8 @@ from tests.conftest import make_employee
 from tests.oversight.test_asof import backdate
 from tests.oversight.test_timeline import approve, propose
 
+from .conftest import fits_the_width
 from .test_accessibility import blocking_violations
-from .test_home import fits_the_width
-
-
-def fits(browse, page) -> bool:
-    """No sideways scrolling, asked at desktop width: at 390 px the top bar of any page whose
-    section title is longer than "Trang chủ" is 16–70 px too wide (known, see the report)."""
-    return browse.viewport["width"] < 600 or fits_the_width(page)
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -62,7 +55,7 @@ def test_inspector_sees_the_file_before_a_change_and_compares_two_dates(browse, 
     expect(main).not_to_contain_text(NEW)
     browse.shot("the file as it was")
     found = blocking_violations(page, "file as of a date")
-    assert fits(browse, page)
+    assert fits_the_width(page)
 
     page.locator(f"main a[href='{browse.path('records:employee-compare', employee.pk)}']").click()
     expect(page).to_have_url(browse.url("records:employee-compare", employee.pk))
@@ -77,7 +70,7 @@ def test_inspector_sees_the_file_before_a_change_and_compares_two_dates(browse, 
     expect(main).to_contain_text("Phân công lại nhiệm vụ")  # with its reason
     browse.shot("two dates compared")
     found += blocking_violations(page, "two dates compared")
-    assert fits(browse, page)
+    assert fits_the_width(page)
 
     # Between two dates before the change: nothing changed.
     form.locator("[name=start]").fill(day(8))

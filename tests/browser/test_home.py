@@ -5,14 +5,11 @@ page's width (no sideways scrolling at 390 px), without an axe violation."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import fits_the_width
 from .test_accessibility import blocking_violations
 from .test_journeys import propose_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def fits_the_width(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 def test_signing_in_lands_on_the_home_page_with_work_and_charts(browse, office):

@@ -14,15 +14,8 @@ from accounts.models import SavedFilter
 from records.models import Employee
 from tests.conftest import make_employee
 
+from .conftest import fits_the_width
 from .test_accessibility import blocking_violations
-from .test_home import fits_the_width
-
-
-def fits(browse, page) -> bool:
-    """No sideways scrolling, asked at desktop width: at 390 px the top bar of any page whose
-    section title is longer than "Trang chủ" is 16–70 px too wide (known, see the report)."""
-    return browse.viewport["width"] < 600 or fits_the_width(page)
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -107,7 +100,7 @@ def test_filter_by_unit_sex_and_age_saved_reopened_and_deleted(browse, people, t
     expect(form.locator("select[name=age]")).to_have_value("30-39")
     browse.shot("the saved filter reopened")
     found += blocking_violations(page, "employee list filtered")
-    assert fits(browse, page)
+    assert fits_the_width(page)
 
     # Deleted: gone from the saved list and from the database.
     saved.get_by_role("button", name=f"Xoá bộ lọc {NAME}").click()

@@ -6,6 +6,8 @@ its mark, and each list fits a 390 px screen without scrolling sideways."""
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import fits_the_width
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 FACES = """() => {
@@ -17,7 +19,6 @@ FACES = """() => {
 # named in CSS with no font behind it would fall back silently).
 ROBOTO_LOADED = """() => document.fonts.ready.then(() =>
   [...document.fonts].some((f) => f.family.replace(/["']/g, '') === 'Roboto' && f.status === 'loaded'))"""
-FITS = "document.documentElement.scrollWidth <= window.innerWidth + 1"
 # What sticks out on the right: the outermost elements past the window's edge (to name the culprit).
 OVERFLOWING = """() => {
   const out = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
@@ -53,7 +54,7 @@ def check(page, label, *, textarea=False, list_page=False) -> list[str]:
         found.append(f"{label}: no breadcrumbs shown")
     elif not crumbs.first.inner_text().startswith("Trang chủ"):
         found.append(f"{label}: breadcrumbs {crumbs.first.inner_text()!r}")
-    if list_page and not page.evaluate(FITS):
+    if list_page and not fits_the_width(page):
         width = page.evaluate("document.documentElement.scrollWidth")
         culprits = ", ".join(page.evaluate(OVERFLOWING))
         found.append(f"{label}: {width} px wide in a {page.viewport_size['width']} px window ({culprits})")

@@ -11,15 +11,8 @@ from playwright.sync_api import expect
 from tests.conftest import make_employee
 from tests.oversight.test_timeline import propose
 
+from .conftest import fits_the_width
 from .test_accessibility import blocking_violations
-from .test_home import fits_the_width
-
-
-def fits(browse, page) -> bool:
-    """No sideways scrolling, asked at desktop width: at 390 px the top bar of any page whose
-    section title is longer than "Trang chủ" is 16–70 px too wide (known, see the report)."""
-    return browse.viewport["width"] < 600 or fits_the_width(page)
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -54,7 +47,7 @@ def test_a_name_and_a_unit_typed_without_diacritics_are_found_and_open(browse, p
     expect(group(page, "units")).to_contain_text("Không tìm thấy đơn vị nào.")
     browse.shot("a name without diacritics")
     found_violations = blocking_violations(page, "search results")
-    assert fits(browse, page)
+    assert fits_the_width(page)
 
     search(browse, "chi cuc thue khu vuc")
     units = group(page, "units")
@@ -62,7 +55,7 @@ def test_a_name_and_a_unit_typed_without_diacritics_are_found_and_open(browse, p
     expect(units).not_to_contain_text("Chi cục Thuế khu vực II")
     expect(group(page, "people")).to_contain_text("Không tìm thấy cán bộ nào.")
     browse.shot("a unit without diacritics")
-    assert fits(browse, page)
+    assert fits_the_width(page)
 
     search(browse, "nguyen van an")
     group(page, "people").get_by_role("link", name="Nguyễn Văn An").click()

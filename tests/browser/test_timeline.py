@@ -19,15 +19,8 @@ from tests.oversight.test_timeline import approve, propose
 from units.models import Role
 from workflows.models import ChangeRequest
 
+from .conftest import fits_the_width
 from .test_accessibility import blocking_violations
-from .test_home import fits_the_width
-
-
-def fits(browse, page) -> bool:
-    """No sideways scrolling, asked at desktop width: at 390 px the top bar of any page whose
-    section title is longer than "Trang chủ" is 16–70 px too wide (known, see the report)."""
-    return browse.viewport["width"] < 600 or fits_the_width(page)
-
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -69,7 +62,7 @@ def test_inspector_filters_bookmarks_and_exports_the_timeline(browse, people, tr
     expect(page.locator("main")).not_to_contain_text("Lê Văn Kho")
     browse.shot("the whole timeline")
     found = blocking_violations(page, "timeline")
-    wide = [] if fits(browse, page) else ["timeline"]
+    wide = [] if fits_the_width(page) else ["timeline"]
 
     form = filter_form(page)
     form.locator("[name=approver]").fill("lanhdao_kv1")
@@ -84,7 +77,7 @@ def test_inspector_filters_bookmarks_and_exports_the_timeline(browse, people, tr
     expect(rows(page).first).to_contain_text("Kiểm tra thuế doanh nghiệp")
     expect(rows(page).first).to_contain_text("lanhdao_kv1")
     browse.shot("filtered by approver and dates")
-    wide += [] if fits(browse, page) else ["timeline filtered"]
+    wide += [] if fits_the_width(page) else ["timeline filtered"]
     bookmark = page.url
 
     # The bookmark, opened in another browser: the same filters, the same row.
@@ -106,7 +99,7 @@ def test_inspector_filters_bookmarks_and_exports_the_timeline(browse, people, tr
     expect(download_link).to_be_visible()
     browse.shot("the export's page")
     found += blocking_violations(page, "export page")
-    wide += [] if fits(browse, page) else ["export page"]
+    wide += [] if fits_the_width(page) else ["export page"]
     with page.expect_download() as info:
         download_link.click()
     download = info.value
@@ -130,7 +123,7 @@ def test_inspector_filters_bookmarks_and_exports_the_timeline(browse, people, tr
     expect(listed).to_contain_text("Đã xong")
     browse.shot("my exports")
     found += blocking_violations(page, "export list")
-    wide += [] if fits(browse, page) else ["export list"]
+    wide += [] if fits_the_width(page) else ["export list"]
     browse.go("records:access-log")
     entry = page.locator("main tbody tr", has_text="người phê duyệt lanhdao_kv1")
     expect(entry).to_have_count(1)
@@ -138,7 +131,7 @@ def test_inspector_filters_bookmarks_and_exports_the_timeline(browse, people, tr
     expect(entry).to_contain_text(f"gửi từ {day(10)} đến {day(0)}")
     browse.shot("the access log")
     found += blocking_violations(page, "access log")
-    wide += [] if fits(browse, page) else ["access log"]
+    wide += [] if fits_the_width(page) else ["access log"]
     assert AccessLog.objects.filter(user=inspector, export=log, kind=AccessLog.Kind.EXPORT).count() == 1
 
     # Kho bạc's inspector: none of Cục Thuế's rows, by the bookmark or without a filter, nor the
