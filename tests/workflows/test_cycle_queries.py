@@ -7,7 +7,6 @@ Run with `-s` to see each step's count (and QLCB_PRINT_SQL=1 for the statements,
 
 import datetime
 import os
-from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -15,8 +14,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from records.models import AccessLog, Employee, SalaryHistory, WorkHistory
-from tests.conftest import make_employee, rewriting_history, setup_context
+from records.models import AccessLog, Employee, WorkHistory
+from tests.conftest import give_salary_history, make_employee, rewriting_history, setup_context
 from tests.pages import fill, payload
 from tests.workflows.conftest import open_task, task_url
 from workflows.flows import ChangeRequestFlow
@@ -150,18 +149,9 @@ def test_approval_cycle_keeps_everything_within_its_sql_budget(people, tree, emp
     proposer, approver = people["canbo_kv1"], people["lanhdao_kv1"]
     # Rows of one kind of sub-record: read once by the page and once by the submit, whatever
     # their number (a posted row's id is not looked up one query per row).
+    # at step 3 since 2019 (the shared salary history): the page offers step 4, due on 01/01/2022
+    give_salary_history(employee_kv1, loader)
     with setup_context(loader):
-        # at step 3 since 2019: the page offers step 4, due on 01/01/2022
-        SalaryHistory.objects.create(
-            employee=employee_kv1,
-            effective_date=datetime.date(2019, 1, 1),
-            rank_code="01.003",
-            salary_step=3,
-            salary_coefficient=Decimal("3.00"),
-            decision_number="7/QĐ-CCT",
-        )
-        employee_kv1.salary_effective_date = datetime.date(2019, 1, 1)
-        employee_kv1.save()
         for year in (2010, 2014, 2018):
             WorkHistory.objects.create(
                 employee=employee_kv1,
