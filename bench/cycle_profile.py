@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import bench_env, main_form  # noqa: E402
+from common import bench_env  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 
@@ -37,8 +37,10 @@ class InProcessSession:
         self.client.force_login(user)
         self.profiler = None
 
+    cpu: list = []  # the process's CPU seconds of each request, in order (all sessions)
+
     def _timed(self, call):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         if self.profiler is not None:
             self.profiler.enable()
         try:
@@ -46,6 +48,7 @@ class InProcessSession:
         finally:
             if self.profiler is not None:
                 self.profiler.disable()
+        InProcessSession.cpu.append(time.process_time() - cpu)
         return response, time.perf_counter() - started
 
     def get(self, path, **_kw):
@@ -81,9 +84,8 @@ def main():
     django.setup()
     import logging
 
-    from django.contrib.auth import get_user_model
-
     import cycle
+    from django.contrib.auth import get_user_model
 
     logging.disable(logging.INFO)
     # Not setup_test_environment(): its instrumented rendering (a copy of the context per
@@ -104,22 +106,32 @@ def main():
     for name in chosen:  # warm-up
         client.cycle(names[name])
     times = {name: {step: [] for step in cycle.STEPS} for name in chosen}
+    cpu = {name: {step: [] for step in cycle.STEPS} for name in chosen}
     sql = {name: {} for name in chosen}
     profiler = cProfile.Profile() if args.profile else None
     for _ in range(args.cycles):
         for name in chosen:
             for session in (client.officer, client.approver):
                 session.profiler = None
+            InProcessSession.cpu = []
             record = _run(client, names[name], profiler if name == "ours" else None, args.profile)
-            for step, seconds, count in record:
+            for (step, seconds, count), spent in zip(record, InProcessSession.cpu, strict=True):
                 times[name][step].append(seconds * 1000)
+                cpu[name][step].append(spent * 1000)
                 sql[name][step] = count
     for name in chosen:
         total = sum(statistics.median(v) for v in times[name].values())
-        print(f"\n{name}: median ms per step (best), SQL; sum of medians {total:.0f} ms")
+        total_cpu = sum(statistics.median(v) for v in cpu[name].values())
+        print(
+            f"\n{name}: median ms per step (best), median CPU ms (this process), SQL; "
+            f"sums of medians {total:.0f} ms, CPU {total_cpu:.0f} ms"
+        )
         for step in cycle.STEPS:
-            values = times[name][step]
-            print(f"  {step:<14} {statistics.median(values):7.1f} ({min(values):6.1f})  {sql[name][step]:>3}")
+            values, spent = times[name][step], cpu[name][step]
+            print(
+                f"  {step:<14} {statistics.median(values):7.1f} ({min(values):6.1f})"
+                f"  CPU {statistics.median(spent):6.1f}  {sql[name][step]:>3}"
+            )
     if profiler is not None:
         if args.dump:
             profiler.dump_stats(args.dump)
