@@ -18,6 +18,7 @@ import pstats
 import statistics
 import sys
 import time
+from urllib.parse import urlencode
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,7 +64,10 @@ class InProcessSession:
         for name, value in (changes or {}).items():
             data[name] = [value]
         action = form["action"] or page_url
-        response, seconds = self._timed(lambda: self.client.post(action, data))
+        body = urlencode(data, doseq=True)  # as a browser (and bench/cycle.py) posts it
+        response, seconds = self._timed(
+            lambda: self.client.post(action, body, content_type="application/x-www-form-urlencoded")
+        )
         return response.status_code, response.content, response, page_url, seconds
 
 
