@@ -1,17 +1,21 @@
-"""The form renderer (settings.FORM_RENDERER): Django's, with the plain <input> widgets written
-in Python instead of through three templates each (issue 9: a person's change page has about
-200 of them, and rendering them was the largest part of the page's time).
+"""The form renderer (settings.FORM_RENDERER): Django's, with the plain <input> widgets and the
+<select> widgets written in Python instead of through three templates each (a select: two, and
+two more per option; issue 9: a person's change page has about 200 inputs and 20 selects, some
+of 50 options, and rendering them was the largest part of the page's time).
 
 Only while the templates are Django's own: each widget template that is nothing but an include
-of "django/forms/widgets/input.html", that template and "django/forms/widgets/attrs.html" are
-compared at start with the text written here; a template an app overrides (or another Django
-version changes) keeps being rendered as a template. tests/test_form_renderer.py checks the
+of "django/forms/widgets/input.html", that template, "django/forms/widgets/attrs.html",
+"select.html" and "select_option.html" are compared at start with the text written here; a
+template an app overrides (or another Django version changes) keeps being rendered as a
+template. tests/test_form_renderer.py checks the
 output is the templates' byte for byte.
 
 Every label (or legend) Django writes for a field whose input is required ends with the
 required mark (tracking.required, issue #12), so every form shows it the same way."""
 
 from django.forms.renderers import DjangoTemplates
+from django.template.base import render_value_in_context
+from django.template.context import Context
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -31,6 +35,21 @@ ATTRS_SOURCE = (
     "{% for name, value in widget.attrs.items %}{% if value is not False %} {{ name }}"
     "{% if value is not True %}=\"{{ value|stringformat:'s' }}\"{% endif %}{% endif %}{% endfor %}"
 )
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+SELECT_SOURCE = (
+    '<select name="{{ widget.name }}"{% include "django/forms/widgets/attrs.html" %}>'
+    "{% for group_name, group_choices, group_index in widget.optgroups %}{% if group_name %}\n"
+    '  <optgroup label="{{ group_name }}">{% endif %}{% for option in group_choices %}\n'
+    "  {% include option.template_name with widget=option %}{% endfor %}{% if group_name %}\n"
+    "  </optgroup>{% endif %}{% endfor %}\n"
+    "</select>"
+)
+OPTION_SOURCE = (
+    "<option value=\"{{ widget.value|stringformat:'s' }}\""
+    '{% include "django/forms/widgets/attrs.html" %}>{{ widget.label }}</option>'
+)
+_CONTEXT = Context(autoescape=True)  # {{ value }} as a form template shows it (localised, escaped)
 # Django's input widgets whose template is the include alone.
 CANDIDATES = tuple(
     f"django/forms/widgets/{name}.html"
@@ -68,17 +87,44 @@ def _formatted(value) -> str:
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
+def _attrs(parts: list, attrs: dict) -> None:
+    """attrs.html."""
+    for name, attr in attrs.items():
+        if attr is not False:
+            parts.append(f" {_text(name)}")
+            if attr is not True:
+                parts.append(f'="{_formatted(attr)}"')
+
+
 def render_input(widget: dict) -> str:
     parts = [f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"']
     value = widget["value"]
     if value != None:  # noqa: E711 - the template's test, kept as it is
         parts.append(f' value="{_formatted(value)}"')
-    for name, attr in widget["attrs"].items():
-        if attr is not False:
-            parts.append(f" {_text(name)}")
-            if attr is not True:
-                parts.append(f'="{_formatted(attr)}"')
+    _attrs(parts, widget["attrs"])
     parts.append(">")
+    return "".join(parts)
+
+
+def render_select(widget: dict) -> str | None:
+    """select.html with select_option.html for each option; None when an option names another
+    template (then the templates render it)."""
+    parts = [f'<select name="{_text(widget["name"])}"']
+    _attrs(parts, widget["attrs"])
+    parts.append(">")
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            parts.append(f'\n  <optgroup label="{render_value_in_context(group_name, _CONTEXT)}">')
+        for option in group_choices:
+            if option.get("template_name") != OPTION:
+                return None
+            parts.append(f'\n  <option value="{_formatted(option["value"])}"')
+            _attrs(parts, option["attrs"])
+            # the option's template ends with a newline, which its include keeps
+            parts.append(f">{render_value_in_context(option['label'], _CONTEXT)}</option>\n")
+        if group_name:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
     return "".join(parts)
 
 
@@ -89,11 +135,16 @@ class FormRenderer(DjangoTemplates):
         are Django's own text."""
         if self._source(INPUT) != INPUT_SOURCE or self._source(ATTRS) != ATTRS_SOURCE:
             return frozenset()
-        return frozenset(name for name in CANDIDATES if name == INPUT or self._source(name) == INCLUDES_INPUT)
+        names = {name for name in CANDIDATES if name == INPUT or self._source(name) == INCLUDES_INPUT}
+        # the option's text with its final newline: each option is followed by it
+        if self._source(SELECT) == SELECT_SOURCE and self._source(OPTION, strip=False) == OPTION_SOURCE + "\n":
+            names.add(SELECT)
+        return frozenset(names)
 
-    def _source(self, template_name) -> str | None:
+    def _source(self, template_name, *, strip=True) -> str | None:
         try:
-            return self.get_template(template_name).template.source.strip()
+            source = self.get_template(template_name).template.source
+            return source.strip() if strip else source
         except Exception:  # noqa: BLE001 - a template missing or unreadable: not written here
             return None
 
@@ -102,7 +153,12 @@ class FormRenderer(DjangoTemplates):
             return self._marked_label(super().render(template_name, context, request=request), context)
         if template_name in self.written_in_python:
             widget = context.get("widget") if isinstance(context, dict) else None
-            if widget is not None and {"type", "name", "value", "attrs"} <= widget.keys():
+            if template_name == SELECT:
+                if widget is not None and {"name", "attrs", "optgroups"} <= widget.keys():
+                    html = render_select(widget)
+                    if html is not None:
+                        return html
+            elif widget is not None and {"type", "name", "value", "attrs"} <= widget.keys():
                 return render_input(widget)
         return super().render(template_name, context, request=request)
 

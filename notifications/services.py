@@ -1,13 +1,14 @@
 """Notifications written with their events, the daily digest sweep and the emails it sends; the
 read alert email."""
 
+from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,18 +21,16 @@ from records.models import ReadAlert
 from tracking.generations import Generational
 from workflows.models import ChangeRequest
 
-from . import delivery
+from . import bell, delivery
 from .models import Delivery, Digest, Kind, Notification, NotificationSettings
 from .selectors import list_overdue_approvals_by_approver
 from .texts import describe
 
-# The bell's figure per user, kept in the cache under a generation renewed whenever one of the
-# user's notifications is written or read (tracking.generations).
-unread_counts = Generational("notifications-unread", ttl=600)
-
 
 def unread_count(user) -> int:
-    return unread_counts.get(
+    """The bell's figure: kept in the cache, raised by the notifications written, counted again
+    after some are marked read (notifications.bell)."""
+    return bell.unread_figure(
         user.pk, lambda: Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
     )
 
@@ -98,8 +97,19 @@ def notify_all(messages) -> list:
         for m in messages
         for person in m["recipients"]
     ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    unread_counts.renew({row.recipient_id for row in rows})
+    inserted = []  # rows the INSERT wrote (one already written with the same key is not)
+
+    def count_inserted(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        inserted.append(context["cursor"].rowcount)
+        return result
+
+    with connection.execute_wrapper(count_inserted):
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if sum(inserted) == len(rows):
+        bell.notifications_added(Counter(row.recipient_id for row in rows))
+    else:  # some were there already: which ones, only a query would say
+        bell.forget_figures({row.recipient_id for row in rows})
     immediate = [r for r in rows if r.delivery == Delivery.IMMEDIATE]
     if immediate:
         wanted = {(r.recipient_id, r.dedupe_key) for r in immediate}
@@ -120,7 +130,7 @@ def mark_read(user, ids=None) -> int:
         unread = unread.filter(pk__in=list(ids))
     count = unread.update(read_at=timezone.now())
     if count:
-        unread_counts.renew([user.pk])
+        bell.forget_figures([user.pk])
     return count
 
 

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.backends.base.creation import BaseDatabaseCreation
 
-from records.models import Employee
+from records.models import Employee, SalaryHistory
 from records.services import load_initial_employees
 from tracking import ledger
 from tracking.context import ChangeContext, tracked_change
@@ -185,6 +185,32 @@ def make_employee(unit, loader, *, citizen_id, full_name="Nguyễn Văn An", **o
         rows=[row], context=ChangeContext(reason="Dữ liệu kiểm thử", approved_by=loader)
     )
     return employee
+
+
+def give_salary_history(employee, loader) -> SalaryHistory:
+    """`employee` at step 3 of rank 01.003 since 01/01/2019 (step 2 since 01/01/2016 before it),
+    as their salary history says and their profile follows; the latest row is returned. The
+    next step offered is 4, due on 01/01/2022."""
+    with setup_context(loader):
+        SalaryHistory.objects.create(
+            employee=employee,
+            effective_date=datetime.date(2016, 1, 1),
+            rank_code="01.003",
+            salary_step=2,
+            salary_coefficient=Decimal("2.67"),
+            decision_number="1/QĐ-CCT",
+        )
+        row = SalaryHistory.objects.create(
+            employee=employee,
+            effective_date=datetime.date(2019, 1, 1),
+            rank_code="01.003",
+            salary_step=3,
+            salary_coefficient=Decimal("3.00"),
+            decision_number="7/QĐ-CCT",
+        )
+        employee.salary_effective_date = datetime.date(2019, 1, 1)
+        employee.save()
+    return row
 
 
 @pytest.fixture

@@ -106,15 +106,61 @@ def test_bell_list_and_mark_read(people, submitted, client):  # noqa: F811
     assert Notification.objects.get(pk=other.pk).read_at is None
 
 
-def test_the_bell_costs_no_query_while_nothing_changed(people, client, django_assert_num_queries):
+def test_the_bell_costs_no_query_while_nothing_changed(
+    people, client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     person = people["canbo_kv1"]
     client.force_login(person)
-    services.notify([person], kind=Kind.APPLIED, dedupe_key="k", params={"id": 1, "title": "A"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify([person], kind=Kind.APPLIED, dedupe_key="k", params={"id": 1, "title": "A"})
     assert services.unread_count(person) == 1
     with django_assert_num_queries(0):
         assert services.unread_count(person) == 1
     services.mark_read(person)
     assert services.unread_count(person) == 0
+
+
+def test_new_notifications_raise_the_kept_figure_without_a_count(
+    people, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    person, other = people["canbo_kv1"], people["canbo_kv2"]
+    assert services.unread_count(person) == 0  # counted once, then kept
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.notify([person, other], kind=Kind.APPLIED, dedupe_key="a", params={"id": 1, "title": "A"})
+        services.notify([person], kind=Kind.APPLIED, dedupe_key="b", params={"id": 2, "title": "B"})
+        # written, not yet committed: the page asks the database (and keeps nothing)
+        with django_assert_num_queries(1):
+            assert services.unread_count(person) == 2
+    for callback in callbacks:  # the commit
+        callback()
+    with django_assert_num_queries(0):
+        assert services.unread_count(person) == 2
+    assert services.unread_count(other) == 1
+    # one already written (same key) and one new: the figure is counted again, right
+    services.notify([person], kind=Kind.APPLIED, dedupe_key="a", params={"id": 1, "title": "A"})
+    services.notify([person, other], kind=Kind.APPLIED, dedupe_key="a", params={"id": 1, "title": "A"})
+    with django_assert_num_queries(1):
+        assert services.unread_count(person) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify([person], kind=Kind.APPLIED, dedupe_key="c", params={"id": 3, "title": "C"})
+    with django_assert_num_queries(0):
+        assert services.unread_count(person) == 3
+    services.mark_read(
+        person, ids=Notification.objects.filter(recipient=person, dedupe_key="c").values_list("pk", flat=True)
+    )
+    assert services.unread_count(person) == 2
+    assert services.unread_count(person) == Notification.objects.filter(recipient=person, read_at=None).count()
+
+
+def test_a_rolled_back_notification_leaves_the_figure_right(people, django_assert_num_queries):
+    person = people["canbo_kv1"]
+    assert services.unread_count(person) == 0
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.notify([person], kind=Kind.APPLIED, dedupe_key="x", params={"id": 1, "title": "X"})
+        raise RuntimeError
+    # the writer's mark stays until it expires: counted (right) meanwhile, never raised
+    with django_assert_num_queries(1):
+        assert services.unread_count(person) == 0
 
 
 def test_list_is_keyset_paginated(people, client):

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from records.exports import form_2c_context
 from records.models import Employee, SalaryHistory
+from tests.conftest import give_salary_history
 from tests.pages import submit_page
-from tracking.context import ChangeContext, tracked_change
 from workflows import changesets, services
 from workflows.flows import ChangeRequestFlow
 from workflows.models import ChangeRequest
@@ -35,26 +35,7 @@ def latest_row(employee):
 @pytest.fixture
 def with_history(employee_kv1, loader):
     """Employee KV1 at step 3 since 01/01/2019, as their salary history says."""
-    with tracked_change(ChangeContext(reason="Dữ liệu kiểm thử", approved_by=loader)):
-        SalaryHistory.objects.create(
-            employee=employee_kv1,
-            effective_date=datetime.date(2016, 1, 1),
-            rank_code="01.003",
-            salary_step=2,
-            salary_coefficient=Decimal("2.67"),
-            decision_number="1/QĐ-CCT",
-        )
-        row = SalaryHistory.objects.create(
-            employee=employee_kv1,
-            effective_date=datetime.date(2019, 1, 1),
-            rank_code="01.003",
-            salary_step=3,
-            salary_coefficient=Decimal("3.00"),
-            decision_number="7/QĐ-CCT",
-        )
-        employee_kv1.salary_effective_date = datetime.date(2019, 1, 1)
-        employee_kv1.save()
-    return row
+    return give_salary_history(employee_kv1, loader)
 
 
 def approve(client, people, change_request):
