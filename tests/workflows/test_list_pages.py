@@ -317,3 +317,7 @@ def test_inbox_sorts_by_unit_kind_proposer_and_level_across_pages_both_ways(
     url = reverse("changerequest:inbox")
     assert _walk(client, url, f"?_orderby={order}") == expected
     assert _walk_back(client, url, f"?_orderby={order}") == expected
+    first = client.get(url + f"?_orderby={order}").content.decode()
+    direction = "desc" if order.startswith("-") else "asc"
+    column = order.lstrip("-")
+    assert re.search(rf'vf-list__table-header--sort-{direction}"[^>]*data-list-sort-column="{column}"', first)
