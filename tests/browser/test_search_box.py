@@ -1,7 +1,8 @@
 """The search box of the top bar (home.search), at desktop and phone widths (where the box is an
 icon that opens it over the whole bar): a name and a unit's name typed without diacritics find
 the person, the unit and the request about the person, in their groups; a click on the person
-opens their file; someone who may not see the person does not find them. The results page has no serious or critical axe violation."""
+opens their file; someone who may not see the person does not find them. The results page has
+no serious or critical axe violation."""
 
 import re
 
