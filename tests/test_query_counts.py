@@ -186,7 +186,7 @@ FLOW_PAGES = [
     ("changerequest:queue", "_orderby=unit"),
     ("changerequest:queue", "_orderby=-submitted_by"),
     ("changerequest:queue", "_orderby=kind"),
-    ("changerequest:queue", "_orderby=-level"),  # an index range per unit (migration 0022)
+    ("changerequest:queue", "_orderby=-level"),
     ("changerequest:inbox", ""),
     ("changerequest:inbox", "_orderby=employee_name"),
     ("changerequest:inbox", "_orderby=-unit"),

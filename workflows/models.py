@@ -177,13 +177,6 @@ class ChangeRequest(models.Model):
                 name="change_request_queue",
                 condition=models.Q(status="submitted"),
             ),
-            # The queue by level (workflows.list_pages.QUEUE_ORDERINGS): one index range per unit
-            # too. The orders by a name (person, unit, proposer, kind) sort each unit's range.
-            models.Index(
-                fields=["pending_unit", "current_level", "id"],
-                name="change_request_queue_level",
-                condition=models.Q(status="submitted"),
-            ),
         ]
         constraints = [
             models.CheckConstraint(
