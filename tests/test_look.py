@@ -116,6 +116,10 @@ def problems_of(page: Page) -> list[str]:
                 found.append(f"breadcrumbs do not end at the page, named: {trail}")
             if any(not text for text, _c, _h in trail):
                 found.append(f"an empty breadcrumb: {trail}")
+    labelled = {c for label in page.labels for c in ([label["for"]] if label["for"] else []) + label["controls"]}
+    for control, required in page.required.items():
+        if required and control not in labelled:
+            found.append(f"required {control} has no visible label")
     for label in page.labels:
         controls = [label["for"]] if label["for"] in page.required else label["controls"]
         required = any(page.required.get(c) for c in controls)
@@ -172,6 +176,9 @@ def test_a_page_without_breadcrumbs_or_with_an_unmarked_required_field_is_report
     assert problems_of(Page(good.replace(crumbs, no_current)))
     marked_optional = f'<label>Ghi chú{MARK} <textarea name="n"></textarea></label>'
     assert problems_of(Page(marked_optional)) == ["label of ['#1']: optional, marked"]
+    # Named only for screen readers: no label on the page to carry the mark.
+    unlabelled = '<input name="reason" aria-label="Lý do thu hồi" required>'
+    assert problems_of(Page(unlabelled)) == ["required #1 has no visible label"]
 
 
 # --- stylesheets ----------------------------------------------------------------------------
@@ -211,3 +218,31 @@ def test_the_body_and_the_controls_are_given_roboto():
     rules = dict(_rules(css))
     assert re.search(r"font-family:\s*Roboto\b", rules["body"])
     assert re.search(r"font-family:\s*inherit", rules["input, select, textarea, button"])
+
+
+# --- the inputs a page writes by hand -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_saved_filter_name_and_the_revoke_reason_have_visible_marked_labels(client, tree, people):
+    """The two inputs once named only by aria-label: "Tên bộ lọc" (the employee list with a filter
+    to save) and "Lý do thu hồi" (a grant the administrator may revoke) are in a <label> that
+    shows their name and the required mark."""
+    from tests.conftest import make_user
+    from units.models import Role, RoleGrant
+
+    admin = make_user("quantri_cuc", (tree["cuc"], Role.UNIT_ADMIN))
+    RoleGrant.objects.create(user=people["nobody"], unit=tree["kv1"], role=Role.VIEWER)
+    client.force_login(admin)
+    from django.urls import reverse
+
+    pages = (
+        (reverse("records:employee-list") + "?q=nguyen", "Tên bộ lọc"),
+        (reverse("units:grant-list"), "Lý do thu hồi"),
+    )
+    for path, name in pages:
+        html = client.get(path).content.decode()
+        page = Page(html)
+        assert any(page.required.get(c) for label in page.labels for c in label["controls"]), path
+        assert re.search(rf"<label[^>]*>{name}{re.escape(MARK)} <input[^>]* required>", html), path
+        assert [p for p in problems_of(page) if "label" in p] == [], path

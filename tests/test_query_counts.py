@@ -182,8 +182,17 @@ FLOW_PAGES = [
     ("changerequest:queue", ""),
     ("changerequest:queue", "_orderby=employee_name"),  # by person: each unit's range sorted, merged
     ("changerequest:queue", "_orderby=-employee_name"),
+    # by the unit's or the proposer's name: one more query, the names shown in the queue's units
+    ("changerequest:queue", "_orderby=unit"),
+    ("changerequest:queue", "_orderby=-submitted_by"),
+    ("changerequest:queue", "_orderby=kind"),
+    ("changerequest:queue", "_orderby=-level"),
     ("changerequest:inbox", ""),
     ("changerequest:inbox", "_orderby=employee_name"),
+    ("changerequest:inbox", "_orderby=-unit"),
+    ("changerequest:inbox", "_orderby=submitted_by"),
+    ("changerequest:inbox", "_orderby=-kind"),
+    ("changerequest:inbox", "_orderby=level"),
     ("changerequest:archive", ""),
     ("changerequest:process_list", ""),
     ("changerequest:task_list", ""),

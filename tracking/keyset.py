@@ -246,26 +246,40 @@ def _add_links(page: KeysetPage, params, salt: str, position, *, param: str = PA
         page.previous_query = query(PREVIOUS, page.rows[0])
 
 
-def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50) -> KeysetPage:
+def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50, partitions: bool = False) -> KeysetPage:
     """One page of several querysets read as one list (e.g. the history tables of a person's
     file): each is ordered by the same first column (e.g. "-history_date"), ties between them
     go by their place in `querysets`. One query per queryset, whatever the depth; each row
-    gets `keyset_source`, the index of its queryset."""
+    gets `keyset_source`, the index of its queryset.
+
+    `partitions`: the querysets are disjoint parts of one table in one ordering (the queue's
+    requests, one part per approval unit), so the merged list is in that whole ordering, ties on
+    the first column going by the next columns (the primary key last), not by the part."""
     orderings = [ordering_of(queryset) for queryset in querysets]
     if len({ordering[0] for ordering in orderings}) != 1:
         raise ValueError("merged keyset pagination needs one first ordering column")
+    if partitions and (
+        len({tuple(ordering) for ordering in orderings}) != 1
+        or len({queryset.model for queryset in querysets}) != 1
+        or len({name.startswith("-") for name in orderings[0]}) != 1
+    ):
+        raise ValueError("partitions need one model and one ordering, every column one way")
     salt = "keyset-merged:" + "|".join(_salt(q, o) for q, o in zip(querysets, orderings, strict=True))
     direction, source, values, error = _read_merged_cursor(querysets, orderings, params.get(PARAM), salt)
     backwards = direction in (PREVIOUS, LAST)
     lists = []
     for index, (queryset, ordering) in enumerate(zip(querysets, orderings, strict=True)):
         if direction in (NEXT, PREVIOUS):
-            queryset = queryset.filter(_merged_after_q(ordering, index, source, values, backwards=backwards))
+            if partitions:
+                queryset = queryset.filter(after_q(ordering, values, backwards=backwards))
+            else:
+                queryset = queryset.filter(_merged_after_q(ordering, index, source, values, backwards=backwards))
         rows = list(queryset.order_by(*(_reversed(ordering) if backwards else ordering))[: per_page + 1])
         for row in rows:
             row.keyset_source = index
         lists.append(rows)
-    rows = list(_merge(lists, orderings[0][0], backwards=backwards, limit=per_page + 1))
+    merged_by = orderings[0] if partitions else orderings[0][:1]
+    rows = list(_merge(lists, merged_by, backwards=backwards, limit=per_page + 1))
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -293,11 +307,16 @@ def _merged_after_q(ordering, index: int, source: int, values: list, *, backward
     return Q(**{f"{first.lstrip('-')}__{lookup}": values[0]})
 
 
-def _merge(lists: list[list], first: str, *, backwards: bool, limit: int):
-    """The rows of `lists` (each already in order) in the merged order, ties by list index."""
-    descending = first.startswith("-") != backwards
-    name = first.lstrip("-")
-    merged = heapq.merge(*lists, key=lambda row: (_row_value(row, name), row.keyset_source), reverse=descending)
+def _merge(lists: list[list], columns: list[str], *, backwards: bool, limit: int):
+    """The rows of `lists` (each already in order) in the merged order of `columns` (which go
+    one way), ties by list index."""
+    descending = columns[0].startswith("-") != backwards
+    names = [name.lstrip("-") for name in columns]
+    merged = heapq.merge(
+        *lists,
+        key=lambda row: (*(_row_value(row, name) for name in names), row.keyset_source),
+        reverse=descending,
+    )
     return (row for _, row in zip(range(limit), merged, strict=False))
 
 

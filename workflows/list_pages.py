@@ -17,7 +17,7 @@ change_request_queue), one index range per unit; then the page's tasks. Its cost
 user's own queue, not the ministry's open tasks.
 """
 
-from django.db.models import CharField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import Case, CharField, Exists, F, Func, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
@@ -25,6 +25,7 @@ from viewflow.views.list import BaseColumn, DataSourceColumn
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
+from tracking import vietnamese
 from tracking.keyset import KeysetListMixin as _KeysetListMixin
 from tracking.keyset import KeysetPage, count_up_to, paginate, paginate_merged
 
@@ -143,26 +144,125 @@ def person_key(prefix: str = "") -> Coalesce:
     return Coalesce(F(f"{prefix}employee__sort_key"), Value(NO_PERSON), output_field=CharField())
 
 
+class Bytewise(Func):
+    """A sort key computed in the query (a CASE of keys) compared byte by byte, as the stored keys
+    are (tracking.fields.SortKeyField): collation "C" on PostgreSQL, whose default collation
+    would reorder them; SQLite compares text by bytes already."""
+
+    template = "%(expressions)s"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template='(%(expressions)s) COLLATE "C"', **extra_context)
+
+
+def kind_key(prefix: str = "") -> Bytewise:
+    """The order by kind of change: the Vietnamese order of the kinds' names as shown."""
+    return _bytewise(
+        When(**{f"{prefix}kind": value}, then=Value(vietnamese.sort_key(str(label))))
+        for value, label in ChangeRequest.Kind.choices
+    )
+
+
+def _bytewise(whens) -> Bytewise:
+    """CASE … WHEN … THEN a sort key … END, NO_PERSON (after every key) for any other value."""
+    return Bytewise(Case(*whens, default=Value(NO_PERSON), output_field=CharField()))
+
+
+def _named_key(field: str, names: dict[int, str]) -> Bytewise:
+    """A sort key read from `names` (id → the key of its name) by the id in `field`: units and
+    accounts keep no sort key of their own, so the keys of the names a list can show (a few
+    units, a few proposers) are computed here and given to the database. The key is the name's,
+    not a rank among those found, so a cursor stays right when the list changes meanwhile."""
+    return _bytewise(When(**{field: pk}, then=Value(key)) for pk, key in sorted(names.items()))
+
+
+def _names_of(querysets: list[QuerySet], fields: tuple[str, ...]) -> list[tuple]:
+    """The distinct `fields` of the rows of `querysets`, in one query."""
+    parts = [queryset.order_by().values_list(*fields).distinct() for queryset in querysets]
+    if not parts:
+        return []
+    return list(parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
+
+
+def unit_key(querysets: list[QuerySet], prefix: str = "") -> Bytewise:
+    """The order by the request's unit: the Vietnamese order of its name."""
+    rows = _names_of(querysets, (f"{prefix}unit_id", f"{prefix}unit__name"))
+    return _named_key(f"{prefix}unit_id", {pk: vietnamese.sort_key(name) for pk, name in rows})
+
+
+def submitter_key(querysets: list[QuerySet], prefix: str = "") -> Bytewise:
+    """The order by who submitted the request: their name in Vietnamese order (given name first,
+    as people are), the username when an account has no name."""
+    path = f"{prefix}submitted_by"
+    rows = _names_of(querysets, (f"{path}_id", f"{path}__last_name", f"{path}__first_name", f"{path}__username"))
+    keys = {}
+    for pk, last_name, first_name, username in rows:
+        name = " ".join(part.strip() for part in (last_name, first_name) if part and part.strip())
+        keys[pk] = vietnamese.person_sort_key(name or username)
+    return _named_key(f"{path}_id", keys)
+
+
+def sort_keys(ordering, querysets: list[QuerySet], prefix: str = "") -> dict:
+    """The annotations `ordering` sorts by that are not columns of the rows (a person's, a unit's
+    or a proposer's name in Vietnamese order, a kind's name), for `querysets` (what the list
+    reads; the names of units and proposers are read from them, one query). The one place the
+    queue and the inbox ask which keys an order needs."""
+    names = {name.lstrip("-") for name in ordering}
+    keys = {}
+    if "person_key" in names:
+        keys["person_key"] = person_key(prefix)
+    if "kind_key" in names:
+        keys["kind_key"] = kind_key(prefix)
+    if "unit_key" in names:
+        keys["unit_key"] = unit_key(querysets, prefix)
+    if "submitter_key" in names:
+        keys["submitter_key"] = submitter_key(querysets, prefix)
+    return keys
+
+
+def _both_ways(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """`?_orderby=` values for each column both ways: "name" ascending, "-name" descending."""
+    orderings = {}
+    for column, ordering in columns.items():
+        orderings[column] = ordering
+        orderings["-" + column] = tuple(name[1:] if name.startswith("-") else "-" + name for name in ordering)
+    return orderings
+
+
 # `?_orderby=` of the queue and the inbox (viewflow's list convention: the column's name, "-" for
-# descending): the column and the rows' order. Waiting since is indexed per unit
-# (change_request_queue); the order by person is not (a name belongs to another table): each
-# unit's waiting requests are read and sorted, a set bounded by that unit's queue, then merged.
-QUEUE_ORDERINGS = {
-    "-waiting_since": ("-pending_since", "-pk"),
-    "waiting_since": ("pending_since", "pk"),
-    "employee_name": ("person_key", "pk"),
-    "-employee_name": ("-person_key", "-pk"),
-}
+# descending): the column and the rows' order, the primary key breaking ties. Waiting since is
+# indexed per unit (change_request_queue); the other orders are not (a name belongs to another
+# table, a kind's to the catalogue): each unit's waiting requests are read and sorted, a set
+# bounded by that unit's queue, then merged. On qlcb_bench_scale's queue of 4,500 requests at one
+# unit a page takes 10 ms by level or kind, 20 ms by a name, 2 ms by arrival: an index by level
+# (pending_unit, current_level, id) would save about 8 ms there and cost every decision a write.
+QUEUE_ORDERINGS = _both_ways(
+    {
+        "waiting_since": ("pending_since", "pk"),
+        "employee_name": ("person_key", "pk"),
+        "unit": ("unit_key", "pk"),
+        "kind": ("kind_key", "pk"),
+        "submitted_by": ("submitter_key", "pk"),
+        "level": ("current_level", "pk"),
+    }
+)
 QUEUE_DEFAULT_ORDER = "-waiting_since"
 # The inbox: the user's own tasks (a set bounded by what they took), by when each began waiting
-# (the flow's index on created) or by person.
-INBOX_ORDERINGS = {
-    "-waiting_since": ("-created", "-pk"),
-    "waiting_since": ("created", "pk"),
-    "employee_name": ("person_key", "pk"),
-    "-employee_name": ("-person_key", "-pk"),
-}
+# (the flow's index on created) or by a column of the request.
+INBOX_ORDERINGS = _both_ways(
+    {
+        "waiting_since": ("created", "pk"),
+        "employee_name": ("person_key", "pk"),
+        "unit": ("unit_key", "pk"),
+        "kind": ("kind_key", "pk"),
+        "submitted_by": ("submitter_key", "pk"),
+        "level": ("process__change_request__current_level", "pk"),
+    }
+)
 INBOX_DEFAULT_ORDER = "-waiting_since"
+# The columns whose headers sort (the same in both lists).
+SORTABLE_COLUMNS = tuple(name for name in QUEUE_ORDERINGS if not name.startswith("-"))
 
 
 def asked_order(params, orderings: dict, default: str, *, kwarg: str = "_orderby") -> str:
@@ -236,17 +336,20 @@ def open_approval_tasks(tasks: QuerySet, flow_class, requests) -> list:
 
 def queue_page(querysets: list[QuerySet], params, *, per_page: int, order: str) -> KeysetPage:
     """One keyset page of the queue's requests in `order` (a key of QUEUE_ORDERINGS): one query
-    per unit (merged by arrival, tracking.keyset.paginate_merged), whatever the depth."""
+    per unit (merged in that order, tracking.keyset.paginate_merged), whatever the depth, and
+    one for the names of units or proposers when the order is by them."""
     ordering = QUEUE_ORDERINGS[order]
-    if "person_key" in {name.lstrip("-") for name in ordering}:
-        querysets = [queryset.annotate(person_key=person_key()) for queryset in querysets]
+    keys = sort_keys(ordering, querysets)
     # What the cursor and the page's tasks need; the rows are read with the tasks.
-    querysets = [queryset.order_by(*ordering).only("pk", "process_id", "pending_since") for queryset in querysets]
+    querysets = [
+        queryset.annotate(**keys).order_by(*ordering).only("pk", "process_id", "pending_since", "current_level")
+        for queryset in querysets
+    ]
     if not querysets:
         return KeysetPage(rows=[])
     if len(querysets) == 1:
         return paginate(querysets[0], params, per_page=per_page)
-    return paginate_merged(querysets, params, per_page=per_page)
+    return paginate_merged(querysets, params, per_page=per_page, partitions=True)
 
 
 class QueueListFilter(FilterSet):

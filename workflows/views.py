@@ -562,9 +562,10 @@ class ScopedDashboardTaskListView(_TaskList, flow_views.DashboardTaskListView):
     owner_name.short_description = pgettext_lazy("column", "Người nhận")
 
 
-class _SortedByPerson:
-    """A task list sortable by its "Chờ từ" and "Cán bộ" headers (`?_orderby=`, viewflow's
-    header convention, kept by the pager's links): `orderings` maps each to the rows' order."""
+class _SortableColumns:
+    """A task list sortable by its headers (`?_orderby=`, viewflow's header convention, kept by
+    the pager's links): person, unit, kind of change, proposer, waiting since and level;
+    `orderings` maps each to the rows' order (list_pages)."""
 
     orderings: dict = {}
     default_order = ""
@@ -579,16 +580,28 @@ class _SortedByPerson:
         column, direction = list_pages.column_order(self.list_order)
         return {self.list_columns[column]: direction}
 
-    def employee_name(self, task):
-        return _TaskColumns.employee_name(self, task)
 
-    employee_name.short_description = _TaskColumns.employee_name.short_description
-    employee_name.orderby_column = "employee_name"
+def _sortable(column):
+    """`column` of _TaskColumns with a header that sorts the list by it (viewflow reads
+    `orderby_column` from the method)."""
+
+    def method(self, task):
+        return column(self, task)
+
+    method.short_description = column.short_description
+    method.orderby_column = column.__name__
+    method.__name__ = column.__name__
+    return method
 
 
-class ScopedInboxListView(DueTasksAboveMixin, _SortedByPerson, _TaskList, flow_views.FlowInboxListView):
+for _name in ("employee_name", "unit", "kind", "submitted_by", "level"):
+    setattr(_SortableColumns, _name, _sortable(getattr(_TaskColumns, _name)))
+
+
+class ScopedInboxListView(DueTasksAboveMixin, _SortableColumns, _TaskList, flow_views.FlowInboxListView):
     """The user's tasks, and above them the work due items give them (due_views); newest first,
-    oldest first or by person (the user's own tasks: a bounded set, sorted as read)."""
+    oldest first or by a column of the request (the user's own tasks: a bounded set, sorted as
+    read)."""
 
     orderings = list_pages.INBOX_ORDERINGS
     default_order = list_pages.INBOX_DEFAULT_ORDER
@@ -596,9 +609,7 @@ class ScopedInboxListView(DueTasksAboveMixin, _SortedByPerson, _TaskList, flow_v
     @cached_property  # asked by several of viewflow's mixins: built once per request
     def queryset(self):
         queryset = self.scoped(super().queryset)
-        if "person_key" in {name.lstrip("-") for name in self.get_ordering()}:
-            queryset = queryset.annotate(person_key=list_pages.person_key("process__change_request__"))
-        return queryset
+        return queryset.annotate(**list_pages.sort_keys(self.get_ordering(), [queryset], "process__change_request__"))
 
     def get_ordering(self):
         return list(self.orderings[self.list_order])
@@ -610,11 +621,11 @@ class ScopedInboxListView(DueTasksAboveMixin, _SortedByPerson, _TaskList, flow_v
     waiting_since.orderby_column = "waiting_since"
 
 
-class ScopedQueueListView(_SortedByPerson, _TaskList, flow_views.FlowQueueListView):
+class ScopedQueueListView(_SortableColumns, _TaskList, flow_views.FlowQueueListView):
     """The approval tasks the user may take, read from the requests waiting at their units
     (list_pages.queue_requests: an index range per unit, so a page costs the same whatever the
-    number of open tasks in the ministry), newest or oldest arrival first, or by person
-    (`?_orderby=`)."""
+    number of open tasks in the ministry), newest or oldest arrival first, or by a column of the
+    request (`?_orderby=`)."""
 
     filterset_class = list_pages.QueueListFilter
     orderings = list_pages.QUEUE_ORDERINGS

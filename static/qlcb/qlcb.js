@@ -5,6 +5,29 @@
 (function () {
   "use strict";
 
+  // The top bar's search on a phone is its icon alone (qlcb.css): a tap on the icon opens the box
+  // (the focus in the form widens it over the bar) instead of sending the search; so does a click
+  // with the box empty, at any width (an empty search finds nothing). The press does not focus
+  // the icon, or the focus in the form would open the box before the click and the click send it.
+  function topSearch(event) {
+    var button = event.target.closest && event.target.closest("form.qlcb-topsearch button");
+    var box = button && button.form.querySelector("input[name=q]");
+    return box ? {box: box, closed: box.offsetWidth < 40} : null;
+  }
+
+  document.addEventListener("mousedown", function (event) {
+    var search = topSearch(event);
+    if (search && search.closed) event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    var search = topSearch(event);
+    if (search && (search.closed || !search.box.value.trim())) {
+      event.preventDefault();
+      search.box.focus();
+    }
+  });
+
   document.addEventListener("change", function (event) {
     var select = event.target;
     if (select.matches && select.matches("select[data-autosubmit]") && select.form) {

@@ -73,7 +73,7 @@ def test_filter_by_unit_sex_and_age_saved_reopened_and_deleted(browse, people, t
     saved = page.locator("main details.qlcb-saved-filters")
     expect(saved.get_by_text("Chưa có bộ lọc nào được lưu.")).to_be_hidden()  # closed while none is saved
     saved.locator("summary").click()
-    saved.locator("input[name=name]").fill(NAME)
+    saved.get_by_label("Tên bộ lọc").fill(NAME)  # its visible label, with the required mark
     browse.shot("naming the filter")
     saved.locator("button[type=submit]", has_text="Lưu bộ lọc hiện tại").click()
     expect(page.locator("vf-snackbar")).to_contain_text("Đã lưu bộ lọc.")

@@ -1,7 +1,8 @@
-"""The search box of the top bar (home.search), at desktop and phone widths: a name and a unit's
-name typed without diacritics find the person, the unit and the request about the person, in
-their groups; a click on the person opens their file; someone who may not see the person does
-not find them. The results page has no serious or critical axe violation."""
+"""The search box of the top bar (home.search), at desktop and phone widths (where the box is an
+icon that opens it over the whole bar): a name and a unit's name typed without diacritics find
+the person, the unit and the request about the person, in their groups; a click on the person
+opens their file; someone who may not see the person does not find them. The results page has
+no serious or critical axe violation."""
 
 import re
 
@@ -18,10 +19,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def search(browse, words: str):
-    """Type `words` in the top bar's box and press Enter: the results page."""
+    """Type `words` in the top bar's box and press Enter: the results page. On a phone the box is
+    the search icon: a tap opens it over the whole top bar, wide enough to read what is typed."""
     page = browse.page
     box = page.locator("form.qlcb-topsearch input[name=q]")
-    box.fill(words)
+    if browse.viewport["width"] <= 600:
+        expect(box).not_to_be_visible()  # closed: the icon alone in the bar
+        before = page.url
+        page.locator("form.qlcb-topsearch button").click()
+        expect(box).to_be_focused()
+        assert box.bounding_box()["width"] >= browse.viewport["width"] * 0.7
+        assert page.url == before  # the tap opened the box, it sent nothing
+        box.fill("")
+        box.press_sequentially(words)
+        browse.shot(f"typing {words!r} on a phone")
+    else:
+        box.fill(words)
     box.press("Enter")
     page.wait_for_url(re.compile(r"/search/\?q="))
     expect(page.locator("h1")).to_contain_text("Tìm kiếm")

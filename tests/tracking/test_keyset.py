@@ -131,6 +131,25 @@ def test_merged_lists_walk_as_one_with_ties_between_them(log):
     assert not first.has_previous
 
 
+def test_merged_partitions_of_one_table_walk_in_its_whole_order_ties_by_id(log):
+    """Disjoint parts of one table in one ordering (the queue's units): the merged list is the
+    table's own order, ties on the first column by id across the parts, not part by part;
+    forwards and back."""
+    views, exports = log.filter(kind=AccessLog.Kind.VIEW), log.filter(kind=AccessLog.Kind.EXPORT)
+
+    def fetch(p):
+        return paginate_merged([views, exports], p, per_page=PER_PAGE, partitions=True)
+
+    pages, last = walk(fetch)
+    seen = [pk for page in pages for pk in page]
+    assert seen == list(log.values_list("pk", flat=True))  # (-at, -pk) over both parts
+    back, first = walk(fetch, fetch(params(last.last_query)).previous_query, forwards=False)
+    assert [pk for page in reversed(back) for pk in page] == seen[: len(seen) - PER_PAGE]
+    assert not first.has_previous
+    with pytest.raises(ValueError):  # parts in two orders are not one table's order
+        paginate_merged([views, exports.order_by("-at", "pk")], params(""), partitions=True)
+
+
 def test_count_up_to_stops_at_the_cap(log):
     assert count_up_to(log, cap=50) == (50, True)
     assert count_up_to(log, cap=53) == (53, False)

@@ -213,3 +213,111 @@ def test_inbox_sorts_by_person_or_by_waiting_since_and_pages_keep_the_order(
     assert _walk(client, reverse("changerequest:inbox"), f"?_orderby={order}") == expected
     default = _walk(client, reverse("changerequest:inbox"), "")
     assert default == sorted(default, reverse=True)  # newest first, as before
+
+
+def _walk_back(client, url, query):
+    """The pages from the last one back to the first, by the rel="prev" links: the rows in order."""
+    while True:  # forward to the last page
+        html = client.get(url + query).content.decode()
+        found = re.search(r'<a [^>]*rel="next" href="([^"]+)"', html)
+        if not found:
+            break
+        query = found.group(1).replace("&amp;", "&")
+    shown = []
+    while True:
+        shown = [int(pk) for pk in re.findall(r'<tr data-row-id="(\d+)"', html)] + shown
+        found = re.search(r'<a [^>]*rel="prev" href="([^"]+)"', html)
+        if not found:
+            return shown
+        html = client.get(url + found.group(1).replace("&amp;", "&")).content.decode()
+
+
+def _columns_world(tree, people, loader):
+    """_people_requests with names whose Vietnamese order is neither their byte order nor the
+    order of their ids: kv1 "Chi cục Thuế Bình Thạnh" after kv2 "Chi cục Thuế Ân Thi" (Â after
+    A, before B; "Â" is above "B" in bytes); kv1's officer Nguyễn Văn Bảo after kv2's Trần Thị
+    Ánh (by given name); the second request about a person one level up."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import setup_context
+    from units.models import Unit
+    from workflows.models import ChangeRequest
+
+    with setup_context(loader):
+        for unit, name in ((tree["kv1"], "Chi cục Thuế Bình Thạnh"), (tree["kv2"], "Chi cục Thuế Ân Thi")):
+            unit = Unit.objects.get(pk=unit.pk)
+            unit.name = name
+            unit.save()
+    users = get_user_model().objects
+    users.filter(pk=people["canbo_kv1"].pk).update(last_name="Nguyễn Văn", first_name="Bảo")
+    users.filter(pk=people["canbo_kv2"].pk).update(last_name="Trần Thị", first_name="Ánh")
+    requests = _people_requests(tree, people, loader)
+    ChangeRequest.objects.filter(pk=requests[BY_PERSON[1]].pk).update(current_level=1)
+    return {name: ChangeRequest.objects.get(pk=r.pk) for name, r in requests.items()}
+
+
+# The expected key of each column, from the rows (independently of list_pages' expressions).
+KIND_RANK = {"employee": 0, "unit": 1}  # "Thay đổi hồ sơ cán bộ" < "Thông tin đơn vị, …"
+EXPECTED_KEYS = {
+    "unit": lambda r: {"Chi cục Thuế Ân Thi": 0, "Chi cục Thuế Bình Thạnh": 1}[r.unit.name],
+    "kind": lambda r: KIND_RANK[r.kind],
+    "submitted_by": lambda r: {"canbo_kv2": 0, "canbo_kv1": 1}[r.submitted_by.username],
+    "level": lambda r: r.current_level,
+}
+
+
+@pytest.mark.parametrize("order", [f"{sign}{column}" for column in EXPECTED_KEYS for sign in ("", "-")])
+def test_queue_sorts_by_unit_kind_proposer_and_level_across_pages_both_ways(
+    client, monkeypatch, tree, people, loader, order
+):
+    """An approver of two units (two index ranges merged): by the unit's name or the proposer's
+    in Vietnamese order, by kind or by level, ties by request; the same rows walking back by the
+    previous-page links; the header shows the direction."""
+    from tests.conftest import make_user
+    from units.models import Role
+
+    monkeypatch.setattr(KeysetListMixin, "paginate_by", 2)
+    requests = _columns_world(tree, people, loader)
+    key = EXPECTED_KEYS[order.lstrip("-")]
+    ordered = sorted(requests.values(), key=lambda r: (key(r), r.pk), reverse=order.startswith("-"))
+    expected = _tasks_of(*ordered)
+    client.force_login(make_user("lanhdao_hai_kv", (tree["kv1"], Role.APPROVER), (tree["kv2"], Role.APPROVER)))
+    url = reverse("changerequest:queue")
+    assert _walk(client, url, f"?_orderby={order}") == expected
+    assert _walk_back(client, url, f"?_orderby={order}") == expected
+    first = client.get(url + f"?_orderby={order}").content.decode()
+    direction = "desc" if order.startswith("-") else "asc"
+    column = order.lstrip("-")
+    assert re.search(rf'vf-list__table-header--sort-{direction}"[^>]*data-list-sort-column="{column}"', first)
+
+
+@pytest.mark.parametrize("order", [f"{sign}{column}" for column in EXPECTED_KEYS for sign in ("", "-")])
+def test_inbox_sorts_by_unit_kind_proposer_and_level_across_pages_both_ways(
+    client, monkeypatch, tree, people, loader, order
+):
+    """The approver takes every task of their queue: the inbox in each column's order, ties by
+    task, forwards and back."""
+    from tests.conftest import make_user
+    from units.models import Role
+    from workflows.flows import ChangeRequestFlow
+
+    from .conftest import open_task, task_url
+
+    monkeypatch.setattr(KeysetListMixin, "paginate_by", 2)
+    requests = _columns_world(tree, people, loader)
+    client.force_login(make_user("lanhdao_hai_kv", (tree["kv1"], Role.APPROVER), (tree["kv2"], Role.APPROVER)))
+    pairs = []
+    for change_request in requests.values():
+        task = open_task(change_request, ChangeRequestFlow.approve)
+        assert client.post(task_url(task, "assign")).status_code == 302
+        pairs.append((change_request, task))
+    key = EXPECTED_KEYS[order.lstrip("-")]
+    ordered = sorted(pairs, key=lambda pair: (key(pair[0]), pair[1].pk), reverse=order.startswith("-"))
+    expected = [task.pk for _, task in ordered]
+    url = reverse("changerequest:inbox")
+    assert _walk(client, url, f"?_orderby={order}") == expected
+    assert _walk_back(client, url, f"?_orderby={order}") == expected
+    first = client.get(url + f"?_orderby={order}").content.decode()
+    direction = "desc" if order.startswith("-") else "asc"
+    column = order.lstrip("-")
+    assert re.search(rf'vf-list__table-header--sort-{direction}"[^>]*data-list-sort-column="{column}"', first)

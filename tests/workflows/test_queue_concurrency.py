@@ -139,7 +139,9 @@ def _writer(employee, officer, stop: threading.Event, errors: list, counter):
         connections.close_all()
 
 
-@pytest.mark.parametrize("order", ["-waiting_since", "waiting_since", "employee_name", "-employee_name"])
+# "unit": an order by a name read from another table, with ties (a unit's requests) broken by id
+# across the merged units.
+@pytest.mark.parametrize("order", ["-waiting_since", "waiting_since", "employee_name", "-employee_name", "unit"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
 def test_queue_of_two_units_misses_no_task_while_writers_submit(
     monkeypatch, people, tree, employee_kv1, employee_kv2, order
