@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.saved_filters import delete_filter, list_saved_filters, save_filter
-from tracking.keyset import count_up_to, paginate
+from tracking.keyset import counted_and_narrowed, paginate
 from units.permissions import can_propose_for_unit
 from units.selectors import list_top_visible_units, list_visible_units
 
@@ -50,8 +50,10 @@ def employee_list(request):
         filters["unit"] = ""
     units = filter_units(request.user, visible, unit)
     employees = list_employees(user=request.user, search=filters["q"], unit=unit, filters=filters, sort=filters["sort"])
+    # The ids found up to the cap first: when that is all of them (a search, a small unit), the
+    # page is read by primary key rather than by running the search again.
+    employees, count, more = counted_and_narrowed(employees)
     page = paginate(employees, request.GET)
-    count, more = count_up_to(employees)
     may_see = sensitive_checker(request.user)  # CCCDs only where the user may see them, without a query
     # Each row's link and date made here, the link from one reverse() (a page of 50 rows spent
     # more in 50 reverse() and date filters than in its SQL).

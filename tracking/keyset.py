@@ -22,6 +22,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
+from django.db.models.sql.where import WhereNode
 from django.utils.translation import gettext as _
 
 PARAM = "cursor"  # the query parameter that carries the cursor
@@ -337,7 +338,26 @@ def _read_merged_cursor(querysets, orderings, cursor: str | None, salt: str):
         return None, None, None, bad_cursor_message()
 
 
-def count_up_to(queryset: QuerySet, cap: int = 1000) -> tuple[int, bool]:
+COUNT_CAP = 1000  # a list counts its rows up to this many, then says "more than"
+
+
+def counted_and_narrowed(queryset: QuerySet, cap: int | None = None) -> tuple[QuerySet, int, bool]:
+    """`count_up_to` that also hands back what to page: the rows' ids up to `cap` are read (one
+    query) and, when that is all of them, the queryset narrowed to those ids, so its page is read
+    by primary key instead of running its filters a second time (a name search on 100,000 people
+    spent as long in its trigram index for the count as for the page). With more than `cap` rows
+    the queryset comes back as it is (the page walks its ordering's index, as before)."""
+    cap = COUNT_CAP if cap is None else cap
+    found = list(queryset.order_by().values_list("pk", flat=True)[: cap + 1])
+    more = len(found) > cap
+    if more:
+        return queryset, cap, True
+    narrowed = queryset.all()  # the same columns, joins and ordering; its filters are now the ids
+    narrowed.query.where = WhereNode()
+    return narrowed.filter(pk__in=found), len(found), False
+
+
+def count_up_to(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(number of rows up to `cap`, whether there are more): a bounded count in one query, for
     "hơn 1.000 cán bộ" instead of an exact COUNT over the whole table."""
     found = queryset.order_by().values("pk")[: cap + 1].count()

@@ -58,9 +58,22 @@ def test_employee_list_pages_keep_the_filters(client, people, namesakes, tree):
 
 
 def test_employee_list_counts_up_to_a_cap(client, people, namesakes, monkeypatch):
-    monkeypatch.setattr("records.views.count_up_to", lambda qs: (50, True))
+    monkeypatch.setattr("tracking.keyset.COUNT_CAP", 50)
     client.force_login(people["xem_cuc"])
-    assert "Hơn 50 cán bộ" in client.get(reverse("records:employee-list")).content.decode()
+    response = client.get(reverse("records:employee-list"))
+    assert "Hơn 50 cán bộ" in response.content.decode()
+    assert len(response.context["page"]) == 50  # more than the cap: the page walks the ordering
+
+
+def test_under_the_cap_the_page_is_the_rows_counted(client, people, namesakes, monkeypatch):
+    """Below the cap the page is read by the ids the count found (tracking.keyset
+    .counted_and_narrowed): the same rows, in the same order, as the search itself gives."""
+    client.force_login(people["xem_cuc"])
+    whole = client.get(reverse("records:employee-list"), {"q": "le van"}).context
+    monkeypatch.setattr("tracking.keyset.COUNT_CAP", whole["count"] - 1)
+    capped = client.get(reverse("records:employee-list"), {"q": "le van"}).context
+    assert not whole["more"] and capped["more"] and whole["count"] > 2
+    assert [e.pk for e in whole["page"]] == [e.pk for e in capped["page"]]
 
 
 def test_a_bad_cursor_on_a_list_page_shows_its_first_page(client, people, namesakes):
