@@ -16,6 +16,7 @@ Every list shows the one pager, templates/pager.html, given the page as `page`."
 import datetime
 import decimal
 import heapq
+import sqlite3
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -135,15 +136,13 @@ class _RowComparison:
     SQLite 3.15, and the project's test databases are SQLite)."""
 
     def as_sql(self, compiler, connection):
-        if connection.vendor == "sqlite" and _sqlite_row_values():
+        if connection.vendor == "sqlite" and SQLITE_ROW_VALUES:
             return super(TupleLookupMixin, self).as_sql(compiler, connection)
         return super().as_sql(compiler, connection)
 
 
-def _sqlite_row_values() -> bool:
-    import sqlite3
-
-    return sqlite3.sqlite_version_info >= (3, 15)
+# Whether the SQLite library this process loaded reads row values (fixed for the process).
+SQLITE_ROW_VALUES = sqlite3.sqlite_version_info >= (3, 15)
 
 
 class _RowGreaterThan(_RowComparison, TupleGreaterThan):
@@ -180,6 +179,67 @@ def paginate(queryset: QuerySet, params, *, per_page: int = 50, param: str = PAR
     names = [name.lstrip("-") for name in ordering]
     _add_links(page, params, salt, lambda row: [_row_value(row, name) for name in names], param=param)
     return page
+
+
+def paginate_union(queryset: QuerySet, parts: list[Q], params, *, per_page: int = 50, param: str = PARAM) -> KeysetPage:
+    """`paginate`'s page of `queryset.filter(part₁ | part₂ | …)`, read as one statement: a UNION
+    ALL of one range per part, each `queryset.filter(part)` after the cursor, in the page's order,
+    cut at per_page + 1 (`unit_id = u AND (a, id) < (x, y) ORDER BY a DESC, id DESC LIMIT 51`, an
+    index range each when an index leads with the part's column), merged and cut to the page.
+    For an OR the planner would otherwise walk one index over everything until the page fills
+    (a few units' requests among a ministry's: the page's cost grows with the whole table).
+
+    The parts must be disjoint (no row in two: UNION ALL keeps both) and few (each is a range
+    of its own, up to per_page + 1 rows read). The ordering's columns are the model's own
+    (no `__` path); the rows are model instances holding those columns only. Cursors are
+    `paginate`'s (the same salt): a link made by either pages with the other."""
+    ordering = ordering_of(queryset)
+    names = [name.lstrip("-") for name in ordering]
+    if any("__" in name for name in names):
+        raise ValueError("paginate_union: the ordering's columns must be the model's own")
+    salt = _salt(queryset, ordering)
+    direction, values, error = _read_cursor(queryset, ordering, params.get(param), salt)
+    backwards = direction in (PREVIOUS, LAST)
+    walk = _reversed(ordering) if backwards else ordering
+    after = after_q(ordering, values, backwards=backwards) if direction in (NEXT, PREVIOUS) else Q()
+    rows = _union_rows(queryset, [part & after for part in parts], walk, per_page + 1)
+    if backwards:
+        page = KeysetPage(rows=rows[:per_page][::-1], has_next=direction == PREVIOUS, has_previous=len(rows) > per_page)
+    else:
+        page = KeysetPage(rows=rows[:per_page], has_next=len(rows) > per_page, has_previous=direction == NEXT)
+        page.error = error
+    _add_links(page, params, salt, lambda row: [_row_value(row, name) for name in names], param=param)
+    return page
+
+
+def _union_rows(queryset: QuerySet, parts: list[Q], walk: list[str], limit: int) -> list:
+    """The first `limit` rows, in `walk`'s order, of the union of `queryset.filter(part)`: one
+    statement, `SELECT * FROM (part's range LIMIT n) UNION ALL … ORDER BY … LIMIT n` (the ranges
+    as subqueries in FROM: SQLite allows no ORDER BY or LIMIT directly in a compound's members)."""
+    from django.core.exceptions import EmptyResultSet
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    model = queryset.model
+    columns = [_model_field(model, name.lstrip("-")).column for name in walk]
+    selected = [_model_field(model, name.lstrip("-")).attname for name in walk]
+    members, arguments = [], []
+    for index, part in enumerate(parts):
+        branch = queryset.filter(part).order_by(*walk).values_list(*selected)[:limit]
+        try:
+            sql, branch_params = branch.query.get_compiler(queryset.db).as_sql()
+        except EmptyResultSet:  # a part that can hold nothing (e.g. `pk__in=[]`)
+            continue
+        members.append(f"SELECT * FROM ({sql}) {connection.ops.quote_name(f'keyset_{index}')}")
+        arguments.extend(branch_params)
+    if not members:
+        return []
+    order = ", ".join(
+        connection.ops.quote_name(column) + (" DESC" if name.startswith("-") else " ASC")
+        for name, column in zip(walk, columns, strict=True)
+    )
+    sql = " UNION ALL ".join(members) + f" ORDER BY {order} LIMIT {int(limit)}"
+    return list(model._default_manager.db_manager(queryset.db).raw(sql, arguments))
 
 
 class KeysetListMixin:
