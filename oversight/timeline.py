@@ -34,8 +34,8 @@ from units.models import Unit
 from workdays.calendar import working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
 from workflows.permissions import (
-    requests_of_units_parts,
     requests_of_units_q,
+    requests_of_units_ranges,
     timeline_q,
     timeline_scope,
     timeline_units,
@@ -165,7 +165,7 @@ def timeline_page(*, user, filters: Filters, params):
         if ids is not None:
             # A unit's filter lies inside the scope (few_units): its requests are the list's.
             unscoped = _narrowed(ChangeRequest.objects.all(), filters, row_filters=True)
-            page = paginate_union(keys_only(unscoped), requests_of_units_parts(ids), params, per_page=PER_PAGE)
+            page = paginate_union(keys_only(unscoped), requests_of_units_ranges(ids), params, per_page=PER_PAGE)
         else:
             page = paginate(keys_only(queryset), params, per_page=PER_PAGE)
         count = count_up_to(queryset, COUNT_CAP)

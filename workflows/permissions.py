@@ -408,13 +408,13 @@ def requests_of_units_q(units, prefix: str = "") -> Q:
     return Q(**{f"{prefix}unit_id__in": ids}) | Q(**{f"{prefix}target_unit_id__in": ids})
 
 
-def requests_of_units_parts(unit_ids: list) -> list[Q]:
-    """requests_of_units_q's rule as disjoint parts, one index range each (the timeline of a
-    few units, tracking.keyset.paginate_union): per unit, its own requests; per unit, the
-    transfers it receives whose managing unit is not one of `unit_ids` (those are already in
-    their managing unit's part)."""
+def requests_of_units_ranges(unit_ids: list) -> list[tuple[Q, str, list]]:
+    """requests_of_units_q's rule as disjoint index ranges (where, column, values), for the
+    timeline of a few units (tracking.keyset.paginate_union): per unit, its own requests; per
+    unit, the transfers it receives whose managing unit is not one of `unit_ids` (those are
+    already in their managing unit's range)."""
     ids = sorted(unit_ids)
-    return [Q(unit_id=pk) for pk in ids] + [Q(target_unit_id=pk) & ~Q(unit_id__in=ids) for pk in ids]
+    return [(Q(), "unit_id", ids), (~Q(unit_id__in=ids), "target_unit_id", ids)]
 
 
 def can_export_timeline(user) -> bool:

@@ -19,7 +19,7 @@ from tests.oversight.test_timeline_bounded import _rows_read
 from tracking.keyset import paginate, paginate_union
 from units.models import Role, Unit
 from workflows.models import ChangeRequest
-from workflows.permissions import requests_of_units_parts
+from workflows.permissions import requests_of_units_ranges
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_paging_the_union_is_paging_the_plain_ordering(tree, people, requests_in
     ids = _subtree(tree["cuc"])
     plain = list(list_timeline(user=user, filters=Filters()).values_list("pk", flat=True))
     assert len(plain) > 20 and len(set(plain)) == len(plain)
-    union = lambda params: paginate_union(base, requests_of_units_parts(ids), params, per_page=per_page)  # noqa: E731
+    union = lambda params: paginate_union(base, requests_of_units_ranges(ids), params, per_page=per_page)  # noqa: E731
     forwards, backwards = _walk(union)
     assert forwards == plain and backwards == plain
     # The cursors are paginate's: a link of either pages with the other.
@@ -94,7 +94,7 @@ def test_paging_the_union_is_paging_the_plain_ordering(tree, people, requests_in
 def test_a_transfer_out_of_the_scope_and_into_it_is_shown_once(tree, people, requests_in_units):
     ids = [tree["kv1"].pk, tree["kv2"].pk]
     base = ChangeRequest.objects.only("id", "submitted_at").order_by("-submitted_at", "-id")
-    page = paginate_union(base, requests_of_units_parts(ids), QueryDict(), per_page=100)
+    page = paginate_union(base, requests_of_units_ranges(ids), QueryDict(), per_page=100)
     expected = ChangeRequest.objects.filter(unit__in=ids) | ChangeRequest.objects.filter(target_unit__in=ids)
     assert [row.pk for row in page.rows] == list(expected.order_by("-submitted_at", "-id").values_list("pk", flat=True))
     assert ChangeRequest.objects.filter(unit=tree["kv1"], target_unit=tree["kv2"]).exists()  # in both parts' units
@@ -180,7 +180,7 @@ def test_the_first_page_of_a_few_units_reads_the_same_rows_and_queries_whatever_
         with CaptureQueriesContext(connection) as queries:
             response = client.get(reverse(TIMELINE))
         assert response.status_code == 200 and len(response.context["entries"]) == 10
-        union = [q["sql"] for q in queries if "UNION ALL" in q["sql"]]
+        union = [q["sql"] for q in queries if "CROSS JOIN LATERAL" in q["sql"]]
         assert len(union) == 1
         return len(queries), _rows_read(union[0]), union[0]
 
