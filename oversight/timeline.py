@@ -154,14 +154,18 @@ def timeline_page(*, user, filters: Filters, params):
     matches among the requests it examined (`more` when older ones are left): the page says so
     (page.extra: "scanned", "found", "scanned_to" when the window ended before the page filled)."""
     where = row_filters_q(filters)
+    ids = few_units(user=user, filters=filters)
     if where:
-        driving = keys_only(list_timeline(user=user, filters=filters, row_filters=False))
-        page = paginate_bounded(driving, where, params, per_page=PER_PAGE, scan=SCAN_LIMIT)
+        if ids is not None:  # the window: the first SCAN_LIMIT requests of the units' ranges
+            driving = keys_only(_narrowed(ChangeRequest.objects.all(), filters, row_filters=False))
+            ranges = requests_of_units_ranges(ids)
+        else:
+            driving, ranges = keys_only(list_timeline(user=user, filters=filters, row_filters=False)), None
+        page = paginate_bounded(driving, where, params, per_page=PER_PAGE, scan=SCAN_LIMIT, ranges=ranges)
         found = page.extra["found"]
         count = (min(found, COUNT_CAP), found > COUNT_CAP or page.extra["scanned"] >= SCAN_LIMIT)
     else:
         queryset = list_timeline(user=user, filters=filters)
-        ids = few_units(user=user, filters=filters)
         if ids is not None:
             # A unit's filter lies inside the scope (few_units): its requests are the list's.
             unscoped = _narrowed(ChangeRequest.objects.all(), filters, row_filters=True)

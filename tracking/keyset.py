@@ -436,7 +436,9 @@ def count_up_to(queryset: QuerySet, cap: int = 1000) -> tuple[int, bool]:
     return min(found, cap), found > cap
 
 
-def paginate_bounded(queryset: QuerySet, where: Q, params, *, per_page: int = 50, scan: int = 2000) -> KeysetPage:
+def paginate_bounded(
+    queryset: QuerySet, where: Q, params, *, per_page: int = 50, scan: int = 2000, ranges=None
+) -> KeysetPage:
     """The page of `queryset.filter(where)` that the cursor points at, examining at most `scan`
     rows of `queryset` (the part its indexes find: a scope, a person, dates) for `where` (what
     only a row can tell: a status, a field). A filter that matches almost nothing costs what a
@@ -445,7 +447,10 @@ def paginate_bounded(queryset: QuerySet, where: Q, params, *, per_page: int = 50
 
     When the window ends before a page is full, the page holds the matches found and
     `extra["scanned_to"]` the last row examined; its link onward (next, or previous when
-    walking back) continues from that row, so nothing is skipped and nothing repeats."""
+    walking back) continues from that row, so nothing is skipped and nothing repeats.
+
+    With `ranges` (as paginate_union's), the window is the first `scan` rows of those ranges
+    (one index range per value, merged), not a walk of `queryset`'s ordering."""
     ordering = ordering_of(queryset)
     salt = _salt(queryset, ordering)
     param = PARAM
@@ -456,7 +461,10 @@ def paginate_bounded(queryset: QuerySet, where: Q, params, *, per_page: int = 50
     if direction in (NEXT, PREVIOUS):
         window = window.filter(after_q(ordering, values, backwards=backwards))
     names = [name.lstrip("-") for name in ordering]
-    keys = [(key[:-1], key[-1]) for key in window.values_list(*names, "pk")[:scan]]
+    if ranges is None:
+        keys = [(key[:-1], key[-1]) for key in window.values_list(*names, "pk")[:scan]]
+    else:
+        keys = [(tuple(_row_value(row, n) for n in names), row.pk) for row in _union_rows(window, ranges, walk, scan)]
     rows = []
     if keys:
         matching = queryset.model._default_manager.filter(pk__in=[pk for _, pk in keys]).filter(where)

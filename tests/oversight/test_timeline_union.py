@@ -45,7 +45,7 @@ def requests_in_units(tree, people):
                 target_unit=target,
                 title=f"Yêu cầu {n}",
                 reason="Tổng hợp",
-                status=ChangeRequest.Status.APPLIED,
+                status=ChangeRequest.Status.WITHDRAWN if n % 4 == 1 else ChangeRequest.Status.APPLIED,
                 submitted_by=people["canbo_kv1"],
                 submitted_at=at - timezone.timedelta(minutes=n // 3),  # three requests a minute
             )
@@ -125,6 +125,41 @@ def test_the_page_of_a_few_units_is_the_union_and_shows_what_the_walk_shows(
     monkeypatch.setattr(timeline, "UNION_UNITS", 0)  # every scope walks (submitted_at, id)
     assert union == pages(client) and len(union) > 20
     assert unit_only == pages(client, "unit=BTC.CT.KV2&only_unit=on") and unit_only
+
+
+def test_a_row_filter_scans_the_units_ranges_and_finds_what_the_walk_finds(
+    client_for, tree, people, requests_in_units, monkeypatch
+):
+    """The bounded scan (a status filter) over a window of the units' ranges: page after page,
+    forwards and back, the same requests as the window walked over (submitted_at, id)."""
+    monkeypatch.setattr(timeline, "PER_PAGE", 2)
+    monkeypatch.setattr(timeline, "SCAN_LIMIT", 3)
+    client = client_for(people["thanhtra_cuc"])
+
+    def walk():
+        forwards, backwards, url = [], [], reverse(TIMELINE) + "?status=withdrawn"
+        for _ in range(60):
+            page = client.get(url).context["page"]
+            forwards += [row.pk for row in page.rows]
+            assert page.extra["scanned"] <= 3
+            if not page.has_next:
+                break
+            url = reverse(TIMELINE) + "?" + page.next_query
+        url = reverse(TIMELINE) + "?" + page.last_query
+        for _ in range(60):
+            page = client.get(url).context["page"]
+            backwards = [row.pk for row in page.rows] + backwards
+            if not page.has_previous:
+                break
+            url = reverse(TIMELINE) + "?" + page.previous_query
+        return forwards, backwards
+
+    expected = list(
+        list_timeline(user=people["thanhtra_cuc"], filters=Filters(status="withdrawn")).values_list("pk", flat=True)
+    )
+    ranges = walk()
+    monkeypatch.setattr(timeline, "UNION_UNITS", 0)  # every scope walks (submitted_at, id)
+    assert ranges == walk() == (expected, expected) and len(expected) >= 5
 
 
 def make_superuser():
