@@ -18,7 +18,7 @@ FROM generate_series(1, 20) i, generate_series(1, 10) j, generate_series(1, 24) 
 INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
 SELECT 100000 + i, '', false, 'u' || i, 'U', 'N' || i, '', false, true, now() FROM generate_series(1, 3000) i;
 -- 1,000,000 change requests over five years, in the 4,800 leaf units and 200 Chi cục
-INSERT INTO workflows_changerequest (id, reason, status, submitted_at, decision_comment, applied_at, employee_id, submitted_by_id, current_level, kind, operations, title, unit_id, subject_model, levels, touched, pending_unit_id, pending_since)
+INSERT INTO workflows_changerequest (id, reason, status, submitted_at, decision_comment, applied_at, employee_id, submitted_by_id, current_level, kind, operations, title, unit_id, subject_model, levels, touched, pending_unit_id, pending_since, search_key)
 SELECT 1000000 + n, 'Lý do ' || n,
   (ARRAY['applied','applied','applied','applied','applied','applied','submitted','rejected','returned','withdrawn'])[1 + n % 10],
   timestamptz '2021-12-01' + (n::float / 1000000) * interval '5 years' + (random() * interval '1 hour'),
@@ -37,7 +37,8 @@ SELECT 1000000 + n, 'Lý do ' || n,
          '["c:hire","m:records.employee"]'])[1 + (n * 13) % 10]::jsonb,
   -- the waiting ones (n % 10 = 6) wait at their unit since 2021 (the queue's columns)
   CASE WHEN n % 10 = 6 THEN CASE WHEN n % 25 = 0 THEN 101001 + (n / 25) % 200 ELSE 110001 + (n * 104729) % 4800 END END,
-  CASE WHEN n % 10 = 6 THEN timestamptz '2021-12-01' END
+  CASE WHEN n % 10 = 6 THEN timestamptz '2021-12-01' END,
+  'yeu cau ' || n
 FROM generate_series(1::bigint, 1000000::bigint) n;
 -- 1.5 million decisions: one for every request but the waiting ones, a second level for half
 INSERT INTO workflows_approvaldecision (level, decision, comment, decided_at, change_request_id, decided_by_id, unit_id)

@@ -29,11 +29,17 @@ from accounts.names import display_name
 from records.permissions import sensitive_checker
 from records.sensitivity import MASK, describe, may_show
 from tracking.history import display_value
-from tracking.keyset import count_up_to, paginate, paginate_bounded
+from tracking.keyset import count_up_to, paginate, paginate_bounded, paginate_union
 from units.models import Unit
 from workdays.calendar import working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
-from workflows.permissions import requests_of_units_q, timeline_q
+from workflows.permissions import (
+    requests_of_units_q,
+    requests_of_units_ranges,
+    timeline_q,
+    timeline_scope,
+    timeline_units,
+)
 from workflows.policy import Category
 
 from .fields import tracked_model
@@ -46,6 +52,10 @@ HISTORY_ROWS_PER_TABLE = PER_PAGE * ITEMS_PER_REQUEST  # per table and page, at 
 # Requests examined per page for a filter checked row by row (kind of data, field, status): the
 # page's worst case, whatever the number of requests (bench: 1,000 keys and rows, 20–60 ms of SQL).
 SCAN_LIMIT = 1000
+# Up to this many units in the list's scope, a page is one index range per unit (its requests,
+# the transfers it receives), merged (tracking.keyset.paginate_union): a Chi cục's ~25 units no
+# longer walk the whole ministry's requests to fill a page. A wider scope walks (submitted_at, id).
+UNION_UNITS = 64
 
 
 def touched_q(token: str) -> Q:
@@ -87,6 +97,11 @@ def list_timeline(*, user, filters: Filters, row_filters: bool = True) -> QueryS
         # From the approver's decisions (their indexes) to the requests, not a check per request.
         decided = ApprovalDecision.objects.filter(Q(decided_by=filters.approver) | Q(acting_for=filters.approver))
         queryset = queryset.filter(pk__in=decided.values("change_request_id"))
+    return _narrowed(queryset, filters, row_filters)
+
+
+def _narrowed(queryset: QuerySet, filters: Filters, row_filters: bool) -> QuerySet:
+    """`queryset` with the filters other than the units, newest first."""
     if filters.date_from:
         queryset = queryset.filter(submitted_at__gte=filters.start())
     if filters.date_to:
@@ -111,6 +126,27 @@ def load_requests(queryset: QuerySet, keys) -> list:
     return [found[key.pk] for key in keys if key.pk in found]
 
 
+def few_units(*, user, filters: Filters) -> list | None:
+    """The ids of the units the list is about (the filter's unit or subtree, else the reader's
+    scope) when they are at most UNION_UNITS and nothing but dates narrows the list further
+    (a person's, a proposer's, an approver's requests have indexes of their own): the page is
+    then one index range per unit. None otherwise."""
+    if filters.person is not None or filters.proposer is not None or filters.approver is not None:
+        return None
+    if filters.request:
+        return None
+    if filters.unit is not None:
+        if not timeline_scope(user).contains(filters.unit):
+            return None  # (the form refuses it) the list is the scope's AND the unit's: walk
+        if filters.only_unit:
+            return [filters.unit.pk]
+        units = Unit.objects.filter(path__startswith=filters.unit.path)
+    else:
+        units = timeline_units(user)
+    ids = list(units.order_by().values_list("pk", flat=True)[: UNION_UNITS + 1])
+    return ids if len(ids) <= UNION_UNITS else None
+
+
 def timeline_page(*, user, filters: Filters, params):
     """(page, entries, (count up to COUNT_CAP, more)): one keyset page and what it shows.
 
@@ -118,14 +154,24 @@ def timeline_page(*, user, filters: Filters, params):
     matches among the requests it examined (`more` when older ones are left): the page says so
     (page.extra: "scanned", "found", "scanned_to" when the window ended before the page filled)."""
     where = row_filters_q(filters)
+    ids = few_units(user=user, filters=filters)
     if where:
-        driving = keys_only(list_timeline(user=user, filters=filters, row_filters=False))
-        page = paginate_bounded(driving, where, params, per_page=PER_PAGE, scan=SCAN_LIMIT)
+        if ids is not None:  # the window: the first SCAN_LIMIT requests of the units' ranges
+            driving = keys_only(_narrowed(ChangeRequest.objects.all(), filters, row_filters=False))
+            ranges = requests_of_units_ranges(ids)
+        else:
+            driving, ranges = keys_only(list_timeline(user=user, filters=filters, row_filters=False)), None
+        page = paginate_bounded(driving, where, params, per_page=PER_PAGE, scan=SCAN_LIMIT, ranges=ranges)
         found = page.extra["found"]
         count = (min(found, COUNT_CAP), found > COUNT_CAP or page.extra["scanned"] >= SCAN_LIMIT)
     else:
         queryset = list_timeline(user=user, filters=filters)
-        page = paginate(keys_only(queryset), params, per_page=PER_PAGE)
+        if ids is not None:
+            # A unit's filter lies inside the scope (few_units): its requests are the list's.
+            unscoped = _narrowed(ChangeRequest.objects.all(), filters, row_filters=True)
+            page = paginate_union(keys_only(unscoped), requests_of_units_ranges(ids), params, per_page=PER_PAGE)
+        else:
+            page = paginate(keys_only(queryset), params, per_page=PER_PAGE)
         count = count_up_to(queryset, COUNT_CAP)
     page.rows = load_requests(ChangeRequest.objects.select_related("unit", "employee", "submitted_by"), page.rows)
     return page, describe_requests(user, page.rows), count

@@ -1,31 +1,23 @@
-"""The timeline page (filters in the URL), its xlsx export (a background job of
-records.export_jobs) and its PDF report. Who may read and export is asked from
+"""The timeline page (filters in the URL), its xlsx export and its PDF report (each a
+background job of records.export_jobs). Who may read and export is asked from
 workflows.permissions (timeline_scope); the page logs the read once (records.audit)."""
-
-import logging
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from records.audit import log_read
 from records.export_jobs import services as export_services
-from records.exports import PdfUnavailable, html_to_pdf, log_export
-from records.models import AccessLog, ExportLog
+from records.models import AccessLog
 from workflows.models import ChangeRequest
 from workflows.permissions import can_export_timeline, can_view_timeline
 from workflows.policy import Category
 
-from .exports import PDF_MAX_REQUESTS, TIMELINE, describe_filters, iter_entries
+from .exports import TIMELINE, TIMELINE_PDF
 from .timeline import timeline_page
 from .timeline_forms import Filters, TimelineFilterForm
-
-logger = logging.getLogger(__name__)
 
 
 def _guard(user):
@@ -72,6 +64,10 @@ def timeline(request):
 @require_POST
 def timeline_export(request):
     """ "Xuất Excel" of the filtered timeline: a background job; the user waits on its page."""
+    return _start(request, TIMELINE.key)
+
+
+def _start(request, kind: str):
     _guard(request.user)
     if not can_export_timeline(request.user):
         raise PermissionDenied(_("Bạn không có quyền xuất dữ liệu này."))
@@ -83,52 +79,14 @@ def timeline_export(request):
             {"form": form, "categories": Category.choices, "statuses": ChangeRequest.Status.choices, "page": None},
             status=400,
         )
-    job = export_services.start_export(user=request.user, kind=TIMELINE.key, data=form.filters().as_parameters())
+    job = export_services.start_export(user=request.user, kind=kind, data=form.filters().as_parameters())
     return redirect("records:export-detail", pk=job.pk)
 
 
 @login_required
+@require_POST
 def timeline_pdf(request):
-    """The filtered timeline as a PDF report, its first PDF_MAX_REQUESTS requests (the whole of
-    a larger one is the xlsx's work); logged as every export."""
-    _guard(request.user)
-    if not can_export_timeline(request.user):
-        raise PermissionDenied(_("Bạn không có quyền xuất dữ liệu này."))
-    form = TimelineFilterForm(request.GET, user=request.user)
-    if not form.is_valid():
-        return HttpResponse(" ".join(form.error_messages()), status=400, content_type="text/plain; charset=utf-8")
-    filters = form.filters()
-    entries = list(iter_entries(request.user, filters, limit=PDF_MAX_REQUESTS + 1))
-    capped = len(entries) > PDF_MAX_REQUESTS
-    entries = entries[:PDF_MAX_REQUESTS]
-    html = render_to_string(
-        "oversight/timeline_pdf.html",
-        {
-            "entries": entries,
-            "capped": capped,
-            "limit": PDF_MAX_REQUESTS,
-            "title": describe_filters(filters),
-            "printed_at": timezone.localtime(),
-        },
-        request=request,
-    )
-    try:
-        pdf = html_to_pdf(html)
-    except PdfUnavailable:
-        logger.exception("WeasyPrint cannot be loaded; the timeline report was not produced")
-        return HttpResponse(
-            _("Máy chủ chưa cài thư viện tạo tệp PDF; hãy báo quản trị hệ thống."),
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    log_export(
-        user=request.user,
-        kind=ExportLog.Kind.TIMELINE_PDF,
-        description=describe_filters(filters),
-        parameters=filters.as_parameters(),
-        row_count=len(entries),
-        request=request,
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="dong-thoi-gian-thay-doi.pdf"'
-    return response
+    """ "Báo cáo PDF" of the filtered timeline: a background job as the xlsx is (a filter only a
+    row can tell may search the whole scope); the user waits on its page, with progress, and
+    downloads the report there (logged then, as every export)."""
+    return _start(request, TIMELINE_PDF.key)

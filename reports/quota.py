@@ -41,12 +41,14 @@ class QuotaRow:
 
 def _quotas(year: int, at):
     """The staffing quotas of `year`, now or as they were `at`."""
-    return StaffingQuota.objects.filter(year=year) if at is None else as_of(StaffingQuota, at, {"year": year})
+    if at is None:
+        return StaffingQuota.objects.filter(year=year)
+    return as_of(StaffingQuota, at, {"year": year}, whole=True)
 
 
 def _people(at):
     """The employees, now or as they were `at` (their versions then)."""
-    return Employee.objects.all() if at is None else as_of(Employee, at)
+    return Employee.objects.all() if at is None else as_of(Employee, at, whole=True)
 
 
 def quota_report(*, unit: Unit, year: int, at=None) -> list[QuotaRow]:
@@ -102,7 +104,7 @@ def _pending_arrivals(unit: Unit, at=None) -> list[tuple[str, str | None, str]]:
         requests = ChangeRequest.objects.filter(status__in=ChangeRequest.OPEN_STATUSES)
         status = "employee__employment_status"
     else:
-        requests = as_of(ChangeRequest, at, {"status__in": ChangeRequest.OPEN_STATUSES}).annotate(
+        requests = as_of(ChangeRequest, at, {"status__in": ChangeRequest.OPEN_STATUSES}, whole=True).annotate(
             status_then=Subquery(as_of(Employee, at, {"id": OuterRef("employee_id")}).values("employment_status")[:1])
         )
         status = "status_then"

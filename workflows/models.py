@@ -167,6 +167,13 @@ class ChangeRequest(models.Model):
             # read from the index alone, no row fetched for requests outside the scope.
             models.Index(fields=["submitted_at", "id"], include=["unit", "target_unit"], name="cr_timeline_scope_idx"),
             models.Index(fields=["unit", "submitted_at", "id"], name="cr_timeline_unit_idx"),
+            # The transfers a unit receives, newest first: the other range of a unit's timeline
+            # (oversight.timeline.few_units). Transfers only, so a small index.
+            models.Index(
+                fields=["target_unit", "submitted_at", "id"],
+                name="cr_timeline_target_idx",
+                condition=models.Q(target_unit__isnull=False),
+            ),
             models.Index(fields=["employee", "submitted_at", "id"], name="cr_timeline_employee_idx"),
             models.Index(fields=["submitted_by", "submitted_at", "id"], name="cr_timeline_proposer_idx"),
             # oversight.anomalies: the requests about a person by a given proposer (one's own file).

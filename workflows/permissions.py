@@ -381,6 +381,12 @@ def timeline_q(user, prefix: str = "") -> Q:
     return requests_of_units_q(Unit.objects.filter(scope.q()), prefix)
 
 
+def timeline_units(user):
+    """The units whose requests `user` reads in the timeline (a queryset: every unit for a
+    superuser), as timeline_q checks them."""
+    return Unit.objects.filter(timeline_scope(user).q())
+
+
 def _covers_every_tree(scope: UnitScope) -> bool:
     """Whether the scope's subtrees hold every root unit (a ministry inspector): every request."""
     roots = Unit.objects.filter(depth=1).values_list("path", flat=True)
@@ -400,6 +406,15 @@ def requests_of_units_q(units, prefix: str = "") -> Q:
     if len(ids) > UNIT_IDS_INLINE:
         ids = units.order_by().values("pk")
     return Q(**{f"{prefix}unit_id__in": ids}) | Q(**{f"{prefix}target_unit_id__in": ids})
+
+
+def requests_of_units_ranges(unit_ids: list) -> list[tuple[Q, str, list]]:
+    """requests_of_units_q's rule as disjoint index ranges (where, column, values), for the
+    timeline of a few units (tracking.keyset.paginate_union): per unit, its own requests; per
+    unit, the transfers it receives whose managing unit is not one of `unit_ids` (those are
+    already in their managing unit's range)."""
+    ids = sorted(unit_ids)
+    return [(Q(), "unit_id", ids), (~Q(unit_id__in=ids), "target_unit_id", ids)]
 
 
 def can_export_timeline(user) -> bool:

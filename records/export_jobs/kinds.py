@@ -6,6 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from django.http import QueryDict
 
+from ..exports import XLSX_CONTENT_TYPE
+
 _KINDS: dict[str, "ExportKind"] = {}
 
 
@@ -18,6 +20,8 @@ class ExportKind:
     sheet_title = ""
     file_prefix = ""  # the download is named "<prefix>-<yyyymmdd>.xlsx"
     freeze_panes: str | None = None  # e.g. "C2": the header row and the name stay in view
+    extension = "xlsx"  # of the stored file and the download
+    content_type = XLSX_CONTENT_TYPE
 
     def may_export(self, user) -> bool:
         """Whether `user` may take this data out now (start, run, download)."""
@@ -41,6 +45,12 @@ class ExportKind:
     def count(self, user, parameters: dict) -> int:
         """How many rows `rows` will yield (the progress bar's end)."""
         raise NotImplementedError
+
+    def write(self, job, target, progress) -> int | None:
+        """Write the job's file into `target` (a binary file) and return how many rows (or
+        requests) it holds, calling `progress(done)` now and then; None (the default): the rows
+        of `rows` as an xlsx sheet (records.export_jobs.running.write_xlsx)."""
+        return None
 
     def rows(self, user, parameters: dict) -> Iterator[list]:
         """The rows, streamed (an iterator over the database, never a list of them all), each

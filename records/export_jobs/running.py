@@ -66,10 +66,12 @@ def _write(job: ExportJob) -> dict:
         raise ExportRefused(_("Bạn không còn quyền xuất dữ liệu này."))
     try:
         _progress(job.pk, rows_total=kind.count(job.user, job.parameters))
-        with tempfile.TemporaryFile(suffix=".xlsx") as spool:
-            rows = write_xlsx(kind, job, spool)
+        with tempfile.TemporaryFile(suffix=f".{kind.extension}") as spool:
+            rows = kind.write(job, spool, lambda done: _progress(job.pk, rows_done=done))
+            if rows is None:
+                rows = write_xlsx(kind, job, spool)
             spool.seek(0)
-            file_name = f"{kind.file_prefix}-{timezone.localdate():%Y%m%d}.xlsx"
+            file_name = f"{kind.file_prefix}-{timezone.localdate():%Y%m%d}.{kind.extension}"
             name = ExportJob.file.field.generate_filename(job, file_name)
             name = ExportJob.file.field.storage.save(name, File(spool, name=file_name), max_length=100)
     except Http404 as exc:  # a filter the user may no longer use

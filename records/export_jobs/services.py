@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from ..exports import XLSX_CONTENT_TYPE, log_export
+from ..exports import log_export
 from ..models import ExportJob
 from ..permissions import can_open_export_job, export_jobs_q
 from ..tasks import run_export
@@ -75,4 +75,4 @@ def download_export(*, request, job: ExportJob) -> FileResponse:
         row_count=job.rows_done,
         request=request,
     )
-    return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(handle, as_attachment=True, filename=job.file_name, content_type=kind.content_type)

@@ -36,3 +36,32 @@ def test_the_worker_writes_the_export_and_its_owner_downloads_it(
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted([employee_kv1.full_name, employee_kv2.full_name])
     assert ExportLog.objects.get().row_count == 2
+
+
+def test_the_worker_writes_the_timeline_pdf_report_and_its_owner_downloads_it(
+    celery_worker_process, client, people, employee_kv1, settings, tmp_path
+):
+    """The timeline's PDF report with a row filter (status): the search and the report are the
+    worker's, not the request's."""
+    from tests.oversight.test_timeline import approve, propose
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    approve(propose(people["canbo_kv1"], employee_kv1, {"main_duties": "Thanh tra nội bộ"}), people["lanhdao_kv1"])
+    propose(people["canbo_kv1"], employee_kv1, {"main_duties": "Kiểm tra thuế"})  # waiting: filtered out
+    client.force_login(people["thanhtra_cuc"])
+    response = client.post(reverse("oversight:timeline-pdf"), {"status": "applied"})
+    assert response.status_code == 302
+    job = ExportJob.objects.get(pk=resolve(response["Location"]).kwargs["pk"])
+
+    def finished():
+        job.refresh_from_db()
+        return job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED)
+
+    wait_for(finished, celery_worker_process)
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert (job.rows_done, job.rows_total) == (1, 1) and job.file_name.endswith(".pdf")
+    download = client.get(reverse("records:export-download", args=[job.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    log = ExportLog.objects.get()
+    assert log.kind == ExportLog.Kind.TIMELINE_PDF and log.row_count == 1

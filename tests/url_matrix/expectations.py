@@ -191,7 +191,7 @@ SITE = {
     "oversight:index": [page(rules.timeline_readers)],
     "oversight:timeline": [page(rules.timeline_readers)],
     "oversight:timeline-export": [form(rules.timeline_export)],
-    "oversight:timeline-pdf": [page(rules.timeline_readers)],
+    "oversight:timeline-pdf": [form(rules.timeline_export)],
     "oversight:anomalies": [page(rules.inspectors_only)],
     "oversight:anomaly-signal": [page(rules.inspectors_only, lambda s, p: {"signal": "reads"}, positions=NOWHERE)],
     # Review campaigns
