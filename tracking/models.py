@@ -10,14 +10,13 @@ too, and the receiver that stamps them from the active context.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
-from django.db.models.expressions import DatabaseDefault
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .context import UntrackedWriteError, current_change
 from .copying import can_copy, copy_tracked
-from .validators import HELD_TYPES, field_errors, held_checks
+from .validators import field_errors
 
 
 def refuse_bulk(model, operation):
@@ -83,48 +82,10 @@ class TrackedModel(models.Model):
         a form, a change set and the importer all call this."""
         errors = field_errors(self, set(exclude or ()))
         try:
-            held = held_checks()
-            if held is None:
-                super().clean_fields(exclude=exclude)
-            else:
-                self._clean_fields_held(set(exclude or ()), held)
+            super().clean_fields(exclude=exclude)
         except ValidationError as exc:
             for name, messages in exc.error_dict.items():
                 errors.setdefault(name, []).extend(messages)
-        if errors:
-            raise ValidationError(errors)
-
-
-    def _clean_fields_held(self, exclude: set, held: dict) -> None:
-        """Django's Model.clean_fields, each (field, value)'s outcome taken from `held` when it
-        was met before in the batch (tracking.validators.checks_held): the same checks, in the
-        same order, with the same errors and cleaned values."""
-        errors = {}
-        for f in self._meta.fields:
-            if f.name in exclude or f.generated:
-                continue
-            raw_value = getattr(self, f.attname)
-            if f.blank and raw_value in f.empty_values:
-                continue
-            if isinstance(raw_value, DatabaseDefault):
-                continue
-            if f.is_relation or type(raw_value) not in HELD_TYPES:
-                try:
-                    setattr(self, f.attname, f.clean(raw_value, self))
-                except ValidationError as e:
-                    errors[f.name] = e.error_list
-                continue
-            key = ("django", f, type(raw_value), raw_value)
-            outcome = held.get(key)
-            if outcome is None:
-                try:
-                    outcome = held[key] = (True, f.clean(raw_value, self))
-                except ValidationError as e:
-                    outcome = held[key] = (False, e.error_list)
-            if outcome[0]:
-                setattr(self, f.attname, outcome[1])
-            else:
-                errors[f.name] = outcome[1]
         if errors:
             raise ValidationError(errors)
 

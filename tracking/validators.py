@@ -6,8 +6,6 @@ refuse the same values with the same Vietnamese messages. Exports clean what is 
 with `printable`. Nothing here imports a model: tracking.models imports this module.
 """
 
-import contextlib
-import contextvars
 import datetime
 import functools
 import re
@@ -121,55 +119,17 @@ def _checked_fields(model) -> tuple:
     )
 
 
-# Within a batch of checks (an import's pass over 600,000 rows) a field's check of one value is
-# made once: most cells repeat (defaults, empty texts, the same organisation, place or date), and
-# every check of a field is a function of the value alone (relations, which read the database,
-# and decimals, whose places are not part of their equality, are checked every time). "Today" is
-# held for the same batch (records.models.employee.today_held), so a date rule answers the same.
-_held_checks: contextvars.ContextVar[dict | None] = contextvars.ContextVar("qlcb_held_checks", default=None)
-HELD_TYPES = frozenset({str, int, bool, datetime.date, type(None)})  # exact types: 1, True and 1.0 differ
-HELD_LIMIT = 200_000  # entries kept at most: the memory of a pass stays bounded
-
-
-@contextlib.contextmanager
-def checks_held():
-    """Remember each (field, value)'s outcome for the batch of checks run inside."""
-    token = _held_checks.set({})
-    try:
-        yield
-    finally:
-        _held_checks.reset(token)
-
-
-def held_checks() -> dict | None:
-    """The outcomes remembered by checks_held (emptied when full), or None outside it."""
-    held = _held_checks.get()
-    if held is not None and len(held) > HELD_LIMIT:
-        held.clear()
-    return held
-
-
-def _value_errors(field, is_text: bool, value) -> list:
-    if is_text:
-        return check_text(field, value) if isinstance(value, str) and value else []
-    return check_date(value)
-
-
 def field_errors(instance, exclude) -> dict:
     """{field name: [ValidationError]} for the text and date fields of `instance` not in `exclude`."""
     errors: dict = {}
-    held = held_checks()
     for field, is_text in _checked_fields(type(instance)):
         if field.name in exclude:
             continue
         value = getattr(instance, field.attname)
-        if held is not None and type(value) in HELD_TYPES:
-            key = ("ours", field, type(value), value)
-            found = held.get(key)
-            if found is None:
-                found = held[key] = _value_errors(field, is_text, value)
+        if is_text:
+            found = check_text(field, value) if isinstance(value, str) and value else []
         else:
-            found = _value_errors(field, is_text, value)
+            found = check_date(value)
         if found:
             errors[field.name] = found
     return errors
