@@ -69,8 +69,9 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
     filtered by that employee; the versions of all of them are read as one list, a page at a
     time by (history_date, history_id), so a file with 1,000 versions costs what one with 10
     costs. The page is found from the keys alone (one UNION ALL of each table's page of keys on
-    PostgreSQL, a narrow query per table elsewhere: no row's content, no join), then each table that has rows on the page is read once for them and for the
-    version each is compared with; the people and requests they name are read once for all.
+    PostgreSQL, a narrow query per table elsewhere: no row's content, no join), then each table
+    that has rows on the page is read once for them and for the version each is compared with;
+    the people and requests they name are read once for all.
     Rows written by one change request form one entry (an entry longer than a page continues on
     the next). A row whose model `may_show(model)` refuses is shown as changed without its
     content; a field `may_show(model, name)` refuses as MASK; `describe(row)` gives each line.

@@ -16,6 +16,7 @@ Every list shows the one pager, templates/pager.html, given the page as `page`."
 import datetime
 import decimal
 import heapq
+import operator
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -317,7 +318,7 @@ def _read_parts_at_once(parts: list[QuerySet], orderings, fields, *, backwards: 
     for rows, ordering in zip(lists, orderings, strict=True):  # a union keeps no order: each part's again
         for name in reversed(ordering):
             descending = name.startswith("-") != backwards
-            rows.sort(key=lambda row, name=name.lstrip("-"): getattr(row, name), reverse=descending)
+            rows.sort(key=operator.attrgetter(name.lstrip("-")), reverse=descending)
     return lists
 
 

@@ -165,3 +165,17 @@ def test_the_first_page_of_a_history_takes_the_same_statements_with_30_and_300_v
     n = int(oldest["row"].other_names.rsplit(" ", 1)[1])
     shown = {c["old"] for c in oldest["fields"]} | {c["new"] for c in oldest["fields"]}
     assert {f"Tên gọi {n - 1}", f"Tên gọi {n}"} <= shown
+
+
+def test_history_pages_read_backwards_show_the_same_rows(client, people, long_history):
+    """The previous-page link of the last page gives the rows the next-page link gave."""
+    client.force_login(people["xem_cuc"])
+    url = reverse("records:employee-history", args=[long_history.pk])
+    pages = follow(client, url)
+    previous = re.search(r'<a [^>]*rel="prev" href="\?([^"]*)"', pages[-1].content.decode())
+    back = client.get(f"{url}?{html.unescape(previous.group(1))}")
+
+    def shown(response):
+        return [(type(i["row"]).__name__, i["row"].history_id) for e in response.context["entries"] for i in e["items"]]
+
+    assert shown(back) == shown(pages[-2])
