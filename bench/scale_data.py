@@ -4,6 +4,7 @@ grants at each level, in a PostgreSQL database whose name contains "bench".
 
     nice -n 10 .venv/bin/python bench/scale_data.py                 # 100,000 people (≈ 3.1 M history rows)
     nice -n 10 .venv/bin/python bench/scale_data.py --people 2000   # a smoke-size set
+    nice -n 10 .venv/bin/python bench/scale_data.py --people 2000 --long-history 1000  # with the full-size long history
 
 Rows are written through the project's bulk path (`tracking.bulk_create_tracked`, and the
 tracked history model's `bulk_history_create` for later versions), each history row naming the
