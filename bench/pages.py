@@ -246,6 +246,9 @@ def main():
     parser.add_argument("--samples", type=int, default=int(os.environ.get("BENCH_SAMPLES", 30)))
     parser.add_argument("--budget", type=float, default=30.0, help="seconds of sampling per page at most")
     parser.add_argument("--no-export", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="measure only the pages whose label contains this (no export; README untouched)"
+    )
     args = parser.parse_args()
     # Jobs (the export, once it is one) run on a real worker, as deployed: not eagerly in a request.
     broker = os.environ.get("BENCH_CELERY_BROKER_URL", "redis://127.0.0.1:6379/8")
@@ -275,6 +278,8 @@ def main():
     with Server(env) as server, Worker(env):
         sessions = {}
         for label, who, (kind, name, query), goal, sql_goal in PAGES:
+            if args.only and args.only not in label:
+                continue
             if who not in sessions:
                 sessions[who] = Session(server.base)
                 sessions[who].login(f"bench-{who}", PASSWORD)
@@ -287,7 +292,7 @@ def main():
             result["sql"] = count_sql(users[who], url) if "error" not in result else None
             rows.append(result)
             print(format_row(result), flush=True)
-        if not args.no_export:
+        if not args.no_export and not args.only:
             with LoadSampler() as load:
                 started = time.monotonic()
                 try:
@@ -300,7 +305,8 @@ def main():
     out = ROOT / "var" / "bench" / "pages.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"params": params, "rows": rows}, indent=2, ensure_ascii=False))
-    write_section("pages", report(params, rows))
+    if not args.only:
+        write_section("pages", report(params, rows))
 
 
 def format_row(r: dict) -> str:

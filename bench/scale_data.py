@@ -4,6 +4,7 @@ grants at each level, in a PostgreSQL database whose name contains "bench".
 
     nice -n 10 .venv/bin/python bench/scale_data.py                 # 100,000 people (≈ 3.1 M history rows)
     nice -n 10 .venv/bin/python bench/scale_data.py --people 2000   # a smoke-size set
+    nice -n 10 .venv/bin/python bench/scale_data.py --people 2000 --long-history 1000  # with the full-size long history
 
 Rows are written through the project's bulk path (`tracking.bulk_create_tracked`, and the
 tracked history model's `bulk_history_create` for later versions), each history row naming the
@@ -59,13 +60,15 @@ USERS = {
 }
 
 
-def sizes(people: int) -> dict:
-    """The data set's parameters, proportional to the ministry's (100,000 people, 5,000 units)."""
+def sizes(people: int, long_history: int | None = None) -> dict:
+    """The data set's parameters, proportional to the ministry's (100,000 people, 5,000 units);
+    `long_history` overrides the long-history person's versions (a small set with the full-size
+    person, to measure the history page)."""
     return {
         "people": people,
         "units": max(60, people // 20),
         "versions": 25,  # profile versions per person, on top of the first one
-        "long_history": min(1000, max(50, people // 100)),  # one person with this many versions
+        "long_history": long_history or min(1000, max(50, people // 100)),  # one person with this many versions
         "tasks": max(200, people // 5),
         "big_queue": min(4500, max(50, people * 45 // 1000)),
         "inbox": min(500, max(20, people // 200)),
@@ -681,8 +684,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=int(os.environ.get("BENCH_PEOPLE", 100_000)))
     parser.add_argument("--database-url", default=default_url())
+    parser.add_argument("--long-history", type=int, default=None, help="versions of the long-history person")
     args = parser.parse_args()
-    params = sizes(args.people)
+    params = sizes(args.people, args.long_history)
     print(f"Scale data: {params}", flush=True)
     started = time.monotonic()
     phases = generate(args.database_url, params)

@@ -5,6 +5,7 @@ entries (one per change request, or per save outside one), with what was added, 
 What a reader may not see is decided above this layer (records.sensitivity): the caller passes
 `may_show` and `describe`; the defaults show everything (units, inspection plans)."""
 
+import functools
 from decimal import Decimal
 
 from django.db import models
@@ -67,14 +68,21 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
     `sources` is a list of (model, filter) pairs, e.g. the employee and each sub-record table
     filtered by that employee; the versions of all of them are read as one list, a page at a
     time by (history_date, history_id), so a file with 1,000 versions costs what one with 10
-    costs: per table one query for the page and one for the versions before its rows. Rows
-    written by one change request form one entry (an entry longer than a page continues on
+    costs. The page is found from the keys alone (one UNION ALL of each table's page of keys on
+    PostgreSQL, a narrow query per table elsewhere: no row's content, no join), then each table
+    that has rows on the page is read once for them and for the version each is compared with;
+    the people and requests they name are read once for all.
+    Rows written by one change request form one entry (an entry longer than a page continues on
     the next). A row whose model `may_show(model)` refuses is shown as changed without its
     content; a field `may_show(model, name)` refuses as MASK; `describe(row)` gives each line.
     """
-    querysets = [_versions(model, lookup) for model, lookup in sources]
-    page = keyset.paginate_merged(querysets, QueryDict() if params is None else params, per_page=per_page)
-    previous = _previous_versions(sources, page.rows)
+    querysets = [_keys(model, lookup) for model, lookup in sources]
+    page = keyset.paginate_merged(
+        querysets, QueryDict() if params is None else params, per_page=per_page, fields=KEY_FIELDS
+    )
+    rows, previous = _read_page(sources, page.rows)
+    page.rows = rows
+    _add_people_and_requests(rows)
     items = [
         _history_item(
             sources[row.keyset_source][0],
@@ -83,7 +91,7 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
             may_show=may_show,
             describe=describe,
         )
-        for row in reversed(page.rows)
+        for row in reversed(rows)
     ]
     entries = []
     for item in items:
@@ -113,52 +121,92 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
     return entries, page
 
 
-def _versions(model, lookup):
-    """The versions of `model` rows matching `lookup`, newest first, with who and which request
-    (the version each is compared with is found after the page: _previous_versions)."""
-    history = model.history.model
-    return (
-        history.objects.filter(**lookup)
-        .select_related("proposed_by", "approved_by", "approved_for", "change_request", "history_user")
-        .order_by("-history_date", "-history_id")
-    )
+@functools.cache
+def history_model(model):
+    """The historical model of `model` (simple-history's `model.history` builds a manager class
+    at each access: milliseconds, a dozen times a page)."""
+    return model.history.model
+
+
+KEY_FIELDS = ("history_id", "history_date", "history_type", "id")  # what finding the page needs
+
+
+def _keys(model, lookup):
+    """The versions of `model` rows matching `lookup`, newest first (their keys are read: the
+    page is chosen from these, and only its rows are read whole, _read_page)."""
+    return history_model(model).objects.filter(**lookup).order_by(*VERSION_ORDER)
 
 
 VERSION_ORDER = ["-history_date", "-history_id"]
 
 
-def _previous_versions(sources, rows) -> dict:
-    """{id(row): version} for the page's changed rows: the version of the same row just before,
-    in (history_date, history_id). It is the next row of the same table and id down the page,
-    else (the oldest of that row on the page) read with one query per table for all of them,
-    each an index range of (id, history_date, history_id) stopping at its first row. (A
-    correlated subquery per row, as before, cost more in Django's compiling of the page's
-    queries than the database spent on them.)"""
-    found = {}
+def _read_page(sources, keys) -> tuple[list, dict]:
+    """(the page's rows read whole, in the order of `keys`; {id(row): the version it is compared
+    with}): one query per table with rows on the page, for its rows and for the version just
+    before each changed row (in (history_date, history_id), of the same table and id), which is
+    the next row of that table and id down the page, else the one before the oldest of them,
+    found by an index range of (id, history_date, history_id) stopping at its first row. (A
+    correlated subquery per row cost more in Django's compiling of the page's queries than the
+    database spent on them.)"""
     older: dict[tuple, object] = {}  # (source, id) → the row of it seen last, going down the page
+    wanted: dict[int, list] = {}  # source → the history ids of its rows on the page
+    for key in keys:
+        wanted.setdefault(key.keyset_source, []).append(key.history_id)
+        older[(key.keyset_source, key.id)] = key
     boundary: dict[int, list] = {}  # source → its rows whose previous version is not on the page
-    for row in rows:
-        key = (row.keyset_source, row.id)
-        newer = older.get(key)
-        if newer is not None and newer.history_type == "~":
-            found[id(newer)] = row
-        older[key] = row
-    for (source, _pk), row in older.items():
-        if row.history_type == "~":
-            boundary.setdefault(source, []).append(row)
-    for source, wanted in boundary.items():
-        history = sources[source][0].history.model
-        condition = Q(pk__in=[])
-        for row in wanted:
-            before = history.objects.filter(id=row.id).filter(
-                keyset.after_q(VERSION_ORDER, [row.history_date, row.history_id])
+    for (source, _pk), key in older.items():
+        if key.history_type == "~":
+            boundary.setdefault(source, []).append(key)
+    read: dict[tuple, object] = {}  # (source, history_id) → the version read whole
+    for source, ids in wanted.items():
+        history = history_model(sources[source][0])
+        condition = Q(history_id__in=ids)
+        for key in boundary.get(source, ()):
+            before = history.objects.filter(id=key.id).filter(
+                keyset.after_q(VERSION_ORDER, [key.history_date, key.history_id])
             )
             condition |= Q(history_id=Subquery(before.order_by(*VERSION_ORDER).values("history_id")[:1]))
-        versions = {version.id: version for version in history.objects.filter(condition)}
-        for row in wanted:
-            if row.id in versions:
-                found[id(row)] = versions[row.id]
-    return found
+        for version in history.objects.filter(condition):
+            version.keyset_source = source
+            read[(source, version.history_id)] = version
+    rows = [read[(key.keyset_source, key.history_id)] for key in keys]
+    previous = {}
+    newer: dict[tuple, object] = {}  # (source, id) → the row of it seen last, going down the page
+    for row in rows:
+        ident = (row.keyset_source, row.id)
+        later = newer.get(ident)
+        if later is not None and later.history_type == "~":
+            previous[id(later)] = row
+        newer[ident] = row
+    on_page = {(row.keyset_source, row.history_id) for row in rows}
+    before_page = {
+        (source, version.id): version for (source, hid), version in read.items() if (source, hid) not in on_page
+    }
+    for ident, row in newer.items():
+        if row.history_type == "~" and ident in before_page:
+            previous[id(row)] = before_page[ident]
+    return rows, previous
+
+
+def _add_people_and_requests(rows) -> None:
+    """Who proposed, approved, on whose behalf and saved each row, and its change request: read
+    once for the whole page (one query each) instead of joined into every table's query."""
+    from django.contrib.auth import get_user_model
+
+    names = ("proposed_by", "approved_by", "approved_for", "history_user")
+    user_ids = {getattr(row, f"{name}_id") for row in rows for name in names} - {None}
+    users = get_user_model()._default_manager.in_bulk(user_ids) if user_ids else {}
+    request_ids = {row.change_request_id for row in rows} - {None}
+    requests = {}
+    if request_ids:
+        model = type(rows[0])._meta.get_field("change_request").related_model
+        requests = model._default_manager.in_bulk(request_ids)
+    for row in rows:  # each object put in the relation's cache (an id left unread stays lazy)
+        for name in names:
+            if (user := users.get(getattr(row, f"{name}_id"))) is not None:
+                setattr(row, name, user)
+        if (change_request := requests.get(row.change_request_id)) is not None:
+            row.change_request = change_request
 
 
 def _add_decisions(entries: list[dict]) -> None:

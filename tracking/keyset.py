@@ -16,12 +16,15 @@ Every list shows the one pager, templates/pager.html, given the page as `page`."
 import datetime
 import decimal
 import heapq
+import operator
 import sqlite3
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.core import signing
 from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan, TupleLookupMixin
 from django.db.models.sql.where import WhereNode
@@ -358,7 +361,14 @@ def _add_links(page: KeysetPage, params, salt: str, position, *, param: str = PA
         page.previous_query = query(PREVIOUS, page.rows[0])
 
 
-def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50, partitions: bool = False) -> KeysetPage:
+def paginate_merged(
+    querysets: list[QuerySet],
+    params,
+    *,
+    per_page: int = 50,
+    partitions: bool = False,
+    fields: tuple[str, ...] | None = None,
+) -> KeysetPage:
     """One page of several querysets read as one list (e.g. the history tables of a person's
     file): each is ordered by the same first column (e.g. "-history_date"), ties between them
     go by their place in `querysets`. One query per queryset, whatever the depth; each row
@@ -366,7 +376,12 @@ def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50, pa
 
     `partitions`: the querysets are disjoint parts of one table in one ordering (the queue's
     requests, one part per approval unit), so the merged list is in that whole ordering, ties on
-    the first column going by the next columns (the primary key last), not by the part."""
+    the first column going by the next columns (the primary key last), not by the part.
+
+    With `fields` (names every queryset has, besides those of the ordering), the rows are
+    plain objects holding just those values, read in one statement (UNION ALL of each
+    queryset's page) where the database takes a limit in each part (PostgreSQL), else one
+    query per queryset."""
     orderings = [ordering_of(queryset) for queryset in querysets]
     if len({ordering[0] for ordering in orderings}) != 1:
         raise ValueError("merged keyset pagination needs one first ordering column")
@@ -379,17 +394,23 @@ def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50, pa
     salt = "keyset-merged:" + "|".join(_salt(q, o) for q, o in zip(querysets, orderings, strict=True))
     direction, source, values, error = _read_merged_cursor(querysets, orderings, params.get(PARAM), salt)
     backwards = direction in (PREVIOUS, LAST)
-    lists = []
+    parts = []
     for index, (queryset, ordering) in enumerate(zip(querysets, orderings, strict=True)):
         if direction in (NEXT, PREVIOUS):
             if partitions:
                 queryset = queryset.filter(after_q(ordering, values, backwards=backwards))
             else:
                 queryset = queryset.filter(_merged_after_q(ordering, index, source, values, backwards=backwards))
-        rows = list(queryset.order_by(*(_reversed(ordering) if backwards else ordering))[: per_page + 1])
-        for row in rows:
-            row.keyset_source = index
-        lists.append(rows)
+        parts.append(queryset.order_by(*(_reversed(ordering) if backwards else ordering))[: per_page + 1])
+    if fields is not None:
+        lists = _read_parts_at_once(parts, orderings, fields, backwards=backwards)
+    else:
+        lists = []
+        for index, part in enumerate(parts):
+            rows = list(part)
+            for row in rows:
+                row.keyset_source = index
+            lists.append(rows)
     merged_by = orderings[0] if partitions else orderings[0][:1]
     rows = list(_merge(lists, merged_by, backwards=backwards, limit=per_page + 1))
     more = len(rows) > per_page
@@ -405,6 +426,31 @@ def paginate_merged(querysets: list[QuerySet], params, *, per_page: int = 50, pa
 
     _add_links(page, params, salt, position)
     return page
+
+
+def _read_parts_at_once(parts: list[QuerySet], orderings, fields, *, backwards: bool) -> list[list]:
+    """Each part's rows as plain objects with `fields` and `keyset_source`, in the part's order:
+    one UNION ALL statement where each part may keep its ORDER BY and LIMIT, else a query each."""
+    names = list(dict.fromkeys([*(name.lstrip("-") for name in orderings[0]), *fields]))
+    if any("__" in name or name == "pk" for name in names):
+        raise ValueError("reading merged parts at once needs plain column names")
+    values = [
+        part.annotate(keyset_source=Value(index)).values_list(*names, "keyset_source")
+        for index, part in enumerate(parts)
+    ]
+    features = connections[parts[0].db].features
+    if len(values) > 1 and features.supports_slicing_ordering_in_compound:
+        found = list(values[0].union(*values[1:], all=True))
+    else:
+        found = [row for part in values for row in part]
+    lists = [[] for _part in parts]
+    for row in found:
+        lists[row[-1]].append(SimpleNamespace(**dict(zip(names, row[:-1], strict=True)), keyset_source=row[-1]))
+    for rows, ordering in zip(lists, orderings, strict=True):  # a union keeps no order: each part's again
+        for name in reversed(ordering):
+            descending = name.startswith("-") != backwards
+            rows.sort(key=operator.attrgetter(name.lstrip("-")), reverse=descending)
+    return lists
 
 
 def _merged_after_q(ordering, index: int, source: int, values: list, *, backwards: bool) -> Q:

@@ -6,6 +6,8 @@ import html
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from records.models import Employee, WorkHistory
@@ -128,3 +130,65 @@ def test_each_change_is_compared_with_the_version_before_even_on_an_earlier_page
     for item in changes:
         n = int(item["row"].other_names.rsplit(" ", 1)[1])
         assert [(c["old"], c["new"]) for c in item["fields"]] == [(f"Tên gọi {n - 1}" if n else "—", f"Tên gọi {n}")]
+
+
+def _file_with_versions(tree, loader, citizen_id, versions):
+    """A person saved `versions` times, then a work period added and changed: the first page
+    holds the newest versions of both tables and, for each, a change whose previous version is
+    not on the page once the file has more versions than a page."""
+    employee = make_employee(tree["kv1"], loader, citizen_id=citizen_id)
+    with setup_context(loader):
+        for n in range(versions):
+            employee.other_names = f"Tên gọi {n}"
+            employee.salary_step = 3 + n % 5
+            employee.save()
+        period = WorkHistory(
+            employee=employee, start_date=datetime.date(2001, 1, 1), organisation="Cục Thuế", title="Chuyên viên"
+        )
+        period.save()
+        period.title = "Chuyên viên chính"
+        period.save()
+    return employee
+
+
+def test_the_first_page_of_a_history_takes_the_same_statements_with_30_and_300_versions(client, people, tree, loader):
+    short = _file_with_versions(tree, loader, "001085000031", 30)
+    long = _file_with_versions(tree, loader, "001085000301", 300)
+    client.force_login(people["xem_cuc"])
+    counts, pages = [], []
+    for employee in (short, long):
+        url = reverse("records:employee-history", args=[employee.pk])
+        client.get(url)  # warm: sessions, content types
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+        pages.append(response)
+        # No statement reads the whole history: each one over a history table is bounded by
+        # the page (LIMIT) or names its rows.
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if "historical" in sql and sql.lstrip().upper().startswith("SELECT"):
+                assert "LIMIT" in sql or "IN (" in sql, sql
+    assert counts[0] == counts[1], counts
+    items = [item for entry in pages[1].context["entries"] for item in entry["items"]]
+    assert len(items) == PER_PAGE
+    # The oldest profile version on the page is still compared with the one before it.
+    oldest = [item for item in items if item["model"] == Employee._meta.verbose_name][-1]
+    n = int(oldest["row"].other_names.rsplit(" ", 1)[1])
+    shown = {c["old"] for c in oldest["fields"]} | {c["new"] for c in oldest["fields"]}
+    assert {f"Tên gọi {n - 1}", f"Tên gọi {n}"} <= shown
+
+
+def test_history_pages_read_backwards_show_the_same_rows(client, people, long_history):
+    """The previous-page link of the last page gives the rows the next-page link gave."""
+    client.force_login(people["xem_cuc"])
+    url = reverse("records:employee-history", args=[long_history.pk])
+    pages = follow(client, url)
+    previous = re.search(r'<a [^>]*rel="prev" href="\?([^"]*)"', pages[-1].content.decode())
+    back = client.get(f"{url}?{html.unescape(previous.group(1))}")
+
+    def shown(response):
+        return [(type(i["row"]).__name__, i["row"].history_id) for e in response.context["entries"] for i in e["items"]]
+
+    assert shown(back) == shown(pages[-2])
