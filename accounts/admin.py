@@ -6,9 +6,9 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice as BaseTOTPDevice
 
-from .models import DemoAccount
+from .models import DemoAccount, TOTPDevice
 
 
 @admin.register(DemoAccount)
@@ -84,5 +84,6 @@ class VietnameseTOTPDeviceAdmin(TOTPDeviceAdmin):
         return form
 
 
-admin.site.unregister(TOTPDevice)
+# Listed under the Vietnamese proxy (accounts.models.TOTPDevice), in place of django_otp's own.
+admin.site.unregister(BaseTOTPDevice)
 admin.site.register(TOTPDevice, VietnameseTOTPDeviceAdmin)

@@ -73,9 +73,9 @@ INSTALLED_APPS = [
     "simple_history",
     "viewflow",
     "viewflow.workflow",
-    "axes",
+    "accounts.apps.AxesConfig",  # axes, under a Vietnamese name
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "accounts.apps.TOTPConfig",  # django_otp.plugins.otp_totp, under a Vietnamese name
     "csp",
     "config.security.SecurityConfig",
     "accounts",

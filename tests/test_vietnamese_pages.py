@@ -43,7 +43,7 @@ ALLOWED = (
     # django_otp: the readonly timestamps' labels and help texts (model fields that are not form
     # fields, so accounts.admin cannot relabel them) and the QR page's hint are plain English there.
     (
-        "/admin/otp_totp/",
+        "/admin/accounts/totpdevice/",
         re.compile(
             r"^Created at:?$|or use the URL below:"
             r"|^The (date and time when|most recent date and time) this device"

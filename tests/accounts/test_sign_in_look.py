@@ -83,3 +83,19 @@ def test_the_admin_has_the_project_look_and_vietnamese_titles(client, path):
     html = response.content.decode()
     assert re.search(r'<link[^>]+href="/static/qlcb/admin\.css"', html)
     assert "Quản trị hệ thống quản lý cán bộ" in html  # the header, not "Django administration"
+
+
+@pytest.mark.django_db
+def test_the_admin_index_names_the_third_party_apps_in_vietnamese(client):
+    """axes and django_otp have no Vietnamese names of their own (the index showed "AXES",
+    "OTP_TOTP" and "TOTP devices"): accounts.apps and the proxy accounts.models.TOTPDevice give
+    them one."""
+    admin = make_user("quantri")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    html = client.get(reverse("admin:index")).content.decode()
+    for name in ("Chống dò mật khẩu", "Tài khoản", "Thiết bị xác thực hai lớp"):
+        assert name in html
+    for english in ("Axes", "AXES", "Otp_Totp", "OTP_TOTP", "TOTP devices", "Otp_Totp"):
+        assert english not in html

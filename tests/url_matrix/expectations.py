@@ -308,7 +308,7 @@ ADMIN_MODELS = {
     "axes.accessattempt": {"add": False, "change": True, "delete": True},  # deleting one lifts a lockout
     "axes.accesslog": {"add": False, "change": True, "delete": True},
     "axes.accessfailurelog": {"add": False, "change": True, "delete": True},
-    "otp_totp.totpdevice": {**WRITABLE, "extra": ("config", "qrcode")},  # a lost phone: delete the device
+    "accounts.totpdevice": {**WRITABLE, "extra": ("config", "qrcode")},  # a lost phone: delete the device
     "accounts.demoaccount": WRITABLE,  # an administrator marks or unmarks a demo account
     "records.employee": {**READ_ONLY, "history": True},
     "records.workhistory": {**READ_ONLY, "history": True},

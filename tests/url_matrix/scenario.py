@@ -478,7 +478,7 @@ def _admin_objects(s: Scenario):
             ),
             # A device of an actor, not of a role user: a confirmed device changes what the
             # two-factor pages answer to its owner.
-            "otp_totp.totpdevice": TOTPDevice.objects.create(user=s.approvers["parent"], name="TOTP", confirmed=True),
+            "accounts.totpdevice": TOTPDevice.objects.create(user=s.approvers["parent"], name="TOTP", confirmed=True),
             "accounts.demoaccount": DemoAccount.objects.create(user=s.approvers["parent"]),
             "records.employee": employee,
             "inspections.inspectionplan": s.plans["own"],
