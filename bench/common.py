@@ -39,6 +39,10 @@ def bench_env(database_url: str, **extra) -> dict:
         CELERY_TASK_ALWAYS_EAGER="1",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        # Cached users and grants are per database: two bench runs on two data sets sharing a
+        # Redis database must not take each other's (a user cached from the other set, with
+        # another password hash, logged the session out at once).
+        CACHE_KEY_PREFIX="qlcb-" + urllib.parse.urlparse(database_url).path.strip("/"),
     )
     env.update(extra)
     return env

@@ -225,10 +225,15 @@ SESSION_ABSOLUTE_AGE = _env_int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 # a disabled user's sessions. A process-local cache would let one worker keep serving a
 # session another has ended: with locmem and several web workers (WEB_CONCURRENCY, which
 # config/gunicorn.conf.py sets), sessions stay plain database sessions.
+# CACHE_KEY_PREFIX: two deployments (or a benchmark beside them) sharing one Redis database
+# must not read each other's cached users and grants.
+_CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="qlcb")
+
+
 def _cache_from_url(url: str) -> dict:
     scheme = url.split("://", 1)[0]
     if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "qlcb"}
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": _CACHE_PREFIX}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.split("://", 1)[1]}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss:// or locmem://, got {url!r}")
