@@ -283,12 +283,7 @@ def test_queue_sorts_by_unit_kind_proposer_and_level_across_pages_both_ways(
     expected = _tasks_of(*ordered)
     client.force_login(make_user("lanhdao_hai_kv", (tree["kv1"], Role.APPROVER), (tree["kv2"], Role.APPROVER)))
     url = reverse("changerequest:queue")
-    assert _walk(client, url, f"?_orderby={order}") == expected
-    assert _walk_back(client, url, f"?_orderby={order}") == expected
-    first = client.get(url + f"?_orderby={order}").content.decode()
-    direction = "desc" if order.startswith("-") else "asc"
-    column = order.lstrip("-")
-    assert re.search(rf'vf-list__table-header--sort-{direction}"[^>]*data-list-sort-column="{column}"', first)
+    _assert_sorted_both_ways(client, url, order, expected)
 
 
 @pytest.mark.parametrize("order", [f"{sign}{column}" for column in EXPECTED_KEYS for sign in ("", "-")])
@@ -315,6 +310,12 @@ def test_inbox_sorts_by_unit_kind_proposer_and_level_across_pages_both_ways(
     ordered = sorted(pairs, key=lambda pair: (key(pair[0]), pair[1].pk), reverse=order.startswith("-"))
     expected = [task.pk for _, task in ordered]
     url = reverse("changerequest:inbox")
+    _assert_sorted_both_ways(client, url, order, expected)
+
+
+def _assert_sorted_both_ways(client, url, order, expected):
+    """The list at `url` in `order` is `expected` read forwards and back, and its header marks
+    the column sorted that way."""
     assert _walk(client, url, f"?_orderby={order}") == expected
     assert _walk_back(client, url, f"?_orderby={order}") == expected
     first = client.get(url + f"?_orderby={order}").content.decode()
