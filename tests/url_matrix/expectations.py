@@ -308,7 +308,9 @@ ADMIN_MODELS = {
     "axes.accessattempt": {"add": False, "change": True, "delete": True},  # deleting one lifts a lockout
     "axes.accesslog": {"add": False, "change": True, "delete": True},
     "axes.accessfailurelog": {"add": False, "change": True, "delete": True},
-    "accounts.totpdevice": {**WRITABLE, "extra": ("config", "qrcode")},  # a lost phone: delete the device
+    # A lost phone: delete the device. django_otp's admin names its extra views after its own
+    # model, which accounts.models.TOTPDevice (a proxy, for a Vietnamese name) lists.
+    "accounts.totpdevice": {**WRITABLE, "extra": ("config", "qrcode"), "extra_prefix": "admin:otp_totp_totpdevice"},
     "accounts.demoaccount": WRITABLE,  # an administrator marks or unmarks a demo account
     "records.employee": {**READ_ONLY, "history": True},
     "records.workhistory": {**READ_ONLY, "history": True},
@@ -407,7 +409,7 @@ def _admin_model_expectations():
                 )
             ]
         for extra in can.get("extra", ()):
-            key = f"{prefix}_{extra}"
+            key = f"{can.get('extra_prefix', prefix)}_{extra}"
             if extra == "password_change":
                 table[key] = [form(SUPERUSER_OK, lambda s, p, obj=obj: {"id": obj(s, p).pk}, positions=NOWHERE)]
             else:
