@@ -46,6 +46,7 @@ def main():
     parser.add_argument("--profile", default="", choices=["", *sorted(PAGES)], help="the page to profile")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--callees", default="", help="with --profile: print the callees of functions matching this")
     parser.add_argument("--save", default="", help="write each page's HTML to this directory")
     parser.add_argument("--templates", action="store_true", help="CPU ms per page in each template (inclusive)")
     args = parser.parse_args()
@@ -99,7 +100,11 @@ def main():
             print(f"  {seconds * 1000 / pages:7.2f} ms  {name}")
     if profiler is not None:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+        if args.callees:
+            stats.print_callees(args.callees)
+        else:
+            stats.print_stats(args.top)
         print(out.getvalue())
 
 

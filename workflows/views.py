@@ -441,7 +441,13 @@ class _TaskColumns(list_pages.PageDataMixin):
     unit.short_description = pgettext_lazy("column", "Đơn vị")
 
     def kind(self, task):
-        return task.process.change_request.get_kind_display()
+        # get_kind_display() makes the field's choices hashable and translates on each call; the
+        # names are read once per page.
+        names = self.__dict__.get("_kind_names")
+        if names is None:
+            names = self.__dict__["_kind_names"] = {value: str(label) for value, label in ChangeRequest.Kind.choices}
+        kind = task.process.change_request.kind
+        return names.get(kind, kind)
 
     kind.short_description = pgettext_lazy("column", "Loại thay đổi")
 
