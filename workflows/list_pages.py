@@ -19,10 +19,8 @@ user's own queue, not the ministry's open tasks.
 
 from django.db.models import Case, CharField, Exists, F, Func, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.utils.html import escape
-from django.utils.safestring import SafeData, SafeString
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
 from viewflow.views.list import BaseColumn, DataSourceColumn
@@ -30,6 +28,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from tracking import vietnamese
+from tracking.cells import cell_html
 from tracking.keyset import KeysetListMixin as _KeysetListMixin
 from tracking.keyset import KeysetPage, count_up_to, paginate, paginate_merged
 
@@ -90,18 +89,6 @@ class PageDataMixin:
             )
             parts.append("</tr>\n")
         return SafeString("".join(parts))
-
-
-_PLAIN = Context(autoescape=True)  # the settings' time zone and localisation, as a page has them
-
-
-def cell_html(value) -> str:
-    """`value` as `{{ value }}` prints it in a template (localised, escaped), plain text at once."""
-    if type(value) is str:
-        return escape(value)
-    if isinstance(value, SafeData):
-        return value
-    return render_value_in_context(value, _PLAIN)
 
 
 class _CellColumn:
