@@ -77,6 +77,7 @@ def main():
         for _ in range(3):  # warm-up
             response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
+        statements = int(client.get(url)["X-Bench-SQL"])
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)
             Path(args.save, f"{name}.html").write_bytes(response.content)
@@ -91,7 +92,7 @@ def main():
             cpu.append((time.process_time() - started) * 1000)
         print(
             f"{name:<10} CPU ms p50 {statistics.median(cpu):6.1f}  best {min(cpu):6.1f}"
-            f"  {len(response.content) / 1024:5.1f} KiB"
+            f"  {len(response.content) / 1024:5.1f} KiB  {statements} SQL"
         )
     print(f"load average {load_average():.2f}")
     if spent:
