@@ -47,6 +47,7 @@ def main():
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--callees", default="", help="with --profile: print the callees of functions matching this")
+    parser.add_argument("--callers", default="", help="with --profile: print the callers of functions matching this")
     parser.add_argument("--save", default="", help="write each page's HTML to this directory")
     parser.add_argument("--templates", action="store_true", help="CPU ms per page in each template (inclusive)")
     args = parser.parse_args()
@@ -104,6 +105,8 @@ def main():
         stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
         if args.callees:
             stats.print_callees(args.callees)
+        elif args.callers:
+            stats.print_callers(args.callers)
         else:
             stats.print_stats(args.top)
         print(out.getvalue())
