@@ -84,9 +84,8 @@ class PageDataMixin:
         parts = []
         for obj, row in self.get_page_data(page):
             parts.append(f'<tr data-row-id="{cell_html(obj.pk)}">')
-            parts.extend(
-                f'<td class="vf-list__table-cell-{cell.column_type_html}">{cell_html(value)}</td>' for cell, value in row
-            )
+            for cell, value in row:
+                parts.append(f'<td class="vf-list__table-cell-{cell.column_type_html}">{cell_html(value)}</td>')
             parts.append("</tr>\n")
         return SafeString("".join(parts))
 
