@@ -62,15 +62,30 @@ class PageDataMixin:
         for column in self.list_columns.values():
             kind = column.column_type()
             plain = isinstance(column, DataSourceColumn) and kind != "boolean"
-            plans.append((column, _CellColumn(kind), plain, column.attr_name in self.get_object_link_columns))
+            plans.append(
+                (
+                    column,
+                    _CellColumn(kind),
+                    plain,
+                    column.attr_name in self.get_object_link_columns,
+                    *_getter(column),
+                )
+            )
         for obj in page:
             row = []
-            for column, cell, plain, linked in plans:
-                value = column.get_value(obj)
+            for column, cell, plain, linked, getter, empty in plans:
+                if getter is None:
+                    value = column.get_value(obj)
+                else:  # DataSourceColumn.get_value, the method found once per page
+                    value = getter(obj)
+                    if value is None:
+                        value = empty
                 if linked:
                     value = self.format_value(obj, column, value)
                 elif plain:
-                    value = BaseColumn.format_value(column, obj, value)
+                    # BaseColumn.format_value, text as it is (force_str of a str is the str)
+                    if not isinstance(value, str):
+                        value = BaseColumn.format_value(column, obj, value)
                 else:
                     value = column.format_value(obj, value)
                 row.append((cell, value))
@@ -88,6 +103,17 @@ class PageDataMixin:
                 parts.append(f'<td class="vf-list__table-cell-{cell.column_type_html}">{cell_html(value)}</td>')
             parts.append("</tr>\n")
         return SafeString("".join(parts))
+
+
+def _getter(column) -> tuple:
+    """(the callable a DataSourceColumn's get_value calls on each row, the value shown for
+    None), found once per page; (None, None) for another kind of column or a plain attribute."""
+    if type(column) is not DataSourceColumn:
+        return None, None
+    attr = getattr(column.data_source, column.attr_name)
+    if not callable(attr):
+        return None, None
+    return attr, column._get_attr_empty_value()
 
 
 class _CellColumn:

@@ -7,7 +7,7 @@ has_view_permission, as viewflow's `has_perm` filter asks it) and the address ar
 import html
 
 from django import template
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -29,6 +29,22 @@ _NONE = (
 )
 
 
+_INDEX_URLS: dict = {}  # the URLs do not change while the process runs
+
+
+def _index_url(app, current_app) -> str:
+    """viewflow's `{% reverse app 'index' as index_url %}` ("" when there is none), kept."""
+    key = (id(app), current_app, get_script_prefix(), get_urlconf())
+    url = _INDEX_URLS.get(key)
+    if url is None:
+        try:
+            url = app.reverse("index", args=[], kwargs={}, current_app=current_app)
+        except NoReverseMatch:
+            url = ""
+        _INDEX_URLS[key] = url
+    return url
+
+
 @register.simple_tag(takes_context=True)
 def site_app_links(context):
     """The links to the applications the user may open, as viewflow's template writes them."""
@@ -46,10 +62,7 @@ def site_app_links(context):
     for app in apps:
         if not app.has_view_permission(request.user):
             continue
-        try:
-            url = app.reverse("index", args=[], kwargs={}, current_app=current_app)
-        except NoReverseMatch:
-            url = ""
+        url = _index_url(app, current_app)
         turbo = getattr(app, "turbo_disabled", False) or getattr(viewset, "turbo_disabled", False)
         title = str(app.title)
         parts.append(
