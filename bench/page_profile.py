@@ -3,14 +3,17 @@ the inbox and the employee list (ministry-wide and unit user) through Django's t
 against the bench database, each page's process time per GET (p50, best) and, with --profile,
 a cProfile of one page.
 
-    .venv/bin/python bench/page_profile.py [--samples 30] [--page queue|inbox|employees|unit]
-        [--profile queue] [--top 40] [--sort cumulative|tottime] [--save DIR]
+    .venv/bin/python bench/page_profile.py [--samples 30] [--page queue|inbox|employees|unit|
+        queue-by-person|archive ...] [--profile PAGE [--callees RE | --callers RE]] [--top 40]
+        [--sort cumulative|tottime] [--templates] [--save DIR]
 
 The users are bench/scale_data.py's (bench-approver, bench-inbox, bench-viewer, bench-officer);
 the cache is BENCH_CACHE_URL (Redis, db 6 by default: a cached user of another database breaks
 logins). Opening pages writes access-log rows and sessions, nothing else. CPU figures for finding
 what to cut (the same run, the same load), not figures to compare with the goals
-(bench/pages.py makes those). --save writes each page's HTML to DIR, to compare before/after.
+(bench/pages.py makes those). --save writes each page's HTML to DIR, to compare before/after;
+--templates prints the CPU spent in each template and block (inclusive: a block is inside its
+template, an extended template inside the one extending it).
 """
 
 import argparse
