@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from accounts.saved_filters import delete_filter, list_saved_filters, save_filter
+from tracking.cells import cell_html
 from tracking.keyset import counted_and_narrowed, paginate
 from units.permissions import can_propose_for_unit
 from units.selectors import list_top_visible_units, list_visible_units
@@ -64,12 +66,14 @@ def employee_list(request):
         employee.detail_url = detail_url.format(employee.pk)
         born = employee.date_of_birth
         employee.shown_birth = f"{born.day:02d}/{born.month:02d}/{born.year:04d}" if born else ""
+    rows = _employee_rows_html(page)
     query = _filter_query(filters)
     return render(
         request,
         "records/employee_list.html",
         {
             "page": page,
+            "rows": rows,
             "count": count,
             "more": more,
             "search": filters["q"],
@@ -90,6 +94,20 @@ def employee_list(request):
             "can_export": can_export_employees(request.user),
         },
     )
+
+
+def _employee_rows_html(page) -> SafeString:
+    """The list's <tr> rows as one string (tracking.cells), not a template loop per row and cell:
+    name (linked), birth date, CCCD (or its mask), rank, step, position ("—" when none), unit."""
+    parts = []
+    for e in page:
+        cells = (e.shown_birth, e.shown_citizen_id, e.rank_code, e.salary_step, e.position or "—", e.managing_unit.name)
+        parts.append(
+            f'<tr><td><a href="{cell_html(e.detail_url)}">{cell_html(e.full_name)}</a></td>'
+            + "".join(f"<td>{cell_html(value)}</td>" for value in cells)
+            + "</tr>\n"
+        )
+    return SafeString("".join(parts))
 
 
 def _filter_query(filters: dict, **changes) -> str:

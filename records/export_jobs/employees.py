@@ -2,10 +2,12 @@
 scope, the same search and unit filter), the profile's columns in form order, the CCCD only
 where the user may see it."""
 
+from functools import lru_cache
+
 from django.http import Http404
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from units.selectors import list_visible_units
 
@@ -54,10 +56,16 @@ def _column_key(lookup: str) -> str:
 
 def export_column_choices() -> list[tuple[str, str]]:
     """(key, header) of every column a user may leave out of the export: all but the number and
-    the name, the CCCD second as in the file."""
+    the name, the CCCD second as in the file. The same for everyone in a language (the list
+    page offers them on each visit): made once per language."""
+    return list(_export_column_choices(get_language()))
+
+
+@lru_cache(maxsize=8)
+def _export_column_choices(language) -> tuple[tuple[str, str], ...]:
     columns = employee_columns()
     citizen_id = capfirst(Employee._meta.get_field(CITIZEN_ID).verbose_name)
-    return [(CITIZEN_ID, citizen_id)] + [(_column_key(lookup), header) for header, lookup, _show in columns[1:]]
+    return ((CITIZEN_ID, citizen_id), *((_column_key(lookup), header) for header, lookup, _show in columns[1:]))
 
 
 def chosen_columns(data) -> list[str] | None:
