@@ -76,6 +76,7 @@ def main():
         if kind == "rows_deep":
             url = _deep(client, url, 10_000 // pages.TIMELINE_PER_PAGE)
         chosen.append((label, url))
+    parts = _split()
     profiler = cProfile.Profile() if args.profile else None
     print(f"load average before: {load_average():.2f}")
     for label, url in chosen:
@@ -85,6 +86,8 @@ def main():
         with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
             response = client.get(url)
         cpu, wall = [], []
+        for spent in parts.values():
+            spent.clear()
         for _ in range(args.times):
             started, spent = time.perf_counter(), time.process_time()
             if profiler is not None:
@@ -99,6 +102,7 @@ def main():
             f"  wall p50 {statistics.median(wall):6.1f}  SQL {len(queries):>2}"
             f"  {len(response.content) / 1024:5.1f} KiB"
         )
+        print("    of which CPU p50: " + ", ".join(f"{name} {statistics.median(v):.1f}" for name, v in parts.items()))
     print(f"load average after: {load_average():.2f}")
     if profiler is not None:
         if args.dump:
@@ -106,6 +110,29 @@ def main():
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
+
+
+def _split() -> dict:
+    """CPU ms of the page's parts (the list and its entries; describing them; the template),
+    measured by wrapping the view's callees."""
+    from oversight import timeline, timeline_views
+
+    parts = {"timeline_page": [], "describe_requests": [], "render": []}
+
+    def timed(name, function):
+        def wrapper(*args, **kwargs):
+            spent = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                parts[name].append((time.process_time() - spent) * 1000)
+
+        return wrapper
+
+    timeline_views.timeline_page = timed("timeline_page", timeline_views.timeline_page)
+    timeline.describe_requests = timed("describe_requests", timeline.describe_requests)
+    timeline_views.render = timed("render", timeline_views.render)
+    return parts
 
 
 def _deep(client, url: str, hops: int) -> str:
