@@ -53,12 +53,11 @@ def main():
     django.setup()
     import logging
 
+    import pages
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-
-    import pages
 
     logging.disable(logging.INFO)
     # Not setup_test_environment(): its instrumented rendering would be most of a page's time.
@@ -83,7 +82,7 @@ def main():
         response = client.get(url)  # warm-up
         assert response.status_code == 200, (label, response.status_code)
         queries = []
-        with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
+        with connection.execute_wrapper(lambda execute, sql, *a, q=queries: q.append(sql) or execute(sql, *a)):
             response = client.get(url)
         cpu, wall = [], []
         for spent in parts.values():

@@ -10,15 +10,15 @@ stay as they were."""
 
 from django import template
 from django.template.base import render_value_in_context
-from django.template.defaultfilters import join, truncatechars
 from django.template.context import Context
+from django.template.defaultfilters import join, truncatechars
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.urls import reverse
 
 register = template.Library()
 _CONTEXT = Context(autoescape=True)  # render_value_in_context reads only its autoescape and use_l10n
