@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -402,7 +403,7 @@ def _proposal(entry: Entry, ops: list, pending_relations: list, shown: _Shown) -
             for name, value in (op.get("values") or {}).items():
                 try:
                     model_field, label = shown.field(model, name)
-                except LookupError:  # a field the model no longer has
+                except FieldDoesNotExist:  # a field the model no longer has
                     continue
                 if not shown.may(model, name, entry.sensitive):
                     change["fields"].append({"field": label, "old": "", "new": MASK})

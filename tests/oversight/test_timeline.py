@@ -190,6 +190,18 @@ def test_masking_is_decided_per_unit_on_a_page_of_two_units(client_for, people, 
     assert "→ 4 Đồng Khởi (đề xuất)" in body
 
 
+def test_a_proposal_naming_a_field_the_model_no_longer_has_still_shows(client_for, people, employee_kv1):
+    """A waiting request keeps its operations as proposed: a field since removed from the model
+    is left out of what it shows, the page is not an error."""
+    request = propose(people["canbo_kv1"], employee_kv1, {"main_duties": "Kiểm tra nội bộ"})
+    operations = ChangeRequest.objects.get(pk=request.pk).operations
+    operations[0]["values"]["a_field_since_removed"] = "x"
+    ChangeRequest.objects.filter(pk=request.pk).update(operations=operations)
+    response, body = page(client_for(people["thanhtra_cuc"]))
+    assert response.status_code == 200
+    assert "→ Kiểm tra nội bộ" in body and "a_field_since_removed" not in body
+
+
 def test_the_page_logs_one_read(client_for, people, changes):
     client = client_for(people["thanhtra_cuc"])
     before = AccessLog.objects.count()
