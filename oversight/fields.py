@@ -7,6 +7,7 @@ from functools import cache
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from workflows.changesets import spec_for
@@ -41,7 +42,18 @@ def _choice_keys() -> tuple:
 
 
 def field_choices() -> list[tuple[str, str]]:
-    """The choices, labelled in the reader's language (read each time: labels are lazy)."""
+    """The choices, labelled in the reader's language: built once per language and process (the
+    form reads them twice a page; the tables, fields and their names are fixed in the code)."""
+    language = get_language()
+    if language not in _CHOICES:
+        _CHOICES[language] = _field_choices()
+    return list(_CHOICES[language])
+
+
+_CHOICES: dict = {}
+
+
+def _field_choices() -> list[tuple[str, str]]:
     choices = [("", _("Mọi trường, bảng dữ liệu"))]
     for key, model, name in _choice_keys():
         table = capfirst(model._meta.verbose_name)

@@ -19,7 +19,9 @@ the timeline of its managing unit and of its receiving unit (workflows.permissio
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -214,13 +216,12 @@ def describe_requests(user, requests) -> list[Entry]:
     ):
         decisions[decision.change_request_id].append(decision)
     entries = []
+    categories = {f"c:{value}": str(label) for value, label in Category.choices}  # once per page
     for request in requests:
         sensitive = may_see(request.unit_id, request.unit.path)
         subject = _subject(request)
         entry = Entry(request=request, subject=subject, sensitive=sensitive)
-        entry.categories = [
-            str(Category(t[2:]).label) for t in request.touched if t.startswith("c:") and t[2:] in Category.values
-        ]
+        entry.categories = [categories[t] for t in request.touched or () if t in categories]
         _add_decisions(entry, decisions[request.pk], calendar)
         entries.append(entry)
     _add_changes(entries)
@@ -233,8 +234,7 @@ def _subject(request) -> str:
     return request.unit.name if request.kind == ChangeRequest.Kind.UNIT else request.title
 
 
-def _level_label(request, index: int) -> str:
-    labels = request.level_labels()
+def _level_label(labels: list, index: int) -> str:
     if 0 <= index < len(labels):
         return str(labels[index])
     return _("Cấp %(n)s") % {"n": index + 1}
@@ -244,6 +244,7 @@ def _add_decisions(entry: Entry, decisions: list, calendar) -> None:
     """Every decision (all rounds), each with the working days the request waited for it: from
     the previous decision, or from the (re)submission for the first of the last round."""
     request = entry.request
+    labels = request.level_labels() if decisions or request.status == ChangeRequest.Status.SUBMITTED else []
     previous = None
     for decision in decisions:
         if decision.decided_at >= request.submitted_at and (previous is None or previous < request.submitted_at):
@@ -252,7 +253,7 @@ def _add_decisions(entry: Entry, decisions: list, calendar) -> None:
             start = previous
         entry.decisions.append(
             {
-                "level": _level_label(request, decision.level),
+                "level": _level_label(labels, decision.level),
                 "unit": decision.unit.name,
                 "decision": decision.get_decision_display(),
                 "by": display_name(decision.decided_by),
@@ -266,7 +267,7 @@ def _add_decisions(entry: Entry, decisions: list, calendar) -> None:
     if request.status == ChangeRequest.Status.SUBMITTED:
         since = request.submitted_at if previous is None or previous < request.submitted_at else previous
         entry.waiting = {
-            "level": _level_label(request, request.current_level),
+            "level": _level_label(labels, request.current_level),
             "days": _days(calendar, since, timezone.now()),
             "since": since,
         }
@@ -283,6 +284,7 @@ def _add_changes(entries: list[Entry]) -> None:
     labels = set()
     rows_by_request = defaultdict(list)
     pending_relations = []
+    shown = _Shown()
     for entry in entries:
         ops = [op for op in entry.request.operations or () if isinstance(op, dict)]
         if entry.request.pk in applied:
@@ -291,23 +293,61 @@ def _add_changes(entries: list[Entry]) -> None:
                 labels.add("records.employee")
         else:
             entry.proposed = True
-            _proposal(entry, ops, pending_relations)
+            _proposal(entry, ops, pending_relations, shown)
     for label in sorted(label for label in labels if label):
-        model = tracked_model(label)
-        if model is None or not hasattr(model, "history"):
+        model, history = tracked_history(label)
+        if history is None:
             continue
-        for row, previous in _history_rows(model, list(applied)):
+        for row, previous in _history_rows(history, list(applied)):
             rows_by_request[row.change_request_id].append((model, row, previous))
     for pk, entry in applied.items():
         rows = sorted(rows_by_request[pk], key=lambda item: (item[1].history_date, item[1].history_id))
         entry.more_changes = len(rows) > ITEMS_PER_REQUEST
         for model, row, previous in rows[:ITEMS_PER_REQUEST]:
-            entry.changes.append(_history_change(model, row, previous, entry.sensitive, pending_relations))
+            entry.changes.append(_history_change(model, row, previous, entry.sensitive, pending_relations, shown))
     _resolve_relations(pending_relations)
 
 
-def _history_rows(model, request_ids):
-    history = model.history.model
+@cache
+def tracked_history(label: str) -> tuple:
+    """(model, its history model) of a tracked table's label, (model or None, None) when it has
+    no history: once per process (simple-history's `Model.history` builds a manager on each
+    access)."""
+    model = tracked_model(label)
+    if model is None or not hasattr(model, "history"):
+        return model, None
+    return model, model.history.model
+
+
+class _Shown:
+    """What is the same for every row of a page, asked once per page: a table's and a field's
+    name as a person reads it, and whether a reader with or without the right to sensitive data
+    sees it (records.sensitivity.may_show, asked per model, field and right, not per row)."""
+
+    def __init__(self):
+        self._tables, self._fields, self._may = {}, {}, {}
+
+    def table(self, model) -> str:
+        if model not in self._tables:
+            self._tables[model] = str(model._meta.verbose_name)
+        return self._tables[model]
+
+    def field(self, model, name: str):
+        """(the model's field, its name as read); LookupError for a field the model lacks."""
+        key = (model, name)
+        if key not in self._fields:
+            model_field = model._meta.get_field(name)
+            self._fields[key] = (model_field, str(model_field.verbose_name))
+        return self._fields[key]
+
+    def may(self, model, name: str | None, sensitive: bool) -> bool:
+        key = (model, name, sensitive)
+        if key not in self._may:
+            self._may[key] = may_show(model, name, sensitive=sensitive)
+        return self._may[key]
+
+
+def _history_rows(history, request_ids):
     before = history.objects.filter(id=OuterRef("id")).filter(
         Q(history_date__lt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
@@ -322,22 +362,22 @@ def _history_rows(model, request_ids):
     return [(row, previous.get(row.previous_id)) for row in rows]
 
 
-def _history_change(model, row, previous, sensitive: bool, pending_relations: list) -> dict:
+def _history_change(model, row, previous, sensitive: bool, pending_relations: list, shown: _Shown) -> dict:
     action = {"+": _("Thêm"), "~": _("Sửa"), "-": _("Xoá")}[row.history_type]
-    change = {"table": str(model._meta.verbose_name), "action": action, "object": "", "fields": []}
-    if not may_show(model, sensitive=sensitive):
+    change = {"table": shown.table(model), "action": action, "object": "", "fields": []}
+    if not shown.may(model, None, sensitive):
         change["object"] = str(describe(row.instance, sensitive=False))
         return change
     change["object"] = _describe(row, sensitive)
     if row.history_type == "~" and previous is not None:
         for delta in row.diff_against(previous, foreign_keys_are_objs=False).changes:
-            model_field = model._meta.get_field(delta.field)
-            if not may_show(model, delta.field, sensitive=sensitive):
-                change["fields"].append({"field": str(model_field.verbose_name), "old": MASK, "new": MASK})
+            model_field, label = shown.field(model, delta.field)
+            if not shown.may(model, delta.field, sensitive):
+                change["fields"].append({"field": label, "old": MASK, "new": MASK})
                 continue
-            shown = {"field": str(model_field.verbose_name), "old": delta.old, "new": delta.new}
-            pending_relations.append((model_field, shown))
-            change["fields"].append(shown)
+            value = {"field": label, "old": delta.old, "new": delta.new}
+            pending_relations.append((model_field, value))
+            change["fields"].append(value)
     return change
 
 
@@ -350,27 +390,27 @@ def _describe(row, sensitive: bool) -> str:
     return str(describe(instance, sensitive=sensitive))
 
 
-def _proposal(entry: Entry, ops: list, pending_relations: list) -> None:
+def _proposal(entry: Entry, ops: list, pending_relations: list, shown: _Shown) -> None:
     """A request not applied shows what it proposes: each operation, with the new values."""
     actions = {"create": _("Đề xuất thêm"), "update": _("Đề xuất sửa"), "delete": _("Đề xuất xoá")}
     for op in ops[:ITEMS_PER_REQUEST]:
-        model = tracked_model(op.get("model") or "")
+        model = tracked_history(op.get("model") or "")[0]
         if model is None:
             continue
-        change = {"table": str(model._meta.verbose_name), "action": actions.get(op.get("action"), ""), "fields": []}
+        change = {"table": shown.table(model), "action": actions.get(op.get("action"), ""), "fields": []}
         change["object"] = ""
-        if may_show(model, sensitive=entry.sensitive):
+        if shown.may(model, None, entry.sensitive):
             for name, value in (op.get("values") or {}).items():
                 try:
-                    model_field = model._meta.get_field(name)
-                except LookupError:  # a field the model no longer has
+                    model_field, label = shown.field(model, name)
+                except FieldDoesNotExist:  # a field the model no longer has
                     continue
-                if not may_show(model, name, sensitive=entry.sensitive):
-                    change["fields"].append({"field": str(model_field.verbose_name), "old": "", "new": MASK})
+                if not shown.may(model, name, entry.sensitive):
+                    change["fields"].append({"field": label, "old": "", "new": MASK})
                     continue
-                shown = {"field": str(model_field.verbose_name), "old": None, "new": value}
-                pending_relations.append((model_field, shown))
-                change["fields"].append(shown)
+                proposed = {"field": label, "old": None, "new": value}
+                pending_relations.append((model_field, proposed))
+                change["fields"].append(proposed)
         entry.changes.append(change)
     entry.more_changes = len(ops) > ITEMS_PER_REQUEST
 

@@ -167,6 +167,41 @@ def test_sensitive_values_are_masked_for_a_viewer_not_for_the_inspector(client_f
     assert "12 Phố Huế, Hà Nội" not in body and "•••" in body
 
 
+def test_masking_is_decided_per_unit_on_a_page_of_two_units(client_for, people, tree, employee_kv1, employee_kv2):
+    """The right to sensitive data is asked once per page and unit, and applied to each row by
+    its own unit: a reader with a grant on Chi cục KV1 (its own people) and a viewer above both
+    sees KV1's addresses, old → new and proposed, and only masks of KV2's."""
+    for employee, officer, approver, old, new in (
+        (employee_kv1, "canbo_kv1", "lanhdao_kv1", "1 Tràng Tiền", "2 Hàng Bài"),
+        (employee_kv2, "canbo_kv2", "lanhdao_kv2", "3 Lê Lợi", "4 Đồng Khởi"),
+    ):
+        approve(propose(people[officer], employee, {"permanent_address": old}), people[approver])
+        approve(propose(people[officer], employee, {"permanent_address": new}), people[approver])
+        propose(people[officer], employee, {"permanent_address": new + " (đề xuất)"})
+    reader = make_user("xem_hai_cap", (tree["cuc"], Role.VIEWER), (tree["kv1"], Role.VIEWER))
+    response, body = page(client_for(reader))
+    assert response.status_code == 200
+    assert "Nguyễn Văn An" in body and "Trần Thị Bình" in body  # both units on the one page
+    assert "1 Tràng Tiền → 2 Hàng Bài" in body and "→ 2 Hàng Bài (đề xuất)" in body
+    assert "3 Lê Lợi" not in body and "4 Đồng Khởi" not in body
+    assert "••• → •••" in body and "→ •••" in body
+    _, body = page(client_for(people["thanhtra_cuc"]))  # the inspector above both sees both
+    assert "1 Tràng Tiền → 2 Hàng Bài" in body and "3 Lê Lợi → 4 Đồng Khởi" in body
+    assert "→ 4 Đồng Khởi (đề xuất)" in body
+
+
+def test_a_proposal_naming_a_field_the_model_no_longer_has_still_shows(client_for, people, employee_kv1):
+    """A waiting request keeps its operations as proposed: a field since removed from the model
+    is left out of what it shows, the page is not an error."""
+    request = propose(people["canbo_kv1"], employee_kv1, {"main_duties": "Kiểm tra nội bộ"})
+    operations = ChangeRequest.objects.get(pk=request.pk).operations
+    operations[0]["values"]["a_field_since_removed"] = "x"
+    ChangeRequest.objects.filter(pk=request.pk).update(operations=operations)
+    response, body = page(client_for(people["thanhtra_cuc"]))
+    assert response.status_code == 200
+    assert "→ Kiểm tra nội bộ" in body and "a_field_since_removed" not in body
+
+
 def test_the_page_logs_one_read(client_for, people, changes):
     client = client_for(people["thanhtra_cuc"])
     before = AccessLog.objects.count()
