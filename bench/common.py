@@ -48,6 +48,25 @@ def bench_env(database_url: str, **extra) -> dict:
     return env
 
 
+def setup_in_process(database_url: str, *, redis_db: int, settings_module: str = "config.settings") -> None:
+    """Django set up in this process against a bench database, for the profilers (page_profile,
+    timeline_profile, cycle_profile): the bench's environment, the cache in Redis database
+    `redis_db` (BENCH_CACHE_URL overrides), INFO logging off, any host (the test client's
+    "testserver"). Not setup_test_environment(): its instrumented rendering (a copy of the context
+    per template, for response.context) would be most of a page's time."""
+    cache_url = os.environ.get("BENCH_CACHE_URL", f"redis://127.0.0.1:6379/{redis_db}")
+    os.environ.update(bench_env(database_url, CACHE_URL=cache_url), DJANGO_SETTINGS_MODULE=settings_module)
+    import logging
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    logging.disable(logging.INFO)
+    settings.ALLOWED_HOSTS = ["*"]
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")

@@ -13,7 +13,6 @@ to cut, not figures to compare with the goals (bench/cycle.py makes those).
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -24,7 +23,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import bench_env  # noqa: E402
+from common import setup_in_process  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 
@@ -81,22 +80,10 @@ def main():
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--dump", default="", help="write the profile's stats to this file (pstats)")
     args = parser.parse_args()
-    env = bench_env(args.database_url, CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4"))
-    os.environ.update(env, DJANGO_SETTINGS_MODULE="bench.settings")
-    import django
-
-    django.setup()
-    import logging
-
+    setup_in_process(args.database_url, redis_db=4, settings_module="bench.settings")
     import cycle
     from django.contrib.auth import get_user_model
 
-    logging.disable(logging.INFO)
-    # Not setup_test_environment(): its instrumented rendering (a copy of the context per
-    # template, for response.context) would be most of a page's time.
-    from django.conf import settings
-
-    settings.ALLOWED_HOSTS = ["*"]  # the test client's "testserver"
     people = cycle.prepare_users(1)
     employee, officer_id = people[0]
     User = get_user_model()

@@ -19,7 +19,6 @@ template, an extended template inside the one extending it).
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import sys
@@ -29,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import bench_env, load_average  # noqa: E402
+from common import load_average, setup_in_process  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 # name: (user, url name, query)
@@ -58,21 +57,11 @@ def main():
     parser.add_argument("--save", default="", help="write each page's HTML to this directory")
     parser.add_argument("--templates", action="store_true", help="CPU ms per page in each template (inclusive)")
     args = parser.parse_args()
-    env = bench_env(args.database_url, CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/6"))
-    os.environ.update(env, DJANGO_SETTINGS_MODULE="bench.settings")
-    import django
-
-    django.setup()
-    import logging
-
-    from django.conf import settings
+    setup_in_process(args.database_url, redis_db=6, settings_module="bench.settings")
     from django.contrib.auth import get_user_model
     from django.test import Client
     from django.urls import reverse
 
-    logging.disable(logging.WARNING)
-    # Not setup_test_environment(): its instrumented rendering would be most of a page's time.
-    settings.ALLOWED_HOSTS = ["*"]
     User = get_user_model()
     spent = _time_templates() if args.templates else None
     profiler = cProfile.Profile(time.process_time) if args.profile else None

@@ -16,7 +16,6 @@ deep (200 "next" links followed first: ~1 minute).
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import re
 import statistics
@@ -29,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import bench_env, load_average, percentile  # noqa: E402
+from common import load_average, percentile, setup_in_process  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
@@ -46,22 +45,12 @@ def main():
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--dump", default="", help="write the profile's stats to this file (pstats)")
     args = parser.parse_args()
-    env = bench_env(args.database_url, CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11"))
-    os.environ.update(env, DJANGO_SETTINGS_MODULE="config.settings")
-    import django
-
-    django.setup()
-    import logging
-
+    setup_in_process(args.database_url, redis_db=11)
     import pages
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
 
-    logging.disable(logging.INFO)
-    # Not setup_test_environment(): its instrumented rendering would be most of a page's time.
-    settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-inspector"))
     context = pages.data_context({"people": 100_000})
