@@ -261,8 +261,6 @@ def _union_rows(queryset: QuerySet, ranges: list[tuple[Q, str, list]], walk: lis
     subqueries in FROM: SQLite allows no ORDER BY or LIMIT directly in a compound's members),
     each (where, column) compiled once and its SQL repeated per value (compiling a queryset per
     unit cost more than the database's work)."""
-    from django.db import connections
-
     connection = connections[queryset.db]
     model = queryset.model
     columns = [_model_field(model, name.lstrip("-")).column for name in walk]

@@ -1,5 +1,6 @@
 """The Material frontend's workflow app: viewflow's Inbox/Queue/Archive with scoped views."""
 
+from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -54,17 +55,16 @@ class RecentCount:
 
     MENU_FIGURE_SECONDS = 10
 
-    def __init__(self, key: tuple, figure):
-        """`figure`: a CappedCount, or what makes one (built only when the kept figure is gone:
-        the queue's queries are a few ms of Python to build)."""
+    def __init__(self, key: tuple, figure: Callable[[], CappedCount]):
+        """`figure` makes the CappedCount, called only when the kept figure is gone (the queue's
+        queries are a few ms of Python to build)."""
         self.key = "menu-figure:" + ":".join(map(str, key))
         self.figure = figure
 
     def count(self) -> str:
         value = cache.get(self.key)
         if value is None:
-            figure = self.figure if isinstance(self.figure, CappedCount) else self.figure()
-            value = figure.count()
+            value = self.figure().count()
             cache.set(self.key, value, self.MENU_FIGURE_SECONDS)
         return value
 
