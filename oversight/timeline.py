@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from accounts.names import display_name
 from records.permissions import sensitive_checker
 from records.sensitivity import MASK, describe, may_show
-from tracking.history import display_value
+from tracking.history import display_value, history_model
 from tracking.keyset import count_up_to, paginate, paginate_bounded, paginate_union
 from units.models import Unit
 from workdays.calendar import working_calendar
@@ -316,7 +316,7 @@ def tracked_history(label: str) -> tuple:
     model = tracked_model(label)
     if model is None or not hasattr(model, "history"):
         return model, None
-    return model, model.history.model
+    return model, history_model(model)
 
 
 class _Shown:
@@ -333,7 +333,7 @@ class _Shown:
         return self._tables[model]
 
     def field(self, model, name: str):
-        """(the model's field, its name as read); LookupError for a field the model lacks."""
+        """(the model's field, its name as read); FieldDoesNotExist for a field the model lacks."""
         key = (model, name)
         if key not in self._fields:
             model_field = model._meta.get_field(name)

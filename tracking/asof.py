@@ -13,12 +13,7 @@ from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When, Wi
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from .history import MASK, display_value, show_everything
-
-
-def history_model(model):
-    """The history model of a tracked model (or the history model itself)."""
-    return model.history.model if hasattr(model, "history") else model
+from .history import MASK, display_value, history_model, show_everything
 
 
 class _Row(Func):

@@ -123,9 +123,10 @@ def list_history(*, sources, params=None, may_show=show_everything, describe=des
 
 @functools.cache
 def history_model(model):
-    """The historical model of `model` (simple-history's `model.history` builds a manager class
-    at each access: milliseconds, a dozen times a page)."""
-    return model.history.model
+    """The historical model of `model`, or `model` itself when it has no `history` (it is a
+    historical model already), found once per process: simple-history's `model.history` builds
+    a manager class at each access (milliseconds, a dozen times a page)."""
+    return model.history.model if hasattr(model, "history") else model
 
 
 KEY_FIELDS = ("history_id", "history_date", "history_type", "id")  # what finding the page needs
