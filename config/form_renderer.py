@@ -14,12 +14,11 @@ Every label (or legend) Django writes for a field whose input is required ends w
 required mark (tracking.required, issue #12), so every form shows it the same way."""
 
 from django.forms.renderers import DjangoTemplates
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 
+from tracking.cells import cell_html
 from tracking.required import mark_for
 
 INPUT = "django/forms/widgets/input.html"
@@ -49,7 +48,6 @@ OPTION_SOURCE = (
     "<option value=\"{{ widget.value|stringformat:'s' }}\""
     '{% include "django/forms/widgets/attrs.html" %}>{{ widget.label }}</option>'
 )
-_CONTEXT = Context(autoescape=True)  # {{ value }} as a form template shows it (localised, escaped)
 # Django's input widgets whose template is the include alone.
 CANDIDATES = tuple(
     f"django/forms/widgets/{name}.html"
@@ -114,14 +112,14 @@ def render_select(widget: dict) -> str | None:
     parts.append(">")
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            parts.append(f'\n  <optgroup label="{render_value_in_context(group_name, _CONTEXT)}">')
+            parts.append(f'\n  <optgroup label="{cell_html(group_name)}">')
         for option in group_choices:
             if option.get("template_name") != OPTION:
                 return None
             parts.append(f'\n  <option value="{_formatted(option["value"])}"')
             _attrs(parts, option["attrs"])
             # the option's template ends with a newline, which its include keeps
-            parts.append(f">{render_value_in_context(option['label'], _CONTEXT)}</option>\n")
+            parts.append(f">{cell_html(option['label'])}</option>\n")
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

@@ -4,13 +4,11 @@ page and in the PDF report.
 
 The page has 50 rows with up to 30 changes and their fields each: as template includes, with a
 loop, a condition and an escaped variable per value, they were most of the page's CPU. Each
-value is shown as a template variable would show it (localized, escaped: _shown), each text
-through the same gettext/ngettext msgids the templates had, so the catalogues and the markup
-stay as they were."""
+value is shown as a template variable would show it (localized, escaped: tracking.cells
+.cell_html), each text through the same gettext/ngettext msgids the templates had, so the
+catalogues and the markup stay as they were."""
 
 from django import template
-from django.template.base import render_value_in_context
-from django.template.context import Context
 from django.template.defaultfilters import join, truncatechars
 from django.urls import reverse
 from django.utils import formats
@@ -20,13 +18,9 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tracking.cells import cell_html
+
 register = template.Library()
-_CONTEXT = Context(autoescape=True)  # render_value_in_context reads only its autoescape and use_l10n
-
-
-def _shown(value) -> str:
-    """A value as {{ value }} shows it."""
-    return render_value_in_context(value, _CONTEXT)
 
 
 def _when(value) -> str:
@@ -42,27 +36,27 @@ def changes_cell(entry) -> str:
     parts = []
     proposed = entry.proposed
     for change in entry.changes:
-        parts.append(f"<div><strong>{_shown(change['action'])}</strong> {_shown(change['table'])}")
+        parts.append(f"<div><strong>{cell_html(change['action'])}</strong> {cell_html(change['table'])}")
         if change["object"]:
-            parts.append(f": {_shown(change['object'])}")
+            parts.append(f": {cell_html(change['object'])}")
         parts.append("\n  ")
         if change["fields"]:
             parts.append("<ul>")
             for f in change["fields"]:
                 if proposed:
-                    parts.append(f"<li>{_shown(f['field'])}: → {_shown(f['new'])}</li>")
+                    parts.append(f"<li>{cell_html(f['field'])}: → {cell_html(f['new'])}</li>")
                 else:
-                    parts.append(f"<li>{_shown(f['field'])}: {_shown(f['old'])} → {_shown(f['new'])}</li>")
+                    parts.append(f"<li>{cell_html(f['field'])}: {cell_html(f['old'])} → {cell_html(f['new'])}</li>")
             parts.append("</ul>")
         parts.append("</div>\n")
     if not entry.changes:
-        empty = _shown(_("Nhập dữ liệu từ tệp")) if entry.request.kind == "import" else "—"
+        empty = cell_html(_("Nhập dữ liệu từ tệp")) if entry.request.kind == "import" else "—"
         parts.append(f'<span class="qlcb-meta">{empty}</span>')
     parts.append("\n")
     if entry.more_changes:
-        parts.append(f'<p class="qlcb-meta">{_shown(_("… và các thay đổi khác (xem trang yêu cầu)"))}</p>')
+        parts.append(f'<p class="qlcb-meta">{cell_html(_("… và các thay đổi khác (xem trang yêu cầu)"))}</p>')
     parts.append("\n")
-    return mark_safe("".join(parts))  # noqa: S308 (every value escaped by _shown)
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped by cell_html)
 
 
 @register.filter
@@ -71,30 +65,31 @@ def decisions_cell(entry) -> str:
     request waits at now."""
     parts = ["<ul>"]
     for d in entry.decisions:
-        parts.append(f"<li>{_shown(d['level'])} · {_shown(d['unit'])}: <strong>{_shown(d['decision'])}</strong> — ")
-        parts.append(_shown(d["by"]))
+        parts.append(f"<li>{cell_html(d['level'])} · {cell_html(d['unit'])}: ")
+        parts.append(f"<strong>{cell_html(d['decision'])}</strong> — ")
+        parts.append(cell_html(d["by"]))
         if d["acting_for"]:
-            parts.append(" " + _("(thay cho %(name)s)") % {"name": _shown(d["acting_for"])})
+            parts.append(" " + _("(thay cho %(name)s)") % {"name": cell_html(d["acting_for"])})
         parts.append(f", {_when(d['at'])}")
         if d["days"] is not None:
-            days = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", d["days"]) % {"n": _shown(d["days"])}
+            days = ngettext("%(n)s ngày làm việc", "%(n)s ngày làm việc", d["days"]) % {"n": cell_html(d["days"])}
             parts.append(f" · {days}")
         if d["comment"]:
-            parts.append(f'<br><span class="qlcb-meta">{_shown(d["comment"])}</span>')
+            parts.append(f'<br><span class="qlcb-meta">{cell_html(d["comment"])}</span>')
         parts.append("</li>")
     parts.append("\n")
     waiting = entry.waiting
     if waiting:
         text = _("Đang chờ %(level)s: %(n)s ngày làm việc") % {
-            "level": _shown(waiting["level"]),
-            "n": _shown(waiting["days"]),
+            "level": cell_html(waiting["level"]),
+            "n": cell_html(waiting["days"]),
         }
         parts.append(f"<li>{text}</li>")
     parts.append("\n")
     if not entry.decisions and not waiting:
-        parts.append(f'<li class="qlcb-meta">{_shown(_("Chưa có ý kiến phê duyệt"))}</li>')
+        parts.append(f'<li class="qlcb-meta">{cell_html(_("Chưa có ý kiến phê duyệt"))}</li>')
     parts.append("</ul>\n")
-    return mark_safe("".join(parts))  # noqa: S308 (every value escaped by _shown)
+    return mark_safe("".join(parts))  # noqa: S308 (every value escaped by cell_html)
 
 
 @register.simple_tag(takes_context=True)
@@ -104,23 +99,24 @@ def timeline_row(context, entry) -> str:
     request = entry.request
     if request.process_id:
         link = reverse("changerequest:process_detail", args=[request.process_id], current_app=_current_app(context))
-        number = f'<a href="{conditional_escape(link)}">#{_shown(request.pk)}</a>'
+        number = f'<a href="{conditional_escape(link)}">#{cell_html(request.pk)}</a>'
     else:
-        number = f"#{_shown(request.pk)}"
-    kind = _shown(request.get_kind_display())
+        number = f"#{cell_html(request.pk)}"
+    kind = cell_html(request.get_kind_display())
     if entry.categories:
         kind += f" · {join(entry.categories, ', ', autoescape=True)}"
     proposer = request.submitted_by
-    status = _shown(request.get_status_display())
+    status = cell_html(request.get_status_display())
     if request.applied_at:
         status += f'<br><span class="qlcb-meta">{_when(request.applied_at)}</span>'
-    return mark_safe(  # noqa: S308 (every value escaped by _shown, _when, join)
+    return mark_safe(  # noqa: S308 (every value escaped by cell_html, _when, join)
         "\n        <tr>\n"
         f'          <td>{number}<br>{_when(request.submitted_at)}<br><span class="qlcb-meta">{kind}</span></td>\n'
-        f'          <td>{_shown(entry.subject)}<br><span class="qlcb-meta">{_shown(request.unit.name)}</span></td>\n'
+        f"          <td>{cell_html(entry.subject)}<br>"
+        f'<span class="qlcb-meta">{cell_html(request.unit.name)}</span></td>\n'
         f"          <td>{changes_cell(entry)}</td>\n"
-        f"          <td>{_shown(proposer.get_full_name() or proposer.get_username())}<br>"
-        f'<span class="qlcb-meta">{_shown(truncatechars(request.reason, 200))}</span></td>\n'
+        f"          <td>{cell_html(proposer.get_full_name() or proposer.get_username())}<br>"
+        f'<span class="qlcb-meta">{cell_html(truncatechars(request.reason, 200))}</span></td>\n'
         f"          <td>{decisions_cell(entry)}</td>\n"
         f"          <td>{status}</td>\n"
         "        </tr>\n      "
