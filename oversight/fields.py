@@ -44,16 +44,12 @@ def _choice_keys() -> tuple:
 def field_choices() -> list[tuple[str, str]]:
     """The choices, labelled in the reader's language: built once per language and process (the
     form reads them twice a page; the tables, fields and their names are fixed in the code)."""
-    language = get_language()
-    if language not in _CHOICES:
-        _CHOICES[language] = _field_choices()
-    return list(_CHOICES[language])
+    return list(_field_choices(get_language()))
 
 
-_CHOICES: dict = {}
-
-
-def _field_choices() -> list[tuple[str, str]]:
+@cache
+def _field_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """The choices in `language` (the active one: the labels are translated as they are read)."""
     choices = [("", _("Mọi trường, bảng dữ liệu"))]
     for key, model, name in _choice_keys():
         table = capfirst(model._meta.verbose_name)
@@ -62,4 +58,4 @@ def _field_choices() -> list[tuple[str, str]]:
         else:
             field = model._meta.get_field(name)
             choices.append((key, f"{table}: {field.verbose_name}"))
-    return choices
+    return tuple(choices)
