@@ -67,6 +67,19 @@ def setup_in_process(database_url: str, *, redis_db: int, settings_module: str =
     settings.ALLOWED_HOSTS = ["*"]
 
 
+def print_profile(profiler, *, sort: str, top: int, dump: str = "") -> None:
+    """A profilers' cProfile result: its `top` functions by `sort`, and the stats written to
+    `dump` (pstats) when given."""
+    import io
+    import pstats
+
+    if dump:
+        profiler.dump_stats(dump)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+    print(out.getvalue())
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")

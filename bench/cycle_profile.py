@@ -12,8 +12,6 @@ to cut, not figures to compare with the goals (bench/cycle.py makes those).
 
 import argparse
 import cProfile
-import io
-import pstats
 import statistics
 import sys
 import time
@@ -23,7 +21,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import setup_in_process  # noqa: E402
+from common import print_profile, setup_in_process  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 
@@ -124,11 +122,7 @@ def main():
                 f"  CPU {statistics.median(spent):6.1f}  {sql[name][step]:>3}"
             )
     if profiler is not None:
-        if args.dump:
-            profiler.dump_stats(args.dump)
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
-        print(out.getvalue())
+        print_profile(profiler, sort=args.sort, top=args.top, dump=args.dump)
 
 
 def _run(client, system, profiler, profiled_step):

@@ -15,8 +15,6 @@ deep (200 "next" links followed first: ~1 minute).
 
 import argparse
 import cProfile
-import io
-import pstats
 import re
 import statistics
 import sys
@@ -28,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import load_average, percentile, setup_in_process  # noqa: E402
+from common import load_average, percentile, print_profile, setup_in_process  # noqa: E402
 from scale_data import default_url  # noqa: E402
 
 NEXT = re.compile(r'rel="next" href="([^"]+)"')
@@ -93,11 +91,7 @@ def main():
         print("    of which CPU p50: " + ", ".join(f"{name} {statistics.median(v):.1f}" for name, v in parts.items()))
     print(f"load average after: {load_average():.2f}")
     if profiler is not None:
-        if args.dump:
-            profiler.dump_stats(args.dump)
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
-        print(out.getvalue())
+        print_profile(profiler, sort=args.sort, top=args.top, dump=args.dump)
 
 
 def _split() -> dict:
