@@ -31,6 +31,7 @@ from scale_data import PASSWORD, default_url, named_units  # noqa: E402
 TL_PROVINCE = "unit={province_code}&category=salary&date_from=01/01/2020&date_to={today}"
 TL_APPROVER = "approver={approver}&date_from=01/01/2020&date_to={today}"
 TL_UNIT_APPLIED = "unit={big_code}&only_unit=on&status=applied"
+TL_APPLIED_DEEP = ("filled_deep", "oversight:timeline", TL_UNIT_APPLIED)  # 500 rows into the applied changes
 TIMELINE_PER_PAGE = 50
 ASOF_COMPARE = "start={year_ago}&end={today}"
 
@@ -56,6 +57,8 @@ PAGES = [
     ("timeline, province + salary + dates", "inspector", ("filled", "oversight:timeline", TL_PROVINCE), 150, None),
     ("timeline, approver + dates", "inspector", ("filled", "oversight:timeline", TL_APPROVER), 150, None),
     ("timeline, one unit only + applied", "inspector", ("filled", "oversight:timeline", TL_UNIT_APPLIED), 150, None),
+    # scale_data's "applied" phase: a page of applied changes (old → new from the history rows)
+    ("timeline, applied, 500 rows deep", "inspector", TL_APPLIED_DEEP, 150, None),
     # As of a date (issue #11 part 2): the person with the long history, the big unit.
     ("person as of a year ago", "viewer", ("person", "records:employee-asof", "at={year_ago}"), 150, None),
     ("person, a year ago vs today", "viewer", ("person", "records:employee-compare", ASOF_COMPARE), 150, None),
@@ -169,11 +172,13 @@ def resolve(kind: str, name: str, query: str, context: dict, session: Session) -
         return reverse(name, args=[context["long_history_pk"]]) + "?" + query.format(**context["fill"]), ""
     if kind == "unit":  # a page about the data set's big unit
         return reverse(name, args=[context["units"]["big"].pk]) + "?" + query.format(**context["fill"]), ""
-    if kind == "filled":  # a query string naming the data set's own units and people
+    if kind in ("filled", "filled_deep"):  # a query string naming the data set's own units and people
         query = query.format(**context["fill"])
     url = reverse(name) + (("?" + urllib.parse.urlencode(dict(urllib.parse.parse_qsl(query)))) if query else "")
     if kind == "rows_deep":  # 10,000 rows deep through the keyset "next" links
         return deep_url(session, session.base + url, 0, 10_000 // TIMELINE_PER_PAGE)
+    if kind == "filled_deep":  # 500 rows into the filtered list
+        return deep_url(session, session.base + url, 0, 500 // TIMELINE_PER_PAGE)
     if kind == "deep":
         return deep_url(session, session.base + url, context["depth"], context["hops"])
     return url, ""

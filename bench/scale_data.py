@@ -584,6 +584,46 @@ def assign_all(unit, user) -> None:
     )
 
 
+APPLIED_EVERY = 100  # people of the data set per applied change request (issue #11's timeline of changes)
+
+
+def phase_applied(p: dict) -> int:
+    """Applied changes for the inspectors' timeline (issue #11): in the big queue's unit, the
+    officer proposes and the approver approves `people` // APPLIED_EVERY changes of the unit's
+    people in turn (a unit has about twenty), through the services a page calls, so each has
+    its decision, its history rows (old and new values) and its notifications. A phase of its
+    own, after the others, so a data set made before it only runs this one; the requests it
+    adds are applied at once, so the queue's figure does not move."""
+    from django.contrib.auth import get_user_model
+
+    from records.models import Employee
+    from workflows.changesets import make_update
+    from workflows.models import ChangeRequest
+    from workflows.services import decide_change_request, submit_change_request
+
+    users = get_user_model().objects.in_bulk(["bench-officer", "bench-approver"], field_name="username")
+    unit = named_units()["big"]
+    count = max(10, p["people"] // APPLIED_EVERY)
+    people = list(Employee.objects.filter(managing_unit=unit).order_by("pk").values_list("pk", flat=True))
+    started = time.monotonic()
+    for number in range(1, count + 1):
+        employee = Employee.objects.get(pk=people[number % len(people)])  # its latest version is the base
+        field = ("other_names", "main_duties")[number % 2]
+        change_request = submit_change_request(
+            kind=ChangeRequest.Kind.EMPLOYEE,
+            unit=unit,
+            submitted_by=users["bench-officer"],
+            operations=[make_update(employee, {field: f"Thay đổi thử tải {number}"})],
+            reason="Cập nhật hồ sơ (thử tải dòng thời gian)",
+            title=f"Cập nhật hồ sơ {employee.full_name}",
+            employee=employee,
+        )
+        decide_change_request(change_request=change_request, user=users["bench-approver"], decision="approve")
+        if number % 200 == 0:
+            print(f"    applied {number:,}/{count:,} ({number / (time.monotonic() - started):,.0f}/s)", flush=True)
+    return ChangeRequest.objects.filter(unit=unit, status=ChangeRequest.Status.APPLIED).count()
+
+
 def phase_access_log(p: dict) -> int:
     """Reads of files by the bench users over two years, as the access log writes them."""
     from django.contrib.auth import get_user_model
@@ -623,6 +663,7 @@ PHASES = [
     ("people", phase_people),
     ("tasks", phase_tasks),
     ("access_log", phase_access_log),
+    ("applied", phase_applied),
 ]
 
 
