@@ -10,6 +10,7 @@ with "ref" ("employee"); later operations point at it with the value "$employee"
 import copy
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -177,11 +178,13 @@ def operation_label(op: dict, index: int) -> str:
 
 
 def _run(op: dict, refs: dict, allowed: set[str], rows: dict):
+    if op["action"] == UPDATE:
+        obj = _checked_update(op, refs, allowed, rows)
+        obj.save()
+        return obj
     spec = spec_for(op["model"])
+    _check_allowed(op, spec, allowed)
     values = op.get("values") or {}
-    forbidden = set(values) - allowed.intersection(set(spec.fields) | ({spec.parent} if spec.parent else set()))
-    if forbidden:
-        raise ValidationError(_("Không được thay đổi: %(fields)s") % {"fields": ", ".join(sorted(forbidden))})
     if op["action"] == CREATE:
         obj = spec.model()
         if _is_unit(spec):
@@ -193,24 +196,78 @@ def _run(op: dict, refs: dict, allowed: set[str], rows: dict):
         if op.get("ref"):
             refs[op["ref"]] = obj
         return obj
+    if op["action"] != DELETE:
+        raise ValidationError(_("Thao tác không hợp lệ."))
+    obj = _existing_row(op, spec, rows)
+    obj.delete()
+    return obj
+
+
+def _check_allowed(op: dict, spec: Spec, allowed: set[str]) -> None:
+    values = op.get("values") or {}
+    forbidden = set(values) - allowed.intersection(set(spec.fields) | ({spec.parent} if spec.parent else set()))
+    if forbidden:
+        raise ValidationError(_("Không được thay đổi: %(fields)s") % {"fields": ", ".join(sorted(forbidden))})
+
+
+def _existing_row(op: dict, spec: Spec, rows: dict):
+    """The row an update or a delete touches: as the stale check read it under its lock, else
+    read and locked now."""
     obj = rows.get((op["model"], op["pk"]))
     if obj is None:
         obj = spec.model._default_manager.select_for_update().filter(pk=op["pk"]).first()
     if obj is None:
         raise ValidationError(_("Dòng dữ liệu này không còn tồn tại."))
+    return obj
+
+
+def _checked_update(op: dict, refs: dict, allowed: set[str], rows: dict):
+    """The row of an update, its new values set and checked, not yet written."""
+    spec = spec_for(op["model"])
+    _check_allowed(op, spec, allowed)
+    obj = _existing_row(op, spec, rows)
+    values = op.get("values") or {}
     if _is_unit(spec) and {"code", "parent"} & set(values):
         raise ValidationError(_("Không đổi được mã đơn vị hoặc vị trí trong cây qua yêu cầu sửa thông tin."))
-    if op["action"] == UPDATE:
-        _assign(obj, values, refs)
-        unchanged = _unchanged_relations(obj, values)
-        obj.full_clean(exclude=unchanged, validate_unique=False)
-        obj.validate_unique(exclude=[*unchanged, *unchanged_fields(obj, values)])
-        obj.save()
-    elif op["action"] == DELETE:
-        obj.delete()
-    else:
-        raise ValidationError(_("Thao tác không hợp lệ."))
+    _assign(obj, values, refs)
+    unchanged = _unchanged_relations(obj, values)
+    obj.full_clean(exclude=unchanged, validate_unique=False)
+    obj.validate_unique(exclude=[*unchanged, *unchanged_fields(obj, values)])
     return obj
+
+
+# Models whose rows are checked again once written (against the person's other rows, or the
+# due engine's rules): a set writing one may be refused after it has written.
+_CHECKED_AFTER_WRITING = (WorkHistory, SalaryHistory, RetirementDecision)
+
+
+def _unique_fields(model) -> set[str] | None:
+    """The fields a uniqueness rule of `model` covers (None: a rule on an expression)."""
+    names = {f.name for f in model._meta.concrete_fields if f.unique}
+    for together in model._meta.unique_together:
+        names.update(together)
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            if constraint.expressions:
+                return None
+            names.update(constraint.fields)
+    return names
+
+
+def _refused_before_writing(operations: list[dict]) -> bool:
+    """Whether the set, when refused, is refused before it writes anything: one update, of a
+    row checked by nothing once written, changing no value a uniqueness rule covers. Its checks
+    (full_clean, validate_unique) all run before its one save; no rule can then refuse the
+    write itself but a concurrent insert of a unique value, and none is changed."""
+    if len(operations) != 1 or operations[0]["action"] != UPDATE:
+        return False
+    model = spec_for(operations[0]["model"]).model
+    unique = _unique_fields(model)
+    return (
+        not issubclass(model, _CHECKED_AFTER_WRITING)
+        and unique is not None
+        and not unique & set(operations[0].get("values") or {})
+    )
 
 
 def _unchanged_relations(obj, values: dict) -> list[str]:
@@ -291,6 +348,10 @@ def apply_operations(
     allowed = allow_fields if allow_fields is not None else default_fields()
     refused = salary_changes.refused_salary_edits(operations)
     operations = salary_changes.with_salary_of_new_rows(operations)
+    if not dry_run and not refused and _refused_before_writing(operations):
+        with _transaction_if_none(), tracked_change(context):
+            _apply_checked_first(operations[0], refs, allowed, rows or {})
+        return refs
     with transaction.atomic(), tracked_change(context):
         employees, salaries = set(), set()
         for index, op in enumerate(operations):
@@ -301,8 +362,7 @@ def apply_operations(
                 with transaction.atomic(savepoint=len(operations) > 1):
                     obj = _run(op, refs, allowed, rows or {})
             except ValidationError as exc:
-                model = spec_for(op["model"]).model
-                problems += [f"{operation_label(op, index)}: {m}" for m in _messages(exc, model)]
+                problems += _problems(op, index, exc)
                 continue
             except IntegrityError:
                 problems.append(f"{operation_label(op, index)}: " + _("trùng với dữ liệu đã có."))
@@ -323,6 +383,27 @@ def apply_operations(
         if dry_run:
             raise _DryRun
     return refs
+
+
+def _problems(op: dict, index: int, exc: ValidationError) -> list[str]:
+    return [f"{operation_label(op, index)}: {m}" for m in _messages(exc, spec_for(op["model"]).model)]
+
+
+def _transaction_if_none():
+    """A transaction, unless one is open already (no savepoint: see _apply_checked_first)."""
+    return nullcontext() if transaction.get_connection().in_atomic_block else transaction.atomic()
+
+
+def _apply_checked_first(op: dict, refs: dict, allowed: set[str], rows: dict) -> None:
+    """A set refused, if at all, before it writes (_refused_before_writing): checked, then
+    written, without a savepoint (two statements) to undo a write that nothing refuses. An
+    error the write raises is not a refusal: it leaves the caller's transaction, which rolls
+    back whole, so nothing is half-written either way."""
+    try:
+        obj = _checked_update(op, refs, allowed, rows)
+    except ValidationError as exc:
+        raise ChangeSetInvalid(_problems(op, 0, exc)) from exc
+    obj.save()
 
 
 def default_fields() -> set[str]:

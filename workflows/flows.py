@@ -34,6 +34,7 @@ from viewflow.workflow.signals import flow_finished, flow_started, task_finished
 from viewflow.workflow.status import STATUS
 
 from . import views
+from .access import accessed_task
 from .imports import queue_import_apply
 from .models import ChangeRequest, ChangeRequestProcess, ChangeRequestTask
 from .permissions import (
@@ -111,7 +112,7 @@ def _remember_task(flow_class, task) -> None:
     """Keep a task this transaction has read or written while holding its process's lock: no
     other transaction can change it until this one ends, so open_task need not read it again.
     Kept while the atomic block open now is (a savepoint rolled back forgets it)."""
-    if task.pk is None or not ReentrantSelectForUpdateLock.is_held(flow_class, task.process_id):
+    if not ReentrantSelectForUpdateLock.is_held(flow_class, task.process_id):
         return
     connection = transaction.get_connection()
     tasks = connection.__dict__.setdefault("_qlcb_flow_tasks", {})
@@ -187,16 +188,125 @@ def _create_routed_next(activation, original):
     yield activation.flow_task.next_node(activation)._create(activation, activation.task.token)
 
 
+class _WrittenDoneMixin:
+    """A node that is done as soon as it is activated (a gateway, an end), written once: its
+    task is inserted already done, then linked to the previous task, instead of inserted new
+    and updated done. Only while errors propagate (the default): a node that fails then rolls
+    back the caller's transaction, so no task in error has to be kept."""
+
+    @classmethod
+    def _written_once(cls, flow_task) -> bool:
+        return True
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception or not cls._written_once(flow_task):
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
+        task.data = data if data is not None else {}
+        task.seed = seed
+        # kept on the task: a later activation of the same task (a Handle's run) writes it
+        task._written_once_after = prev_activation.task
+        return cls(task)
+
+    def __hash__(self):
+        # viewflow keeps activations in sets; a task not yet inserted has no pk to hash.
+        return hash(id(self.task))
+
+    def _complete_written_once(self, original):
+        """complete(), to be called by each activation's own (viewflow's transitions are
+        overridden in the class that declares them, not in a mixin)."""
+        if self.task.pk is not None or getattr(self.task, "_written_once_after", None) is None:
+            return original()
+        self.task.finished = now()
+        self.task.save()
+        _link(self.task, self.task._written_once_after)
+        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
+
+
 class _ViewActivation(_RememberedTaskMixin, ViewActivation):
     @Activation.status.super()
     def create_next(self):
         yield from _create_routed_next(self, super().create_next.original)
 
 
-class _HandleActivation(_RememberedTaskMixin, HandleActivation):
+class _HandleActivation(_RememberedTaskMixin, _WrittenDoneMixin, HandleActivation):
+    """A Handle step's activation; its task written once, done, when the service that finishes
+    it runs in the same block as the step that leads to it (finished_in_this_block)."""
+
+    @classmethod
+    def _written_once(cls, flow_task) -> bool:
+        # the block's step, not created yet (created once, its loop back would be a new task)
+        writes = _block_writes()
+        return writes is not None and flow_task in writes.tasks and writes.tasks[flow_task] is None
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        if activation.task.pk is None:
+            _block_writes().tasks[flow_task] = activation.task
+        return activation
+
+    @Activation.status.super()
+    def complete(self):
+        return self._complete_written_once(super().complete.original)
+
     @Activation.status.super()
     def create_next(self):
         yield from _create_routed_next(self, super().create_next.original)
+
+
+class _BlockWrites:
+    """What finished_in_this_block writes when it ends: the Handle steps it finishes, by node
+    (their task once created), and the links of the tasks written once inside it."""
+
+    def __init__(self):
+        self.tasks = {}
+        self.links = []
+
+
+def _block_writes() -> _BlockWrites | None:
+    return transaction.get_connection().__dict__.get("_qlcb_block_writes")
+
+
+def _link(task, previous) -> None:
+    """Link a task written once to the one before it: at once, or with the other links of the
+    finished_in_this_block open now, in one insert when it ends."""
+    writes = _block_writes()
+    if writes is None:
+        task.previous.add(previous)
+    else:
+        writes.links.append((task, previous))
+
+
+@contextmanager
+def finished_in_this_block(node):
+    """The Handle step `node` (apply), reached and finished by the code inside (the last
+    approval, which applies at once): its task is inserted once, done, instead of inserted
+    waiting and then updated done; the tasks written once inside are linked to the ones before
+    them in one insert when the block ends (nothing reads the links before). Should the block
+    end without finishing the step, its task is written then, waiting, as viewflow would have.
+    An error leaving the block must roll back what was written inside (it does: a task page's
+    whole transaction)."""
+    connection = transaction.get_connection()
+    if _block_writes() is not None:
+        raise RuntimeError("finished_in_this_block is not reentrant")
+    writes = connection.__dict__["_qlcb_block_writes"] = _BlockWrites()
+    writes.tasks[node] = None
+    try:
+        yield
+    finally:
+        connection.__dict__.pop("_qlcb_block_writes", None)
+    task = writes.tasks[node]
+    if task is not None and task.pk is None:
+        task.save()
+        writes.links.append((task, task._written_once_after))
+    if writes.links:
+        through = ChangeRequestTask.previous.through
+        through.objects.bulk_create(
+            [through(from_task_id=task.pk, to_task_id=previous.pk) for task, previous in writes.links],
+            ignore_conflicts=True,
+        )
 
 
 def _posted_in_one_transaction(node, view, get_view, *, permission=None, start=False):
@@ -213,7 +323,10 @@ def _posted_in_one_transaction(node, view, get_view, *, permission=None, start=F
             return get_view(request, *args, **kwargs)
         try:
             with node.flow_class.lock(kwargs["process_pk"]):
-                task = get_object_or_404(node.flow_class.task_class, pk=kwargs["task_pk"])
+                # read with its request by the page's access check, under this lock (workflows.access)
+                task = accessed_task(request, kwargs["task_pk"])
+                if task is None:
+                    task = get_object_or_404(node.flow_class.task_class, pk=kwargs["task_pk"])
                 if task.process.flow_class != node.flow_class:
                     raise Http404
                 request.activation = node.activation_class(task)
@@ -301,40 +414,6 @@ class _ServiceStartActivation(StartHandleActivation):
 
 class ServiceStartHandle(flow.StartHandle):
     activation_class = _ServiceStartActivation
-
-
-class _WrittenDoneMixin:
-    """A node that is done as soon as it is activated (a gateway, an end), written once: its
-    task is inserted already done, then linked to the previous task, instead of inserted new
-    and updated done. Only while errors propagate (the default): a node that fails then rolls
-    back the caller's transaction, so no task in error has to be kept."""
-
-    _previous_task = None
-
-    @classmethod
-    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        if not context.propagate_exception:
-            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
-        task = flow_task.flow_class.task_class(process=prev_activation.process, flow_task=flow_task, token=token)
-        task.data = data if data is not None else {}
-        task.seed = seed
-        activation = cls(task)
-        activation._previous_task = prev_activation.task
-        return activation
-
-    def __hash__(self):
-        # viewflow keeps activations in sets; a task not yet inserted has no pk to hash.
-        return hash(id(self.task))
-
-    def _complete_written_once(self, original):
-        """complete(), to be called by each activation's own (viewflow's transitions are
-        overridden in the class that declares them, not in a mixin)."""
-        if self._previous_task is None:
-            return original()
-        self.task.finished = now()
-        self.task.save()
-        self.task.previous.add(self._previous_task)
-        task_finished.send(sender=self.flow_class, process=self.process, task=self.task)
 
 
 class _SwitchActivation(_WrittenDoneMixin, SwitchActivation):

@@ -4,7 +4,7 @@ same transaction, whoever calls it (a page, a shell, a Celery task)."""
 
 import copy
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -281,10 +281,13 @@ def _decide(change_request: ChangeRequest, lifecycle, user, decision: str, comme
         change_request.save()
     # else saved once by _apply, approved and applied (or sent back): the decision row keeps
     # who approved it and when, the request's history its state once this transaction ends.
-    _complete(change_request, _flows().ChangeRequestFlow.approve, user)
-    _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
-    if applies:
-        _apply(change_request, lifecycle)  # imports: the flow queued the import task
+    # The apply step the approval leads to is finished here too: its task written once, done.
+    flow = _flows().ChangeRequestFlow
+    with _flows().finished_in_this_block(flow.apply) if applies else nullcontext():
+        _complete(change_request, flow.approve, user)
+        _announce(change_request, _AFTER_DECISION[change_request.status], actor=user, decision=record)
+        if applies:
+            _apply(change_request, lifecycle)  # imports: the flow queued the import task
 
 
 def apply_change_request(*, change_request: ChangeRequest) -> bool:

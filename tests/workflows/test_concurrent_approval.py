@@ -48,19 +48,25 @@ def _approve_at_once(pairs):
         task = open_task(change_request, ChangeRequestFlow.approve)
         assert client.post(task_url(task, "assign")).status_code == 302
         clients.append((client, task_url(task, "execute")))
-    barrier = threading.Barrier(len(clients))
-    answers, errors = [], []
+    return _post_at_once([(client, url, {"decision": "approve", "comment": ""}) for client, url in clients])
 
-    def approve(client, url):
+
+def _post_at_once(posts):
+    """Each (client, url, data) posted in its own thread and connection, together; the answers'
+    status codes in the order given."""
+    barrier = threading.Barrier(len(posts))
+    answers, errors = [None] * len(posts), []
+
+    def post(index, client, url, data):
         try:
             barrier.wait()
-            answers.append(client.post(url, {"decision": "approve", "comment": ""}).status_code)
+            answers[index] = client.post(url, data).status_code
         except Exception as exc:  # noqa: BLE001 — reported by the main thread below
             errors.append(exc)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=approve, args=pair) for pair in clients]
+    threads = [threading.Thread(target=post, args=(index, *each)) for index, each in enumerate(posts)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -147,3 +153,26 @@ def test_concurrent_approvals_of_two_periods_that_only_overlap_together_apply_ex
         )
         returned = longer if longer.status == ChangeRequest.Status.RETURNED else sooner
         assert "chồng lấn" in returned.decision_comment
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # keeps the seeded salary table
+def test_two_approvers_taking_one_task_at_once_one_takes_it(people, tree, employee_kv1):
+    """A take's POST reads the task with its request, under the process lock (workflows.access):
+    the second taker waits for the first and finds the task taken."""
+    second_approver = make_user("lanhdao2_kv1", (tree["kv1"], Role.APPROVER))
+    approvers = [people["lanhdao_kv1"], second_approver]
+    for round_number in range(ROUNDS):
+        change_request = _propose(employee_kv1, people["canbo_kv1"], f"Vòng {round_number}")
+        url = task_url(open_task(change_request, ChangeRequestFlow.approve), "assign")
+        clients = []
+        for approver in approvers:
+            client = Client()
+            client.force_login(approver)
+            clients.append(client)
+        answers = _post_at_once([(client, url, {}) for client in clients])
+        owner = open_task(change_request, ChangeRequestFlow.approve).owner
+        assert owner in approvers
+        assert answers == [302 if approver == owner else 403 for approver in approvers], (
+            round_number,
+            answers,
+        )

@@ -67,6 +67,11 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # Issue 9 again (branch cycle, 03/12 evening), 58 -> 56: the bell's figure, once counted, is
 # raised by the notifications a transition writes when it commits (notifications.bell), not
 # counted again on the next page of each person told (-1 propose form, -1 queue).
+# Issue 9 again (branch dec, 03/12 night), 56 -> 50: a task page's POST reads the task with
+# its request, joined in the one statement (-1 take, -1 decide); the apply step's task is
+# written once, done (-1); a single update that nothing checks once written is checked, then
+# written without a savepoint (-2: refused, it has written nothing); the two tasks written
+# once (apply, end) are linked to the ones before them in one insert (-1).
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history and the salary rows they have (the next step offered is computed from them), open
@@ -83,15 +88,15 @@ BUDGET = {
     # the request (with its unit and person's unit: the levels' units in hand; whether any level
     # decided it), the task, read log, old values
     "take form": 4,
-    "take": 4,  # process lock, request, task, the update
+    "take": 3,  # process lock, request with its task, the update
     "decision form": 4,
-    # lock, request FOR UPDATE, task; the decision; approve done, apply (insert + link); the
-    # person locked and read, base version, savepoint, update + history row; request + history;
-    # apply done, process done, end (insert + link); one insert for both notifications
+    # lock, request FOR UPDATE with its task; the decision; approve done; the person locked
+    # and read, base version, update + history row; request + history; apply (inserted done),
+    # process done, end, both links in one insert; one insert for both notifications
     # (approved, applied; the preferences from the cache)
-    "decide": 20,
+    "decide": 15,
 }
-TOTAL_BUDGET = 56
+TOTAL_BUDGET = 50
 
 
 def _logged_in(user) -> Client:

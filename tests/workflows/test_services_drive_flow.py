@@ -15,7 +15,7 @@ from records.models import Employee
 from tests.conftest import make_employee, make_user
 from units.models import Role
 from workflows import changesets, imports
-from workflows.flows import ChangeRequestFlow
+from workflows.flows import ChangeRequestFlow, complete_human_task, finished_in_this_block, open_task
 from workflows.models import ChangeRequest, ChangeRequestTask, Decision
 from workflows.services import (
     apply_change_request,
@@ -168,6 +168,49 @@ def test_a_stale_request_is_sent_back_by_the_apply_service_and_waits_for_rework(
         ("rework", "ASSIGNED", "canbo_kv1"),
     ]
     assert Employee.objects.get(pk=employee_kv1.pk).main_duties == "Đội 1"
+
+
+def test_a_single_update_refused_at_apply_time_goes_back_with_nothing_written(people, employee_kv1):
+    """One update that nothing checks once written is checked, then written without a savepoint
+    (changesets._refused_before_writing): refused at apply time, it goes back for rework with
+    its decision kept, and nothing is written."""
+    change_request = propose_duties(employee_kv1, people["canbo_kv1"])
+    # what the apply's checks refuse now, as a rule changed since the submit would
+    change_request.operations = [changesets.make_update(employee_kv1, {"full_name": "An"})]
+    change_request.save(update_fields=["operations"])
+    versions = Employee.history.filter(id=employee_kv1.pk).count()
+    decide_change_request(change_request=change_request, user=people["lanhdao_kv1"], decision=Decision.APPROVE)
+    assert change_request.status == S.RETURNED
+    assert "Không áp dụng được" in change_request.decision_comment
+    assert "Họ và tên phải gồm ít nhất họ và tên." in change_request.decision_comment
+    employee = Employee.objects.get(pk=employee_kv1.pk)
+    assert (employee.full_name, employee.main_duties) == (employee_kv1.full_name, employee_kv1.main_duties)
+    assert Employee.history.filter(id=employee_kv1.pk).count() == versions
+    assert change_request.decisions.get().decided_by == people["lanhdao_kv1"]
+    assert steps(change_request)[-3:] == [
+        ("approve", "DONE", "lanhdao_kv1"),
+        ("apply", "DONE", None),
+        ("rework", "ASSIGNED", "canbo_kv1"),
+    ]
+    # the apply task, written once, done, follows the approval, and the rework follows it
+    approve, apply, rework = ChangeRequestTask.objects.filter(process_id=change_request.process_id).order_by("pk")[1:]
+    assert list(apply.previous.all()) == [approve] and list(rework.previous.all()) == [apply]
+
+
+def test_an_apply_step_its_block_does_not_finish_is_written_waiting(people, employee_kv1):
+    """finished_in_this_block writes the apply task once it is done; should the block end before,
+    the task is written then, waiting, linked to the approval, as viewflow would have."""
+    change_request = propose_duties(employee_kv1, people["canbo_kv1"])
+    flow = ChangeRequestFlow
+    approve = open_task(change_request, flow.approve)
+    with transaction.atomic(), flow.lock(change_request.process_id):
+        change_request.status = S.APPROVED  # as the last approval leaves it: the flow goes to apply
+        with finished_in_this_block(flow.apply):
+            complete_human_task(change_request, flow.approve, people["lanhdao_kv1"])
+            assert not ChangeRequestTask.objects.filter(process_id=change_request.process_id, flow_task=flow.apply)
+    apply = ChangeRequestTask.objects.get(process_id=change_request.process_id, flow_task=flow.apply)
+    assert apply.status == "NEW" and apply.finished is None
+    assert list(apply.previous.all()) == [approve]
 
 
 def test_services_refuse_what_the_state_or_the_task_does_not_allow(people, tree, employee_kv1, transfer):

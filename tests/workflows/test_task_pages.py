@@ -90,3 +90,22 @@ def test_a_task_opened_from_the_queue_shows_the_request_and_the_take_button_only
     client.force_login(people["xem_cuc"])  # sees the request, may not take it
     page = client.get(task_url(task, "detail")).content.decode()
     assert "Nguyễn Văn An" in page and "Nhận việc" not in page
+
+
+def test_a_task_posted_under_another_process_is_not_found_and_nothing_is_taken(client, people, employee_kv1):
+    """A take or a decision posted with one visible process and the task of another: the task
+    is read with the request, joined on that process (workflows.access), so it is not found."""
+    client.force_login(people["canbo_kv1"])
+    propose(client, employee_kv1, main_duties="Đội 1", reason=REASON)
+    propose(client, employee_kv1, current_address=NEW_ADDRESS, reason=REASON)
+    first, second = ChangeRequest.objects.order_by("pk")
+    task = open_task(second, ChangeRequestFlow.approve)
+    client.force_login(people["lanhdao_kv1"])
+    for action in ("assign", "execute"):
+        url = reverse(f"changerequest:approve:{action}", args=[first.process_id, task.pk])
+        assert client.post(url, {"decision": "approve", "comment": ""}).status_code == 404
+    task.refresh_from_db()
+    assert (task.status, task.owner_id) == ("NEW", None)
+    assert client.post(task_url(task, "assign")).status_code == 302  # its own process: taken
+    task.refresh_from_db()
+    assert task.owner == people["lanhdao_kv1"]
