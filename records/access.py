@@ -19,15 +19,25 @@ _PENDING = "_qlcb_pending_reads"
 
 
 def access_employee(
-    request, pk, *, for_write: bool = False, kind: str = AccessLog.Kind.VIEW, file: bool = False
+    request,
+    pk,
+    *,
+    for_write: bool = False,
+    kind: str = AccessLog.Kind.VIEW,
+    file: bool = False,
+    with_kinds: bool = False,
 ) -> Employee:
     """The employee `pk` if `request.user` may see them (and, `for_write`, propose changes),
-    with every sub-record prefetched when `file`; the read is logged as `kind`."""
+    with every sub-record prefetched when `file`, with which kinds of sub-record they have when
+    `with_kinds` and the page is shown (not posted); the read is logged as `kind`."""
     if file:
         employee = get_employee_file(user=request.user, pk=pk)
     else:
+        posted = request.method == "POST"
         # a change posted is proposed against the row as read: its version read with it
-        employee = get_employee(user=request.user, pk=pk, with_version=for_write and request.method == "POST")
+        employee = get_employee(
+            user=request.user, pk=pk, with_version=for_write and posted, with_kinds=with_kinds and not posted
+        )
     if for_write and not can_propose_change(request.user, employee):
         raise PermissionDenied(_("Bạn chỉ được xem hồ sơ này, không được đề xuất thay đổi."))
     note_read(request, kind=kind, employee=employee)
@@ -65,15 +75,16 @@ def log_reads_if_shown(view):
     return wrapper
 
 
-def employee_page(view, *, kind: str, for_write: bool = False):
+def employee_page(view, *, kind: str, for_write: bool = False, with_kinds: bool = False):
     """A page about employee `pk` served by `view` (a change page of the workflows app): the
-    employee is accessed first, so scope, the right to write and the read log come from here."""
+    employee is accessed first, so scope, the right to write and the read log come from here
+    (`with_kinds`: see access_employee)."""
 
     @login_required
     @log_reads_if_shown
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
-        access_employee(request, pk, for_write=for_write, kind=kind)
+        access_employee(request, pk, for_write=for_write, kind=kind, with_kinds=with_kinds)
         return view(request, *args, pk=pk, **kwargs)
 
     return wrapper

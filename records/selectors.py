@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from tracking import history
 from tracking.asof import as_of, instances_at
 from tracking.history import display_value
+from tracking.rowkinds import kinds_flags
 from tracking.vietnamese import search_words, word_start_q
 
 from . import list_filters
@@ -49,11 +50,15 @@ def name_search_q(search: str, prefix: str = "") -> Q:
     return condition
 
 
-def get_employee(*, user, pk, with_version: bool = False) -> Employee:
+def get_employee(*, user, pk, with_version: bool = False, with_kinds: bool = False) -> Employee:
     """One employee the user may see; 404 otherwise, so existence is not disclosed.
     `with_version`: read with the id of their latest history row (`latest_history_id`), in the
-    same statement, for a change proposed against the row as read (workflows.changesets)."""
+    same statement, for a change proposed against the row as read (workflows.changesets).
+    `with_kinds`: read with which kinds of sub-record they have (tracking.rowkinds), for a page
+    that reads only those."""
     employees = list_employees(user=user)
+    if with_kinds:
+        employees = employees.annotate(**kinds_flags((model, "employee") for model in SUBRECORD_MODELS))
     if with_version:
         versions = Employee.history.filter(id=OuterRef("pk")).order_by("-history_date", "-history_id")
         employees = employees.annotate(latest_history_id=Subquery(versions.values("history_id")[:1]))

@@ -20,9 +20,15 @@ def employee_change_page(view):
     return employee_page(view, kind=AccessLog.Kind.PROPOSE, for_write=True)
 
 
+def employee_propose_page(view):
+    """The page proposing changes to a person and their sub-records: as employee_change_page,
+    the person read with which kinds of sub-record they have (the page reads only those)."""
+    return employee_page(view, kind=AccessLog.Kind.PROPOSE, for_write=True, with_kinds=True)
+
+
 # (route, editor key or None, "propose" / "new" / "transfer", name, wrapper of the view or None)
 CHANGE_PAGES = (
-    ("employees/<int:pk>/propose/", "records.employee", "propose", "employee-propose", employee_change_page),
+    ("employees/<int:pk>/propose/", "records.employee", "propose", "employee-propose", employee_propose_page),
     ("employees/<int:pk>/transfer/", None, "transfer", "employee-transfer", employee_change_page),
     ("units/<int:parent_pk>/new-employee/", "records.employee", "new", "employee-new", None),
 )

@@ -15,9 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.forms.models import modelform_factory, modelformset_factory
+from django.utils.choices import BlankChoiceIterator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from tracking import rowkinds
 from tracking.dates import DateField
 from tracking.validators import no_control_characters
 from units.forms import ModelFormSet
@@ -129,19 +132,19 @@ class ChangeSetForm:
         self.reason_form = ReasonForm(data, initial={"reason": reason})
 
     def _kinds_present(self, root) -> set | None:
-        """The prefixes of the child kinds the root has rows of, asked in one statement (an
-        EXISTS per kind), so a page shown (not posted) reads only the kinds it has rows of,
-        not one query per kind. None: read every kind (no root, or a single kind)."""
+        """The prefixes of the child kinds the root has rows of, as the root was read (a person's
+        page: records.access) or asked in one statement (an EXISTS per kind), so a page shown (not
+        posted) reads only the kinds it has rows of, not one query per kind. None: read every
+        kind (no root, or a single kind)."""
         if root is None or len(self.children) < 2:
             return None
-        flags = {
-            f"has_{child.prefix}": models.Exists(
-                child.model._default_manager.filter(**{child.parent: models.OuterRef("pk")})
-            )
-            for child in self.children
-        }
-        row = self.root_model._default_manager.filter(pk=root.pk).annotate(**flags).values(*flags).first()
-        return {name.removeprefix("has_") for name, exists in (row or {}).items() if exists}
+        children = [(child.model, child.parent) for child in self.children]
+        present = rowkinds.kinds_present(root, children)
+        if present is not None:
+            return present
+        flags = rowkinds.kinds_flags(children)
+        row = self.root_model._default_manager.filter(pk=root.pk).annotate(**flags).only("pk").first()
+        return rowkinds.kinds_present(row, children) if row is not None else set()
 
     @staticmethod
     def _fixed_attrs(model, fixed):
@@ -264,16 +267,114 @@ def _compare_with_shown_offer(formset, child, offered) -> None:
                 field.show_hidden_initial = True
 
 
+def _instance_copy(obj):
+    """copy.copy of a plain object (no __copy__, __reduce__ or __setstate__ of its own): a new
+    instance with the same attributes, without copy's generic path (__reduce_ex__, _reconstruct)."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+def _atoms(choices) -> bool:
+    """A list of (value, label) pairs of atoms (a lazy label's deepcopy is itself), no group's
+    nested list: a shallow copy of it is what deepcopy makes."""
+    atoms = (str, int, type(None), Promise)
+    return type(choices) is list and all(
+        type(choice) is tuple and all(isinstance(part, atoms) for part in choice) for choice in choices
+    )
+
+
+def _copyable_choices(choices) -> bool:
+    """Choices whose deepcopy _choices_copy makes: a list of atoms, or the blank choice added to
+    one (a model field's choices)."""
+    if type(choices) is BlankChoiceIterator:
+        return _atoms(choices.choices) and _atoms(choices.blank_choice)
+    return _atoms(choices)
+
+
+def _choices_copy(choices):
+    """deepcopy of choices _copyable_choices accepted."""
+    if type(choices) is list:
+        return list(choices)
+    copied = _instance_copy(choices)
+    copied.choices, copied.blank_choice = list(choices.choices), list(choices.blank_choice)
+    return copied
+
+
+def _lightly_copyable(field) -> bool:
+    """A field whose deepcopy (Django's Field, ChoiceField and Widget, ChoiceWidget __deepcopy__,
+    no subclass of ours or Django's changing them) _field_copy makes the same."""
+    plain_field = type(field).__deepcopy__ is forms.Field.__deepcopy__ or (
+        type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__ and _copyable_choices(field._choices)
+    )
+    widget = field.widget
+    plain_widget = type(widget).__deepcopy__ is forms.Widget.__deepcopy__ or (
+        type(widget).__deepcopy__ is forms.widgets.ChoiceWidget.__deepcopy__
+        and type(widget.choices) in (list, BlankChoiceIterator)
+    )
+    return (
+        plain_field
+        and plain_widget
+        and all(
+            not hasattr(type(obj), "__slots__") and not hasattr(type(obj), "__setstate__") for obj in (field, widget)
+        )
+    )
+
+
+def _field_copy(field, memo):
+    """What Field.__deepcopy__ makes (its widget, attrs, error messages, validators and choices
+    copied: the widget's choices shallowly, as ChoiceWidget's own copy does), for a field
+    _lightly_copyable accepted (a form class's base field: checked once, when the class is made)."""
+    result = _instance_copy(field)
+    memo[id(field)] = result
+    widget = _instance_copy(field.widget)
+    widget.attrs = field.widget.attrs.copy()
+    if isinstance(widget, forms.widgets.ChoiceWidget):
+        choices = field.widget.choices
+        widget.choices = list(choices) if type(choices) is list else _instance_copy(choices)
+    memo[id(field.widget)] = widget
+    result.widget = widget
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if isinstance(field, forms.ChoiceField):
+        result._choices = _choices_copy(field._choices)
+    return result
+
+
+class _LightlyCopiedFields(dict):
+    """A form class's base_fields, which each form copies (BaseForm.__init__ deep-copies them):
+    the plain fields (most of a record's page) copied as Django's __deepcopy__ copies them, without
+    copy's generic path (issue 9: a person's change page makes about 300 fields per request, and
+    copying them was a tenth of the page's time); any other field by Django's deepcopy."""
+
+    def __init__(self, fields):
+        super().__init__(fields)
+        self.light = frozenset(name for name, field in fields.items() if _lightly_copyable(field))
+
+    def __deepcopy__(self, memo):
+        return {
+            name: _field_copy(field, memo) if name in self.light else copy.deepcopy(field, memo)
+            for name, field in self.items()
+        }
+
+
+def _lightly_copied(form_class):
+    form_class.base_fields = _LightlyCopiedFields(form_class.base_fields)
+    return form_class
+
+
 # The form classes of a page are made once per process, not per request (a class per model and
 # fields: building one asks every model field for its form field). Instances copy their fields.
 @lru_cache(maxsize=256)
 def _root_form_class(model, fields: tuple):
-    return modelform_factory(model, form=RootModelForm, fields=fields, field_classes=_date_fields(model, fields))
+    return _lightly_copied(
+        modelform_factory(model, form=RootModelForm, fields=fields, field_classes=_date_fields(model, fields))
+    )
 
 
 @lru_cache(maxsize=256)
 def _row_formset_class(model, fields: tuple, extra: int):
-    return modelformset_factory(
+    formset = modelformset_factory(
         model,
         formset=RowFormSet,
         fields=fields,
@@ -281,6 +382,8 @@ def _row_formset_class(model, fields: tuple, extra: int):
         extra=extra,
         can_delete=True,
     )
+    _lightly_copied(formset.form)
+    return formset
 
 
 class RootModelForm(forms.ModelForm):

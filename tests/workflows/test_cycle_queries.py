@@ -72,16 +72,20 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # written once, done (-1); a single update that nothing checks once written is checked, then
 # written without a savepoint (-2: refused, it has written nothing); the two tasks written
 # once (apply, end) are linked to the ones before them in one insert (-1).
+# Issue 9 again (branch prop, 03/12 night), 50 -> 48 (with branch dec): the person is read by the page's access check
+# with which kinds of sub-record they have (tracking.rowkinds; -1 propose form); the submit's dry
+# run rolls back to its savepoint without releasing it (tracking.savepoints; -1 submit).
 BUDGET = {
-    # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
-    # history and the salary rows they have (the next step offered is computed from them), open
-    # requests, positions, read log (the bell's figure: raised in the cache by the last decide)
-    "propose form": 7,
+    # the person with which kinds of sub-record they have (one EXISTS each, in the same
+    # statement), the work history and the salary rows they have (the next step offered is
+    # computed from them), open requests, positions, read log (the bell's figure: raised in the
+    # cache by the last decide)
+    "propose form": 6,
     # the person (with their latest version: the base), their work history and salary rows, the
-    # dry run (a savepoint rolled back: update + history row), process, request + history, 2
+    # dry run (a savepoint rolled back, not released: update + history row), process, request + history, 2
     # tasks + link; the notification (policy, approvers, preferences, whether a campaign runs:
     # the cache)
-    "submit": 15,
+    "submit": 14,
     # the requests waiting at the approver's units (one index range), their tasks (the bell: the
     # submit that told the approver raised their figure in the cache)
     "queue": 2,
@@ -96,7 +100,7 @@ BUDGET = {
     # (approved, applied; the preferences from the cache)
     "decide": 15,
 }
-TOTAL_BUDGET = 50
+TOTAL_BUDGET = 48
 
 
 def _logged_in(user) -> Client:
