@@ -67,6 +67,10 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # Issue 9 again (branch cycle, 03/12 evening), 58 -> 56: the bell's figure, once counted, is
 # raised by the notifications a transition writes when it commits (notifications.bell), not
 # counted again on the next page of each person told (-1 propose form, -1 queue).
+# Issue 9 again (branch tpg, 03/12 night), 56 -> 52: an update or removal keeps the row it was
+# proposed against in the request (changesets.stored_row), so the task pages show old -> new
+# without reading the version (-1 take form, -1 decision form); a task page's GET reads the
+# task with its request in one statement, the task kept for the page (workflows.access; -1 each).
 BUDGET = {
     # the person, which kinds of sub-record they have (one EXISTS each, one statement), the work
     # history and the salary rows they have (the next step offered is computed from them), open
@@ -80,18 +84,18 @@ BUDGET = {
     # the requests waiting at the approver's units (one index range), their tasks (the bell: the
     # submit that told the approver raised their figure in the cache)
     "queue": 2,
-    # the request (with its unit and person's unit: the levels' units in hand; whether any level
-    # decided it), the task, read log, old values
-    "take form": 4,
+    # the task with its request (with its unit and person's unit: the levels' units in hand;
+    # whether any level decided it), read log (the old values: kept in the request)
+    "take form": 2,
     "take": 4,  # process lock, request, task, the update
-    "decision form": 4,
+    "decision form": 2,
     # lock, request FOR UPDATE, task; the decision; approve done, apply (insert + link); the
     # person locked and read, base version, savepoint, update + history row; request + history;
     # apply done, process done, end (insert + link); one insert for both notifications
     # (approved, applied; the preferences from the cache)
     "decide": 20,
 }
-TOTAL_BUDGET = 56
+TOTAL_BUDGET = 52
 
 
 def _logged_in(user) -> Client:
