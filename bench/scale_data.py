@@ -548,6 +548,7 @@ def clone_requests(template, unit, employee_pks: list, latest: dict) -> None:
     requests = []
     for number, (pk, proc) in enumerate(zip(employee_pks, processes, strict=True), start=1):
         op = dict(template.operations[0], pk=pk, base=latest[pk], values={"other_names": f"Tên gọi khác {number}"})
+        op.pop("old", None)  # the template person's row: a copy's pages read its own version
         requests.append(
             copy_row(
                 template,

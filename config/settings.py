@@ -233,7 +233,7 @@ _CACHE_PREFIX = env.str("CACHE_KEY_PREFIX", default="qlcb")
 def _cache_from_url(url: str) -> dict:
     scheme = url.split("://", 1)[0]
     if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": _CACHE_PREFIX}
+        return {"BACKEND": "config.cache.RedisCache", "LOCATION": url, "KEY_PREFIX": _CACHE_PREFIX}
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url.split("://", 1)[1]}
     raise ImproperlyConfigured(f"CACHE_URL must be redis://, rediss:// or locmem://, got {url!r}")

@@ -2,9 +2,11 @@
 how they are validated, applied in one transaction, checked for staleness and shown to people.
 
 An operation is plain JSON, so a request stores exactly what was approved:
-    {"action": "update", "model": "records.employee", "pk": 7, "values": {...}, "base": 123}
-`base` is the history id of the row the proposal was made against. A create may name itself
-with "ref" ("employee"); later operations point at it with the value "$employee".
+    {"action": "update", "model": "records.employee", "pk": 7, "values": {...}, "base": 123, "old": {...}}
+`base` is the history id of the row the proposal was made against, and `old` that row's values
+(by attname), kept for the request's pages to show old → new without reading the version (a
+request stored before `old` was kept reads it). A create may name itself with "ref"
+("employee"); later operations point at it with the value "$employee".
 """
 
 import copy
@@ -130,11 +132,41 @@ def make_update(obj, values: dict) -> dict | None:
         "pk": obj.pk,
         "values": changed,
         "base": latest_history_id(obj),
+        "old": stored_row(obj),
     }
 
 
 def make_delete(obj) -> dict:
-    return {"action": DELETE, "model": label_of(type(obj)), "pk": obj.pk, "values": {}, "base": latest_history_id(obj)}
+    return {
+        "action": DELETE,
+        "model": label_of(type(obj)),
+        "pk": obj.pk,
+        "values": {},
+        "base": latest_history_id(obj),
+        "old": stored_row(obj),
+    }
+
+
+def stored_row(obj) -> dict:
+    """The row an update or delete is proposed against, as an operation keeps it ("old"): each
+    column's value by attname, as JSON."""
+    row = {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+    return json.loads(json.dumps(row, cls=DjangoJSONEncoder))
+
+
+def _stored_instance(model, stored: dict):
+    """The row kept by stored_row, as an unsaved instance (the values JSON made strings of, such
+    as dates and decimals, made Python again)."""
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.attname in stored:
+            raw = stored[field.attname]
+            target = field.target_field if field.is_relation else field
+            try:
+                values[field.attname] = None if raw is None else target.to_python(raw)
+            except ValidationError:
+                values[field.attname] = raw
+    return model(**values)
 
 
 # --- applying ------------------------------------------------------------------------------
@@ -564,8 +596,11 @@ def describe_operation(op: dict, *, masked: bool = False) -> dict:
     if op["action"] == CREATE:
         row["object"] = describe_row(_instance(model, values), sensitive=sensitive)
         return row
-    base = model.history.filter(history_id=op.get("base")).first() if op.get("base") else None
-    current = base.instance if base is not None else model._default_manager.filter(pk=op["pk"]).first()
+    if op.get("old") is not None:
+        current = _stored_instance(model, op["old"])
+    else:  # stored before operations kept their row: its version, read
+        base = model.history.filter(history_id=op.get("base")).first() if op.get("base") else None
+        current = base.instance if base is not None else model._default_manager.filter(pk=op["pk"]).first()
     row["object"] = describe_row(current, sensitive=sensitive) if current is not None else f"#{op['pk']}"
     if op["action"] == UPDATE:
         for name, value in values.items():

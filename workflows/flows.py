@@ -23,7 +23,6 @@ from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Edge
 from viewflow.workflow.context import context
 from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.flow import utils as flow_utils
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.nodes.if_gate import IfActivation
@@ -309,32 +308,34 @@ def finished_in_this_block(node):
         )
 
 
-def _posted_in_one_transaction(node, view, get_view, *, permission=None, start=False):
-    """A task page whose GET is viewflow's (`get_view`) and whose POST runs in the transaction
-    the process lock opens: viewflow's own page opens a second atomic block inside the lock, a
-    savepoint (two statements) that guards nothing, since any error leaving the page rolls the
-    whole transaction back. The same checks, in the same order: the task of this flow (404),
-    `permission` (403), the activation started for an execute page, a transition not allowed
-    answered 403."""
+def _posted_in_one_transaction(node, view, *, permission=None, start=False):
+    """A task page (take or execute) with viewflow's checks, in the same order: the task of this
+    flow (404), `permission` (403), the activation started for an execute page, a transition not
+    allowed answered 403. Its POST runs in the transaction the process lock opens: viewflow's
+    own page opens a second atomic block inside the lock, a savepoint (two statements) that
+    guards nothing, since any error leaving the page rolls the whole transaction back. Its GET
+    takes the task the page's access check read with the request (workflows.access), one
+    query less than viewflow's own page."""
+
+    def opened(request, *args, **kwargs):
+        task_pk = kwargs["task_pk"]
+        task = accessed_task(request, task_pk) or get_object_or_404(node.flow_class.task_class, pk=task_pk)
+        if task.process.flow_class != node.flow_class:
+            raise Http404
+        request.activation = node.activation_class(task)
+        if not (permission or node.can_execute)(request.user, task=task):
+            raise PermissionDenied
+        if start:
+            request.activation.start(request)
+        return view(request, *args, **kwargs)
 
     @wraps(view)
     def posted(request, *args, **kwargs):
-        if request.method != "POST":
-            return get_view(request, *args, **kwargs)
         try:
+            if request.method != "POST":
+                return opened(request, *args, **kwargs)
             with node.flow_class.lock(kwargs["process_pk"]):
-                # read with its request by the page's access check, under this lock (workflows.access)
-                task = accessed_task(request, kwargs["task_pk"])
-                if task is None:
-                    task = get_object_or_404(node.flow_class.task_class, pk=kwargs["task_pk"])
-                if task.process.flow_class != node.flow_class:
-                    raise Http404
-                request.activation = node.activation_class(task)
-                if not (permission or node.can_execute)(request.user, task=task):
-                    raise PermissionDenied
-                if start:
-                    request.activation.start(request)
-                return view(request, *args, **kwargs)
+                return opened(request, *args, **kwargs)
         except TransitionNotAllowed as exc:
             raise PermissionDenied(",".join(exc.args)) from exc
 
@@ -347,10 +348,9 @@ class _OneTransactionTaskPagesMixin:
 
     @property
     def view_path(self):
-        get_view = flow_utils.wrap_view(self, self.view)
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
-            _posted_in_one_transaction(self, self.view, get_view, start=True),
+            _posted_in_one_transaction(self, self.view, start=True),
             name="execute",
         )
 
@@ -358,10 +358,9 @@ class _OneTransactionTaskPagesMixin:
     def assign_path(self):
         if not self.assign_view:
             return None
-        get_view = flow_utils.wrap_task_view(self, self.assign_view, permission=self.can_assign)
         return path(
             f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
-            _posted_in_one_transaction(self, self.assign_view, get_view, permission=self.can_assign),
+            _posted_in_one_transaction(self, self.assign_view, permission=self.can_assign),
             name="assign",
         )
 

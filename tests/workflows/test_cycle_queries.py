@@ -72,9 +72,14 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # written once, done (-1); a single update that nothing checks once written is checked, then
 # written without a savepoint (-2: refused, it has written nothing); the two tasks written
 # once (apply, end) are linked to the ones before them in one insert (-1).
-# Issue 9 again (branch prop, 03/12 night), 50 -> 48 (with branch dec): the person is read by the page's access check
-# with which kinds of sub-record they have (tracking.rowkinds; -1 propose form); the submit's dry
-# run rolls back to its savepoint without releasing it (tracking.savepoints; -1 submit).
+# Issue 9 again (branch prop, 03/12 night), 50 -> 48 (with branch dec): the person is read by
+# the page's access check with which kinds of sub-record they have (tracking.rowkinds; -1
+# propose form); the submit's dry run rolls back to its savepoint without releasing it
+# (tracking.savepoints; -1 submit).
+# Issue 9 again (branch tpg, 03/12 night), 48 -> 44 (with branches dec and prop): an update
+# or removal keeps the row it was proposed against in the request (changesets.stored_row), so
+# the task pages show old -> new without reading the version (-1 take form, -1 decision form); a task page's GET reads the
+# task with its request in one statement, the task kept for the page (workflows.access; -1 each).
 BUDGET = {
     # the person with which kinds of sub-record they have (one EXISTS each, in the same
     # statement), the work history and the salary rows they have (the next step offered is
@@ -89,18 +94,18 @@ BUDGET = {
     # the requests waiting at the approver's units (one index range), their tasks (the bell: the
     # submit that told the approver raised their figure in the cache)
     "queue": 2,
-    # the request (with its unit and person's unit: the levels' units in hand; whether any level
-    # decided it), the task, read log, old values
-    "take form": 4,
+    # the task with its request (with its unit and person's unit: the levels' units in hand;
+    # whether any level decided it), read log (the old values: kept in the request)
+    "take form": 2,
     "take": 3,  # process lock, request with its task, the update
-    "decision form": 4,
+    "decision form": 2,
     # lock, request FOR UPDATE with its task; the decision; approve done; the person locked
     # and read, base version, update + history row; request + history; apply (inserted done),
     # process done, end, both links in one insert; one insert for both notifications
     # (approved, applied; the preferences from the cache)
     "decide": 15,
 }
-TOTAL_BUDGET = 48
+TOTAL_BUDGET = 44
 
 
 def _logged_in(user) -> Client:

@@ -109,3 +109,69 @@ def test_a_task_posted_under_another_process_is_not_found_and_nothing_is_taken(c
     assert client.post(task_url(task, "assign")).status_code == 302  # its own process: taken
     task.refresh_from_db()
     assert task.owner == people["lanhdao_kv1"]
+
+
+def _changes(page: str) -> list[str]:
+    """The page's blocks of what the request changes (templates/workflows/diff_table.html)."""
+    import re
+
+    return re.findall(r'<div class="qlcb-op.*?</div>', page, flags=re.DOTALL)
+
+
+def test_a_request_keeps_the_row_it_was_proposed_against_and_shows_it_as_its_version_would(
+    client, people, address_change
+):
+    """The take and decision pages show old → new from the row kept in the request at submit
+    (no read of the version); a request stored before rows were kept reads its version, and
+    both read the same, masked or not."""
+    from workflows.changesets import stored_row
+
+    op = address_change.operations[0]
+    version = address_change.employee.history.get(history_id=op["base"])
+    assert op["old"] == stored_row(version.instance)
+    assert op["old"]["current_address"] == OLD_ADDRESS
+
+    task = open_task(address_change, ChangeRequestFlow.approve)
+    pages = [("lanhdao_kv1", task_url(task, "assign")), ("xem_cuc", task_url(task, "detail"))]
+
+    def shown():
+        out = []
+        for user, url in pages:
+            client.force_login(people[user])
+            out.append(_changes(client.get(url).content.decode()))
+        return out
+
+    kept = shown()
+    assert f'<td class="qlcb-old">{OLD_ADDRESS}</td>' in kept[0][0]
+    assert OLD_ADDRESS not in kept[1][0] and MASK in kept[1][0]
+    ChangeRequest.objects.filter(pk=address_change.pk).update(operations=[{k: v for k, v in op.items() if k != "old"}])
+    assert shown() == kept
+
+
+def test_a_removed_row_and_a_changed_one_read_the_same_from_the_kept_row_as_from_their_version(employee_kv1, loader):
+    import datetime
+
+    from records.models import Employee, WorkHistory
+    from tests.conftest import setup_context
+    from workflows.changesets import describe_operations, make_delete, make_update
+
+    with setup_context(loader):
+        row = WorkHistory.objects.create(
+            employee=employee_kv1,
+            start_date=datetime.date(2010, 1, 1),
+            end_date=datetime.date(2012, 12, 31),
+            organisation="Chi cục Thuế khu vực I",
+            title="Chuyên viên",
+        )
+    employee = Employee.objects.get(pk=employee_kv1.pk)
+    operations = [
+        make_update(employee, {"citizen_id": "001085009999", "date_of_birth": datetime.date(1985, 3, 15)}),
+        make_update(WorkHistory.objects.get(pk=row.pk), {"title": "Phó Chi cục trưởng"}),
+        make_delete(WorkHistory.objects.get(pk=row.pk)),
+    ]
+    assert all("old" in op for op in operations)
+    unkept = [{k: v for k, v in op.items() if k != "old"} for op in operations]
+    for masked in (False, True):
+        kept = describe_operations(operations, masked=masked)
+        assert kept == describe_operations(unkept, masked=masked)
+        assert kept[0]["fields"], kept
