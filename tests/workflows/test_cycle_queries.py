@@ -78,8 +78,9 @@ REASON = "Cập nhật nhiệm vụ theo QĐ 77/QĐ-CCT"
 # (tracking.savepoints; -1 submit).
 # Issue 9 again (branch tpg, 03/12 night), 48 -> 44 (with branches dec and prop): an update
 # or removal keeps the row it was proposed against in the request (changesets.stored_row), so
-# the task pages show old -> new without reading the version (-1 take form, -1 decision form); a task page's GET reads the
-# task with its request in one statement, the task kept for the page (workflows.access; -1 each).
+# the task pages show old -> new without reading the version (-1 take form, -1 decision
+# form); a task page's GET reads the task with its request in one statement, the task kept for
+# the page (workflows.access; -1 each).
 BUDGET = {
     # the person with which kinds of sub-record they have (one EXISTS each, in the same
     # statement), the work history and the salary rows they have (the next step offered is
