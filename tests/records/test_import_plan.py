@@ -7,6 +7,7 @@ import pytest
 from records.models import Employee, WorkHistory
 from tests.conftest import make_employee
 from tests.records.test_import import approve, born, cccd, people_rows, upload, xlsx
+from tests.tracking.test_ledger import settle
 from tracking.context import ChangeContext, tracked_change
 from workflows.imports import services
 from workflows.models import ImportBatch
@@ -31,6 +32,7 @@ def edit(employee, loader, **values):
         for name, value in values.items():
             setattr(employee, name, value)
         employee.save()
+    settle()  # committed, as another request's write would be: its history row is linked
 
 
 def test_approved_file_is_written_from_its_plan_while_other_people_change(
