@@ -90,6 +90,28 @@ def append_only_tables() -> list[str]:
     return [m._meta.db_table for m in covered_models()] + [LINK_TABLE, "tracking_senthead"]
 
 
+def heads(models, using: str = "default") -> dict[str, int]:
+    """{table: seq of its chain's last committed link (0: none)} of the models' tables. The links
+    are made in commit order, so a row committed after this read lies past the head it returns."""
+    found = {}
+    with connections[using].cursor() as cursor:
+        for model in models:
+            table = model._meta.db_table
+            cursor.execute(f"SELECT max(seq) FROM {LINK_TABLE} WHERE chain_id = %s", [chain_id(table)])
+            found[table] = cursor.fetchone()[0] or 0
+    return found
+
+
+def linked_since(model, seq: int, using: str = "default") -> list[int]:
+    """The ids of the model's rows linked after `seq` of its chain: committed since `heads` said `seq`."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"SELECT row_id FROM {LINK_TABLE} WHERE chain_id = %s AND seq > %s ORDER BY seq",
+            [chain_id(model._meta.db_table), seq],
+        )
+        return [row_id for (row_id,) in cursor.fetchall()]
+
+
 # --- SQLite ------------------------------------------------------------------------------
 
 

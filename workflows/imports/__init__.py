@@ -2,9 +2,10 @@
 whole-file validation, one bulk change request, and the all-or-nothing apply once approved.
 
 The file is streamed (openpyxl read_only), never held whole: a pass keeps only what cross-row
-rules need (CCCDs seen, natural keys seen, work periods). It is read twice: to validate
-before submission, and again inside the apply transaction, where every rule runs again and a
-digest of what each row would do must match the one the approvers saw.
+rules need (CCCDs seen, natural keys seen, work periods). It is read to validate before
+submission, which stores the plan of the writes beside it; the apply writes the plan, unless the
+data the check read changed meanwhile: then the file is read again inside the apply transaction,
+every rule runs again and a digest of what each row would do must match the one the approvers saw.
 
 columns     the data sheets and their columns, derived from the models
 template    the workbooks written: the template (optionally filled) and the error report
@@ -15,6 +16,7 @@ employees   the employee sheet's rules and writes
 subrecords  the sub-record sheets' rules and writes, work periods
 limits      what a file may weigh (upload, unzipped, expansion, rows), checked before parsing
 reading     opening a stored file safely, progress, the summary
+plan        the writes a clean validation found, stored; applying them; what changed since the check
 services    upload, validate and submit, apply, deleting refused files, the batches a user may see
 """
 

@@ -25,11 +25,15 @@ def employee_rows(run, spec, columns, rows):
             creates.append(obj)
         elif action == UPDATED:
             updates.append(obj)
-    if run.apply and not run.outcome.errors_total:
+    if run.outcome.errors_total:
+        return
+    if run.apply:
         if creates:
             bulk_create_tracked(Employee, creates, batch_size=CHUNK, validate=False)
         for obj in updates:
             obj.save()
+    elif run.plan is not None:
+        run.plan.employees(creates, updates)
 
 
 def _note_people(run, rows):

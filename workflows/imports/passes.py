@@ -31,16 +31,18 @@ from .rows import (
 
 
 class Pass:
-    """One streamed pass over a file: every rule on every row and, in apply mode, the writes.
+    """One streamed pass over a file: every rule on every row and, in apply mode, the writes
+    (in a validation, the plan of those writes).
 
     Keeps only what rules across rows need: the CCCDs of the employee sheet, natural keys and
     work periods per person, and the natural keys of the sub-records already in the unit.
     Identical passes over identical data yield the same digest of what each row does.
     """
 
-    def __init__(self, batch: ImportBatch, *, apply: bool, progress=None):
+    def __init__(self, batch: ImportBatch, *, apply: bool, progress=None, plan=None):
         self.unit = batch.unit
         self.apply = apply
+        self.plan = plan  # a validation's PlanWriter (plan.py): what a clean file would write
         self.progress = progress or (lambda done: None)
         self.cells = Cells(self.unit)
         self.outcome = Outcome()
@@ -121,6 +123,9 @@ class Pass:
             del error["_order"]
         outcome.digest = self._digest.hexdigest()
         outcome.people = len(self.all_people)
+        if self.plan is not None and not outcome.errors_total and outcome.changes:
+            ids = [self.unit_people[c] for c in self.all_people if c in self.unit_people]
+            outcome.plan = self.plan.save(cccds=self.all_people, ids=ids)
         return outcome
 
     def _sheet(self, spec: Sheet, rows):

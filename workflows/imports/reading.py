@@ -90,28 +90,41 @@ def data_rows(workbook, rows_by_part: dict) -> int:
     return total
 
 
-def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress) -> Outcome:
-    """One pass over the batch's stored file, after its size, expansion and rows were checked
-    against the limits; before an apply, the file must hash as when it was checked."""
+def _open(batch: ImportBatch):
     try:
-        handle = batch.file.open("rb")
+        return batch.file.open("rb")
     except (OSError, ValueError) as exc:
         raise FileUnreadable(_("Không tìm thấy tệp đã tải lên.")) from exc
-    with handle:
+
+
+def _check_hash(batch: ImportBatch, handle) -> None:
+    digest = hashlib.sha256()
+    for chunk in handle.chunks():
+        digest.update(chunk)
+    if digest.hexdigest() != batch.sha256:
+        raise FileUnreadable(_("Tệp đã lưu không còn giống tệp đã kiểm tra (mã băm khác)."))
+    handle.seek(0)
+
+
+def check_stored_file(batch: ImportBatch) -> None:
+    """Before an apply: the stored file must hash as when it was checked (FileUnreadable if not)."""
+    with _open(batch) as handle:
+        _check_hash(batch, handle)
+
+
+def read_batch(batch: ImportBatch, *, apply: bool, progress: Progress, plan=None) -> Outcome:
+    """One pass over the batch's stored file, after its size, expansion and rows were checked
+    against the limits; before an apply, the file must hash as when it was checked."""
+    with _open(batch) as handle:
         if apply:
-            digest = hashlib.sha256()
-            for chunk in handle.chunks():
-                digest.update(chunk)
-            if digest.hexdigest() != batch.sha256:
-                raise FileUnreadable(_("Tệp đã lưu không còn giống tệp đã kiểm tra (mã băm khác)."))
-            handle.seek(0)
+            _check_hash(batch, handle)
         try:
             check_upload_size(batch.file.size)
             rows_by_part = count_rows(handle, check_archive(handle))
         except ValidationError as exc:
             raise FileUnreadable(exc.messages[0]) from exc
         try:
-            return _parse(batch, handle, apply=apply, progress=progress, rows_by_part=rows_by_part)
+            return _parse(batch, handle, apply=apply, progress=progress, rows_by_part=rows_by_part, plan=plan)
         except (DefusedXmlException, ParseError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             # openpyxl parses sheets while opening the file and while reading it: an entity
             # declaration (an XML bomb, an external entity) or broken XML surfaces in either, and
@@ -135,7 +148,7 @@ def _xml_cause(exc: BaseException):
     return None
 
 
-def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_by_part: dict) -> Outcome:
+def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_by_part: dict, plan) -> Outcome:
     try:
         # A formula is read as its text and refused on its row (cells.is_formula).
         workbook = Workbook(handle)
@@ -148,7 +161,7 @@ def _parse(batch: ImportBatch, handle, *, apply: bool, progress: Progress, rows_
     try:
         if not apply:
             progress.total(data_rows(workbook, rows_by_part))
-        return Pass(batch, apply=apply, progress=progress).run(workbook)
+        return Pass(batch, apply=apply, progress=progress, plan=plan).run(workbook)
     finally:
         workbook.close()
 
@@ -168,4 +181,5 @@ def summary(outcome: Outcome) -> dict:
         "updated_people": outcome.updated_people,
         "errors_total": outcome.errors_total,
         "digest": outcome.digest,
+        **({"plan": outcome.plan} if outcome.plan else {}),
     }

@@ -35,6 +35,7 @@ class Outcome:
     people: int = 0
     counts: dict = field(default_factory=dict)  # sheet title → {created, updated, unchanged}
     updated_people: list = field(default_factory=list)
+    plan: dict | None = None  # what the summary keeps of a clean validation's plan (plan.py)
 
     @property
     def changes(self) -> int:

@@ -3,6 +3,7 @@ request, apply it once approved (all or nothing), and read the batches a user ma
 
 import hashlib
 import logging
+from contextlib import closing
 from pathlib import PurePath
 
 from django.conf import settings
@@ -23,7 +24,8 @@ from ..services import finish_import_request, submit_change_request
 from ..tasks import apply_import, validate_import
 from .limits import check_archive, check_upload_size
 from .liveness import nobody_working_on, working_on
-from .reading import FileUnreadable, Progress, file_error, read_batch, summary
+from .plan import PlanWriter, apply_plan, discard_plan, plan_name
+from .reading import FileUnreadable, Progress, check_stored_file, file_error, read_batch, summary
 from .rows import CREATED, MAX_ERRORS, UPDATED, Outcome
 
 logger = logging.getLogger("workflows.imports")
@@ -41,13 +43,24 @@ REFUSED_STATUSES = (ImportBatch.Status.INVALID, ImportBatch.Status.FAILED, Impor
 
 
 def _discard_file(batch: ImportBatch) -> None:
-    """Forget a refused batch's file now and delete it from storage once the transaction commits."""
+    """Forget a refused batch's file (and its plan) now and delete them from storage once the
+    transaction commits."""
     if not batch.file:
         return
+    _discard_plan(batch)
     storage, name = batch.file.storage, batch.file.name
     batch.file = ""
     batch.summary = {**(batch.summary or {}), "file_deleted_at": timezone.now().isoformat()}
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def _discard_plan(batch: ImportBatch) -> None:
+    """Forget the batch's plan (plan.py) now and delete it from storage once the transaction commits."""
+    name = plan_name(batch)
+    if name:
+        storage = batch.file.storage
+        batch.summary = discard_plan(batch)
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def _save(batch: ImportBatch) -> None:
@@ -117,9 +130,9 @@ def _validate(batch_id: int) -> str:
         return ""
     batch = ImportBatch.objects.select_related("unit", "uploaded_by").get(pk=batch_id)
     progress = Progress(batch_id, inside_transaction=False)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), closing(PlanWriter(batch)) as plan:
         try:
-            outcome = read_batch(batch, apply=False, progress=progress)
+            outcome = read_batch(batch, apply=False, progress=progress, plan=plan)
         except FileUnreadable as exc:
             batch.status, batch.errors = ImportBatch.Status.INVALID, [file_error(exc)]
             batch.summary = {"errors_total": 1}
@@ -224,26 +237,16 @@ def _apply(batch_id: int) -> str:
         try:
             with transaction.atomic():
                 with tracked_change(context):
-                    outcome = read_batch(batch, apply=True, progress=progress)
-                if outcome.errors_total:
-                    raise _Refused(outcome.errors, _("tệp không còn hợp lệ với dữ liệu hiện tại"))
-                if outcome.digest != batch.summary.get("digest"):
-                    raise _Refused(
-                        [
-                            file_error(
-                                _(
-                                    "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả "
-                                    "nhập sẽ khác "
-                                    "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi "
-                                    "phê duyệt lại."
-                                )
-                            )
-                        ],
-                        _("dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra"),
+                    check_stored_file(batch)
+                    # Written from the validation's plan unless the data it read may have changed:
+                    # then the whole file is checked again, and must do what the approvers saw.
+                    found = (
+                        discard_plan(batch) if apply_plan(batch, progress=progress) else _apply_file(batch, progress)
                     )
+                _discard_plan(batch)
                 batch.status = ImportBatch.Status.APPLIED
-                batch.rows_total = batch.rows_done = outcome.rows
-                batch.summary = {**summary(outcome), "applied_at": timezone.now().isoformat()}
+                batch.rows_total = batch.rows_done = found["rows"]
+                batch.summary = {**found, "applied_at": timezone.now().isoformat()}
                 batch.save()
                 finish_import_request(change_request=change_request, applied=True)
         except _Refused as refused:
@@ -262,6 +265,29 @@ def _apply(batch_id: int) -> str:
         finally:
             progress.close()
     return batch.status
+
+
+def _apply_file(batch: ImportBatch, progress: Progress) -> dict:
+    """Check and write the whole file again (in the caller's transaction and change context); it
+    must be still valid and do what the approvers saw. Returns its summary."""
+    outcome = read_batch(batch, apply=True, progress=progress)
+    if outcome.errors_total:
+        raise _Refused(outcome.errors, _("tệp không còn hợp lệ với dữ liệu hiện tại"))
+    if outcome.digest != batch.summary.get("digest"):
+        raise _Refused(
+            [
+                file_error(
+                    _(
+                        "Dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra, nên kết quả "
+                        "nhập sẽ khác "
+                        "với nội dung đã được phê duyệt. Hãy tải tệp lên lại để kiểm tra và gửi "
+                        "phê duyệt lại."
+                    )
+                )
+            ],
+            _("dữ liệu của đơn vị đã thay đổi sau khi tệp được kiểm tra"),
+        )
+    return summary(outcome)
 
 
 def _refuse(batch: ImportBatch, change_request: ChangeRequest, errors: list, reason: str):

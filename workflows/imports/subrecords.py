@@ -66,8 +66,12 @@ def subrecord_rows(run, spec, columns, rows, state):
             state.periods.setdefault(row.cccd, []).append(
                 (obj.start_date, obj.end_date, obj.organisation, row.number, match[0] if match else None)
             )
-    if run.apply and not run.outcome.errors_total:
-        _write(run, model, creates, updates)
+    if run.outcome.errors_total:
+        return
+    if run.apply:
+        write_subrecords(run.unit_people, model, creates, updates)
+    elif run.plan is not None:
+        run.plan.subrecords(model, creates, updates)
 
 
 def _managed_elsewhere(run, rows) -> set:
@@ -124,10 +128,11 @@ def _filled(model, row: Row, employee_id, match):
     return obj
 
 
-def _write(run, model, creates, updates):
-    """Insert the new rows (their people now exist) and update the changed fields of the matched ones."""
+def write_subrecords(unit_people: dict, model, creates: list, updates: dict):
+    """Insert the new rows (their people now exist: `unit_people` maps CCCDs to ids) and update
+    the changed fields of the matched ones."""
     for cccd, obj in creates:
-        obj.employee_id = run.unit_people[cccd]
+        obj.employee_id = unit_people[cccd]
     if creates:
         bulk_create_tracked(model, [obj for cccd, obj in creates], batch_size=CHUNK, validate=False)
     for obj in model.objects.filter(pk__in=list(updates)).select_for_update():
