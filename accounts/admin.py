@@ -1,9 +1,12 @@
 """An administrator sees which accounts are demo accounts, and may mark or unmark one; the
 admin's account pages (users, groups, two-factor devices) in Vietnamese."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice as BaseTOTPDevice
@@ -54,7 +57,9 @@ for model, model_admin in ((User, VietnameseUserAdmin), (Group, VietnameseGroupA
     admin.site.register(model, model_admin)
 
 
-# django_otp's device fields have English labels and help texts not marked for translation.
+# django_otp's device admin is English throughout, none of it marked for translation: the fields'
+# labels and help texts (its model fields have no verbose names), the fieldsets' titles, the
+# columns, the filters and the QR code's link. Each is given in Vietnamese here, once.
 TOTP_FIELDS = {
     "user": (_("Người dùng"), _("Người dùng sở hữu thiết bị này.")),
     "name": (_("Tên thiết bị"), _("Tên dễ đọc của thiết bị này.")),
@@ -70,18 +75,81 @@ TOTP_FIELDS = {
     "throttling_failure_timestamp": (_("Lần xác thực sai gần nhất"), _("Thời điểm xác thực sai gần nhất.")),
     "throttling_failure_count": (_("Số lần sai liên tiếp"), _("Số lần xác thực sai liên tiếp.")),
 }
+# django_otp's fieldsets, by their English titles (TOTPDeviceAdmin.get_fieldsets).
+TOTP_FIELDSETS = {
+    "Identity": _("Thiết bị"),
+    "Timestamps": _("Thời điểm"),
+    "Configuration": _("Cấu hình"),
+    "State": _("Trạng thái"),
+    "Throttling": _("Giới hạn xác thực sai"),
+}
+
+
+class TOTPDeviceForm(forms.ModelForm):
+    """The device's form with Vietnamese labels and help texts; the admin also reads a readonly
+    field's label and help text from here (created_at, last_used_at), not from the model."""
+
+    class Meta:
+        model = TOTPDevice
+        fields = [name for name in TOTP_FIELDS if name not in TOTPDeviceAdmin.readonly_fields]
+        labels = {name: label for name, (label, help_text) in TOTP_FIELDS.items()}
+        help_texts = {name: help_text for name, (label, help_text) in TOTP_FIELDS.items()}
+
+
+def _column(name: str, **display):
+    """A list column showing the device's field `name` under its Vietnamese label (a model
+    field's column is headed by the field's English verbose name), sorted by that field."""
+
+    @admin.display(description=TOTP_FIELDS[name][0], ordering=name, **display)
+    def column(self, device):
+        return getattr(device, name)
+
+    return column
+
+
+class _TitledFilter:
+    """A field's list filter titled with the field's Vietnamese label, in lower case as a
+    verbose name is (the admin shows "Bởi <title>")."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        label = str(TOTP_FIELDS[field_path][0])
+        self.title = label[:1].lower() + label[1:]
+
+
+class TOTPDateFilter(_TitledFilter, admin.DateFieldListFilter):
+    pass
+
+
+class TOTPBooleanFilter(_TitledFilter, admin.BooleanFieldListFilter):
+    pass
 
 
 class VietnameseTOTPDeviceAdmin(TOTPDeviceAdmin):
+    form = TOTPDeviceForm
     search_help_text = _("Tìm theo tên đăng nhập hoặc email của người dùng.")
+    list_display = ["device_user", "device_name", "device_created_at", "device_last_used_at", "device_confirmed"]
+    list_filter = [
+        ("created_at", TOTPDateFilter),
+        ("last_used_at", TOTPDateFilter),
+        ("confirmed", TOTPBooleanFilter),
+    ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        for name, (label, help_text) in TOTP_FIELDS.items():
-            if name in form.base_fields:
-                form.base_fields[name].label = label
-                form.base_fields[name].help_text = help_text
-        return form
+    device_user = _column("user")
+    device_name = _column("name")
+    device_created_at = _column("created_at")
+    device_last_used_at = _column("last_used_at")
+    device_confirmed = _column("confirmed", boolean=True)
+
+    def get_fieldsets(self, request, obj=None):
+        return [(TOTP_FIELDSETS.get(title, title), options) for title, options in super().get_fieldsets(request, obj)]
+
+    @admin.display(description=_("Mã QR"))
+    def qrcode_link(self, device):
+        """The link to the device's QR code page (django_otp's config view, whose template
+        templates/otp_totp/admin/config.html speaks Vietnamese)."""
+        href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+        return format_html('<a href="{}">{}</a>', href, _("Xem mã QR"))
 
 
 # Listed under the Vietnamese proxy (accounts.models.TOTPDevice), in place of django_otp's own.

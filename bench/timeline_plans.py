@@ -46,7 +46,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.http import QueryDict
 
-    from oversight.timeline import COUNT_CAP, describe_requests, keys_only, list_timeline, load_requests, timeline_page
+    from oversight.timeline import describe_requests, keys_only, list_timeline, load_requests, timeline_page
     from oversight.timeline_forms import TimelineFilterForm
     from tracking.keyset import after_q, count_up_to
     from workflows.models import ChangeRequest
@@ -66,7 +66,7 @@ def main():
         deep_ms, deep_plan = None, ""
         if deep_row:
             deep_ms, deep_plan = explain_ms(queryset.filter(after_q(["-submitted_at", "-id"], list(deep_row[0])))[:51])
-        count = timed(lambda queryset=queryset: count_up_to(queryset, COUNT_CAP), 3)
+        count = timed(lambda queryset=queryset: count_up_to(queryset), 3)
         full = ChangeRequest.objects.select_related("unit", "employee", "submitted_by")
         rows = load_requests(full, list(queryset[:50]))
         described = timed(lambda user=user, rows=rows: describe_requests(user, rows), 3)

@@ -18,7 +18,8 @@ fails is a miss: the database answers and a warning is logged."""
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -46,13 +47,25 @@ def _pending_key(pk) -> str:
     return f"notifications-unread-pending:{pk}"
 
 
+def redis_client(backend, key: str):
+    """(the redis-py client that holds `key`, the key as stored there) when `backend` is Django's
+    RedisCache, else None. Django 5.2 documents no way to its client (the backend keeps a
+    RedisCacheClient in the private `_cache`, whose get_client picks the server a key lives on,
+    the first for writes): this is the one place that reaches for it, pinned by
+    tests/notifications/test_bell_redis.py against a real Redis."""
+    if not isinstance(backend, RedisCache):
+        return None
+    full = backend.make_and_validate_key(key)
+    return backend._cache.get_client(full, write=True), full
+
+
 def _add(key: str, delta: int, *, expire: int | None = None) -> None:
     """Add `delta` to the integer at `key`: only if it is there (expire None), else creating it
     with that lifetime. One atomic step on Redis."""
-    redis_client = getattr(getattr(cache, "_cache", None), "get_client", None)
-    if redis_client is not None:
-        full = cache.make_and_validate_key(key)
-        redis_client(full, write=True).eval(_ADD, 1, full, delta, "present" if expire is None else expire)
+    found = redis_client(caches[DEFAULT_CACHE_ALIAS], key)
+    if found is not None:
+        client, full = found
+        client.eval(_ADD, 1, full, delta, "present" if expire is None else expire)
         return
     if expire is not None:
         cache.add(key, 0, expire)

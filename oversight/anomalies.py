@@ -27,7 +27,6 @@ from workdays.calendar import national_exceptions, working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
 from workflows.policy import Category, categories_q
 
-COUNT_CAP = 1000  # "hơn 1.000": a count reads at most this many index entries and one more
 CALENDAR_YEARS = 10  # days off are looked up this many years back (weekends and hours always)
 
 
@@ -461,9 +460,9 @@ class Summary:
 
 
 def summarise(user) -> list[Summary]:
-    """Each signal with its count, capped at COUNT_CAP (one bounded query per signal, and the
+    """Each signal with its count, capped at tracking.keyset.COUNT_CAP (one bounded query per signal, and the
     linked persons read once for the own-file signal)."""
-    return [Summary(signal, *count_up_to(signal.rows(user), COUNT_CAP)) for signal in SIGNALS.values()]
+    return [Summary(signal, *count_up_to(signal.rows(user))) for signal in SIGNALS.values()]
 
 
 def count_label(count: int, more: bool) -> str:

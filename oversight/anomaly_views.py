@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from records.permissions import can_view_anomalies
 from tracking.keyset import count_up_to, paginate
 
-from .anomalies import COUNT_CAP, SIGNALS, count_label, summarise
+from .anomalies import SIGNALS, count_label, summarise
 
 PER_PAGE = 50
 
@@ -45,7 +45,7 @@ def anomaly_signal(request, signal):
     page = paginate(queryset, request.GET, per_page=PER_PAGE)
     if found.prepare is not None:
         found.prepare(page.rows)
-    count, more = count_up_to(queryset, COUNT_CAP)
+    count, more = count_up_to(queryset)
     return render(
         request,
         "oversight/anomaly_signal.html",

@@ -2,7 +2,10 @@
 a Celery job with progress and a download, logged at the download as every export is (the PDF
 was made in the request: with a filter only a row can tell, its search went through the whole
 scope while the user waited). Both read what the page reads (oversight.timeline) with the same
-filters and masking; the PDF holds the first PDF_MAX_REQUESTS requests (the xlsx, all)."""
+filters and masking; the PDF holds the first PDF_MAX_REQUESTS requests (the xlsx, all), laid out
+PDF_PART_REQUESTS at a time (WeasyPrint holds a whole document's layout in memory) and joined."""
+
+import tempfile
 
 from django.core.exceptions import BadRequest
 from django.http import Http404
@@ -21,7 +24,12 @@ from .timeline import describe_requests, list_timeline
 from .timeline_forms import TimelineFilterForm
 
 CHUNK_REQUESTS = 200  # requests described per round (their history rows and decisions)
-PDF_MAX_REQUESTS = 300  # a PDF report beyond this is the xlsx's work (the report says so)
+# A PDF report beyond this is the xlsx's work (the report says so): tens of thousands of requests
+# are thousands of pages, minutes of layout.
+PDF_MAX_REQUESTS = 20_000
+# Requests laid out per WeasyPrint document: memory holds one part's entries and layout, whatever
+# the report's length; the parts' PDFs wait on disk and are joined at the end (pypdf).
+PDF_PART_REQUESTS = CHUNK_REQUESTS
 
 
 def _at(value):
@@ -179,25 +187,53 @@ class TimelinePdfExport(TimelineExport):
         return list_timeline(user=user, filters=self._filters(user, parameters))[:PDF_MAX_REQUESTS].count()
 
     def write(self, job, target, progress) -> int:
+        """One WeasyPrint document per PDF_PART_REQUESTS requests, each numbering its pages on
+        from the last part's, written to a temporary file; then the parts joined into `target`."""
+        from pypdf import PdfReader, PdfWriter
+
         filters = self._filters(job.user, job.parameters)
-        entries = list(iter_entries(job.user, filters, limit=PDF_MAX_REQUESTS + 1, progress=progress))
-        capped = len(entries) > PDF_MAX_REQUESTS
-        entries = entries[:PDF_MAX_REQUESTS]
-        html = render_to_string(
-            "oversight/timeline_pdf.html",
-            {
-                "entries": entries,
-                "capped": capped,
-                "limit": PDF_MAX_REQUESTS,
-                "title": describe_filters(filters),
-                "printed_at": timezone.localtime(),
-            },
-        )
-        try:
-            target.write(html_to_pdf(html))
-        except PdfUnavailable as exc:
-            raise ExportRefused(_("Máy chủ chưa cài thư viện tạo tệp PDF; hãy báo quản trị hệ thống.")) from exc
-        return len(entries)
+        capped = list_timeline(user=job.user, filters=filters)[PDF_MAX_REQUESTS:].exists()
+        context = {"capped": capped, "limit": PDF_MAX_REQUESTS, "title": describe_filters(filters)}
+        context["printed_at"] = timezone.localtime()
+        entries = iter_entries(job.user, filters, limit=PDF_MAX_REQUESTS, progress=progress)
+        written, pages = 0, 0
+        with tempfile.TemporaryDirectory(prefix="timeline-pdf-") as directory:
+            paths = []
+            for part in _parts(entries, PDF_PART_REQUESTS):
+                html = render_to_string(
+                    "oversight/timeline_pdf.html",
+                    {**context, "entries": part, "first_part": not paths, "first_page": pages + 1},
+                )
+                path = f"{directory}/{len(paths):05d}.pdf"
+                with open(path, "wb") as out:
+                    out.write(_pdf(html))
+                paths.append(path)
+                pages += len(PdfReader(path).pages)
+                written += len(part)
+            writer = PdfWriter()
+            for path in paths:
+                writer.append(path)
+            writer.write(target)
+        return written
+
+
+def _parts(entries, size: int):
+    """`entries` in lists of `size`; one empty list when there are none (the report says so)."""
+    part, any_part = [], False
+    for entry in entries:
+        part.append(entry)
+        if len(part) == size:
+            yield part
+            part, any_part = [], True
+    if part or not any_part:
+        yield part
+
+
+def _pdf(html: str) -> bytes:
+    try:
+        return html_to_pdf(html)
+    except PdfUnavailable as exc:
+        raise ExportRefused(_("Máy chủ chưa cài thư viện tạo tệp PDF; hãy báo quản trị hệ thống.")) from exc
 
 
 TIMELINE_PDF = register(TimelinePdfExport())

@@ -31,7 +31,7 @@ from accounts.names import display_name
 from records.permissions import sensitive_checker
 from records.sensitivity import MASK, describe, may_show
 from tracking.history import display_value, history_model
-from tracking.keyset import count_up_to, paginate, paginate_bounded, paginate_union
+from tracking.keyset import capped_count, count_up_to, paginate, paginate_bounded, paginate_union
 from units.models import Unit
 from workdays.calendar import working_calendar
 from workflows.models import ApprovalDecision, ChangeRequest
@@ -48,7 +48,6 @@ from .fields import tracked_model
 from .timeline_forms import Filters
 
 PER_PAGE = 50
-COUNT_CAP = 1000
 ITEMS_PER_REQUEST = 30  # changes shown per request (an import writes thousands of rows)
 HISTORY_ROWS_PER_TABLE = PER_PAGE * ITEMS_PER_REQUEST  # per table and page, at most
 # Requests examined per page for a filter checked row by row (kind of data, field, status): the
@@ -150,7 +149,7 @@ def few_units(*, user, filters: Filters) -> list | None:
 
 
 def timeline_page(*, user, filters: Filters, params):
-    """(page, entries, (count up to COUNT_CAP, more)): one keyset page and what it shows.
+    """(page, entries, (count up to tracking.keyset.COUNT_CAP, more)): one keyset page and what it shows.
 
     With a row-by-row filter the page is a bounded scan (paginate_bounded) and its count is the
     matches among the requests it examined (`more` when older ones are left): the page says so
@@ -165,7 +164,8 @@ def timeline_page(*, user, filters: Filters, params):
             driving, ranges = keys_only(list_timeline(user=user, filters=filters, row_filters=False)), None
         page = paginate_bounded(driving, where, params, per_page=PER_PAGE, scan=SCAN_LIMIT, ranges=ranges)
         found = page.extra["found"]
-        count = (min(found, COUNT_CAP), found > COUNT_CAP or page.extra["scanned"] >= SCAN_LIMIT)
+        shown, more = capped_count(found)
+        count = (shown, more or page.extra["scanned"] >= SCAN_LIMIT)
     else:
         queryset = list_timeline(user=user, filters=filters)
         if ids is not None:
@@ -174,7 +174,7 @@ def timeline_page(*, user, filters: Filters, params):
             page = paginate_union(keys_only(unscoped), requests_of_units_ranges(ids), params, per_page=PER_PAGE)
         else:
             page = paginate(keys_only(queryset), params, per_page=PER_PAGE)
-        count = count_up_to(queryset, COUNT_CAP)
+        count = count_up_to(queryset)
     page.rows = load_requests(ChangeRequest.objects.select_related("unit", "employee", "submitted_by"), page.rows)
     return page, describe_requests(user, page.rows), count
 

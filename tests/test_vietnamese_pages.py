@@ -40,15 +40,6 @@ ALLOWED = (
             r"|Queue Import|Wait Import|Apply|Check Applied|Rework|Route Resubmission|End|Rejected|Withdrawn)$"
         ),
     ),
-    # django_otp: the readonly timestamps' labels and help texts (model fields that are not form
-    # fields, so accounts.admin cannot relabel them) and the QR page's hint are plain English there.
-    (
-        "/admin/accounts/totpdevice/",
-        re.compile(
-            r"^Created at:?$|or use the URL below:"
-            r"|^The (date and time when|most recent date and time) this device"
-        ),
-    ),
     # Django's admin password form appends this warning unmarked for translation.
     ("/admin/auth/user/", re.compile(r"^If disabled, the current password for this user will be lost\.$")),
 )

@@ -493,7 +493,9 @@ def _read_merged_cursor(querysets, orderings, cursor: str | None, salt: str):
         return None, None, None, bad_cursor_message()
 
 
-COUNT_CAP = 1000  # a list counts its rows up to this many, then says "more than"
+# Every list and count of the site counts its rows up to this many, then says "more than" (the
+# lists of records, the timeline, the anomalies): read at each call, so a test may lower it here.
+COUNT_CAP = 1000
 
 
 def counted_and_narrowed(queryset: QuerySet, cap: int | None = None) -> tuple[QuerySet, int, bool]:
@@ -512,10 +514,17 @@ def counted_and_narrowed(queryset: QuerySet, cap: int | None = None) -> tuple[Qu
     return narrowed.filter(pk__in=found), len(found), False
 
 
-def count_up_to(queryset: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """(number of rows up to `cap`, whether there are more): a bounded count in one query, for
-    "hơn 1.000 cán bộ" instead of an exact COUNT over the whole table."""
-    found = queryset.order_by().values("pk")[: cap + 1].count()
+def count_up_to(queryset: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(number of rows up to `cap` (COUNT_CAP), whether there are more): a bounded count in one
+    query, for "hơn 1.000 cán bộ" instead of an exact COUNT over the whole table."""
+    cap = COUNT_CAP if cap is None else cap
+    return capped_count(queryset.order_by().values("pk")[: cap + 1].count(), cap)
+
+
+def capped_count(found: int, cap: int | None = None) -> tuple[int, bool]:
+    """(`found` up to `cap` (COUNT_CAP), whether it is more): what a list shows of a number of
+    rows it found some other way (the timeline's bounded scan)."""
+    cap = COUNT_CAP if cap is None else cap
     return min(found, cap), found > cap
 
 

@@ -274,12 +274,13 @@ def _both_ways(columns: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]
 
 
 # `?_orderby=` of the queue and the inbox (viewflow's list convention: the column's name, "-" for
-# descending): the column and the rows' order, the primary key breaking ties. Waiting since is
-# indexed per unit (change_request_queue); the other orders are not (a name belongs to another
-# table, a kind's to the catalogue): each unit's waiting requests are read and sorted, a set
-# bounded by that unit's queue, then merged. On qlcb_bench_scale's queue of 4,500 requests at one
-# unit a page takes 10 ms by level or kind, 20 ms by a name, 2 ms by arrival: an index by level
-# (pending_unit, current_level, id) would save about 8 ms there and cost every decision a write.
+# descending): the column and the rows' order, the primary key breaking ties. Waiting since and
+# level are indexed per unit (change_request_queue, change_request_queue_level: a decision that
+# moves a request up a level rewrites both entries, as it rewrites pending_since); the other
+# orders are not (a name belongs to another table, a kind's to the catalogue): each unit's
+# waiting requests are read and sorted, a set bounded by that unit's queue, then merged. On
+# qlcb_bench_scale's queue of 4,500 requests at one unit a page took 10 ms by level before its
+# index and takes 10 ms by kind, 20 ms by a name, 2 ms by arrival.
 QUEUE_ORDERINGS = _both_ways(
     {
         "waiting_since": ("pending_since", "pk"),

@@ -184,6 +184,13 @@ class ChangeRequest(models.Model):
                 name="change_request_queue",
                 condition=models.Q(status="submitted"),
             ),
+            # The same queue in order of level, either way (workflows.list_pages.QUEUE_ORDERINGS):
+            # one index range per unit too, instead of every waiting request read and sorted.
+            models.Index(
+                fields=["pending_unit", "current_level", "id"],
+                name="change_request_queue_level",
+                condition=models.Q(status="submitted"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -178,3 +178,12 @@ def test_a_transfer_is_in_the_timeline_of_the_old_and_the_new_unit(client_for, p
     # Filtered by the receiving unit, the transfer is there too.
     body = client_for(thanhtra_kb).get(reverse(TIMELINE), {"unit": "BTC.KB", "only_unit": "on"}).content.decode()
     assert employee_kv1.full_name in body
+
+
+def test_the_timeline_counts_up_to_the_one_cap_of_every_list(client_for, people, employee_kv1, monkeypatch):
+    """tracking.keyset.COUNT_CAP, read at each count: the timeline has no cap of its own."""
+    for n in range(3):
+        propose(people["canbo_kv1"], employee_kv1, {"main_duties": f"Việc {n}"})
+    monkeypatch.setattr("tracking.keyset.COUNT_CAP", 2)
+    client = client_for(people["thanhtra_cuc"])
+    assert "Hơn 2 yêu cầu." in client.get(reverse(TIMELINE)).content.decode()
