@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from records.models import Employee, Evaluation, FamilyMember, SalaryHistory, Training, WorkHistory
 from tests.conftest import make_employee
+from tests.tracking.test_ledger import settle
 from tests.workflows.conftest import decide, open_task
 from tracking.context import ChangeContext, tracked_change
 from units.models import Position
@@ -410,6 +411,9 @@ def test_data_changed_after_validation_returns_the_request_and_writes_nothing(
         sex=Employee.Sex.FEMALE,
         date_of_birth=born(2),
     )
+    # committed, as the other unit's request would be: its history row linked into the ledger,
+    # where the apply looks for what changed since the check (workflows.imports.plan)
+    settle()
 
     batch = approve(client, people["lanhdao_kv1"], batch, capture=django_capture_on_commit_callbacks)
 
