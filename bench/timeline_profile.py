@@ -58,9 +58,13 @@ def main():
             continue
         if (kind == "rows_deep" and not args.deep) or args.only not in label:
             continue
-        url, _note = pages.resolve("filled" if kind == "rows_deep" else kind, name, query, context, None)
+        url, _note = pages.resolve(
+            "filled" if kind in ("rows_deep", "filled_deep") else kind, name, query, context, None
+        )
         if kind == "rows_deep":
             url = _deep(client, url, 10_000 // pages.TIMELINE_PER_PAGE)
+        elif kind == "filled_deep":
+            url = _deep(client, url, 500 // pages.TIMELINE_PER_PAGE)
         chosen.append((label, url))
     parts = _split()
     profiler = cProfile.Profile() if args.profile else None
